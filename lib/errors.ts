@@ -1,0 +1,282 @@
+/**
+ * The error classes of entra-zero. Names and constructor shapes follow `@azure/identity`, so code
+ * that tests `err.name` keeps working; every error also carries a stable `code`.
+ *
+ * @module
+ */
+
+/**
+ * Every `code` an error from this package can carry. Entra's own OAuth error strings (such as
+ * `invalid_client` or `invalid_grant`) are passed through as codes of {@link AuthenticationError}.
+ */
+export type IdentityErrorCode =
+  | "ERR_INVALID_ARG_VALUE"
+  | "ERR_INVALID_ARG_TYPE"
+  | "ERR_CREDENTIAL_UNAVAILABLE"
+  | "ERR_TENANT_NOT_ALLOWED"
+  | "ERR_TIMEOUT"
+  | "ERR_ABORTED"
+  | "ERR_NETWORK"
+  | "ERR_REDIRECT_REFUSED"
+  | "ERR_RESPONSE_TOO_LARGE"
+  | "ERR_RESPONSE_TRUNCATED"
+  | "ERR_RESPONSE_NOT_JSON"
+  | "ERR_RESPONSE_INVALID"
+  | "ERR_HTTP_STATUS"
+  | "ERR_UNTRUSTED_AUTHORITY"
+  | "ERR_ASSERTION_CALLBACK"
+  | "ERR_CERT_READ"
+  | "ERR_CERT_FORMAT"
+  | "ERR_CERT_NO_KEY"
+  | "ERR_CERT_NO_CERTIFICATE"
+  | "ERR_CERT_KEY_MISMATCH"
+  | "ERR_CERT_PASSWORD"
+  | "ERR_CERT_KEY_TYPE"
+  | "ERR_CERT_KEY_SIZE"
+  | "ERR_PKCS12_MAC"
+  | "ERR_PKCS12_UNSUPPORTED_ALGORITHM"
+  | "ERR_DER_INVALID"
+  | "ERR_CHAIN_EMPTY"
+  | "ERR_AGGREGATE"
+  | "ERR_AUTHENTICATION_REQUIRED"
+  | "ERR_PROCESS_FAILED"
+  | "ERR_PROCESS_OUTPUT"
+  | (string & {});
+
+/** Options accepted by every error constructor of this package. */
+export interface IdentityErrorOptions {
+  /** The underlying error, kept as `cause`. */
+  cause?: unknown;
+  /** A stable code; see {@link IdentityErrorCode}. */
+  code?: IdentityErrorCode;
+}
+
+/** Name constant of {@link CredentialUnavailableError}, as exported by `@azure/identity`. */
+export const CredentialUnavailableErrorName = "CredentialUnavailableError";
+/** Name constant of {@link AuthenticationError}, as exported by `@azure/identity`. */
+export const AuthenticationErrorName = "AuthenticationError";
+/** Name constant of {@link AggregateAuthenticationError}, as exported by `@azure/identity`. */
+export const AggregateAuthenticationErrorName = "AggregateAuthenticationError";
+
+function defineCause(error: Error, cause: unknown): void {
+  if (cause !== undefined) {
+    Object.defineProperty(error, "cause", { value: cause, enumerable: false, writable: true, configurable: true });
+  }
+}
+
+/**
+ * The credential cannot work in this environment: it is not configured, a tool is not installed,
+ * an endpoint is absent. A {@link ChainedTokenCredential} moves on to its next source.
+ */
+export class CredentialUnavailableError extends Error {
+  /** Always `"CredentialUnavailableError"`. */
+  override readonly name = CredentialUnavailableErrorName;
+  /** A stable code, `ERR_CREDENTIAL_UNAVAILABLE` unless a more precise one applies. */
+  readonly code: IdentityErrorCode;
+
+  /**
+   * @param message - what is missing and how to fix it; starts with the credential's name.
+   * @param options - `cause` and a more precise `code`.
+   */
+  constructor(message?: string, options?: IdentityErrorOptions) {
+    super(message);
+    this.code = options?.code ?? "ERR_CREDENTIAL_UNAVAILABLE";
+    defineCause(this, options?.cause);
+  }
+}
+
+/** Entra's error body, with the names `@azure/identity` uses. */
+export interface ErrorResponse {
+  /** The OAuth error, e.g. `invalid_client`. */
+  error: string;
+  /** The human-readable description, usually starting with `AADSTS…`. */
+  errorDescription: string;
+  /** The numeric AADSTS codes. */
+  errorCodes?: number[];
+  /** When Entra produced the error. */
+  timestamp?: string;
+  /** Entra's trace id, for support requests. */
+  traceId?: string;
+  /** Entra's correlation id, for support requests. */
+  correlationId?: string;
+}
+
+/** Extra options of {@link AuthenticationError}. */
+export interface AuthenticationErrorOptions extends IdentityErrorOptions {
+  /** The credential that failed; it starts the message. */
+  credentialName?: string;
+  /** A full message to use instead of the one built from the error body. */
+  message?: string;
+}
+
+function toErrorResponse(statusCode: number, errorBody: unknown): ErrorResponse {
+  let body = errorBody;
+  if (typeof body === "string") {
+    try {
+      body = JSON.parse(body);
+    } catch {
+      return statusCode === 400
+        ? { error: "invalid_request", errorDescription: `The service indicated that the request was invalid.\n\n${body}` }
+        : { error: "unknown_error", errorDescription: `An unknown error has occurred. Response body:\n\n${body}` };
+    }
+  }
+  if (body !== null && typeof body === "object") {
+    const raw = body as Record<string, unknown>;
+    if (typeof raw.error === "string") {
+      const response: ErrorResponse = {
+        error: raw.error,
+        errorDescription: typeof raw.error_description === "string" ? raw.error_description : "",
+      };
+      if (Array.isArray(raw.error_codes) && raw.error_codes.every((c) => typeof c === "number")) {
+        response.errorCodes = raw.error_codes as number[];
+      }
+      if (typeof raw.timestamp === "string") response.timestamp = raw.timestamp;
+      if (typeof raw.trace_id === "string") response.traceId = raw.trace_id;
+      if (typeof raw.correlation_id === "string") response.correlationId = raw.correlation_id;
+      return response;
+    }
+  }
+  return { error: "unknown_error", errorDescription: "An unknown error occurred and no additional details are available." };
+}
+
+function describe(statusCode: number, response: ErrorResponse): string {
+  const parts = [`${response.error}${statusCode ? ` (HTTP ${statusCode})` : ""}`];
+  if (response.errorDescription) parts.push(response.errorDescription.split(/\r?\n/)[0] ?? "");
+  const ids = [
+    response.traceId && `Trace ID: ${response.traceId}`,
+    response.correlationId && `Correlation ID: ${response.correlationId}`,
+  ].filter(Boolean);
+  return parts.join(": ") + (ids.length ? ` (${ids.join(", ")})` : "");
+}
+
+/**
+ * The identity provider refused the request, or the exchange with it failed in a way that is not
+ * "this credential is unavailable here". A {@link ChainedTokenCredential} stops at this error.
+ *
+ * `code` is Entra's `error` (e.g. `invalid_client`) or one of this package's `ERR_…` codes.
+ */
+export class AuthenticationError extends Error {
+  /** Always `"AuthenticationError"`. */
+  override readonly name: string = AuthenticationErrorName;
+  /** The HTTP status of the failed response, or 0 when no response arrived. */
+  readonly statusCode: number;
+  /** Entra's error details. */
+  readonly errorResponse: ErrorResponse;
+  /** A stable code: Entra's `error` string or an `ERR_…` code of this package. */
+  readonly code: IdentityErrorCode;
+
+  /**
+   * @param statusCode - the HTTP status, 0 when none.
+   * @param errorBody - Entra's error body as an object or JSON text; other text is kept as description.
+   * @param options - `cause`, `code`, the credential name that prefixes the message, or a full message.
+   */
+  constructor(statusCode: number, errorBody: object | string | null | undefined, options?: AuthenticationErrorOptions) {
+    const errorResponse = toErrorResponse(statusCode, errorBody);
+    const text = options?.message ?? describe(statusCode, errorResponse);
+    super(options?.credentialName ? `${options.credentialName}: ${text}` : text);
+    this.statusCode = statusCode;
+    this.errorResponse = errorResponse;
+    this.code = options?.code ?? errorResponse.error;
+    defineCause(this, options?.cause);
+  }
+}
+
+/** A chain's failures, in the order the sources were tried. */
+export class AggregateAuthenticationError extends Error {
+  /** Always `"AggregateAuthenticationError"`. */
+  override readonly name = AggregateAuthenticationErrorName;
+  /** Always `ERR_AGGREGATE`. */
+  readonly code: IdentityErrorCode = "ERR_AGGREGATE";
+  /** The error of each source that was tried, in order. */
+  readonly errors: unknown[];
+
+  /**
+   * @param errors - each source's error, in order.
+   * @param errorMessage - the first line of the message; each error's message follows on its own line.
+   */
+  constructor(errors: unknown[], errorMessage?: string) {
+    const lines = errors.map((e) => `- ${e instanceof Error ? e.message : String(e)}`);
+    super([errorMessage ?? "Authentication failed.", ...lines].join("\n"));
+    this.errors = errors;
+  }
+}
+
+/** Options of {@link AuthenticationRequiredError}, as in `@azure/identity`. */
+export interface AuthenticationRequiredErrorOptions {
+  /** The scopes that were requested. */
+  scopes: string[];
+  /** The options of the `getToken` call. */
+  getTokenOptions?: object;
+  /** The message. */
+  message?: string;
+  /** The underlying error. */
+  cause?: unknown;
+}
+
+/** An interactive credential needs the user: call its `authenticate()` method. */
+export class AuthenticationRequiredError extends Error {
+  /** Always `"AuthenticationRequiredError"`. */
+  override readonly name = "AuthenticationRequiredError";
+  /** Always `ERR_AUTHENTICATION_REQUIRED`. */
+  readonly code: IdentityErrorCode = "ERR_AUTHENTICATION_REQUIRED";
+  /** The scopes that were requested. */
+  readonly scopes: string[];
+  /** The options of the `getToken` call. */
+  readonly getTokenOptions?: object;
+
+  /** @param options - scopes, options, message and cause. */
+  constructor(options: AuthenticationRequiredErrorOptions) {
+    super(options.message ?? "Interactive authentication is required.");
+    this.scopes = options.scopes;
+    if (options.getTokenOptions !== undefined) this.getTokenOptions = options.getTokenOptions;
+    defineCause(this, options.cause);
+  }
+}
+
+/** The caller's `abortSignal` fired. `name` is `"AbortError"`, as with `@azure/abort-controller`. */
+export class AbortError extends Error {
+  /** Always `"AbortError"`. */
+  override readonly name = "AbortError";
+  /** Always `ERR_ABORTED`. */
+  readonly code: IdentityErrorCode = "ERR_ABORTED";
+}
+
+/**
+ * An argument mistake, thrown by constructors (and by `getToken` for bad scopes or options).
+ * `name` stays `"TypeError"`, as with Node's own argument errors; `code` is Node-style.
+ */
+export class InvalidArgumentError extends TypeError {
+  /** `ERR_INVALID_ARG_VALUE` or `ERR_INVALID_ARG_TYPE`. */
+  readonly code: IdentityErrorCode;
+
+  /**
+   * @param message - names the argument and what is wrong with it, never its value if it could be secret.
+   * @param code - `ERR_INVALID_ARG_VALUE` (default) or `ERR_INVALID_ARG_TYPE`.
+   */
+  constructor(message: string, code: "ERR_INVALID_ARG_VALUE" | "ERR_INVALID_ARG_TYPE" = "ERR_INVALID_ARG_VALUE") {
+    super(message);
+    this.code = code;
+  }
+}
+
+/**
+ * A certificate or key could not be used: unreadable, malformed, wrong password, no key, key and
+ * certificate that do not match, unsupported algorithm. `code` says which.
+ */
+export class CertificateError extends Error {
+  /** Always `"CertificateError"`. */
+  override readonly name = "CertificateError";
+  /** One of the `ERR_CERT_…`, `ERR_PKCS12_…` or `ERR_DER_…` codes. */
+  readonly code: IdentityErrorCode;
+
+  /**
+   * @param code - the stable code.
+   * @param message - what is wrong; never contains a password or key material.
+   * @param options - the underlying `cause`.
+   */
+  constructor(code: IdentityErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message);
+    this.code = code;
+    defineCause(this, options?.cause);
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * Public types, structurally compatible with `@azure/core-auth` and the option interfaces of
+ * `@azure/identity`. Types only: nothing here runs.
+ *
+ * @module
+ */
+
+/** The part of `AbortSignal` this package uses; a DOM, Node or `@azure/abort-controller` signal fits. */
+export interface AbortSignalLike {
+  /** Whether the signal has fired. */
+  readonly aborted: boolean;
+  /** The reason given to `abort()`, when any. */
+  readonly reason?: unknown;
+  /** Registers a listener for `"abort"`. */
+  addEventListener(type: "abort", listener: (this: AbortSignalLike, ev: unknown) => unknown, options?: { once?: boolean }): void;
+  /** Removes a listener for `"abort"`. */
+  removeEventListener(type: "abort", listener: (this: AbortSignalLike, ev: unknown) => unknown): void;
+}
+
+/** An access token, as `@azure/core-auth` defines it. */
+export interface AccessToken {
+  /** The bearer token. */
+  token: string;
+  /** When the token expires, in milliseconds since the epoch. */
+  expiresOnTimestamp: number;
+  /** When a fresh token should be fetched ahead of expiry, in milliseconds since the epoch. */
+  refreshAfterTimestamp?: number;
+  /** Always `"Bearer"` for this package's credentials. */
+  tokenType?: "Bearer" | "pop";
+}
+
+/** Options of one `getToken` call, as `@azure/core-auth` defines them. Unknown fields are ignored. */
+export interface GetTokenOptions {
+  /** Aborts the request, including any retry wait. */
+  abortSignal?: AbortSignalLike;
+  /** Per-request settings. */
+  requestOptions?: {
+    /** Timeout of each HTTP attempt, in milliseconds (default 30 000). */
+    timeout?: number;
+  };
+  /** Tracing context; accepted for compatibility, not used. */
+  tracingOptions?: { tracingContext?: unknown };
+  /** A claims challenge (decoded JSON) from a resource's `WWW-Authenticate` header. Bypasses the cache. */
+  claims?: string;
+  /** Ask for a Continuous Access Evaluation token (client capability `cp1`). */
+  enableCae?: boolean;
+  /** The tenant to get the token from, subject to `additionallyAllowedTenants`. */
+  tenantId?: string;
+}
+
+/** Anything that can hand out access tokens; every credential in this package implements it. */
+export interface TokenCredential {
+  /**
+   * Gets an access token for the given scopes.
+   *
+   * @param scopes - one scope or a list, e.g. `"https://graph.microsoft.com/.default"`.
+   * @param options - abort signal, tenant, claims and CAE settings.
+   */
+  getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null>;
+}
+
+/** Levels of log output, in increasing severity. */
+export type LogLevel = "verbose" | "info" | "warning" | "error";
+
+/** Receives log lines instead of stderr. */
+export type LogSink = (level: LogLevel, message: string) => void;
+
+/** Logging settings of a credential. */
+export interface LoggingOptions {
+  /** Receives every log line at or above the level; default writes to stderr. */
+  logger?: LogSink;
+  /** The lowest level logged; default `AZURE_LOG_LEVEL`, and no logging when that is unset. */
+  logLevel?: LogLevel;
+  /** Accepted for compatibility with `@azure/identity`; account identifiers are never logged. */
+  allowLoggingAccountIdentifiers?: boolean;
+  /** Accepted for compatibility with `@azure/identity`; has no effect. */
+  enableUnsafeSupportLogging?: boolean;
+}
+
+/** Retry settings for HTTP requests. */
+export interface RetryOptions {
+  /** Retries after the first attempt (default 3). */
+  maxRetries?: number;
+  /** Base delay of the exponential back-off, in milliseconds (default 800). */
+  retryDelayInMs?: number;
+  /** Upper bound of any single delay, including `Retry-After`, in milliseconds (default 60 000). */
+  maxRetryDelayInMs?: number;
+}
+
+/** TLS settings for the connection to the authority (e.g. a private CA). */
+export interface TlsOptions {
+  /** Extra certificate authorities to trust, PEM. */
+  ca?: string | Buffer | Array<string | Buffer>;
+}
+
+/** Options shared by every credential that talks to an identity endpoint. */
+export interface TokenCredentialOptions {
+  /** The authority host, e.g. `AzureAuthorityHosts.AzureGovernment`; default `AZURE_AUTHORITY_HOST` or the public cloud. */
+  authorityHost?: string;
+  /** Retry settings. */
+  retryOptions?: RetryOptions;
+  /** TLS settings. */
+  tlsOptions?: TlsOptions;
+  /** Logging settings. */
+  loggingOptions?: LoggingOptions;
+  /** Added before this package's `User-Agent`. */
+  userAgentOptions?: { userAgentPrefix?: string };
+}
+
+/** Options of credentials that may get tokens from tenants other than their own. */
+export interface MultiTenantTokenCredentialOptions extends TokenCredentialOptions {
+  /** Tenants `getToken` may ask for besides the configured one; `"*"` allows any. */
+  additionallyAllowedTenants?: string[];
+}
+
+/** Options of credentials whose authority is validated. */
+export interface AuthorityValidationOptions {
+  /** Skip instance discovery for authority hosts outside the known clouds. */
+  disableInstanceDiscovery?: boolean;
+}
+
+/** Persistent token cache settings, as in `@azure/identity`. */
+export interface TokenCachePersistenceOptions {
+  /** Turn the persistent cache on. */
+  enabled: boolean;
+  /** Cache name (default `msal.cache`). */
+  name?: string;
+  /** Allow a plain file where no OS keyring is available. */
+  unsafeAllowUnencryptedStorage?: boolean;
+}
+
+/** Options of credentials that can persist their token cache. */
+export interface CredentialPersistenceOptions {
+  /** Persistent token cache settings. */
+  tokenCachePersistenceOptions?: TokenCachePersistenceOptions;
+}
