@@ -1,0 +1,112 @@
+import { AbortError } from "../errors.js";
+import type { AbortSignalLike, AccessToken } from "../types.js";
+import type { CredentialLogger } from "../util/logger.js";
+
+/** A token is no longer served once less than this remains. */
+export const EXPIRY_MARGIN_MS = 5 * 60 * 1000;
+/** After a failed background refresh, the next one waits at least this long. */
+export const REFRESH_RETRY_DELAY_MS = 30 * 1000;
+
+/** Fetches a token; `signal` fires when every caller waiting for it has given up. */
+export type TokenFetcher = (signal: AbortSignal) => Promise<AccessToken>;
+
+interface Entry {
+  token: AccessToken;
+  lastRefreshAttempt: number;
+}
+
+interface Flight {
+  promise: Promise<AccessToken>;
+  controller: AbortController;
+  waiters: number;
+}
+
+/** Settings of a {@link TokenCache}. */
+export interface TokenCacheOptions {
+  now?: () => number;
+  logger: CredentialLogger;
+}
+
+/**
+ * A credential's in-memory token cache. Serves a token until five minutes before it expires;
+ * after `refreshAfterTimestamp` it still serves it and refreshes once in the background. Every
+ * concurrent miss for one key shares a single request (single-flight).
+ */
+export class TokenCache {
+  readonly #entries = new Map<string, Entry>();
+  readonly #flights = new Map<string, Flight>();
+  readonly #now: () => number;
+  readonly #logger: CredentialLogger;
+
+  constructor(options: TokenCacheOptions) {
+    this.#now = options.now ?? Date.now;
+    this.#logger = options.logger;
+  }
+
+  /**
+   * Returns a cached token for `key` or fetches one. With `bypass` (a claims challenge) the cache
+   * is not read, and concurrent identical requests still share one flight under `flightKey`.
+   */
+  async get(key: string, fetch: TokenFetcher, options: { bypass?: boolean; flightKey?: string; signal?: AbortSignalLike; abortMessage: string }): Promise<AccessToken> {
+    const now = this.#now();
+    const entry = options.bypass ? undefined : this.#entries.get(key);
+    if (entry && now < entry.token.expiresOnTimestamp - EXPIRY_MARGIN_MS) {
+      const refreshAfter = entry.token.refreshAfterTimestamp;
+      if (refreshAfter !== undefined && now >= refreshAfter && now - entry.lastRefreshAttempt >= REFRESH_RETRY_DELAY_MS && !this.#flights.has(key)) {
+        entry.lastRefreshAttempt = now;
+        this.#start(key, key, fetch).promise.catch((error: unknown) => {
+          this.#logger.warning(`background token refresh failed; the cached token is still valid: ${error instanceof Error ? error.message : String(error)}`);
+        });
+      }
+      return entry.token;
+    }
+    const flightKey = options.flightKey ?? key;
+    const flight = this.#flights.get(flightKey) ?? this.#start(flightKey, key, fetch);
+    return this.#wait(flight, options.signal, options.abortMessage);
+  }
+
+  /** Drops every cached token. */
+  clear(): void {
+    this.#entries.clear();
+    for (const flight of this.#flights.values()) flight.controller.abort();
+    this.#flights.clear();
+  }
+
+  #start(flightKey: string, cacheKey: string, fetch: TokenFetcher): Flight {
+    const controller = new AbortController();
+    const flight: Flight = { controller, waiters: 0, promise: Promise.resolve(undefined as never) };
+    flight.promise = (async () => {
+      try {
+        const token = await fetch(controller.signal);
+        this.#entries.set(cacheKey, { token, lastRefreshAttempt: this.#now() });
+        return token;
+      } finally {
+        if (this.#flights.get(flightKey) === flight) this.#flights.delete(flightKey);
+      }
+    })();
+    this.#flights.set(flightKey, flight);
+    return flight;
+  }
+
+  #wait(flight: Flight, signal: AbortSignalLike | undefined, abortMessage: string): Promise<AccessToken> {
+    if (signal?.aborted) return Promise.reject(new AbortError(abortMessage));
+    flight.waiters++;
+    return new Promise<AccessToken>((resolve, reject) => {
+      let done = false;
+      const settle = (abandon: boolean, complete: () => void) => {
+        if (done) return;
+        done = true;
+        signal?.removeEventListener("abort", onAbort);
+        flight.waiters--;
+        if (abandon && flight.waiters === 0) flight.controller.abort();
+        complete();
+      };
+      const onAbort = () => settle(true, () => reject(new AbortError(abortMessage)));
+      signal?.addEventListener("abort", onAbort, { once: true });
+      flight.promise.then(
+        (token) => settle(false, () => resolve(token)),
+        (error: unknown) => settle(false, () => reject(error)),
+      );
+    });
+  }
+}

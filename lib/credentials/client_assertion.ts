@@ -1,0 +1,60 @@
+import { InvalidArgumentError } from "../errors.js";
+import { ConfidentialClient } from "../oauth/confidential_client.js";
+import { TokenClient, type InternalClientOptions } from "../oauth/token_client.js";
+import type { AccessToken, AuthorityValidationOptions, CredentialPersistenceOptions, GetTokenOptions, MultiTenantTokenCredentialOptions, TokenCredential } from "../types.js";
+import { requireAppTenant, requireString } from "./arguments.js";
+
+/** Options of {@link ClientAssertionCredential}. */
+export interface ClientAssertionCredentialOptions extends MultiTenantTokenCredentialOptions, CredentialPersistenceOptions, AuthorityValidationOptions {}
+
+/**
+ * Authenticates an application with a client assertion supplied by the caller, such as a
+ * federated token from another identity provider. The callback runs once per token request.
+ *
+ * @example
+ * ```ts
+ * const credential = new ClientAssertionCredential(tenantId, clientId, async () => readFederatedToken());
+ * ```
+ * @see https://learn.microsoft.com/entra/workload-id/workload-identity-federation
+ */
+export class ClientAssertionCredential implements TokenCredential {
+  readonly #client: ConfidentialClient;
+
+  /**
+   * @param tenantId - the directory (tenant) id or domain.
+   * @param clientId - the application (client) id.
+   * @param getAssertion - returns a fresh JWT assertion; called once per token request.
+   * @param options - authority, multi-tenant, retry, TLS and logging options.
+   * @throws TypeError (`ERR_INVALID_ARG_VALUE`) for a missing or malformed argument.
+   */
+  constructor(tenantId: string, clientId: string, getAssertion: () => Promise<string>, options: ClientAssertionCredentialOptions = {}) {
+    const name = "ClientAssertionCredential";
+    const tenant = requireAppTenant(name, tenantId);
+    requireString(name, "clientId", clientId);
+    if (typeof getAssertion !== "function") {
+      throw new InvalidArgumentError(`${name}: "getAssertion" must be a function returning the assertion.`, "ERR_INVALID_ARG_TYPE");
+    }
+    this.#client = new ConfidentialClient(
+      new TokenClient(name, tenant, clientId, { kind: "assertion", getAssertion: () => getAssertion() }, options as ClientAssertionCredentialOptions & InternalClientOptions, true),
+    );
+  }
+
+  /**
+   * Gets an application token. Served from the in-memory cache until five minutes before expiry.
+   *
+   * @throws AuthenticationError when Entra refuses, the exchange fails, or the callback fails (`ERR_ASSERTION_CALLBACK`).
+   */
+  getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
+    return this.#client.getToken(scopes, options);
+  }
+
+  /** Releases sockets and drops cached tokens. */
+  async close(): Promise<void> {
+    this.#client.close();
+  }
+
+  /** Same as {@link ClientAssertionCredential.close}, for `await using`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}

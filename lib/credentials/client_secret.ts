@@ -1,0 +1,59 @@
+import { ConfidentialClient } from "../oauth/confidential_client.js";
+import { TokenClient, type InternalClientOptions } from "../oauth/token_client.js";
+import type { AccessToken, AuthorityValidationOptions, CredentialPersistenceOptions, GetTokenOptions, MultiTenantTokenCredentialOptions, TokenCredential } from "../types.js";
+import { requireAppTenant, requireString } from "./arguments.js";
+
+/** Options of {@link ClientSecretCredential}. */
+export interface ClientSecretCredentialOptions extends MultiTenantTokenCredentialOptions, CredentialPersistenceOptions, AuthorityValidationOptions {}
+
+/**
+ * Authenticates an application (service principal) with a client secret, using the OAuth 2.0
+ * client credentials grant.
+ *
+ * @example
+ * ```ts
+ * const credential = new ClientSecretCredential(tenantId, clientId, clientSecret);
+ * const { token } = await credential.getToken("https://graph.microsoft.com/.default");
+ * ```
+ * @see https://learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow
+ */
+export class ClientSecretCredential implements TokenCredential {
+  readonly #client: ConfidentialClient;
+
+  /**
+   * @param tenantId - the directory (tenant) id or domain of the application.
+   * @param clientId - the application (client) id.
+   * @param clientSecret - the client secret's value (not its id).
+   * @param options - authority, multi-tenant, retry, TLS and logging options.
+   * @throws TypeError (`ERR_INVALID_ARG_VALUE`) for a missing or malformed argument or a non-https authority.
+   */
+  constructor(tenantId: string, clientId: string, clientSecret: string, options: ClientSecretCredentialOptions = {}) {
+    const name = "ClientSecretCredential";
+    const tenant = requireAppTenant(name, tenantId);
+    requireString(name, "clientId", clientId);
+    requireString(name, "clientSecret", clientSecret);
+    this.#client = new ConfidentialClient(new TokenClient(name, tenant, clientId, { kind: "secret", secret: clientSecret }, options as ClientSecretCredentialOptions & InternalClientOptions, true));
+  }
+
+  /**
+   * Gets an application token. Served from the in-memory cache until five minutes before expiry.
+   *
+   * @param scopes - one `…/.default` scope, e.g. `"https://management.azure.com/.default"`.
+   * @param options - `abortSignal`, `tenantId`, `claims`, `enableCae`, `requestOptions.timeout`.
+   * @throws AuthenticationError when Entra refuses (`code` = Entra's error, e.g. `invalid_client`) or the exchange fails (`ERR_TIMEOUT`, `ERR_NETWORK`, …).
+   * @throws CredentialUnavailableError (`ERR_TENANT_NOT_ALLOWED`) for a tenant outside `additionallyAllowedTenants`.
+   */
+  getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
+    return this.#client.getToken(scopes, options);
+  }
+
+  /** Releases sockets and drops cached tokens. */
+  async close(): Promise<void> {
+    this.#client.close();
+  }
+
+  /** Same as {@link ClientSecretCredential.close}, for `await using`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}

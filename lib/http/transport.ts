@@ -1,0 +1,148 @@
+import * as http from "node:http";
+import * as https from "node:https";
+import { randomUUID } from "node:crypto";
+import { AbortError, AuthenticationError } from "../errors.js";
+import type { AbortSignalLike, TlsOptions } from "../types.js";
+import { VERSION } from "../version.js";
+
+/** One HTTP request. */
+export interface HttpRequest {
+  method: "GET" | "POST";
+  url: string;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Milliseconds for the whole attempt: connect, send, and read the full response. */
+  timeoutMs: number;
+  signal?: AbortSignalLike;
+}
+
+/** A complete HTTP response; the body was read in full and is within the size cap. */
+export interface HttpResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
+
+/** Sends single HTTP attempts over one keep-alive agent; `close()` releases its sockets. */
+export interface Transport {
+  send(request: HttpRequest): Promise<HttpResponse>;
+  close(): void;
+}
+
+/** Settings of a credential's transport. */
+export interface TransportOptions {
+  /** Starts every error message. */
+  credentialName: string;
+  tlsOptions?: TlsOptions;
+  userAgentPrefix?: string;
+  /** Response bodies above this size are refused (default 1 MiB). */
+  maxResponseBytes?: number;
+  /** Permit `http:` URLs; only managed-identity endpoints on link-local or loopback addresses use it. */
+  allowInsecureHttp?: boolean;
+}
+
+/** The default response size cap. */
+export const MAX_RESPONSE_BYTES = 1024 * 1024;
+
+/** The `User-Agent` this package sends. */
+export function userAgent(prefix?: string): string {
+  const base = `entra-zero/${VERSION} Node/${process.versions.node} (${process.platform}; ${process.arch})`;
+  return prefix ? `${prefix} ${base}` : base;
+}
+
+/** A transport error that retrying may cure: no response arrived, or the connection broke. */
+export function isTransientTransportError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "ERR_TIMEOUT" || code === "ERR_NETWORK" || code === "ERR_RESPONSE_TRUNCATED";
+}
+
+/**
+ * Creates the transport of one credential: `node:https` with a keep-alive agent, a timeout per
+ * attempt, abort, a response size cap, and redirects refused.
+ */
+export function createTransport(options: TransportOptions): Transport {
+  const { credentialName } = options;
+  const maxBytes = options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
+  const httpsAgent = new https.Agent({ keepAlive: true, ...(options.tlsOptions?.ca ? { ca: options.tlsOptions.ca } : {}) });
+  const httpAgent = options.allowInsecureHttp ? new http.Agent({ keepAlive: true }) : undefined;
+  const ua = userAgent(options.userAgentPrefix);
+  const fail = (code: string, message: string, status = 0, cause?: unknown) =>
+    new AuthenticationError(status, null, { credentialName, code, message, cause });
+
+  function send(request: HttpRequest): Promise<HttpResponse> {
+    const url = new URL(request.url);
+    const isHttps = url.protocol === "https:";
+    if (!isHttps && !(url.protocol === "http:" && httpAgent)) {
+      return Promise.reject(fail("ERR_INVALID_ARG_VALUE", `refusing to send a request to ${url.protocol}//${url.host}: only https is allowed.`));
+    }
+    if (request.signal?.aborted) return Promise.reject(new AbortError(`${credentialName}: the operation was aborted.`));
+    const headers: Record<string, string> = {
+      "User-Agent": ua,
+      Accept: "application/json",
+      "client-request-id": randomUUID(),
+      "return-client-request-id": "true",
+      ...request.headers,
+    };
+    if (request.body !== undefined) headers["Content-Length"] = String(Buffer.byteLength(request.body));
+
+    return new Promise<HttpResponse>((resolve, reject) => {
+      let settled = false;
+      const finish = (error: Error | undefined, response?: HttpResponse) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        request.signal?.removeEventListener("abort", onAbort);
+        if (error) {
+          req.destroy();
+          reject(error);
+        } else resolve(response!);
+      };
+      const onAbort = () => finish(new AbortError(`${credentialName}: the operation was aborted.`));
+      const timer = setTimeout(
+        () => finish(fail("ERR_TIMEOUT", `no complete response from ${url.host} within ${request.timeoutMs} ms.`)),
+        request.timeoutMs,
+      );
+      const requestOptions = { method: request.method, headers, agent: isHttps ? httpsAgent : httpAgent };
+      const req = (isHttps ? https : http).request(url, requestOptions, (res) => {
+        const status = res.statusCode ?? 0;
+        if (status >= 300 && status < 400) {
+          res.resume();
+          return finish(fail("ERR_REDIRECT_REFUSED", `${url.host} answered HTTP ${status} (a redirect); redirects are not followed for token requests.`, status));
+        }
+        const declared = Number(res.headers["content-length"]);
+        if (Number.isFinite(declared) && declared > maxBytes) {
+          return finish(fail("ERR_RESPONSE_TOO_LARGE", `the response from ${url.host} declares ${declared} bytes, over the ${maxBytes}-byte limit.`, status));
+        }
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on("data", (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > maxBytes) {
+            finish(fail("ERR_RESPONSE_TOO_LARGE", `the response from ${url.host} exceeded the ${maxBytes}-byte limit.`, status));
+          } else chunks.push(chunk);
+        });
+        res.on("end", () => {
+          if (!res.complete) {
+            return finish(fail("ERR_RESPONSE_TRUNCATED", `the response from ${url.host} was cut off after ${size} bytes.`, status));
+          }
+          finish(undefined, { status, headers: res.headers, body: Buffer.concat(chunks) });
+        });
+        res.on("error", (error) => finish(fail("ERR_RESPONSE_TRUNCATED", `the response from ${url.host} was cut off after ${size} bytes.`, status, error)));
+        res.on("aborted", () => finish(fail("ERR_RESPONSE_TRUNCATED", `the response from ${url.host} was cut off after ${size} bytes.`, status)));
+      });
+      req.on("error", (error: NodeJS.ErrnoException) =>
+        finish(fail("ERR_NETWORK", `could not reach ${url.host}: ${error.code ?? error.message}.`, 0, error)),
+      );
+      request.signal?.addEventListener("abort", onAbort, { once: true });
+      req.end(request.body);
+    });
+  }
+
+  return {
+    send,
+    close() {
+      httpsAgent.destroy();
+      httpAgent?.destroy();
+    },
+  };
+}

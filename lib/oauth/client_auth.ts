@@ -1,0 +1,60 @@
+import { AuthenticationError } from "../errors.js";
+import type { FormFields } from "./form.js";
+
+/** The `client_assertion_type` of JWT client assertions (RFC 7523 §2.2). */
+export const JWT_BEARER_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
+/** How a client proves its identity to the token endpoint. */
+export type ClientAuthentication =
+  | { kind: "none" }
+  | { kind: "secret"; secret: string }
+  | {
+      kind: "assertion";
+      /** Returns a fresh client assertion for the given token endpoint. */
+      getAssertion: (tokenEndpoint: string) => Promise<string> | string;
+    };
+
+/** The form fields of client authentication, and the secrets among them. */
+export interface ClientAuthFields {
+  fields: FormFields;
+  secrets: string[];
+}
+
+/**
+ * Produces the client authentication fields for one request; an assertion callback runs here, once
+ * per request.
+ *
+ * @throws AuthenticationError `ERR_ASSERTION_CALLBACK` when the callback throws or returns no string.
+ */
+export async function clientAuthFields(credentialName: string, auth: ClientAuthentication, tokenEndpoint: string): Promise<ClientAuthFields> {
+  switch (auth.kind) {
+    case "none":
+      return { fields: [], secrets: [] };
+    case "secret":
+      return { fields: [["client_secret", auth.secret]], secrets: [auth.secret] };
+    case "assertion": {
+      let assertion: unknown;
+      try {
+        assertion = await auth.getAssertion(tokenEndpoint);
+      } catch (cause) {
+        throw new AuthenticationError(0, null, {
+          credentialName,
+          code: "ERR_ASSERTION_CALLBACK",
+          message: `the client assertion could not be obtained: ${cause instanceof Error ? cause.message : "the callback threw"}.`,
+          cause,
+        });
+      }
+      if (typeof assertion !== "string" || assertion.trim() === "") {
+        throw new AuthenticationError(0, null, {
+          credentialName,
+          code: "ERR_ASSERTION_CALLBACK",
+          message: "the client assertion callback must return a non-empty string.",
+        });
+      }
+      return {
+        fields: [["client_assertion", assertion], ["client_assertion_type", JWT_BEARER_ASSERTION_TYPE]],
+        secrets: [assertion],
+      };
+    }
+  }
+}

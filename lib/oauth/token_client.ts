@@ -1,0 +1,127 @@
+import { resolveRetryOptions, sendWithRetry, type ResolvedRetryOptions } from "../http/retry.js";
+import { createTransport, type Transport } from "../http/transport.js";
+import type { AbortSignalLike, AuthorityValidationOptions, MultiTenantTokenCredentialOptions } from "../types.js";
+import { createLogger, type CredentialLogger } from "../util/logger.js";
+import { regionFromEnvironment, resolveAuthority, tokenEndpoint, type Authority } from "./authority.js";
+import { clientAuthFields, type ClientAuthentication } from "./client_auth.js";
+import { encodeForm } from "./form.js";
+import type { Grant } from "./grants.js";
+import { validateAuthority } from "./instance_discovery.js";
+import { createTenantPolicy, type TenantPolicy } from "./tenant.js";
+import { parseTokenResponse, type TokenResult } from "./token_response.js";
+
+/** Default timeout of one HTTP attempt. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** Seams for tests; stripped from the published types. */
+export interface InternalClientOptions {
+  /** @internal The clock, in milliseconds since the epoch. */
+  now?: () => number;
+  /** @internal Where instance discovery is asked (default: the public cloud). */
+  instanceDiscoveryHost?: string;
+  /** @internal The environment read at construction (default `process.env`). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Options a token client is built from. */
+export type TokenClientOptions = MultiTenantTokenCredentialOptions & AuthorityValidationOptions & InternalClientOptions;
+
+/** Per-request settings. */
+export interface RequestSettings {
+  claims?: string;
+  signal?: AbortSignalLike;
+  timeoutMs?: number;
+}
+
+/**
+ * Sends token requests for one application registration: builds the form (client id, grant
+ * fields, client authentication, claims), posts it with retries, and parses the reply.
+ */
+export class TokenClient {
+  readonly credentialName: string;
+  readonly clientId: string;
+  readonly authority: Authority;
+  readonly tenantPolicy: TenantPolicy;
+  readonly logger: CredentialLogger;
+  readonly now: () => number;
+  readonly #clientAuth: ClientAuthentication;
+  readonly #transport: Transport;
+  readonly #retry: ResolvedRetryOptions;
+  readonly #disableInstanceDiscovery: boolean;
+  readonly #instanceDiscoveryHost: string | undefined;
+
+  /**
+   * @param credentialName - starts every message and log line.
+   * @param tenantId - the configured tenant (already validated), or "" when none.
+   * @param clientId - the application (client) id.
+   * @param clientAuth - secret, assertion or none.
+   * @param options - the credential's options.
+   * @param regional - whether `AZURE_REGIONAL_AUTHORITY_NAME` applies (confidential clients only).
+   */
+  constructor(credentialName: string, tenantId: string, clientId: string, clientAuth: ClientAuthentication, options: TokenClientOptions = {}, regional = false) {
+    const env = options.env ?? process.env;
+    this.credentialName = credentialName;
+    this.clientId = clientId;
+    this.authority = resolveAuthority(credentialName, options.authorityHost, env, regional ? regionFromEnvironment(env) : undefined);
+    this.tenantPolicy = createTenantPolicy(tenantId, options.additionallyAllowedTenants, env);
+    this.logger = createLogger(credentialName, options.loggingOptions, env);
+    this.now = options.now ?? Date.now;
+    this.#clientAuth = clientAuth;
+    this.#retry = resolveRetryOptions(options.retryOptions);
+    this.#disableInstanceDiscovery = options.disableInstanceDiscovery === true;
+    this.#instanceDiscoveryHost = options.instanceDiscoveryHost;
+    this.#transport = createTransport({
+      credentialName,
+      ...(options.tlsOptions ? { tlsOptions: options.tlsOptions } : {}),
+      ...(options.userAgentOptions?.userAgentPrefix ? { userAgentPrefix: options.userAgentOptions.userAgentPrefix } : {}),
+    });
+  }
+
+  /** The token endpoint URL of a tenant. */
+  tokenEndpoint(tenantId: string): string {
+    return tokenEndpoint(this.authority, tenantId);
+  }
+
+  /** Requests a token with the given grant; see {@link parseTokenResponse} for what it throws. */
+  async request(tenantId: string, grant: Grant, settings: RequestSettings = {}): Promise<TokenResult> {
+    const timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    if (!this.#disableInstanceDiscovery) {
+      await validateAuthority(this.authority, tenantId, {
+        credentialName: this.credentialName,
+        transport: this.#transport,
+        retry: this.#retry,
+        timeoutMs,
+        ...(this.#instanceDiscoveryHost ? { discoveryHost: this.#instanceDiscoveryHost } : {}),
+        ...(settings.signal ? { signal: settings.signal } : {}),
+      });
+    }
+    const endpoint = this.tokenEndpoint(tenantId);
+    const auth = await clientAuthFields(this.credentialName, this.#clientAuth, endpoint);
+    const fields = [["client_id", this.clientId] as [string, string], ...grant.fields, ...auth.fields];
+    if (settings.claims) fields.push(["claims", settings.claims]);
+    const requestStartMs = this.now();
+    const response = await sendWithRetry(
+      this.#transport,
+      {
+        method: "POST",
+        url: endpoint,
+        headers: { "Content-Type": "application/x-www-form-urlencoded;charset=utf-8" },
+        body: encodeForm(fields),
+        timeoutMs,
+        ...(settings.signal ? { signal: settings.signal } : {}),
+      },
+      this.#retry,
+      this.credentialName,
+    );
+    return parseTokenResponse(response, {
+      credentialName: this.credentialName,
+      requestStartMs,
+      secrets: [...grant.secrets, ...auth.secrets],
+    });
+  }
+
+  /** Releases the keep-alive sockets. */
+  close(): void {
+    this.#transport.close();
+  }
+}
