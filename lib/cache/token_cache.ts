@@ -60,6 +60,7 @@ export class TokenCache {
       }
       return entry.token;
     }
+    if (options.signal?.aborted) throw new AbortError(options.abortMessage);
     const flightKey = options.flightKey ?? key;
     const flight = this.#flights.get(flightKey) ?? this.#start(flightKey, key, fetch);
     return this.#wait(flight, options.signal, options.abortMessage);
@@ -84,6 +85,7 @@ export class TokenCache {
         if (this.#flights.get(flightKey) === flight) this.#flights.delete(flightKey);
       }
     })();
+    flight.promise.catch(() => undefined);
     this.#flights.set(flightKey, flight);
     return flight;
   }
