@@ -1,0 +1,62 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import {
+  AggregateAuthenticationError,
+  AuthenticationError,
+  AuthenticationRequiredError,
+  ChainedTokenCredential,
+  CredentialUnavailableError,
+  InvalidArgumentError,
+  type AccessToken,
+  type TokenCredential,
+} from "../../lib/index.js";
+import { rejectsWith, throwsWith } from "../support/assert_error.js";
+
+const token: AccessToken = { token: "t", expiresOnTimestamp: Date.now() + 3600_000, tokenType: "Bearer" };
+
+function source(behaviour: () => Promise<AccessToken | null>): TokenCredential & { calls: number } {
+  const s = { calls: 0, getToken: async () => { s.calls++; return behaviour(); } };
+  return s;
+}
+
+describe("ChainedTokenCredential", () => {
+  test("passes over unavailable, authentication-required and null sources", async () => {
+    const a = source(async () => { throw new CredentialUnavailableError("A: not here"); });
+    const b = source(async () => { throw new AuthenticationRequiredError({ scopes: ["s"] }); });
+    const c = source(async () => null);
+    const d = source(async () => token);
+    assert.equal(await new ChainedTokenCredential(a, b, c, d).getToken("s"), token);
+    assert.deepEqual([a.calls, b.calls, c.calls, d.calls], [1, 1, 1, 1]);
+  });
+
+  test("matches unavailability by name, so errors from other copies of the library count", async () => {
+    const foreign = Object.assign(new Error("foreign"), { name: "CredentialUnavailableError" });
+    const chain = new ChainedTokenCredential(source(async () => { throw foreign; }), source(async () => token));
+    assert.equal(await chain.getToken("s"), token);
+  });
+
+  test("stops at an authentication failure", async () => {
+    const failure = new AuthenticationError(401, { error: "invalid_client", error_description: "AADSTS7000215: bad secret" });
+    const later = source(async () => token);
+    const chain = new ChainedTokenCredential(source(async () => { throw failure; }), later);
+    await assert.rejects(chain.getToken("s"), (e) => e === failure);
+    assert.equal(later.calls, 0);
+  });
+
+  test("with every source unavailable, one aggregate error lists each reason in order", async () => {
+    const chain = new ChainedTokenCredential(
+      source(async () => { throw new CredentialUnavailableError("EnvironmentCredential: not configured"); }),
+      source(async () => { throw new CredentialUnavailableError("AzureCliCredential: az not installed"); }),
+    );
+    const error = await rejectsWith(chain.getToken("s"), { class: AggregateAuthenticationError, name: "AggregateAuthenticationError", code: "ERR_AGGREGATE", message: /^ChainedTokenCredential authentication failed\.\n- EnvironmentCredential: not configured\n- AzureCliCredential: az not installed$/ });
+    assert.equal((error as AggregateAuthenticationError).errors.length, 2);
+  });
+
+  test("with only null sources it is unavailable", async () => {
+    await rejectsWith(new ChainedTokenCredential(source(async () => null)).getToken("s"), { class: CredentialUnavailableError, code: "ERR_CREDENTIAL_UNAVAILABLE", message: /no source credential returned a token/ });
+  });
+
+  test("refuses a source that is not a credential", () => {
+    throwsWith(() => new ChainedTokenCredential({} as TokenCredential), { class: InvalidArgumentError, code: "ERR_INVALID_ARG_TYPE", message: /source 0 is not a credential/ });
+  });
+});
