@@ -83,3 +83,22 @@ export async function waitGone(pid: number, ms = 2000): Promise<boolean> {
   }
   return !isRunning(pid);
 }
+
+/** Awaits a rejection and checks its class, `name`, `code` and message gist; returns the error. */
+export async function rejectsWith<T extends Error & { code: string }>(
+  promise: Promise<unknown>,
+  type: abstract new (...args: never[]) => T,
+  code: string,
+  gist: RegExp,
+): Promise<T> {
+  const error = await promise.then(
+    () => {
+      throw new Error("expected a rejection");
+    },
+    (e: unknown) => e,
+  );
+  if (!(error instanceof type)) throw new Error(`expected ${type.name}, got ${String(error)}`, { cause: error });
+  if (error.code !== code) throw new Error(`expected code ${code}, got ${error.code}: ${error.message}`);
+  if (!gist.test(error.message)) throw new Error(`message ${JSON.stringify(error.message)} does not match ${gist}`);
+  return error;
+}
