@@ -50,7 +50,7 @@ function parseObject(stdout: string): Record<string, unknown> | string {
  * @returns milliseconds since the epoch, or `undefined` when the text is in neither form.
  */
 export function parseToolTime(text: string): number | undefined {
-  const local = AZ_LOCAL_TIME.exec(text.trim());
+  const local = text.trim().match(AZ_LOCAL_TIME);
   if (local) {
     const [, y, mo, d, h, mi, s, fraction = "0"] = local.map((part) => part ?? "");
     const ms = Math.floor(Number(`0.${fraction || "0"}`) * 1000);
