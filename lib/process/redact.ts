@@ -11,7 +11,6 @@ export const REDACTED = "[REDACTED]";
 const JWT = /eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*)?/g;
 const SECRET_FIELD = /("(?:access_?token|refresh_?token|token|id_?token|secret|password)"\s*:\s*")[^"]*("|$)/gi;
 const LONG_RUN = /[A-Za-z0-9+/_=-]{40,}/g;
-// eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
 
 /**
