@@ -1,0 +1,95 @@
+/**
+ * `AzureCliCredential`: the token of the account signed in with `az login`.
+ *
+ * @module
+ */
+import { checkCliScopes, checkSingleScope, checkSubscription } from "../process/arguments.js";
+import { parseAzureCliOutput } from "../process/cli_output.js";
+import { summarizeOutput } from "../process/redact.js";
+import { scopeToResource } from "../oauth/scopes.js";
+import type { AccessToken, GetTokenOptions, TokenCredential } from "../types.js";
+import { DeveloperTool, type DeveloperToolCredentialOptions } from "./developer_tool.js";
+
+const NAME = "AzureCliCredential";
+const NOT_INSTALLED =
+  "Azure CLI could not be found. Install it from https://aka.ms/azure-cli, then sign in with 'az login'.";
+const NOT_LOGGED_IN = "Please run 'az login' from a command prompt to authenticate before using this credential.";
+
+/** Options of {@link AzureCliCredential}. */
+export interface AzureCliCredentialOptions extends DeveloperToolCredentialOptions {
+  /** The subscription (id, or a name of letters, digits, spaces and `_ . -`) to get the token for. */
+  subscription?: string;
+}
+
+/**
+ * Gets tokens by running `az account get-access-token --output json --resource <resource>
+ * [--tenant <tenant>] [--subscription <subscription>]`. Every call runs `az` (no caching), so the
+ * token always reflects the current `az login`.
+ *
+ * @see https://learn.microsoft.com/cli/azure/account#az-account-get-access-token
+ */
+export class AzureCliCredential implements TokenCredential {
+  private readonly tool: DeveloperTool;
+  private readonly subscription: string | undefined;
+
+  /**
+   * @param options - tenant, subscription, process timeout (default 10 000 ms) and additionally allowed tenants.
+   * @throws InvalidArgumentError (`ERR_INVALID_ARG_VALUE`) for a bad `tenantId`, `subscription` or `processTimeoutInMs`.
+   */
+  constructor(options: AzureCliCredentialOptions = {}) {
+    this.tool = new DeveloperTool({ credentialName: NAME, notInstalled: NOT_INSTALLED, allowBatch: true }, options);
+    this.subscription = options.subscription === undefined ? undefined : checkSubscription(NAME, options.subscription);
+  }
+
+  /**
+   * Runs `az` for a token for one scope.
+   *
+   * @param scopes - exactly one scope; a trailing `/.default` is removed to form the resource.
+   * @param options - `tenantId` (subject to `additionallyAllowedTenants`), `abortSignal`, `claims`.
+   * @returns the token with `tokenType` `"Bearer"`.
+   * @throws InvalidArgumentError for zero or several scopes, or a scope or tenant outside the allow-list; nothing is run.
+   * @throws CredentialUnavailableError when `az` is not installed, not logged in, or `claims` were given (the message has the `az login` command to run).
+   * @throws AuthenticationError `ERR_PROCESS_FAILED`, `ERR_PROCESS_OUTPUT`, `ERR_TIMEOUT` or `ERR_RESPONSE_TOO_LARGE`.
+   * @throws AbortError (`ERR_ABORTED`) when `options.abortSignal` fires; `az` is killed.
+   */
+  async getToken(scopes: string | string[], options: GetTokenOptions = {}): Promise<AccessToken> {
+    const scope = checkSingleScope(NAME, checkCliScopes(NAME, scopes));
+    const tenant = this.tool.tenantFor(options);
+    if (options.claims?.trim()) {
+      const challenge = Buffer.from(options.claims, "utf8").toString("base64");
+      throw this.tool.unavailable(
+        "this credential cannot answer a claims challenge. To authenticate with the required claims, run: " +
+          `az login --claims-challenge ${challenge} --scope ${scope}${tenant ? ` --tenant ${tenant}` : ""}`,
+      );
+    }
+    const argv = ["az", "account", "get-access-token", "--output", "json", "--resource", scopeToResource(scope)];
+    if (tenant) argv.push("--tenant", tenant);
+    if (this.subscription !== undefined) argv.push("--subscription", this.subscription);
+
+    const result = await this.tool.run(argv, { AZURE_CORE_NO_COLOR: "true" }, options.abortSignal);
+    if (result.exitCode !== 0) {
+      const stderr = result.stderr;
+      if (/^'az' is not recognized/.test(stderr.trim()) || /az:.*not found/.test(stderr)) throw this.tool.notInstalled();
+      if (/az login|az account set/.test(stderr) && !/az login --scope/.test(stderr) && !/AADSTS/.test(stderr)) {
+        throw this.tool.unavailable(NOT_LOGGED_IN);
+      }
+      throw this.tool.exitFailure("az", result);
+    }
+    const parsed = parseAzureCliOutput(result.stdout);
+    if (!parsed.ok) {
+      const stderr = summarizeOutput(result.stderr, 300);
+      throw this.tool.failure("ERR_PROCESS_OUTPUT", `unexpected output from Azure CLI: ${parsed.reason}.${stderr ? ` Stderr: ${stderr}` : ""}`);
+    }
+    return { token: parsed.value.token, expiresOnTimestamp: parsed.value.expiresOnTimestamp, tokenType: "Bearer" };
+  }
+
+  /** Stops any `az` process this credential is running. */
+  async close(): Promise<void> {
+    this.tool.abortAll();
+  }
+
+  /** Same as {@link AzureCliCredential.close}, for `await using`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}
