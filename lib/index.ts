@@ -34,3 +34,10 @@ export type { ClientAssertionCredentialOptions } from "./credentials/client_asse
 export { ChainedTokenCredential } from "./credentials/chained.js";
 export { getBearerTokenProvider } from "./bearer_token_provider.js";
 export type { GetBearerTokenProviderOptions } from "./bearer_token_provider.js";
+export { AzureCliCredential } from "./credentials/azure_cli.js";
+export type { AzureCliCredentialOptions } from "./credentials/azure_cli.js";
+export { AzureDeveloperCliCredential } from "./credentials/azure_developer_cli.js";
+export type { AzureDeveloperCliCredentialOptions } from "./credentials/azure_developer_cli.js";
+export { AzurePowerShellCredential } from "./credentials/azure_powershell.js";
+export type { AzurePowerShellCredentialOptions } from "./credentials/azure_powershell.js";
+export type { DeveloperToolCredentialOptions } from "./credentials/developer_tool.js";
