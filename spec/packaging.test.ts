@@ -1,0 +1,60 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { fileURLToPath } from "node:url";
+import { VERSION } from "../lib/version.js";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as Record<string, unknown>;
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? files(path) : [path];
+  });
+}
+
+test("package.json declares no runtime dependencies of any kind", () => {
+  for (const field of ["dependencies", "peerDependencies", "optionalDependencies", "bundleDependencies", "bundledDependencies"]) {
+    assert.equal(pkg[field], undefined, field);
+  }
+  assert.deepEqual(Object.keys(pkg.devDependencies as object).sort(), ["@types/node", "typescript"]);
+});
+
+test("package.json is ESM with types first in the exports map, no side effects, Node >= 20", () => {
+  assert.equal(pkg.type, "module");
+  assert.equal(pkg.sideEffects, false);
+  assert.deepEqual(Object.keys((pkg.exports as Record<string, Record<string, string>>)["."]!), ["types", "default"]);
+  assert.equal((pkg.engines as Record<string, string>).node, ">=20");
+  assert.equal(pkg.version, VERSION);
+});
+
+test("build/lib imports only node: built-ins and relative files, and prints its size", () => {
+  const built = files(join(root, "build/lib")).filter((f) => f.endsWith(".js"));
+  const offenders: string[] = [];
+  let raw = 0;
+  let gzip = 0;
+  for (const file of built) {
+    const text = readFileSync(file, "utf8");
+    raw += text.length;
+    gzip += gzipSync(text).length;
+    for (const match of text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)["']([^"']+)["']/gm)) {
+      if (!match[1]!.startsWith("node:") && !match[1]!.startsWith(".")) offenders.push(`${file}: ${match[1]}`);
+    }
+    assert.ok(!/\brequire\s*\(/.test(text), `${file} uses require`);
+  }
+  assert.deepEqual(offenders, []);
+  console.log(`build/lib: ${built.length} modules, ${(raw / 1024).toFixed(1)} KiB raw, ${(gzip / 1024).toFixed(1)} KiB gzipped (per file)`);
+  assert.ok(raw < 400 * 1024, "size budget");
+});
+
+test("nothing in lib runs at import: no top-level await, timers or env reads outside functions", () => {
+  for (const file of files(join(root, "build/lib")).filter((f) => f.endsWith(".js"))) {
+    const text = readFileSync(file, "utf8");
+    for (const line of text.split("\n")) {
+      if (/^(?:await |setTimeout|setInterval|process\.env)/.test(line)) assert.fail(`${file}: top-level side effect: ${line}`);
+    }
+  }
+});
