@@ -33,7 +33,7 @@ export class ConfidentialClient {
       const list = normalizeScopes(name, scopes);
       const tenantId = resolveTenant(name, client.tenantPolicy, options.tenantId);
       const claims = buildClaims(name, options.claims, options.enableCae);
-      const key = JSON.stringify([tenantId, [...list].sort(), options.enableCae === true, partition]);
+      const key = `${tenantId}\n${list.length === 1 ? list[0] : [...list].sort().join(" ")}\n${options.enableCae === true}\n${partition}`;
       const token = await this.#cache.get(
         key,
         async (signal) => {
@@ -53,7 +53,7 @@ export class ConfidentialClient {
           ...(options.abortSignal ? { signal: options.abortSignal } : {}),
         },
       );
-      client.logger.info(`getToken succeeded scopes=[${list.join(" ")}] tenant=${tenantId}`);
+      if (client.logger.enabled("info")) client.logger.info(`getToken succeeded scopes=[${list.join(" ")}] tenant=${tenantId}`);
       return token;
     } catch (error) {
       client.logger.error(`getToken failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -8,6 +8,8 @@ export interface CredentialLogger {
   info(message: string): void;
   warning(message: string): void;
   error(message: string): void;
+  /** Whether lines at `level` are written; lets hot paths skip building a message. */
+  enabled(level: LogLevel): boolean;
 }
 
 function parseLevel(value: string | undefined): LogLevel | undefined {
@@ -22,8 +24,9 @@ function parseLevel(value: string | undefined): LogLevel | undefined {
 export function createLogger(name: string, options: LoggingOptions | undefined, env: NodeJS.ProcessEnv): CredentialLogger {
   const threshold = options?.logLevel ?? parseLevel(env.AZURE_LOG_LEVEL);
   const sink: LogSink = options?.logger ?? ((level, message) => process.stderr.write(`entra-zero:${name} ${level} ${message}\n`));
+  const enabled = (level: LogLevel) => threshold !== undefined && LEVELS.indexOf(level) >= LEVELS.indexOf(threshold);
   const emit = (level: LogLevel) => (message: string) => {
-    if (threshold !== undefined && LEVELS.indexOf(level) >= LEVELS.indexOf(threshold)) options?.logger ? sink(level, `${name}: ${message}`) : sink(level, message);
+    if (enabled(level)) sink(level, options?.logger ? `${name}: ${message}` : message);
   };
-  return { verbose: emit("verbose"), info: emit("info"), warning: emit("warning"), error: emit("error") };
+  return { verbose: emit("verbose"), info: emit("info"), warning: emit("warning"), error: emit("error"), enabled };
 }

@@ -10,7 +10,7 @@ const HOUR = 3600_000;
 function harness() {
   let now = 1_000_000_000_000;
   const warnings: string[] = [];
-  const logger: CredentialLogger = { verbose() {}, info() {}, error() {}, warning: (m) => warnings.push(m) };
+  const logger: CredentialLogger = { verbose() {}, info() {}, error() {}, warning: (m) => warnings.push(m), enabled: () => true };
   const cache = new TokenCache({ now: () => now, logger });
   let fetches = 0;
   let plan: (n: number) => Promise<AccessToken> = (n) => Promise.resolve({ token: `t${n}`, expiresOnTimestamp: now + HOUR, tokenType: "Bearer" });
