@@ -1,6 +1,6 @@
 import { AuthenticationError } from "../errors.js";
 import type { HttpResponse } from "../http/transport.js";
-import { describeBody, redact } from "../util/redact.js";
+import { describeBody, redactSecrets } from "../util/redact.js";
 
 /** A validated token endpoint reply. */
 export interface TokenResult {
@@ -115,7 +115,7 @@ export function parseTokenResponse(response: HttpResponse, context: ParseContext
 }
 
 function throwOAuthError(status: number, body: Record<string, unknown>, context: ParseContext): never {
-  const description = typeof body.error_description === "string" ? redact(body.error_description, context.secrets) : undefined;
+  const description = typeof body.error_description === "string" ? redactSecrets(body.error_description, context.secrets) : undefined;
   throw new AuthenticationError(status || 400, { ...body, error_description: description }, {
     credentialName: context.credentialName,
   });

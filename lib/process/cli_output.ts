@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { redactSecrets, stripAnsi } from "./redact.js";
+import { redactSecrets } from "../util/redact.js";
+import { stripAnsi } from "./redact.js";
 
 /** A token read from a tool's output. */
 export interface ToolToken {

@@ -4,22 +4,10 @@
  *
  * @module
  */
+import { redactSecrets } from "../util/redact.js";
 
-/** What replaces a redacted value. */
-export const REDACTED = "[REDACTED]";
 
-const JWT = /eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*)?/g;
-const SECRET_FIELD = /("(?:access_?token|refresh_?token|token|id_?token|secret|password)"\s*:\s*")[^"]*("|$)/gi;
-const LONG_RUN = /[A-Za-z0-9+/_=-]{40,}/g;
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
-
-/**
- * Replaces JWTs, the values of token-bearing JSON fields and any run of 40 or more base64 or hex
- * characters with {@link REDACTED}.
- */
-export function redactSecrets(text: string): string {
-  return text.replace(SECRET_FIELD, `$1${REDACTED}$2`).replace(JWT, REDACTED).replace(LONG_RUN, REDACTED);
-}
 
 /**
  * Turns PowerShell's CLIXML error stream (`#< CLIXML <Objs …><S S="Error">…</S>`) into plain text;

@@ -69,7 +69,7 @@ describe("parseTokenResponse: refused shapes", () => {
     const body = "<p>you sent client_secret=the-client-secret and a token eyJabcdef.eyJabcdef.sig</p>";
     assert.throws(
       () => parseTokenResponse(reply(400, body, "text/html"), context),
-      (e: Error) => !e.message.includes("the-client-secret") && !e.message.includes("eyJabcdef") && /\[redacted\]/.test(e.message),
+      (e: Error) => !e.message.includes("the-client-secret") && !e.message.includes("eyJabcdef") && /\[REDACTED\]/.test(e.message),
     );
   });
 });

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { decodeClixml, redactSecrets, summarizeOutput } from "../../lib/process/redact.js";
+import { decodeClixml, summarizeOutput } from "../../lib/process/redact.js";
+import { redactSecrets } from "../../lib/util/redact.js";
 
 const secretCases: Array<[string, string]> = [
   ['{"accessToken": "secret value', '{"accessToken": "[REDACTED]'],
