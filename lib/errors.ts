@@ -17,6 +17,7 @@ export type IdentityErrorCode =
   | "ERR_TIMEOUT"
   | "ERR_ABORTED"
   | "ERR_NETWORK"
+  | "ERR_PROXY"
   | "ERR_REDIRECT_REFUSED"
   | "ERR_RESPONSE_TOO_LARGE"
   | "ERR_RESPONSE_TRUNCATED"
@@ -142,9 +143,10 @@ function toErrorResponse(statusCode: number, errorBody: unknown): ErrorResponse 
 function describe(statusCode: number, response: ErrorResponse): string {
   const parts = [`${response.error}${statusCode ? ` (HTTP ${statusCode})` : ""}`];
   if (response.errorDescription) parts.push(response.errorDescription.split(/\r?\n/)[0] ?? "");
+  const described = response.errorDescription;
   const ids = [
-    response.traceId && `Trace ID: ${response.traceId}`,
-    response.correlationId && `Correlation ID: ${response.correlationId}`,
+    response.traceId && !described.includes(response.traceId) && `Trace ID: ${response.traceId}`,
+    response.correlationId && !described.includes(response.correlationId) && `Correlation ID: ${response.correlationId}`,
   ].filter(Boolean);
   return parts.join(": ") + (ids.length ? ` (${ids.join(", ")})` : "");
 }

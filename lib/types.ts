@@ -93,6 +93,18 @@ export interface TlsOptions {
   ca?: string | Buffer | Array<string | Buffer>;
 }
 
+/** An HTTP proxy, as `@azure/core-rest-pipeline`'s `ProxySettings`. */
+export interface ProxyOptions {
+  /** The proxy host with its scheme, e.g. `http://proxy.contoso.com`; only `http://` proxies (CONNECT) are supported. */
+  host: string;
+  /** The proxy port. */
+  port: number;
+  /** User name for `Proxy-Authorization: Basic`. */
+  username?: string;
+  /** Password for `Proxy-Authorization: Basic`; never logged. */
+  password?: string;
+}
+
 /** Options shared by every credential that talks to an identity endpoint. */
 export interface TokenCredentialOptions {
   /** The authority host, e.g. `AzureAuthorityHosts.AzureGovernment`; default `AZURE_AUTHORITY_HOST` or the public cloud. */
@@ -101,6 +113,8 @@ export interface TokenCredentialOptions {
   retryOptions?: RetryOptions;
   /** TLS settings. */
   tlsOptions?: TlsOptions;
+  /** The proxy for identity requests; default `HTTPS_PROXY` / `ALL_PROXY` / `HTTP_PROXY` minus `NO_PROXY`. Managed-identity endpoints never use one. */
+  proxyOptions?: ProxyOptions;
   /** Logging settings. */
   loggingOptions?: LoggingOptions;
   /** Added before this package's `User-Agent`. */

@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import { AbortError, AuthenticationError } from "../errors.js";
 import type { AbortSignalLike, TlsOptions } from "../types.js";
 import { VERSION } from "../version.js";
+import { createTunnelAgent, type ProxyTarget } from "./proxy.js";
 
 /** One HTTP request. */
 export interface HttpRequest {
@@ -39,6 +40,10 @@ export interface TransportOptions {
   maxResponseBytes?: number;
   /** Permit `http:` URLs; only managed-identity endpoints on link-local or loopback addresses use it. */
   allowInsecureHttp?: boolean;
+  /** Send HTTPS requests through this proxy, except to hosts `bypassProxy` exempts. */
+  proxy?: ProxyTarget;
+  /** Whether a host is exempt from the proxy (`NO_PROXY`). */
+  bypassProxy?: (hostname: string, port: number) => boolean;
 }
 
 /** The default response size cap. */
@@ -63,7 +68,14 @@ export function isTransientTransportError(error: unknown): boolean {
 export function createTransport(options: TransportOptions): Transport {
   const { credentialName } = options;
   const maxBytes = options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
-  const httpsAgent = new https.Agent({ keepAlive: true, ...(options.tlsOptions?.ca ? { ca: options.tlsOptions.ca } : {}) });
+  const agentOptions: https.AgentOptions = { keepAlive: true, ...(options.tlsOptions?.ca ? { ca: options.tlsOptions.ca } : {}) };
+  const httpsAgent = new https.Agent(agentOptions);
+  const tunnelAgent = options.proxy ? createTunnelAgent(options.proxy, agentOptions) : undefined;
+  const agentFor = (url: URL) => {
+    if (url.protocol === "http:") return httpAgent;
+    const port = Number(url.port) || 443;
+    return tunnelAgent && !options.bypassProxy?.(url.hostname, port) ? tunnelAgent : httpsAgent;
+  };
   const httpAgent = options.allowInsecureHttp ? new http.Agent({ keepAlive: true }) : undefined;
   const ua = userAgent(options.userAgentPrefix);
   const fail = (code: string, message: string, status = 0, cause?: unknown) =>
@@ -102,7 +114,7 @@ export function createTransport(options: TransportOptions): Transport {
         () => finish(fail("ERR_TIMEOUT", `no complete response from ${url.host} within ${request.timeoutMs} ms.`)),
         request.timeoutMs,
       );
-      const requestOptions = { method: request.method, headers, agent: isHttps ? httpsAgent : httpAgent };
+      const requestOptions = { method: request.method, headers, agent: agentFor(url) };
       const req = (isHttps ? https : http).request(url, requestOptions, (res) => {
         const status = res.statusCode ?? 0;
         if (status >= 300 && status < 400) {
@@ -131,7 +143,11 @@ export function createTransport(options: TransportOptions): Transport {
         res.on("aborted", () => finish(fail("ERR_RESPONSE_TRUNCATED", `the response from ${url.host} was cut off after ${size} bytes.`, status)));
       });
       req.on("error", (error: NodeJS.ErrnoException) =>
-        finish(fail("ERR_NETWORK", `could not reach ${url.host}: ${error.code ?? error.message}.`, 0, error)),
+        finish(
+          error.code === "ERR_PROXY"
+            ? fail("ERR_PROXY", `${error.message}.`, 0, error)
+            : fail("ERR_NETWORK", `could not reach ${url.host}: ${error.code ?? error.message}.`, 0, error),
+        ),
       );
       request.signal?.addEventListener("abort", onAbort, { once: true });
       req.end(request.body);
@@ -142,6 +158,7 @@ export function createTransport(options: TransportOptions): Transport {
     send,
     close() {
       httpsAgent.destroy();
+      tunnelAgent?.destroy();
       httpAgent?.destroy();
     },
   };

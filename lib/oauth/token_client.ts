@@ -1,4 +1,5 @@
 import { resolveRetryOptions, sendWithRetry, type ResolvedRetryOptions } from "../http/retry.js";
+import { isProxyBypassed, resolveProxy } from "../http/proxy.js";
 import { createTransport, type Transport } from "../http/transport.js";
 import type { AbortSignalLike, AuthorityValidationOptions, MultiTenantTokenCredentialOptions } from "../types.js";
 import { createLogger, type CredentialLogger } from "../util/logger.js";
@@ -70,8 +71,10 @@ export class TokenClient {
     this.#retry = resolveRetryOptions(options.retryOptions);
     this.#disableInstanceDiscovery = options.disableInstanceDiscovery === true;
     this.#instanceDiscoveryHost = options.instanceDiscoveryHost;
+    const proxy = resolveProxy(credentialName, options.proxyOptions, env);
     this.#transport = createTransport({
       credentialName,
+      ...(proxy ? { proxy, bypassProxy: (hostname: string, port: number) => isProxyBypassed(hostname, port, env) } : {}),
       ...(options.tlsOptions ? { tlsOptions: options.tlsOptions } : {}),
       ...(options.userAgentOptions?.userAgentPrefix ? { userAgentPrefix: options.userAgentOptions.userAgentPrefix } : {}),
     });
