@@ -242,6 +242,15 @@ describe("ClientSecretCredential: transport faults", () => {
     await cred.close();
   });
 
+  test("a connection reset mid-request is retried", async () => {
+    const cred = credential();
+    fake.faults.push({ kind: "reset" });
+    const token = await cred.getToken(SCOPE);
+    assert.equal(token.token, fake.issuedTokens.at(-1));
+    assert.equal(fake.tokenRequests.length, 2);
+    await cred.close();
+  });
+
   test("429 with Retry-After waits, then succeeds", async () => {
     const cred = credential();
     fake.faults.push({ kind: "status", status: 429, body: '{"error":"temporarily_unavailable"}', headers: { "Retry-After": "1" } });
