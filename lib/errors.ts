@@ -141,14 +141,13 @@ function toErrorResponse(statusCode: number, errorBody: unknown): ErrorResponse 
 }
 
 function describe(statusCode: number, response: ErrorResponse): string {
-  const parts = [`${response.error}${statusCode ? ` (HTTP ${statusCode})` : ""}`];
-  if (response.errorDescription) parts.push(response.errorDescription.split(/\r?\n/)[0] ?? "");
-  const described = response.errorDescription;
+  const summary = response.errorDescription.split(/\r?\n/)[0]?.trim() ?? "";
   const ids = [
-    response.traceId && !described.includes(response.traceId) && `Trace ID: ${response.traceId}`,
-    response.correlationId && !described.includes(response.correlationId) && `Correlation ID: ${response.correlationId}`,
+    response.traceId && !summary.includes(response.traceId) && `Trace ID: ${response.traceId}`,
+    response.correlationId && !summary.includes(response.correlationId) && `Correlation ID: ${response.correlationId}`,
   ].filter(Boolean);
-  return parts.join(": ") + (ids.length ? ` (${ids.join(", ")})` : "");
+  const head = `${response.error}${statusCode ? ` (HTTP ${statusCode})` : ""}`;
+  return (summary ? `${head}: ${summary}` : head) + (ids.length ? ` (${ids.join(", ")})` : "");
 }
 
 /**

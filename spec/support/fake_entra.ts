@@ -46,7 +46,7 @@ function entraError(res: ServerResponse, status: number, error: string, code: nu
   const correlationId = randomUUID();
   json(res, status, {
     error,
-    error_description: `AADSTS${code}: ${description} Trace ID: ${traceId} Correlation ID: ${correlationId} Timestamp: ${ERROR_TIMESTAMP}`,
+    error_description: `AADSTS${code}: ${description}\r\nTrace ID: ${traceId}\r\nCorrelation ID: ${correlationId}\r\nTimestamp: ${ERROR_TIMESTAMP}`,
     error_codes: [code],
     timestamp: ERROR_TIMESTAMP,
     trace_id: traceId,
