@@ -1,7 +1,8 @@
 import { InvalidArgumentError } from "../errors.js";
 import { ConfidentialClient } from "../oauth/confidential_client.js";
+import { AppCredential } from "./app_credential.js";
 import { TokenClient, type InternalClientOptions } from "../oauth/token_client.js";
-import type { AccessToken, AuthorityValidationOptions, CredentialPersistenceOptions, GetTokenOptions, MultiTenantTokenCredentialOptions, TokenCredential } from "../types.js";
+import type { AuthorityValidationOptions, CredentialPersistenceOptions, MultiTenantTokenCredentialOptions } from "../types.js";
 import { requireAppTenant, requireString } from "./arguments.js";
 
 /** Options of {@link ClientAssertionCredential}. */
@@ -17,9 +18,7 @@ export interface ClientAssertionCredentialOptions extends MultiTenantTokenCreden
  * ```
  * @see https://learn.microsoft.com/entra/workload-id/workload-identity-federation
  */
-export class ClientAssertionCredential implements TokenCredential {
-  readonly #client: ConfidentialClient;
-
+export class ClientAssertionCredential extends AppCredential {
   /**
    * @param tenantId - the directory (tenant) id or domain.
    * @param clientId - the application (client) id.
@@ -34,27 +33,10 @@ export class ClientAssertionCredential implements TokenCredential {
     if (typeof getAssertion !== "function") {
       throw new InvalidArgumentError(`${name}: "getAssertion" must be a function returning the assertion.`, "ERR_INVALID_ARG_TYPE");
     }
-    this.#client = new ConfidentialClient(
-      new TokenClient(name, tenant, clientId, { kind: "assertion", getAssertion: () => getAssertion() }, options as ClientAssertionCredentialOptions & InternalClientOptions, true),
+    super(
+      new ConfidentialClient(
+        new TokenClient(name, tenant, clientId, { kind: "assertion", getAssertion: () => getAssertion() }, options as ClientAssertionCredentialOptions & InternalClientOptions, true),
+      ),
     );
-  }
-
-  /**
-   * Gets an application token. Served from the in-memory cache until five minutes before expiry.
-   *
-   * @throws AuthenticationError when Entra refuses, the exchange fails, or the callback fails (`ERR_ASSERTION_CALLBACK`).
-   */
-  getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
-    return this.#client.getToken(scopes, options);
-  }
-
-  /** Releases sockets and drops cached tokens. */
-  async close(): Promise<void> {
-    this.#client.close();
-  }
-
-  /** Same as {@link ClientAssertionCredential.close}, for `await using`. */
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.close();
   }
 }

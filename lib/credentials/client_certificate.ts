@@ -3,8 +3,9 @@ import { InvalidArgumentError } from "../errors.js";
 import type { AssertionAlgorithm } from "../oauth/algorithms.js";
 import { createClientAssertion } from "../oauth/assertion.js";
 import { ConfidentialClient } from "../oauth/confidential_client.js";
+import { AppCredential } from "./app_credential.js";
 import { TokenClient, type InternalClientOptions } from "../oauth/token_client.js";
-import type { AccessToken, AuthorityValidationOptions, CredentialPersistenceOptions, GetTokenOptions, MultiTenantTokenCredentialOptions, TokenCredential } from "../types.js";
+import type { AuthorityValidationOptions, CredentialPersistenceOptions, MultiTenantTokenCredentialOptions } from "../types.js";
 import { requireAppTenant, requireString } from "./arguments.js";
 
 /** A certificate given by path: PEM or PKCS#12, detected from the content. */
@@ -45,9 +46,7 @@ export interface ClientCertificateCredentialOptions extends MultiTenantTokenCred
  * ```
  * @see https://learn.microsoft.com/entra/identity-platform/certificate-credentials
  */
-export class ClientCertificateCredential implements TokenCredential {
-  readonly #client: ConfidentialClient;
-
+export class ClientCertificateCredential extends AppCredential {
   /**
    * @param tenantId - the directory (tenant) id or domain.
    * @param clientId - the application (client) id.
@@ -73,28 +72,7 @@ export class ClientCertificateCredential implements TokenCredential {
     const now = internal.now ?? Date.now;
     const getAssertion = (audience: string) =>
       createClientAssertion({ certificate: bundle, clientId, audience, algorithm, sendCertificateChain: options.sendCertificateChain === true, nowSeconds: now() / 1000 });
-    this.#client = new ConfidentialClient(new TokenClient(name, tenant, clientId, { kind: "assertion", getAssertion }, internal, true));
-  }
-
-  /**
-   * Gets an application token. Served from the in-memory cache until five minutes before expiry.
-   *
-   * @param scopes - one `…/.default` scope.
-   * @param options - `abortSignal`, `tenantId`, `claims`, `enableCae`, `requestOptions.timeout`.
-   * @throws AuthenticationError when Entra refuses the assertion or the exchange fails.
-   */
-  getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
-    return this.#client.getToken(scopes, options);
-  }
-
-  /** Releases sockets and drops cached tokens. */
-  async close(): Promise<void> {
-    this.#client.close();
-  }
-
-  /** Same as {@link ClientCertificateCredential.close}, for `await using`. */
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.close();
+    super(new ConfidentialClient(new TokenClient(name, tenant, clientId, { kind: "assertion", getAssertion }, internal, true)));
   }
 }
 

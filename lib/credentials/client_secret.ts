@@ -1,6 +1,7 @@
 import { ConfidentialClient } from "../oauth/confidential_client.js";
+import { AppCredential } from "./app_credential.js";
 import { TokenClient, type InternalClientOptions } from "../oauth/token_client.js";
-import type { AccessToken, AuthorityValidationOptions, CredentialPersistenceOptions, GetTokenOptions, MultiTenantTokenCredentialOptions, TokenCredential } from "../types.js";
+import type { AuthorityValidationOptions, CredentialPersistenceOptions, MultiTenantTokenCredentialOptions } from "../types.js";
 import { requireAppTenant, requireString } from "./arguments.js";
 
 /** Options of {@link ClientSecretCredential}. */
@@ -17,9 +18,7 @@ export interface ClientSecretCredentialOptions extends MultiTenantTokenCredentia
  * ```
  * @see https://learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow
  */
-export class ClientSecretCredential implements TokenCredential {
-  readonly #client: ConfidentialClient;
-
+export class ClientSecretCredential extends AppCredential {
   /**
    * @param tenantId - the directory (tenant) id or domain of the application.
    * @param clientId - the application (client) id.
@@ -32,28 +31,6 @@ export class ClientSecretCredential implements TokenCredential {
     const tenant = requireAppTenant(name, tenantId);
     requireString(name, "clientId", clientId);
     requireString(name, "clientSecret", clientSecret);
-    this.#client = new ConfidentialClient(new TokenClient(name, tenant, clientId, { kind: "secret", secret: clientSecret }, options as ClientSecretCredentialOptions & InternalClientOptions, true));
-  }
-
-  /**
-   * Gets an application token. Served from the in-memory cache until five minutes before expiry.
-   *
-   * @param scopes - one `…/.default` scope, e.g. `"https://management.azure.com/.default"`.
-   * @param options - `abortSignal`, `tenantId`, `claims`, `enableCae`, `requestOptions.timeout`.
-   * @throws AuthenticationError when Entra refuses (`code` = Entra's error, e.g. `invalid_client`) or the exchange fails (`ERR_TIMEOUT`, `ERR_NETWORK`, …).
-   * @throws CredentialUnavailableError (`ERR_TENANT_NOT_ALLOWED`) for a tenant outside `additionallyAllowedTenants`.
-   */
-  getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
-    return this.#client.getToken(scopes, options);
-  }
-
-  /** Releases sockets and drops cached tokens. */
-  async close(): Promise<void> {
-    this.#client.close();
-  }
-
-  /** Same as {@link ClientSecretCredential.close}, for `await using`. */
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.close();
+    super(new ConfidentialClient(new TokenClient(name, tenant, clientId, { kind: "secret", secret: clientSecret }, options as ClientSecretCredentialOptions & InternalClientOptions, true)));
   }
 }
