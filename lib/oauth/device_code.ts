@@ -15,7 +15,7 @@ export const SLOW_DOWN_STEP_MS = 5_000;
 export const MIN_POLL_INTERVAL_MS = 1_000;
 
 /** A validated device authorization reply. */
-export interface DeviceCodeInfo {
+export interface DeviceAuthorization {
   /** Secret: identifies this sign-in at the token endpoint. */
   deviceCode: string;
   /** The code the user types at `verificationUri`. */
@@ -43,7 +43,7 @@ function nonEmpty(value: unknown): value is string {
  * @throws AuthenticationError with Entra's `error` as code, or `ERR_HTTP_STATUS`, `ERR_RESPONSE_NOT_JSON`, `ERR_RESPONSE_INVALID`.
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.2
  */
-export function parseDeviceCodeResponse(response: HttpResponse, credentialName: string): DeviceCodeInfo {
+export function parseDeviceCodeResponse(response: HttpResponse, credentialName: string): DeviceAuthorization {
   let json: unknown;
   try {
     json = JSON.parse(response.body.toString("utf8"));
@@ -91,7 +91,7 @@ export interface DeviceCodeSettings {
 }
 
 /** Asks Entra for a device code and user code for `scopes`. */
-export async function requestDeviceCode(client: TokenClient, tenantId: string, scopes: readonly string[], settings: DeviceCodeSettings = {}): Promise<DeviceCodeInfo> {
+export async function requestDeviceCode(client: TokenClient, tenantId: string, scopes: readonly string[], settings: DeviceCodeSettings = {}): Promise<DeviceAuthorization> {
   const fields: Array<[string, string]> = [["client_id", client.clientId], ["scope", withOidc(scopes)]];
   if (settings.claims) fields.push(["claims", settings.claims]);
   const response = await client.postForm(tenantId, deviceCodeEndpoint(client.authority, tenantId), fields, {
@@ -131,7 +131,7 @@ function sleep(ms: number, signal: AbortSignalLike | undefined, credentialName: 
  *   `expires_in` passes), `bad_verification_code`, …; AbortError when `signal` fires.
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.4
  */
-export async function pollForToken(client: TokenClient, tenantId: string, info: DeviceCodeInfo, settings: PollSettings = {}): Promise<TokenResult> {
+export async function pollForToken(client: TokenClient, tenantId: string, info: DeviceAuthorization, settings: PollSettings = {}): Promise<TokenResult> {
   const name = client.credentialName;
   const deadline = client.now() + info.expiresInSeconds * 1000;
   let interval = Math.max(info.intervalSeconds * 1000, settings.minIntervalMs ?? MIN_POLL_INTERVAL_MS);
