@@ -22,6 +22,7 @@ interface IssuedCode {
 interface DeviceGrant {
   clientId: string;
   userCode: string;
+  scope: string;
   status: "pending" | "approved" | "declined";
   expiresAt: number;
 }
@@ -132,7 +133,7 @@ export class FakeUserFlows {
     if (!form.scope) return entraError(res, 400, "invalid_request", 900144, "The request body must contain the following parameter: 'scope'.");
     const deviceCode = `fake-device-code.${randomBytes(24).toString("base64url")}`;
     const userCode = randomBytes(6).toString("hex").toUpperCase().slice(0, 9);
-    this.#devices.set(deviceCode, { clientId: app.clientId, userCode, status: "pending", expiresAt: Date.now() + this.device.expiresIn * 1000 });
+    this.#devices.set(deviceCode, { clientId: app.clientId, userCode, scope: form.scope, status: "pending", expiresAt: Date.now() + this.device.expiresIn * 1000 });
     json(res, 200, {
       user_code: userCode,
       device_code: deviceCode,
@@ -203,7 +204,7 @@ export class FakeUserFlows {
     if (grant.status === "declined") return entraError(res, 400, "authorization_declined", 70000, "The user denied the authorization request.");
     if (grant.status === "pending") return entraError(res, 400, "authorization_pending", 70016, "OAuth 2.0 device flow error. Authorization is pending. Continue polling.");
     this.#devices.delete(form.device_code!);
-    this.#issue(app, tenantId, form, res);
+    this.#issue(app, tenantId, { ...form, scope: grant.scope }, res);
   }
 
   #onBehalfOf(app: FakeApp, tenantId: string, form: Record<string, string>, res: ServerResponse): void {
