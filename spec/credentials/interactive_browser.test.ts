@@ -98,6 +98,17 @@ describe("InteractiveBrowserCredential: signing in with the browser", () => {
     await cred.close();
   });
 
+  test("concurrent getToken calls for different scopes share one sign-in", async () => {
+    const visits: Visit[] = [];
+    const cred = credential({ openBrowser: browser(visits) });
+    const [a, b, c] = await Promise.all([cred.getToken(SCOPE), cred.getToken(SCOPE), cred.getToken("https://vault.azure.net/user_impersonation")]);
+    assert.equal(visits.length, 1);
+    assert.equal(a.token, b.token);
+    assert.notEqual(a.token, c.token);
+    assert.deepEqual(fake.tokenRequests.map((r) => r.form.grant_type), ["authorization_code", "refresh_token"]);
+    await cred.close();
+  });
+
   test("authenticate() returns the AuthenticationRecord; a loginHint asks Entra to sign that user in", async () => {
     const visits: Visit[] = [];
     const cred = credential({ openBrowser: browser(visits), loginHint: "ada@contoso.example" });
