@@ -14,11 +14,15 @@ const INTERACTION_REQUIRED = new Set(["invalid_grant", "interaction_required", "
 
 /** What an interactive step is asked to do. */
 export interface InteractionRequest {
+  /** The scopes of the `getToken` or `authenticate` call. */
   scopes: string[];
+  /** The resolved tenant. */
   tenantId: string;
   /** The `claims` parameter (challenge and/or CAE), when any. */
   claims?: string;
+  /** Fires when the caller aborts or the credential is closed. */
   signal?: AbortSignalLike;
+  /** Timeout of each HTTP attempt. */
   timeoutMs?: number;
   /** Why silent authentication did not work; carries the refused refresh as `cause`. */
   reason: AuthenticationRequiredError;
@@ -54,6 +58,7 @@ export class UserSession {
   #refreshToken: string | undefined;
   #account: AuthenticationRecord | undefined;
   #interaction: Promise<unknown> | undefined;
+  #closing = new AbortController();
 
   /**
    * @param client - the configured token client (its tenant policy holds the configured tenant, or none).
@@ -111,8 +116,10 @@ export class UserSession {
     return this.#account;
   }
 
-  /** Forgets tokens and the account, and releases sockets. */
+  /** Forgets tokens, cancels a sign-in in progress (closing its loopback server), and releases sockets. */
   close(): void {
+    this.#closing.abort();
+    this.#closing = new AbortController();
     this.#cache.clear();
     this.#refreshToken = undefined;
     this.client.close();
@@ -180,18 +187,23 @@ export class UserSession {
   }
 
   async #interact(interaction: Interaction, request: Prepared, options: GetTokenOptions, reason: AuthenticationRequiredError): Promise<AccessToken> {
+    const signal = this.#interactionSignal(options.abortSignal);
     const run = (async () => {
-      const result = await interaction({
-        scopes: request.scopes,
-        tenantId: request.tenantId,
-        reason,
-        ...(request.claims ? { claims: request.claims } : {}),
-        ...(options.abortSignal ? { signal: options.abortSignal } : {}),
-        ...(request.timeoutMs ? { timeoutMs: request.timeoutMs } : {}),
-      });
-      const token = this.#accept(result);
-      this.#cache.set(request.key, token);
-      return token;
+      try {
+        const result = await interaction({
+          scopes: request.scopes,
+          tenantId: request.tenantId,
+          reason,
+          signal: signal.signal,
+          ...(request.claims ? { claims: request.claims } : {}),
+          ...(request.timeoutMs ? { timeoutMs: request.timeoutMs } : {}),
+        });
+        const token = this.#accept(result);
+        this.#cache.set(request.key, token);
+        return token;
+      } finally {
+        signal.dispose();
+      }
     })();
     this.#interaction = run;
     try {
@@ -199,6 +211,23 @@ export class UserSession {
     } finally {
       if (this.#interaction === run) this.#interaction = undefined;
     }
+  }
+
+  /** A signal that fires when the caller aborts or the credential is closed. */
+  #interactionSignal(callerSignal: AbortSignalLike | undefined): { signal: AbortSignal; dispose(): void } {
+    const controller = new AbortController();
+    const closing = this.#closing.signal;
+    const abort = () => controller.abort();
+    if (callerSignal?.aborted) abort();
+    callerSignal?.addEventListener("abort", abort, { once: true });
+    closing.addEventListener("abort", abort, { once: true });
+    return {
+      signal: controller.signal,
+      dispose() {
+        callerSignal?.removeEventListener("abort", abort);
+        closing.removeEventListener("abort", abort);
+      },
+    };
   }
 
   #accept(result: TokenResult): AccessToken {

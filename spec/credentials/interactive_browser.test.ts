@@ -232,6 +232,16 @@ describe("InteractiveBrowserCredential: faults on the loopback", () => {
     await cred.close();
   });
 
+  test("close() during a sign-in cancels it and closes the loopback server", async () => {
+    const visits: Visit[] = [];
+    const cred = credential({ openBrowser: idleBrowser(visits) });
+    const pending = cred.getToken(SCOPE);
+    while (visits.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    await cred.close();
+    await rejectsWith(pending, { class: AbortError, code: "ERR_ABORTED", message: /^InteractiveBrowserCredential: the operation was aborted/ });
+    assert.equal(await probePort(visits[0]!.port), "ECONNREFUSED");
+  });
+
   test("the code and verifier are in no message or log line", async () => {
     const lines: string[] = [];
     const visits: Visit[] = [];
