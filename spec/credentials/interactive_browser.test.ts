@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { InteractiveBrowserCredential, type InteractiveBrowserCredentialNodeOptions } from "../../lib/credentials/interactive_browser.js";
-import { AbortError, AuthenticationError, AuthenticationRequiredError, InvalidArgumentError } from "../../lib/errors.js";
+import { createServer } from "node:net";
+import { AbortError, AuthenticationError, AuthenticationRequiredError, CredentialUnavailableError, InvalidArgumentError } from "../../lib/errors.js";
 import { get, playBrowser, probePort, type PageResponse } from "../support/browser.js";
 import { FakeEntra } from "../support/fake_entra.js";
 import { TEST_TLS } from "../support/fixtures.js";
@@ -240,6 +241,18 @@ describe("InteractiveBrowserCredential: faults on the loopback", () => {
     await cred.close();
     await rejectsWith(pending, { class: AbortError, code: "ERR_ABORTED", message: /^InteractiveBrowserCredential: the operation was aborted/ });
     assert.equal(await probePort(visits[0]!.port), "ECONNREFUSED");
+  });
+
+  test("a configured port that is taken is ERR_LOOPBACK_LISTEN, before any browser opens", async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const port = (taken.address() as { port: number }).port;
+    const visits: Visit[] = [];
+    const cred = credential({ redirectUri: `http://localhost:${port}`, openBrowser: idleBrowser(visits) });
+    await rejectsWith(cred.getToken(SCOPE), { class: CredentialUnavailableError, code: "ERR_LOOPBACK_LISTEN", message: new RegExp(`^InteractiveBrowserCredential: cannot listen on 127\\.0\\.0\\.1:${port} for the sign-in reply \\(EADDRINUSE\\)`) });
+    assert.equal(visits.length, 0);
+    await new Promise((resolve) => taken.close(resolve));
+    await cred.close();
   });
 
   test("the code and verifier are in no message or log line", async () => {
