@@ -40,6 +40,8 @@ export type IdentityErrorCode =
   | "ERR_CHAIN_EMPTY"
   | "ERR_AGGREGATE"
   | "ERR_AUTHENTICATION_REQUIRED"
+  | "ERR_STATE_MISMATCH"
+  | "ERR_LOOPBACK_LISTEN"
   | "ERR_PROCESS_FAILED"
   | "ERR_PROCESS_OUTPUT"
   | (string & {});

@@ -41,3 +41,14 @@ export type { AzureDeveloperCliCredentialOptions } from "./credentials/azure_dev
 export { AzurePowerShellCredential } from "./credentials/azure_powershell.js";
 export type { AzurePowerShellCredentialOptions } from "./credentials/azure_powershell.js";
 export type { DeveloperToolCredentialOptions } from "./credentials/developer_tool.js";
+export { AuthorizationCodeCredential } from "./credentials/authorization_code.js";
+export type { AuthorizationCodeCredentialOptions } from "./credentials/authorization_code.js";
+export { OnBehalfOfCredential } from "./credentials/on_behalf_of.js";
+export type { OnBehalfOfCredentialAssertionOptions, OnBehalfOfCredentialCertificateOptions, OnBehalfOfCredentialOptions, OnBehalfOfCredentialSecretOptions } from "./credentials/on_behalf_of.js";
+export { DeviceCodeCredential } from "./credentials/device_code.js";
+export type { DeviceCodeCredentialOptions, DeviceCodeInfo, DeviceCodePromptCallback } from "./credentials/device_code.js";
+export { InteractiveBrowserCredential } from "./credentials/interactive_browser.js";
+export type { InteractiveBrowserCredentialNodeOptions } from "./credentials/interactive_browser.js";
+export type { InteractiveCredentialOptions } from "./credentials/user_credential.js";
+export { deserializeAuthenticationRecord, serializeAuthenticationRecord } from "./oauth/authentication_record.js";
+export type { AuthenticationRecord } from "./oauth/authentication_record.js";

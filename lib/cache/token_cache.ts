@@ -66,6 +66,11 @@ export class TokenCache {
     return this.#wait(flight, options.signal, options.abortMessage);
   }
 
+  /** Stores a token obtained outside {@link TokenCache.get}, e.g. by an interactive sign-in. */
+  set(key: string, token: AccessToken): void {
+    this.#entries.set(key, { token, lastRefreshAttempt: this.#now() });
+  }
+
   /** Drops every cached token. */
   clear(): void {
     this.#entries.clear();

@@ -8,7 +8,8 @@ export const JWT_BEARER_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 /** The `grant_type` of the device code flow. */
 export const DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
 
-function withOidc(scopes: readonly string[]): string {
+/** The `scope` parameter of user flows: the requested scopes plus {@link OIDC_SCOPES}, each once. */
+export function withOidc(scopes: readonly string[]): string {
   const rest = scopes.filter((s) => !(OIDC_SCOPES as readonly string[]).includes(s));
   return [...rest, ...OIDC_SCOPES].join(" ");
 }

@@ -1,11 +1,11 @@
 import { resolveRetryOptions, sendWithRetry, type ResolvedRetryOptions } from "../http/retry.js";
 import { isProxyBypassed, resolveProxy } from "../http/proxy.js";
-import { createTransport, type Transport } from "../http/transport.js";
+import { createTransport, type HttpResponse, type Transport } from "../http/transport.js";
 import type { AbortSignalLike, AuthorityValidationOptions, MultiTenantTokenCredentialOptions } from "../types.js";
 import { createLogger, type CredentialLogger } from "../util/logger.js";
 import { regionFromEnvironment, resolveAuthority, tokenEndpoint, type Authority } from "./authority.js";
 import { clientAuthFields, type ClientAuthentication } from "./client_auth.js";
-import { encodeForm } from "./form.js";
+import { encodeForm, type FormFields } from "./form.js";
 import type { Grant } from "./grants.js";
 import { validateAuthority } from "./instance_discovery.js";
 import { createTenantPolicy, type TenantPolicy } from "./tenant.js";
@@ -88,39 +88,56 @@ export class TokenClient {
   /** Requests a token with the given grant; see {@link parseTokenResponse} for what it throws. */
   async request(tenantId: string, grant: Grant, settings: RequestSettings = {}): Promise<TokenResult> {
     const timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    if (!this.#disableInstanceDiscovery) {
-      await validateAuthority(this.authority, tenantId, {
-        credentialName: this.credentialName,
-        transport: this.#transport,
-        retry: this.#retry,
-        timeoutMs,
-        ...(this.#instanceDiscoveryHost ? { discoveryHost: this.#instanceDiscoveryHost } : {}),
-        ...(settings.signal ? { signal: settings.signal } : {}),
-      });
-    }
+    await this.#validate(tenantId, timeoutMs, settings.signal);
     const endpoint = this.tokenEndpoint(tenantId);
     const auth = await clientAuthFields(this.credentialName, this.#clientAuth, endpoint);
     const fields = [["client_id", this.clientId] as [string, string], ...grant.fields, ...auth.fields];
     if (settings.claims) fields.push(["claims", settings.claims]);
     const requestStartMs = this.now();
-    const response = await sendWithRetry(
-      this.#transport,
-      {
-        method: "POST",
-        url: endpoint,
-        headers: { "Content-Type": "application/x-www-form-urlencoded;charset=utf-8" },
-        body: encodeForm(fields),
-        timeoutMs,
-        ...(settings.signal ? { signal: settings.signal } : {}),
-      },
-      this.#retry,
-      this.credentialName,
-    );
+    const response = await this.#post(endpoint, fields, timeoutMs, settings.signal);
     return parseTokenResponse(response, {
       credentialName: this.credentialName,
       requestStartMs,
       secrets: [...grant.secrets, ...auth.secrets],
     });
+  }
+
+  /**
+   * Posts a form to another endpoint of this authority (the device code endpoint), validated and
+   * retried like a token request. Returns the raw response so a pure parser can check it.
+   */
+  async postForm(tenantId: string, url: string, fields: FormFields, settings: Omit<RequestSettings, "claims"> = {}): Promise<HttpResponse> {
+    const timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    await this.#validate(tenantId, timeoutMs, settings.signal);
+    return this.#post(url, fields, timeoutMs, settings.signal);
+  }
+
+  async #validate(tenantId: string, timeoutMs: number, signal: AbortSignalLike | undefined): Promise<void> {
+    if (this.#disableInstanceDiscovery) return;
+    await validateAuthority(this.authority, tenantId, {
+      credentialName: this.credentialName,
+      transport: this.#transport,
+      retry: this.#retry,
+      timeoutMs,
+      ...(this.#instanceDiscoveryHost ? { discoveryHost: this.#instanceDiscoveryHost } : {}),
+      ...(signal ? { signal } : {}),
+    });
+  }
+
+  #post(url: string, fields: FormFields, timeoutMs: number, signal: AbortSignalLike | undefined): Promise<HttpResponse> {
+    return sendWithRetry(
+      this.#transport,
+      {
+        method: "POST",
+        url,
+        headers: { "Content-Type": "application/x-www-form-urlencoded;charset=utf-8" },
+        body: encodeForm(fields),
+        timeoutMs,
+        ...(signal ? { signal } : {}),
+      },
+      this.#retry,
+      this.credentialName,
+    );
   }
 
   /** Releases the keep-alive sockets. */

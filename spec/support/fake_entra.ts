@@ -1,8 +1,10 @@
-import { createHash, createPublicKey, randomUUID, verify, constants, X509Certificate } from "node:crypto";
+import { createHash, createPublicKey, verify, constants, X509Certificate } from "node:crypto";
 import { createServer, type Server } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { entraError, json } from "./entra_reply.js";
 import { readFixture } from "./fixtures.js";
+import { FakeUserFlows, isUserGrant } from "./fake_user_flows.js";
 
 /** An application registered with the fake. */
 export interface FakeApp {
@@ -14,6 +16,12 @@ export interface FakeApp {
   /** Lifetime of issued tokens, in seconds (default 3599). */
   expiresIn?: number | string;
   refreshIn?: number;
+  /** A public client (desktop/CLI app): user flows need no client authentication. */
+  publicClient?: boolean;
+  /** Registered redirect URIs; `http://localhost…` ones match any port (Entra's loopback rule). */
+  redirectUris?: string[];
+  /** Tenants besides `tenantId` where the app may get tokens. */
+  tenants?: string[];
 }
 
 /** One request the fake received. */
@@ -39,28 +47,6 @@ export type Fault =
   | { kind: "truncated" }
   | { kind: "redirect"; location: string };
 
-const ERROR_TIMESTAMP = "2026-11-20 10:00:00Z";
-
-function entraError(res: ServerResponse, status: number, error: string, code: number, description: string): void {
-  const traceId = randomUUID();
-  const correlationId = randomUUID();
-  json(res, status, {
-    error,
-    error_description: `AADSTS${code}: ${description}\r\nTrace ID: ${traceId}\r\nCorrelation ID: ${correlationId}\r\nTimestamp: ${ERROR_TIMESTAMP}`,
-    error_codes: [code],
-    timestamp: ERROR_TIMESTAMP,
-    trace_id: traceId,
-    correlation_id: correlationId,
-    error_uri: "https://login.microsoftonline.com/error?code=" + code,
-  });
-}
-
-function json(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { "Content-Type": "application/json; charset=utf-8", "Content-Length": Buffer.byteLength(text) });
-  res.end(text);
-}
-
 function b64urlJson(part: string): Record<string, unknown> | undefined {
   try {
     return JSON.parse(Buffer.from(part, "base64url").toString("utf8")) as Record<string, unknown>;
@@ -81,6 +67,8 @@ export class FakeEntra {
   readonly faults: Fault[] = [];
   /** Hosts instance discovery answers as trusted. */
   readonly trustedHosts = new Set<string>();
+  /** Authorization codes, device codes, refresh tokens, users and OBO. */
+  readonly users = new FakeUserFlows(this);
   readonly #apps = new Map<string, FakeApp>();
   readonly #usedJti = new Set<string>();
   readonly #sockets = new Set<Socket>();
@@ -109,6 +97,16 @@ export class FakeEntra {
   /** The token endpoint for a tenant, exactly as Entra checks `aud` against it. */
   tokenEndpoint(tenantId: string): string {
     return `${this.url}/${tenantId}/oauth2/v2.0/token`;
+  }
+
+  /** A registered application. */
+  app(clientId: string | undefined): FakeApp | undefined {
+    return clientId === undefined ? undefined : this.#apps.get(clientId);
+  }
+
+  /** Whether an app may get tokens in a tenant; user flows also accept `common` and `organizations`. */
+  tenantAccepts(app: FakeApp, tenantId: string, userFlow: boolean): boolean {
+    return tenantId === app.tenantId || (app.tenants ?? []).includes(tenantId) || (userFlow && (tenantId === "common" || tenantId === "organizations"));
   }
 
   /** Token requests only. */
@@ -140,6 +138,10 @@ export class FakeEntra {
     this.requests.push(record);
 
     if (req.method === "GET" && url.pathname === "/common/discovery/instance") return this.#discovery(url, res);
+    const authorize = /^\/([^/]+)\/oauth2\/v2\.0\/authorize$/.exec(url.pathname);
+    if (req.method === "GET" && authorize) return this.users.authorize(authorize[1]!, url, res);
+    const deviceCode = /^\/([^/]+)\/oauth2\/v2\.0\/devicecode$/.exec(url.pathname);
+    if (req.method === "POST" && deviceCode) return this.users.deviceCode(deviceCode[1]!, record, res);
     const match = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(url.pathname);
     if (req.method !== "POST" || !match) {
       this.unexpected.push(`${req.method} ${url.pathname}`);
@@ -213,11 +215,15 @@ export class FakeEntra {
     if (!form.grant_type) return entraError(res, 400, "invalid_request", 900144, "The request body must contain the following parameter: 'grant_type'.");
     const app = form.client_id ? this.#apps.get(form.client_id) : undefined;
     if (!app) return entraError(res, 400, "unauthorized_client", 700016, `Application with identifier '${form.client_id ?? ""}' was not found in the directory.`);
-    if (tenantId !== app.tenantId) return entraError(res, 400, "invalid_request", 90002, `Tenant '${tenantId}' not found.`);
+    const userFlow = isUserGrant(form.grant_type);
+    if (!this.tenantAccepts(app, tenantId, userFlow)) return entraError(res, 400, "invalid_request", 90002, `Tenant '${tenantId}' not found.`);
 
-    const authError = this.#checkClientAuth(app, tenantId, form);
-    if (authError) return entraError(res, authError.status, "invalid_client", authError.code, authError.description);
-
+    const presentsClientAuth = form.client_secret !== undefined || form.client_assertion !== undefined;
+    if (presentsClientAuth || !app.publicClient || !userFlow) {
+      const authError = this.#checkClientAuth(app, tenantId, form);
+      if (authError) return entraError(res, authError.status, "invalid_client", authError.code, authError.description);
+    }
+    if (userFlow) return this.users.token(app, tenantId, form, res);
     if (form.grant_type !== "client_credentials") {
       return entraError(res, 400, "unsupported_grant_type", 70003, `The app requested an unsupported grant type '${form.grant_type}'.`);
     }

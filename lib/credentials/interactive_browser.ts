@@ -1,0 +1,95 @@
+import type { AuthenticationRecord } from "../oauth/authentication_record.js";
+import { signInWithBrowser } from "../oauth/browser_flow.js";
+import { parseLoopbackRedirectUri } from "../oauth/loopback.js";
+import type { Interaction, UserSession } from "../oauth/user_session.js";
+import { openSystemBrowser } from "../process/browser.js";
+import type { AccessToken, GetTokenOptions, TokenCredential } from "../types.js";
+import { createPublicUserSession, writeToStderr, type InteractiveCredentialOptions, type InternalUserFlowOptions } from "./user_credential.js";
+
+/** Options of {@link InteractiveBrowserCredential} on Node.js, as in `@azure/identity`. */
+export interface InteractiveBrowserCredentialNodeOptions extends InteractiveCredentialOptions {
+  /** The directory (tenant) id or domain; default `organizations` with the default client id, else `common`. */
+  tenantId?: string;
+  /** The application (client) id of a public client with a `http://localhost` redirect URI; default the Azure CLI's. */
+  clientId?: string;
+  /**
+   * `http://localhost[:port][/path]` (or `127.0.0.1`). Default `http://localhost` on a random port:
+   * Entra ignores the port of loopback redirect URIs. The server always binds 127.0.0.1.
+   */
+  redirectUri?: string | (() => string);
+  /** Pre-fills the account on the sign-in page. */
+  loginHint?: string;
+  /** Accepted for compatibility; the loopback pages are fixed. */
+  browserCustomizationOptions?: { errorMessage?: string; successMessage?: string };
+}
+
+/**
+ * Signs a user in with the system browser (authorization code flow with PKCE S256), then renews
+ * tokens silently with the refresh token.
+ *
+ * @example
+ * ```ts
+ * const credential = new InteractiveBrowserCredential({ tenantId, clientId });
+ * const { token } = await credential.getToken("https://graph.microsoft.com/User.Read");
+ * ```
+ * @see https://learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow
+ */
+export class InteractiveBrowserCredential implements TokenCredential {
+  readonly #session: UserSession;
+  readonly #interaction: Interaction;
+  readonly #automatic: boolean;
+
+  /**
+   * @param options - tenant, client id, redirect URI, login hint, `disableAutomaticAuthentication`, authority, multi-tenant, retry, TLS, logging.
+   * @throws TypeError (`ERR_INVALID_ARG_VALUE`) for a malformed tenant id, client id or redirect URI.
+   */
+  constructor(options: InteractiveBrowserCredentialNodeOptions = {}) {
+    const name = "InteractiveBrowserCredential";
+    const internal = options as InteractiveBrowserCredentialNodeOptions & InternalUserFlowOptions;
+    this.#session = createPublicUserSession(name, options);
+    const configured = typeof options.redirectUri === "function" ? options.redirectUri() : options.redirectUri;
+    parseLoopbackRedirectUri(name, configured);
+    const loginHint = options.loginHint ?? options.authenticationRecord?.username;
+    const env = internal.env;
+    const client = this.#session.client;
+    this.#automatic = options.disableAutomaticAuthentication !== true;
+    this.#interaction = (request) =>
+      signInWithBrowser(client, request, {
+        openBrowser: internal.openBrowser ?? ((url) => openSystemBrowser(name, url, env ? { env } : {})),
+        printLine: internal.printLine ?? writeToStderr,
+        ...(configured ? { redirectUri: configured } : {}),
+        ...(loginHint ? { loginHint } : {}),
+        ...(internal.signInTimeoutMs !== undefined ? { signInTimeoutMs: internal.signInTimeoutMs } : {}),
+      });
+  }
+
+  /**
+   * Gets a user token: cached, else renewed with the refresh token, else (unless
+   * `disableAutomaticAuthentication`) by opening the browser.
+   *
+   * @throws AuthenticationRequiredError when a sign-in is needed and automatic authentication is disabled.
+   * @throws AuthenticationError when Entra refuses, the user cancels (`access_denied`), the reply's state does not match (`ERR_STATE_MISMATCH`) or the user does not finish in time (`ERR_TIMEOUT`).
+   */
+  getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
+    return this.#session.getToken(scopes, options, this.#automatic ? this.#interaction : undefined);
+  }
+
+  /**
+   * Signs the user in with the browser now, whatever is cached.
+   *
+   * @returns the signed-in account, to store with `serializeAuthenticationRecord`.
+   */
+  authenticate(scopes: string | string[], options: GetTokenOptions = {}): Promise<AuthenticationRecord | undefined> {
+    return this.#session.authenticate(scopes, options, this.#interaction);
+  }
+
+  /** Forgets tokens and releases sockets. */
+  async close(): Promise<void> {
+    this.#session.close();
+  }
+
+  /** Same as {@link InteractiveBrowserCredential.close}, for `await using`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}

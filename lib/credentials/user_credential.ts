@@ -1,0 +1,59 @@
+import { InvalidArgumentError } from "../errors.js";
+import type { AuthenticationRecord } from "../oauth/authentication_record.js";
+import { checkTenantId } from "../oauth/tenant.js";
+import { TokenClient, type InternalClientOptions } from "../oauth/token_client.js";
+import { UserSession } from "../oauth/user_session.js";
+import type { AuthorityValidationOptions, CredentialPersistenceOptions, MultiTenantTokenCredentialOptions } from "../types.js";
+import type { BrowserOpener } from "../oauth/browser_flow.js";
+import { requireString } from "./arguments.js";
+
+/** The client id of the Azure CLI application, which `@azure/identity` uses when none is given. */
+export const DEVELOPER_SIGN_ON_CLIENT_ID = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
+
+/** Options shared by the credentials that sign a user in, as in `@azure/identity`. */
+export interface InteractiveCredentialOptions extends MultiTenantTokenCredentialOptions, AuthorityValidationOptions, CredentialPersistenceOptions {
+  /**
+   * The account signed in earlier, from `authenticate()`. Its `username` becomes the login hint.
+   * Tokens are kept in memory only, so a new credential still signs the user in once.
+   */
+  authenticationRecord?: AuthenticationRecord;
+  /**
+   * When true, `getToken` never starts a sign-in: it throws `AuthenticationRequiredError` unless a
+   * token or refresh token is at hand, and the application calls `authenticate()` when it chooses.
+   */
+  disableAutomaticAuthentication?: boolean;
+}
+
+/** Test seams of the user credentials; stripped from the published types. */
+export interface InternalUserFlowOptions extends InternalClientOptions {
+  /** @internal Replaces the system browser (tests "play the browser"). */
+  openBrowser?: BrowserOpener;
+  /** @internal Where lines for the user go (default stderr). */
+  printLine?: (line: string) => void;
+  /** @internal How long a browser sign-in may take. */
+  signInTimeoutMs?: number;
+  /** @internal Shorter device-code polling for tests. */
+  deviceCodePolling?: { minIntervalMs?: number; slowDownStepMs?: number };
+}
+
+/** Writes one line for the user to stderr. */
+export function writeToStderr(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+/**
+ * Builds the session of a public-client user credential: the client id (default the developer
+ * sign-on application), the tenant (default `organizations` with that client id, else `common`;
+ * a configured tenant limits per-call tenants to `additionallyAllowedTenants`).
+ *
+ * @throws InvalidArgumentError for a malformed tenant id or client id.
+ */
+export function createPublicUserSession(credentialName: string, options: { tenantId?: string; clientId?: string } & InteractiveCredentialOptions): UserSession {
+  const clientId = options.clientId === undefined ? DEVELOPER_SIGN_ON_CLIENT_ID : requireString(credentialName, "clientId", options.clientId);
+  const tenantId = options.tenantId === undefined ? "" : checkTenantId(credentialName, options.tenantId);
+  if (options.disableAutomaticAuthentication !== undefined && typeof options.disableAutomaticAuthentication !== "boolean") {
+    throw new InvalidArgumentError(`${credentialName}: "disableAutomaticAuthentication" must be a boolean.`, "ERR_INVALID_ARG_TYPE");
+  }
+  const client = new TokenClient(credentialName, tenantId, clientId, { kind: "none" }, options as InteractiveCredentialOptions & InternalClientOptions);
+  return new UserSession(client, tenantId || (clientId === DEVELOPER_SIGN_ON_CLIENT_ID ? "organizations" : "common"));
+}

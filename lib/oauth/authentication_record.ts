@@ -1,0 +1,125 @@
+import { InvalidArgumentError } from "../errors.js";
+
+/** The only `version` of {@link AuthenticationRecord} this package reads and writes. */
+export const AUTHENTICATION_RECORD_VERSION = "1.0";
+
+/**
+ * The account a user credential signed in, as `@azure/identity` defines it. It holds identifiers
+ * only, never a token, so it can be stored and handed to a later credential's
+ * `authenticationRecord` option.
+ */
+export interface AuthenticationRecord {
+  /** The authority host the account signed in at, e.g. `login.microsoftonline.com`. */
+  authority: string;
+  /** `<object id>.<home tenant id>`, from Entra's `client_info`. */
+  homeAccountId: string;
+  /** The application (client) id the account signed in to. */
+  clientId: string;
+  /** The tenant that issued the tokens. */
+  tenantId: string;
+  /** The user's sign-in name, e.g. `ada@contoso.com`. */
+  username: string;
+  /** The record format; `"1.0"` when produced by this package. */
+  version?: string;
+}
+
+const FIELDS = ["authority", "homeAccountId", "clientId", "tenantId", "username"] as const;
+
+function decodeJsonSegment(segment: string | undefined): Record<string, unknown> | undefined {
+  if (!segment || !/^[A-Za-z0-9_-]+={0,2}$/.test(segment)) return undefined;
+  try {
+    const value: unknown = JSON.parse(Buffer.from(segment, "base64url").toString("utf8"));
+    return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+/** What a token response says about the signed-in account. */
+export interface AccountEvidence {
+  /** The authority host URL the tokens came from. */
+  authorityHost: string;
+  clientId: string;
+  /** Entra's `client_info`: base64url JSON `{ uid, utid }`. */
+  clientInfo?: string;
+  /** The OpenID Connect id token. */
+  idToken?: string;
+}
+
+/**
+ * Builds the record of the signed-in account from `client_info` and the id token's claims
+ * (`preferred_username`, `tid`). Returns undefined when the reply identifies no account.
+ *
+ * The id token's signature is not checked: it came straight from the token endpoint over TLS,
+ * which OpenID Connect Core §3.1.3.7 accepts in place of signature validation, and only its
+ * display claims are used, never for an authorization decision.
+ */
+export function accountFromTokenResponse(evidence: AccountEvidence): AuthenticationRecord | undefined {
+  const info = decodeJsonSegment(evidence.clientInfo);
+  const claims = decodeJsonSegment(evidence.idToken?.split(".")[1]);
+  const uid = text(info?.uid) ?? text(claims?.oid);
+  const utid = text(info?.utid) ?? text(claims?.tid);
+  if (!uid || !utid) return undefined;
+  return {
+    authority: new URL(evidence.authorityHost).host,
+    homeAccountId: `${uid}.${utid}`,
+    clientId: evidence.clientId,
+    tenantId: text(claims?.tid) ?? utid,
+    username: text(claims?.preferred_username) ?? text(claims?.upn) ?? text(claims?.email) ?? "",
+    version: AUTHENTICATION_RECORD_VERSION,
+  };
+}
+
+/**
+ * Serializes a record to JSON, for storing it between runs.
+ *
+ * @param record - the record returned by `authenticate()`.
+ * @returns JSON text holding identifiers only, no token.
+ */
+export function serializeAuthenticationRecord(record: AuthenticationRecord): string {
+  return JSON.stringify(record);
+}
+
+/**
+ * Reads a record written by {@link serializeAuthenticationRecord} (or by `@azure/identity`).
+ *
+ * @param serializedRecord - the JSON text.
+ * @returns the record.
+ * @throws InvalidArgumentError (`ERR_INVALID_ARG_VALUE`) for text that is not a record, or a
+ *   `version` other than `"1.0"`.
+ */
+export function deserializeAuthenticationRecord(serializedRecord: string): AuthenticationRecord {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(serializedRecord);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw recordError("deserializeAuthenticationRecord: the text is not a JSON object.");
+  }
+  const raw = parsed as Record<string, unknown>;
+  if (raw.version !== undefined && raw.version !== AUTHENTICATION_RECORD_VERSION) {
+    throw recordError(`deserializeAuthenticationRecord: unsupported AuthenticationRecord version ${JSON.stringify(raw.version)}; expected "1.0".`);
+  }
+  for (const field of FIELDS) {
+    if (typeof raw[field] !== "string") throw recordError(`deserializeAuthenticationRecord: "${field}" must be a string.`);
+  }
+  const record: AuthenticationRecord = {
+    authority: raw.authority as string,
+    homeAccountId: raw.homeAccountId as string,
+    clientId: raw.clientId as string,
+    tenantId: raw.tenantId as string,
+    username: raw.username as string,
+  };
+  if (raw.version !== undefined) record.version = AUTHENTICATION_RECORD_VERSION;
+  return record;
+}
+
+function recordError(message: string): InvalidArgumentError {
+  return new InvalidArgumentError(message);
+}

@@ -1,0 +1,244 @@
+import { TokenCache } from "../cache/token_cache.js";
+import { AuthenticationError, AuthenticationRequiredError } from "../errors.js";
+import type { AbortSignalLike, AccessToken, GetTokenOptions } from "../types.js";
+import { accountFromTokenResponse, type AuthenticationRecord } from "./authentication_record.js";
+import { buildClaims } from "./claims.js";
+import { refreshTokenGrant } from "./grants.js";
+import { normalizeScopes } from "./scopes.js";
+import { resolveTenant } from "./tenant.js";
+import type { TokenClient } from "./token_client.js";
+import type { TokenResult } from "./token_response.js";
+
+/** Entra errors on a refresh that mean only the user can fix it by signing in again. */
+const INTERACTION_REQUIRED = new Set(["invalid_grant", "interaction_required", "login_required", "consent_required"]);
+
+/** What an interactive step is asked to do. */
+export interface InteractionRequest {
+  /** The scopes of the `getToken` or `authenticate` call. */
+  scopes: string[];
+  /** The resolved tenant. */
+  tenantId: string;
+  /** The `claims` parameter (challenge and/or CAE), when any. */
+  claims?: string;
+  /** Fires when the caller aborts or the credential is closed. */
+  signal?: AbortSignalLike;
+  /** Timeout of each HTTP attempt. */
+  timeoutMs?: number;
+  /** Why silent authentication did not work; carries the refused refresh as `cause`. */
+  reason: AuthenticationRequiredError;
+}
+
+/** Gets tokens with the user's help: a browser sign-in, a device code, or redeeming a code. */
+export type Interaction = (request: InteractionRequest) => Promise<TokenResult>;
+
+function toAccessToken(result: TokenResult): AccessToken {
+  const token: AccessToken = { token: result.accessToken, expiresOnTimestamp: result.expiresOnTimestamp, tokenType: "Bearer" };
+  if (result.refreshAfterTimestamp !== undefined) token.refreshAfterTimestamp = result.refreshAfterTimestamp;
+  return token;
+}
+
+interface Prepared {
+  scopes: string[];
+  tenantId: string;
+  claims: string | undefined;
+  key: string;
+  timeoutMs: number | undefined;
+}
+
+/**
+ * The signed-in user of one credential: access tokens cached per tenant, scopes and CAE; the
+ * refresh token kept in memory (replaced whenever Entra rotates it) and used for silent renewal,
+ * new scopes and claims challenges; the account as an {@link AuthenticationRecord}. Interactive
+ * steps are supplied per call by the credential and never run two at a time.
+ */
+export class UserSession {
+  readonly client: TokenClient;
+  readonly #defaultTenantId: string;
+  readonly #cache: TokenCache;
+  #refreshToken: string | undefined;
+  #account: AuthenticationRecord | undefined;
+  #interaction: Promise<unknown> | undefined;
+  #closing = new AbortController();
+
+  /**
+   * @param client - the configured token client (its tenant policy holds the configured tenant, or none).
+   * @param defaultTenantId - the tenant used when none is configured or requested.
+   */
+  constructor(client: TokenClient, defaultTenantId: string) {
+    this.client = client;
+    this.#defaultTenantId = defaultTenantId;
+    this.#cache = new TokenCache({ now: client.now, logger: client.logger });
+  }
+
+  /** The account signed in so far, if any. */
+  get account(): AuthenticationRecord | undefined {
+    return this.#account;
+  }
+
+  /**
+   * Gets a token: from the cache, else silently with the refresh token (carrying `claims` for a
+   * challenge), else through `interaction`. Without `interaction` (automatic authentication
+   * disabled) a needed sign-in is an {@link AuthenticationRequiredError}.
+   */
+  async getToken(scopes: string | string[], options: GetTokenOptions = {}, interaction?: Interaction): Promise<AccessToken> {
+    const name = this.client.credentialName;
+    try {
+      const request = this.#prepare(scopes, options);
+      let token: AccessToken;
+      try {
+        token = await this.#silentOrCached(request, options);
+      } catch (error) {
+        if (!(error instanceof AuthenticationRequiredError)) throw error;
+        if (!interaction) {
+          throw new AuthenticationRequiredError({
+            scopes: request.scopes,
+            getTokenOptions: options,
+            message: `${name}: automatic authentication is disabled and no token can be obtained silently; call authenticate() first.`,
+            cause: error,
+          });
+        }
+        token = await this.#interactAfterOthers(interaction, request, options, error);
+      }
+      this.client.logger.info(`getToken succeeded scopes=[${request.scopes.join(" ")}] tenant=${request.tenantId}`);
+      return token;
+    } catch (error) {
+      this.client.logger.error(`getToken failed: ${error instanceof Error ? error.message : String(error)}`);
+      throw error;
+    }
+  }
+
+  /** Runs `interaction` whatever is cached, keeps its tokens, and returns the signed-in account. */
+  async authenticate(scopes: string | string[], options: GetTokenOptions, interaction: Interaction): Promise<AuthenticationRecord | undefined> {
+    const request = this.#prepare(scopes, options);
+    const reason = new AuthenticationRequiredError({ scopes: request.scopes, getTokenOptions: options, message: `${this.client.credentialName}: authenticate() was called.` });
+    await this.#interact(interaction, request, options, reason);
+    this.client.logger.info(`authenticate succeeded tenant=${request.tenantId}`);
+    return this.#account;
+  }
+
+  /** Forgets tokens, cancels a sign-in in progress (closing its loopback server), and releases sockets. */
+  close(): void {
+    this.#closing.abort();
+    this.#closing = new AbortController();
+    this.#cache.clear();
+    this.#refreshToken = undefined;
+    this.client.close();
+  }
+
+  #prepare(scopes: string | string[], options: GetTokenOptions): Prepared {
+    const name = this.client.credentialName;
+    const list = normalizeScopes(name, scopes);
+    const tenantId = resolveTenant(name, this.client.tenantPolicy, options.tenantId) || this.#defaultTenantId;
+    const claims = buildClaims(name, options.claims, options.enableCae);
+    const key = JSON.stringify([tenantId, [...list].sort(), options.enableCae === true]);
+    return { scopes: list, tenantId, claims, key, timeoutMs: options.requestOptions?.timeout };
+  }
+
+  #silentOrCached(request: Prepared, options: GetTokenOptions): Promise<AccessToken> {
+    return this.#cache.get(request.key, (signal) => this.#refresh(request, options, signal), {
+      bypass: Boolean(options.claims),
+      flightKey: `${request.key} ${request.claims ?? ""}`,
+      abortMessage: `${this.client.credentialName}: the operation was aborted.`,
+      ...(options.abortSignal ? { signal: options.abortSignal } : {}),
+    });
+  }
+
+  async #refresh(request: Prepared, options: GetTokenOptions, signal: AbortSignal): Promise<AccessToken> {
+    const name = this.client.credentialName;
+    const refreshToken = this.#refreshToken;
+    if (!refreshToken) {
+      throw new AuthenticationRequiredError({ scopes: request.scopes, getTokenOptions: options, message: `${name}: no user has signed in yet.` });
+    }
+    let result: TokenResult;
+    try {
+      result = await this.client.request(request.tenantId, refreshTokenGrant(request.scopes, refreshToken), {
+        signal,
+        ...(request.claims ? { claims: request.claims } : {}),
+        ...(request.timeoutMs ? { timeoutMs: request.timeoutMs } : {}),
+      });
+    } catch (error) {
+      if (error instanceof AuthenticationError && INTERACTION_REQUIRED.has(error.code)) {
+        if (this.#refreshToken === refreshToken) this.#refreshToken = undefined;
+        throw new AuthenticationRequiredError({
+          scopes: request.scopes,
+          getTokenOptions: options,
+          message: `${name}: the refresh token was refused (${error.code}); the user must sign in again.`,
+          cause: error,
+        });
+      }
+      throw error;
+    }
+    return this.#accept(result);
+  }
+
+  async #interactAfterOthers(interaction: Interaction, request: Prepared, options: GetTokenOptions, reason: AuthenticationRequiredError): Promise<AccessToken> {
+    while (this.#interaction) {
+      // Another call is already asking the user; its refresh token may cover this call too.
+      await this.#interaction.catch(() => undefined);
+      if (this.#refreshToken) {
+        try {
+          return await this.#silentOrCached(request, options);
+        } catch (error) {
+          if (!(error instanceof AuthenticationRequiredError)) throw error;
+        }
+      }
+    }
+    return this.#interact(interaction, request, options, reason);
+  }
+
+  async #interact(interaction: Interaction, request: Prepared, options: GetTokenOptions, reason: AuthenticationRequiredError): Promise<AccessToken> {
+    const signal = this.#interactionSignal(options.abortSignal);
+    const run = (async () => {
+      try {
+        const result = await interaction({
+          scopes: request.scopes,
+          tenantId: request.tenantId,
+          reason,
+          signal: signal.signal,
+          ...(request.claims ? { claims: request.claims } : {}),
+          ...(request.timeoutMs ? { timeoutMs: request.timeoutMs } : {}),
+        });
+        const token = this.#accept(result);
+        this.#cache.set(request.key, token);
+        return token;
+      } finally {
+        signal.dispose();
+      }
+    })();
+    this.#interaction = run;
+    try {
+      return await run;
+    } finally {
+      if (this.#interaction === run) this.#interaction = undefined;
+    }
+  }
+
+  /** A signal that fires when the caller aborts or the credential is closed. */
+  #interactionSignal(callerSignal: AbortSignalLike | undefined): { signal: AbortSignal; dispose(): void } {
+    const controller = new AbortController();
+    const closing = this.#closing.signal;
+    const abort = () => controller.abort();
+    if (callerSignal?.aborted) abort();
+    callerSignal?.addEventListener("abort", abort, { once: true });
+    closing.addEventListener("abort", abort, { once: true });
+    return {
+      signal: controller.signal,
+      dispose() {
+        callerSignal?.removeEventListener("abort", abort);
+        closing.removeEventListener("abort", abort);
+      },
+    };
+  }
+
+  #accept(result: TokenResult): AccessToken {
+    if (result.refreshToken) this.#refreshToken = result.refreshToken;
+    const account = accountFromTokenResponse({
+      authorityHost: this.client.authority.host,
+      clientId: this.client.clientId,
+      ...(result.clientInfo ? { clientInfo: result.clientInfo } : {}),
+      ...(result.idToken ? { idToken: result.idToken } : {}),
+    });
+    if (account) this.#account = account;
+    return toAccessToken(result);
+  }
+}
