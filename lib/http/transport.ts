@@ -39,6 +39,8 @@ export interface TransportOptions {
   maxResponseBytes?: number;
   /** Permit `http:` URLs; only managed-identity endpoints on link-local or loopback addresses use it. */
   allowInsecureHttp?: boolean;
+  /** Use this agent for `https:` instead of a default one (e.g. one that pins the server certificate); `close()` destroys it. */
+  httpsAgent?: https.Agent;
 }
 
 /** The default response size cap. */
@@ -63,7 +65,7 @@ export function isTransientTransportError(error: unknown): boolean {
 export function createTransport(options: TransportOptions): Transport {
   const { credentialName } = options;
   const maxBytes = options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
-  const httpsAgent = new https.Agent({ keepAlive: true, ...(options.tlsOptions?.ca ? { ca: options.tlsOptions.ca } : {}) });
+  const httpsAgent = options.httpsAgent ?? new https.Agent({ keepAlive: true, ...(options.tlsOptions?.ca ? { ca: options.tlsOptions.ca } : {}) });
   const httpAgent = options.allowInsecureHttp ? new http.Agent({ keepAlive: true }) : undefined;
   const ua = userAgent(options.userAgentPrefix);
   const fail = (code: string, message: string, status = 0, cause?: unknown) =>
