@@ -107,7 +107,9 @@ export class DefaultAzureCredential implements TokenCredential {
     }
     const failure = new AggregateAuthenticationError(
       errors,
-      `${NAME}: no credential in the chain could get a token. Attempted credentials (see https://aka.ms/azsdk/js/identity/defaultazurecredential/troubleshoot):`,
+      this.#members.length === 0
+        ? `${NAME}: every credential was excluded (AZURE_TOKEN_CREDENTIALS and the exclude options leave none to try).`
+        : `${NAME}: no credential in the chain could get a token. Attempted credentials (see https://aka.ms/azsdk/js/identity/defaultazurecredential/troubleshoot):`,
     );
     this.#logger.error(failure.message);
     throw failure;

@@ -41,8 +41,25 @@ export type DefaultAzureCredentialEnvVars =
   | "AZURE_CLIENT_SEND_CERTIFICATE_CHAIN"
   | "AZURE_FEDERATED_TOKEN_FILE";
 
-/** The `exclude…Credential` options, keyed by member. */
-export type ExcludeFlags = Partial<Record<`exclude${DefaultChainMember}`, boolean>>;
+/** The `exclude…Credential` options: `true` drops that member from the chain. */
+export interface ExcludeFlags {
+  /** Do not try `EnvironmentCredential`. */
+  excludeEnvironmentCredential?: boolean;
+  /** Do not try `WorkloadIdentityCredential`. */
+  excludeWorkloadIdentityCredential?: boolean;
+  /** Do not try `ManagedIdentityCredential` (and so never probe IMDS). */
+  excludeManagedIdentityCredential?: boolean;
+  /** Accepted for compatibility; `SharedTokenCacheCredential` is not in this version's chain. */
+  excludeSharedTokenCacheCredential?: boolean;
+  /** Accepted for compatibility; `VisualStudioCodeCredential` is not in this version's chain. */
+  excludeVisualStudioCodeCredential?: boolean;
+  /** Do not try `AzureCliCredential`. */
+  excludeAzureCliCredential?: boolean;
+  /** Do not try `AzurePowerShellCredential`. */
+  excludeAzurePowerShellCredential?: boolean;
+  /** Do not try `AzureDeveloperCliCredential`. */
+  excludeAzureDeveloperCliCredential?: boolean;
+}
 
 /** The outcome of selection. */
 export interface Selection {
