@@ -368,3 +368,17 @@ describe("ManagedIdentityCredential: Azure Arc key-file rules", () => {
     await cred.close();
   });
 });
+
+describe("ManagedIdentityCredential: abort", () => {
+  test("abortSignal stops a retry wait at once", async () => {
+    const cred = mi(podIdentity(), { retryOptions: { retryDelayInMs: 10_000, maxRetries: 3 } });
+    http.replies.push({ status: 503, body: "" });
+    const controller = new AbortController();
+    const pending = cred.getToken(SCOPE, { abortSignal: controller.signal });
+    setTimeout(() => controller.abort(), 50);
+    const started = Date.now();
+    await rejectsWith(pending, { class: Error, name: "AbortError", code: "ERR_ABORTED", message: /^ManagedIdentityCredential: the operation was aborted/ });
+    assert.ok(Date.now() - started < 1000);
+    await cred.close();
+  });
+});

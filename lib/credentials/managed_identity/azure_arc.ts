@@ -59,7 +59,7 @@ function refuse(credentialName: string, code: "ERR_ARC_CHALLENGE" | "ERR_ARC_KEY
 export function parseArcChallenge(credentialName: string, response: HttpResponse): string {
   const raw = response.headers["www-authenticate"];
   const header = Array.isArray(raw) ? raw[0] : raw;
-  const match = header === undefined ? null : /^\s*Basic\s+realm\s*=\s*"?([^"]+?)"?\s*$/i.exec(header);
+  const match = header?.match(/^\s*Basic\s+realm\s*=\s*"?([^"]+?)"?\s*$/i);
   if (!match?.[1]) {
     const what = header === undefined ? "no WWW-Authenticate header" : "a WWW-Authenticate header that is not \"Basic realm=<key file path>\"";
     throw refuse(credentialName, "ERR_ARC_CHALLENGE", `the agent answered HTTP ${response.status} with ${what}.`);
