@@ -44,6 +44,16 @@ export type IdentityErrorCode =
   | "ERR_LOOPBACK_LISTEN"
   | "ERR_PROCESS_FAILED"
   | "ERR_PROCESS_OUTPUT"
+  | "ERR_MANAGED_IDENTITY_CONFIG"
+  | "ERR_USER_ASSIGNED_UNSUPPORTED"
+  | "ERR_IDENTITY_NOT_FOUND"
+  | "ERR_IMDS_UNAVAILABLE"
+  | "ERR_ARC_CHALLENGE"
+  | "ERR_ARC_KEY_FILE"
+  | "ERR_SERVER_CERT_MISMATCH"
+  | "ERR_FEDERATED_TOKEN_FILE"
+  | "ERR_OIDC_RESPONSE"
+  | "ERR_USERNAME_PASSWORD_UNSUPPORTED"
   | (string & {});
 
 /** Options accepted by every error constructor of this package. */

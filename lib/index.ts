@@ -52,3 +52,13 @@ export type { InteractiveBrowserCredentialNodeOptions } from "./credentials/inte
 export type { InteractiveCredentialOptions } from "./credentials/user_credential.js";
 export { deserializeAuthenticationRecord, serializeAuthenticationRecord } from "./oauth/authentication_record.js";
 export type { AuthenticationRecord } from "./oauth/authentication_record.js";
+export { ManagedIdentityCredential } from "./credentials/managed_identity.js";
+export type { ManagedIdentityCredentialClientIdOptions, ManagedIdentityCredentialObjectIdOptions, ManagedIdentityCredentialResourceIdOptions } from "./credentials/managed_identity.js";
+export { WorkloadIdentityCredential } from "./credentials/workload_identity.js";
+export type { WorkloadIdentityCredentialOptions } from "./credentials/workload_identity.js";
+export { AzurePipelinesCredential } from "./credentials/azure_pipelines.js";
+export type { AzurePipelinesCredentialOptions } from "./credentials/azure_pipelines.js";
+export { EnvironmentCredential } from "./credentials/environment.js";
+export type { EnvironmentCredentialOptions } from "./credentials/environment.js";
+export { DefaultAzureCredential } from "./credentials/default.js";
+export type { DefaultAzureCredentialClientIdOptions, DefaultAzureCredentialEnvVars, DefaultAzureCredentialOptions, DefaultAzureCredentialResourceIdOptions } from "./credentials/default.js";

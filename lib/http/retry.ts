@@ -50,7 +50,8 @@ export function retryDelay(attempt: number, response: HttpResponse | undefined, 
   return Math.min(asked ?? backoff, options.maxRetryDelayInMs);
 }
 
-function sleep(ms: number, signal: AbortSignalLike | undefined, abortMessage: string): Promise<void> {
+/** Waits `ms`, or rejects with {@link AbortError} as soon as `signal` fires. */
+export function sleep(ms: number, signal: AbortSignalLike | undefined, abortMessage: string): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(new AbortError(abortMessage));
     const onAbort = () => {

@@ -44,6 +44,8 @@ export interface TransportOptions {
   proxy?: ProxyTarget;
   /** Whether a host is exempt from the proxy (`NO_PROXY`). */
   bypassProxy?: (hostname: string, port: number) => boolean;
+  /** Use this agent for `https:` instead of a default one (e.g. one that pins the server certificate); `close()` destroys it. */
+  httpsAgent?: https.Agent;
 }
 
 /** The default response size cap. */
@@ -69,7 +71,7 @@ export function createTransport(options: TransportOptions): Transport {
   const { credentialName } = options;
   const maxBytes = options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
   const agentOptions: https.AgentOptions = { keepAlive: true, ...(options.tlsOptions?.ca ? { ca: options.tlsOptions.ca } : {}) };
-  const httpsAgent = new https.Agent(agentOptions);
+  const httpsAgent = options.httpsAgent ?? new https.Agent(agentOptions);
   const tunnelAgent = options.proxy ? createTunnelAgent(options.proxy, agentOptions) : undefined;
   const agentFor = (url: URL) => {
     if (url.protocol === "http:") return httpAgent;

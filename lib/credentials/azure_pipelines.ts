@@ -1,0 +1,93 @@
+/**
+ * `AzurePipelinesCredential`: a service connection's workload identity federation in Azure Pipelines.
+ *
+ * @module
+ */
+import { CredentialUnavailableError } from "../errors.js";
+import { resolveRetryOptions, sendWithRetry } from "../http/retry.js";
+import { createTransport, type Transport } from "../http/transport.js";
+import { ConfidentialClient } from "../oauth/confidential_client.js";
+import { DEFAULT_TIMEOUT_MS, TokenClient, type InternalClientOptions } from "../oauth/token_client.js";
+import type { AccessToken, AuthorityValidationOptions, CredentialPersistenceOptions, GetTokenOptions, MultiTenantTokenCredentialOptions, TokenCredential } from "../types.js";
+import { requireAppTenant, requireString } from "./arguments.js";
+import { unwrapAssertionFailure } from "./assertion_failure.js";
+import { oidcTokenRequest, parseOidcTokenResponse } from "./pipelines_oidc.js";
+
+const NAME = "AzurePipelinesCredential";
+
+/** Options of {@link AzurePipelinesCredential}. */
+export interface AzurePipelinesCredentialOptions extends MultiTenantTokenCredentialOptions, CredentialPersistenceOptions, AuthorityValidationOptions {}
+
+/**
+ * Authenticates as the app registration behind an Azure Pipelines service connection that uses
+ * workload identity federation. Each token request first asks the pipeline's OIDC endpoint
+ * (`SYSTEM_OIDCREQUESTURI`) for an ID token, with the job's system access token, and presents
+ * that ID token as the client assertion.
+ *
+ * @example
+ * ```ts
+ * const credential = new AzurePipelinesCredential(tenantId, clientId, serviceConnectionId, process.env.SYSTEM_ACCESSTOKEN!);
+ * ```
+ * @see https://learn.microsoft.com/azure/devops/pipelines/library/connect-to-azure#create-an-azure-resource-manager-service-connection-that-uses-workload-identity-federation
+ */
+export class AzurePipelinesCredential implements TokenCredential {
+  readonly #client: ConfidentialClient;
+  readonly #oidcTransport: Transport;
+
+  /**
+   * @param tenantId - the tenant of the service connection's app registration.
+   * @param clientId - the app registration's client id.
+   * @param serviceConnectionId - the service connection's id (a GUID, not its name).
+   * @param systemAccessToken - the job's `System.AccessToken`; never logged or put in a message.
+   * @param options - authority, multi-tenant, retry, TLS and logging options.
+   * @throws TypeError (`ERR_INVALID_ARG_VALUE`) for a missing or malformed argument (named, never echoed).
+   * @throws CredentialUnavailableError when `SYSTEM_OIDCREQUESTURI` is not set: this is not an Azure Pipelines job.
+   */
+  constructor(tenantId: string, clientId: string, serviceConnectionId: string, systemAccessToken: string, options: AzurePipelinesCredentialOptions = {}) {
+    const internal = options as AzurePipelinesCredentialOptions & InternalClientOptions;
+    const tenant = requireAppTenant(NAME, tenantId);
+    requireString(NAME, "clientId", clientId);
+    requireString(NAME, "serviceConnectionId", serviceConnectionId);
+    requireString(NAME, "systemAccessToken", systemAccessToken);
+    const oidcRequestUri = (internal.env ?? process.env).SYSTEM_OIDCREQUESTURI;
+    if (!oidcRequestUri) {
+      throw new CredentialUnavailableError(
+        `${NAME}: SYSTEM_OIDCREQUESTURI is not set. This credential works inside an Azure Pipelines job, which sets it. See https://aka.ms/azsdk/js/identity/azurepipelinescredential/troubleshoot.`,
+      );
+    }
+    const transport = createTransport({ credentialName: NAME, ...(options.tlsOptions ? { tlsOptions: options.tlsOptions } : {}) });
+    const retry = resolveRetryOptions(options.retryOptions);
+    const { url, headers } = oidcTokenRequest(oidcRequestUri, serviceConnectionId, systemAccessToken);
+    const getAssertion = async () => {
+      const response = await sendWithRetry(transport, { method: "POST", url, headers, timeoutMs: DEFAULT_TIMEOUT_MS }, retry, NAME);
+      return parseOidcTokenResponse(NAME, response, [systemAccessToken]);
+    };
+    this.#oidcTransport = transport;
+    this.#client = new ConfidentialClient(new TokenClient(NAME, tenant, clientId, { kind: "assertion", getAssertion }, internal, true));
+  }
+
+  /**
+   * Gets an application token for the service connection. Served from the in-memory cache until
+   * five minutes before expiry; a cache miss costs one OIDC request and one token request.
+   *
+   * @throws AuthenticationError `ERR_OIDC_RESPONSE` when the OIDC endpoint fails or answers without `oidcToken`; Entra's code when it refuses the assertion.
+   */
+  async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
+    try {
+      return await this.#client.getToken(scopes, options);
+    } catch (error) {
+      throw unwrapAssertionFailure(error);
+    }
+  }
+
+  /** Releases sockets and drops cached tokens. */
+  async close(): Promise<void> {
+    this.#client.close();
+    this.#oidcTransport.close();
+  }
+
+  /** Same as {@link AzurePipelinesCredential.close}, for `await using`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * `DefaultAzureCredential`: the credential that works both on a developer's machine and in Azure.
+ *
+ * @module
+ */
+import { AggregateAuthenticationError, InvalidArgumentError } from "../errors.js";
+import type { AccessToken, AuthorityValidationOptions, GetTokenOptions, MultiTenantTokenCredentialOptions, TokenCredential } from "../types.js";
+import { createLogger, type CredentialLogger } from "../util/logger.js";
+import { isChainContinuable } from "./chained.js";
+import { createMembers, type ChainMember, type ClosableCredential, type MemberSettings } from "./default_members.js";
+import { checkRequiredEnvVars, selectMembers, type DefaultAzureCredentialEnvVars, type ExcludeFlags } from "./default_selection.js";
+
+export type { DefaultAzureCredentialEnvVars } from "./default_selection.js";
+
+const NAME = "DefaultAzureCredential";
+
+/** Options of {@link DefaultAzureCredential}. */
+export interface DefaultAzureCredentialOptions extends MultiTenantTokenCredentialOptions, AuthorityValidationOptions, ExcludeFlags {
+  /** The tenant for workload identity and the developer tools; default `AZURE_TENANT_ID` (workload identity) or the tool's own. */
+  tenantId?: string;
+  /** How long a developer tool may run, in milliseconds (default 10 000). */
+  processTimeoutInMs?: number;
+  /** Variables that must be set, or the constructor throws. */
+  requiredEnvVars?: DefaultAzureCredentialEnvVars | DefaultAzureCredentialEnvVars[];
+  /** Not implemented; interactive browser sign-in is never part of the chain. Accepted for compatibility. */
+  excludeInteractiveBrowserCredential?: boolean;
+}
+
+/** Options selecting a user-assigned managed identity (and workload identity app) by client id. */
+export interface DefaultAzureCredentialClientIdOptions extends DefaultAzureCredentialOptions {
+  /** Client id of the user-assigned managed identity; default `AZURE_CLIENT_ID`. */
+  managedIdentityClientId?: string;
+  /** Client id for workload identity; default `managedIdentityClientId`, then `AZURE_CLIENT_ID`. */
+  workloadIdentityClientId?: string;
+}
+
+/** Options selecting a user-assigned managed identity by resource id. */
+export interface DefaultAzureCredentialResourceIdOptions extends DefaultAzureCredentialOptions {
+  /** Resource id of the user-assigned managed identity. */
+  managedIdentityResourceId: string;
+}
+
+/**
+ * Tries, in order, until one works: `EnvironmentCredential`, `WorkloadIdentityCredential`,
+ * `ManagedIdentityCredential` (IMDS is probed for one second first), `AzureCliCredential`,
+ * `AzurePowerShellCredential`, `AzureDeveloperCliCredential`. Once one has returned a token,
+ * later calls go to it directly. `AZURE_TOKEN_CREDENTIALS` narrows the chain to `prod` (the first
+ * three), `dev` (the developer tools) or one credential by name; `exclude…Credential` options
+ * drop members. Developer-tool failures only mark the tool unavailable; an environment-configured
+ * service principal that Entra refuses stops the chain.
+ *
+ * @example
+ * ```ts
+ * const credential = new DefaultAzureCredential();
+ * const client = new SecretClient(vaultUrl, credential);
+ * ```
+ * @see https://aka.ms/azsdk/js/identity/defaultazurecredential/troubleshoot
+ */
+export class DefaultAzureCredential implements TokenCredential {
+  readonly #members: ChainMember[];
+  readonly #logger: CredentialLogger;
+  #selected: ChainMember | undefined;
+
+  /**
+   * @param options - see {@link DefaultAzureCredentialOptions}; `managedIdentityClientId` or `managedIdentityResourceId`, not both.
+   * @throws TypeError (`ERR_INVALID_ARG_VALUE`) for an invalid `AZURE_TOKEN_CREDENTIALS`, or both managed-identity ids.
+   * @throws CredentialUnavailableError when a variable in `requiredEnvVars` is not set.
+   */
+  constructor(options: DefaultAzureCredentialOptions | DefaultAzureCredentialClientIdOptions | DefaultAzureCredentialResourceIdOptions = {}) {
+    const settings = options as Partial<DefaultAzureCredentialClientIdOptions & DefaultAzureCredentialResourceIdOptions> & Omit<MemberSettings, "probeImds">;
+    const env = settings.env ?? process.env;
+    checkRequiredEnvVars(settings.requiredEnvVars, env);
+    if (settings.managedIdentityClientId !== undefined && settings.managedIdentityResourceId !== undefined) {
+      throw new InvalidArgumentError(`${NAME}: pass "managedIdentityClientId" or "managedIdentityResourceId", not both.`);
+    }
+    const { members, single } = selectMembers(env.AZURE_TOKEN_CREDENTIALS, settings);
+    this.#logger = createLogger(NAME, settings.loggingOptions, env);
+    this.#members = createMembers(members, { ...settings, probeImds: !single });
+    this.#logger.info(`chain: ${members.join(", ") || "(empty)"}`);
+  }
+
+  /**
+   * Gets a token from the first credential that can provide one, or from the one that did before.
+   *
+   * @throws AggregateAuthenticationError (`ERR_AGGREGATE`) listing every credential and why it was unavailable.
+   * @throws the error of a credential that was not merely unavailable (e.g. Entra refusing an environment-configured secret), as it is.
+   */
+  async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
+    if (this.#selected) return (await this.#selected.credential.getToken(scopes, options))!;
+    const errors: unknown[] = [];
+    for (const member of this.#members) {
+      this.#logger.verbose(`trying ${member.name}`);
+      try {
+        const token = await member.credential.getToken(scopes, options);
+        if (token) {
+          this.#selected = member;
+          this.#logger.info(`getToken succeeded with ${member.name}; later calls use it directly`);
+          return token;
+        }
+      } catch (error) {
+        if (!isChainContinuable(error)) {
+          this.#logger.error(`${member.name} failed and stopped the chain: ${error instanceof Error ? error.message : String(error)}`);
+          throw error;
+        }
+        errors.push(error);
+      }
+    }
+    const failure = new AggregateAuthenticationError(
+      errors,
+      this.#members.length === 0
+        ? `${NAME}: every credential was excluded (AZURE_TOKEN_CREDENTIALS and the exclude options leave none to try).`
+        : `${NAME}: no credential in the chain could get a token. Attempted credentials (see https://aka.ms/azsdk/js/identity/defaultazurecredential/troubleshoot):`,
+    );
+    this.#logger.error(failure.message);
+    throw failure;
+  }
+
+  /** Closes every member: sockets, timers and running developer tools. */
+  async close(): Promise<void> {
+    await Promise.all(this.#members.map((member) => (member.credential as ClosableCredential).close?.()));
+  }
+
+  /** Same as {@link DefaultAzureCredential.close}, for `await using`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}

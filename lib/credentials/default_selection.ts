@@ -1,0 +1,107 @@
+/**
+ * Which credentials `DefaultAzureCredential` tries, in which order: the default order narrowed by
+ * `AZURE_TOKEN_CREDENTIALS` and the `exclude…Credential` options (pure).
+ *
+ * @module
+ */
+import { CredentialUnavailableError, InvalidArgumentError } from "../errors.js";
+
+/** The members of the default chain, by credential class name, in order. */
+export const DEFAULT_CHAIN = [
+  "EnvironmentCredential",
+  "WorkloadIdentityCredential",
+  "ManagedIdentityCredential",
+  "SharedTokenCacheCredential",
+  "VisualStudioCodeCredential",
+  "AzureCliCredential",
+  "AzurePowerShellCredential",
+  "AzureDeveloperCliCredential",
+] as const;
+
+/** One member of the default chain. */
+export type DefaultChainMember = (typeof DEFAULT_CHAIN)[number];
+
+/** Members not implemented yet: never in the chain, though their exclude options are accepted. */
+export const NOT_IMPLEMENTED: ReadonlySet<DefaultChainMember> = new Set(["SharedTokenCacheCredential", "VisualStudioCodeCredential"]);
+
+const PROD: readonly DefaultChainMember[] = ["EnvironmentCredential", "WorkloadIdentityCredential", "ManagedIdentityCredential"];
+const DEV: readonly DefaultChainMember[] = ["SharedTokenCacheCredential", "VisualStudioCodeCredential", "AzureCliCredential", "AzurePowerShellCredential", "AzureDeveloperCliCredential"];
+/** The credential names `AZURE_TOKEN_CREDENTIALS` may hold (case-insensitive), as in `@azure/identity`. */
+const SELECTABLE: readonly DefaultChainMember[] = DEFAULT_CHAIN.filter((name) => name !== "SharedTokenCacheCredential");
+
+/** The names of the environment variables `requiredEnvVars` may list. */
+export type DefaultAzureCredentialEnvVars =
+  | "AZURE_TOKEN_CREDENTIALS"
+  | "AZURE_CLIENT_ID"
+  | "AZURE_TENANT_ID"
+  | "AZURE_CLIENT_SECRET"
+  | "AZURE_CLIENT_CERTIFICATE_PATH"
+  | "AZURE_CLIENT_CERTIFICATE_PASSWORD"
+  | "AZURE_ADDITIONALLY_ALLOWED_TENANTS"
+  | "AZURE_CLIENT_SEND_CERTIFICATE_CHAIN"
+  | "AZURE_FEDERATED_TOKEN_FILE";
+
+/** The `exclude…Credential` options: `true` drops that member from the chain. */
+export interface ExcludeFlags {
+  /** Do not try `EnvironmentCredential`. */
+  excludeEnvironmentCredential?: boolean;
+  /** Do not try `WorkloadIdentityCredential`. */
+  excludeWorkloadIdentityCredential?: boolean;
+  /** Do not try `ManagedIdentityCredential` (and so never probe IMDS). */
+  excludeManagedIdentityCredential?: boolean;
+  /** Accepted for compatibility; `SharedTokenCacheCredential` is not in this version's chain. */
+  excludeSharedTokenCacheCredential?: boolean;
+  /** Accepted for compatibility; `VisualStudioCodeCredential` is not in this version's chain. */
+  excludeVisualStudioCodeCredential?: boolean;
+  /** Do not try `AzureCliCredential`. */
+  excludeAzureCliCredential?: boolean;
+  /** Do not try `AzurePowerShellCredential`. */
+  excludeAzurePowerShellCredential?: boolean;
+  /** Do not try `AzureDeveloperCliCredential`. */
+  excludeAzureDeveloperCliCredential?: boolean;
+}
+
+/** The outcome of selection. */
+export interface Selection {
+  members: DefaultChainMember[];
+  /** `AZURE_TOKEN_CREDENTIALS` named exactly one credential: it runs alone (managed identity without the IMDS probe). */
+  single: boolean;
+}
+
+/**
+ * Reads `AZURE_TOKEN_CREDENTIALS` (`dev`, `prod` or one credential name, case-insensitive; empty
+ * means unset) and applies the exclude options.
+ *
+ * @throws InvalidArgumentError (`ERR_INVALID_ARG_VALUE`) for any other value of the variable.
+ */
+export function selectMembers(setting: string | undefined, exclude: ExcludeFlags): Selection {
+  const value = setting?.trim().toLowerCase() ?? "";
+  let members: readonly DefaultChainMember[] = DEFAULT_CHAIN;
+  let single = false;
+  if (value === "prod") members = PROD;
+  else if (value === "dev") members = DEV;
+  else if (value) {
+    const named = SELECTABLE.find((name) => name.toLowerCase() === value);
+    if (!named) {
+      throw new InvalidArgumentError(
+        `DefaultAzureCredential: invalid value for AZURE_TOKEN_CREDENTIALS = ${JSON.stringify(setting)}. Valid values are "prod", "dev" or one of ${SELECTABLE.join(", ")} (case-insensitive).`,
+      );
+    }
+    members = [named];
+    single = true;
+  }
+  return { members: members.filter((name) => exclude[`exclude${name}`] !== true && (single || !NOT_IMPLEMENTED.has(name))), single };
+}
+
+/**
+ * Checks the variables listed in `requiredEnvVars` are set and non-empty.
+ *
+ * @throws CredentialUnavailableError naming every missing one.
+ */
+export function checkRequiredEnvVars(required: DefaultAzureCredentialEnvVars | DefaultAzureCredentialEnvVars[] | undefined, env: NodeJS.ProcessEnv): void {
+  const list = required === undefined ? [] : Array.isArray(required) ? required : [required];
+  const missing = list.filter((name) => !env[name]?.trim());
+  if (missing.length > 0) {
+    throw new CredentialUnavailableError(`DefaultAzureCredential: required environment variable(s) ${missing.join(", ")} not set or empty (listed in "requiredEnvVars").`);
+  }
+}

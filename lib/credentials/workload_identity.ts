@@ -1,0 +1,91 @@
+/**
+ * `WorkloadIdentityCredential`: Kubernetes (AKS) workload identity federation.
+ *
+ * @module
+ */
+import { CredentialUnavailableError } from "../errors.js";
+import { ConfidentialClient } from "../oauth/confidential_client.js";
+import { TokenClient, type InternalClientOptions } from "../oauth/token_client.js";
+import type { AccessToken, AuthorityValidationOptions, GetTokenOptions, MultiTenantTokenCredentialOptions, TokenCredential } from "../types.js";
+import { requireAppTenant } from "./arguments.js";
+import { unwrapAssertionFailure } from "./assertion_failure.js";
+import { FederatedTokenFile } from "./federated_token_file.js";
+
+const NAME = "WorkloadIdentityCredential";
+
+/** Options of {@link WorkloadIdentityCredential}. */
+export interface WorkloadIdentityCredentialOptions extends MultiTenantTokenCredentialOptions, AuthorityValidationOptions {
+  /** The directory (tenant) id; default `AZURE_TENANT_ID`. */
+  tenantId?: string;
+  /** The application (client) id the federated credential belongs to; default `AZURE_CLIENT_ID`. */
+  clientId?: string;
+  /** The federated token file; default `AZURE_FEDERATED_TOKEN_FILE`. */
+  tokenFilePath?: string;
+}
+
+/**
+ * Exchanges the service-account token the platform writes to a file for an Entra token: the
+ * file's contents are the client assertion of a client-credentials request. The file is re-read
+ * when the copy in memory is older than five minutes, so rotated tokens are used.
+ *
+ * @example
+ * ```ts
+ * // In a pod with azure.workload.identity/use: "true"; the webhook sets the variables.
+ * const credential = new WorkloadIdentityCredential();
+ * ```
+ * @see https://learn.microsoft.com/azure/aks/workload-identity-overview
+ */
+export class WorkloadIdentityCredential implements TokenCredential {
+  readonly #client: ConfidentialClient;
+
+  /**
+   * @param options - tenant, client id and token file (each defaulting to its variable), plus authority, multi-tenant, retry, TLS and logging options.
+   * @throws CredentialUnavailableError when the tenant, client id or token file is neither given nor in the environment (the message lists which).
+   * @throws TypeError (`ERR_INVALID_ARG_VALUE`) for a malformed tenant id.
+   */
+  constructor(options: WorkloadIdentityCredentialOptions = {}) {
+    const internal = options as WorkloadIdentityCredentialOptions & InternalClientOptions;
+    const env = internal.env ?? process.env;
+    const tenantId = options.tenantId || env.AZURE_TENANT_ID;
+    const clientId = options.clientId || env.AZURE_CLIENT_ID;
+    const tokenFilePath = options.tokenFilePath || env.AZURE_FEDERATED_TOKEN_FILE;
+    const missing = [
+      !tenantId && `"tenantId" (or AZURE_TENANT_ID)`,
+      !clientId && `"clientId" (or AZURE_CLIENT_ID)`,
+      !tokenFilePath && `"tokenFilePath" (or AZURE_FEDERATED_TOKEN_FILE)`,
+    ].filter(Boolean);
+    if (!tenantId || !clientId || !tokenFilePath) {
+      throw new CredentialUnavailableError(
+        `${NAME}: workload identity is not configured; missing ${missing.join(", ")}. In AKS, label the pod azure.workload.identity/use: "true" so these are set. See https://aka.ms/azsdk/js/identity/workloadidentitycredential/troubleshoot.`,
+      );
+    }
+    const tenant = requireAppTenant(NAME, tenantId);
+    const file = new FederatedTokenFile(NAME, tokenFilePath, internal.now ?? Date.now);
+    this.#client = new ConfidentialClient(new TokenClient(NAME, tenant, clientId, { kind: "assertion", getAssertion: () => file.read() }, internal, true));
+  }
+
+  /**
+   * Gets an application token for the federated identity. Served from the in-memory cache until
+   * five minutes before expiry.
+   *
+   * @throws CredentialUnavailableError (`ERR_FEDERATED_TOKEN_FILE`) when the token file is missing or empty.
+   * @throws AuthenticationError when Entra refuses the federated token (e.g. `invalid_client`) or the exchange fails.
+   */
+  async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
+    try {
+      return await this.#client.getToken(scopes, options);
+    } catch (error) {
+      throw unwrapAssertionFailure(error);
+    }
+  }
+
+  /** Releases sockets and drops cached tokens. */
+  async close(): Promise<void> {
+    this.#client.close();
+  }
+
+  /** Same as {@link WorkloadIdentityCredential.close}, for `await using`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}

@@ -1,0 +1,101 @@
+import assert from "node:assert/strict";
+import { after, before, beforeEach, describe, test } from "node:test";
+import { AuthenticationError, CredentialUnavailableError, InvalidArgumentError } from "../../lib/errors.js";
+import { AzurePipelinesCredential } from "../../lib/credentials/azure_pipelines.js";
+import { FakeEndpoint } from "../support/fake_endpoint.js";
+import { FakeEntra } from "../support/fake_entra.js";
+import { FEDERATION_CERTIFICATE, federatedToken } from "../support/federated_token.js";
+import { TEST_TLS } from "../support/fixtures.js";
+import { assertNoSecret, rejectsWith, throwsWith } from "../support/assert_error.js";
+
+const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+const CLIENT = "a2e50000-0000-4000-8000-0000000000b1";
+const CONNECTION = "5d2a1c3b-0000-4000-8000-00000000c0de";
+const SYSTEM_TOKEN = "system-access-token-0123456789abcdef";
+const SCOPE = "https://management.azure.com/.default";
+
+let entra: FakeEntra;
+let oidc: FakeEndpoint;
+
+function credential(env: NodeJS.ProcessEnv = { SYSTEM_OIDCREQUESTURI: `${oidc.url}/proj/_apis/distributedtask/hubs/build/plans/p/jobs/j/oidctoken` }): AzurePipelinesCredential {
+  return new AzurePipelinesCredential(TENANT, CLIENT, CONNECTION, SYSTEM_TOKEN, {
+    authorityHost: entra.url,
+    disableInstanceDiscovery: true,
+    tlsOptions: TEST_TLS,
+    retryOptions: { retryDelayInMs: 1 },
+    env,
+  } as object);
+}
+
+before(async () => {
+  entra = await FakeEntra.start();
+  entra.register({ clientId: CLIENT, tenantId: TENANT, certificates: [FEDERATION_CERTIFICATE] });
+  oidc = await FakeEndpoint.start({ tls: "server" });
+});
+after(async () => {
+  assert.deepEqual([...entra.unexpected, ...oidc.unexpected], []);
+  await entra.close();
+  await oidc.close();
+});
+beforeEach(() => {
+  entra.requests.length = 0;
+  oidc.reset();
+});
+
+describe("AzurePipelinesCredential", () => {
+  test("POSTs the OIDC request, then presents oidcToken as the client assertion", async () => {
+    const cred = credential();
+    const idToken = federatedToken(CLIENT, entra.tokenEndpoint(TENANT));
+    oidc.replies.push({ status: 200, body: { oidcToken: idToken } });
+    const token = await cred.getToken(SCOPE);
+    assert.equal(token.token, entra.issuedTokens.at(-1));
+    const [request] = oidc.requests;
+    assert.equal(request!.method, "POST");
+    assert.equal(request!.path, "/proj/_apis/distributedtask/hubs/build/plans/p/jobs/j/oidctoken");
+    assert.equal(request!.search, `?api-version=7.1&serviceConnectionId=${CONNECTION}`);
+    assert.equal(request!.headers.authorization, `Bearer ${SYSTEM_TOKEN}`);
+    assert.equal(request!.headers["x-tfs-fedauthredirect"], "Suppress");
+    assert.equal(request!.headers["content-type"], "application/json");
+    assert.equal(entra.tokenRequests[0]!.form.client_assertion, idToken);
+    await cred.getToken(SCOPE);
+    assert.equal(oidc.requests.length, 1, "the second call is served from the cache");
+    await cred.close();
+  });
+
+  test("an HTML sign-in page instead of oidcToken: status, headers named, no system token", async () => {
+    const cred = credential();
+    oidc.replies.push({ status: 200, body: "<html><title>Azure DevOps Services | Sign In</title></html>", headers: { "Content-Type": "text/html", "x-vss-e2eid": "e2e-123", "x-msedge-ref": "Ref A: 42" } });
+    const error = await rejectsWith(cred.getToken(SCOPE), {
+      class: AuthenticationError,
+      code: "ERR_OIDC_RESPONSE",
+      message: /^AzurePipelinesCredential: the OIDC token response is not JSON, so it has no oidcToken \(HTTP 200, content-type text\/html, x-vss-e2eid e2e-123, x-msedge-ref Ref A: 42, body starting .*Sign In/,
+    });
+    assertNoSecret(error, SYSTEM_TOKEN);
+    assert.equal(entra.tokenRequests.length, 0);
+    await cred.close();
+  });
+
+  test("JSON without oidcToken", async () => {
+    const cred = credential();
+    oidc.replies.push({ status: 200, body: { message: "nothing here" } });
+    await rejectsWith(cred.getToken(SCOPE), { class: AuthenticationError, code: "ERR_OIDC_RESPONSE", message: /has no oidcToken field \(HTTP 200/ });
+    await cred.close();
+  });
+
+  test("a 401 names the status and diagnostics headers, never the system access token", async () => {
+    const cred = credential();
+    oidc.replies.push({ status: 401, body: `{"message":"token ${SYSTEM_TOKEN} is invalid"}`, headers: { "x-vss-e2eid": "e2e-401" } });
+    const error = await rejectsWith(cred.getToken(SCOPE), { class: AuthenticationError, code: "ERR_OIDC_RESPONSE", message: /the OIDC token request failed \(HTTP 401, .*x-vss-e2eid e2e-401, x-msedge-ref none/ });
+    assert.equal((error as AuthenticationError).statusCode, 401);
+    assertNoSecret(error, SYSTEM_TOKEN);
+    await cred.close();
+  });
+
+  test("outside a pipeline (no SYSTEM_OIDCREQUESTURI): unavailable at construction", () => {
+    throwsWith(() => credential({}), { class: CredentialUnavailableError, code: "ERR_CREDENTIAL_UNAVAILABLE", message: /^AzurePipelinesCredential: SYSTEM_OIDCREQUESTURI is not set/ });
+  });
+
+  test("a missing system access token is an argument error that does not echo values", () => {
+    throwsWith(() => new AzurePipelinesCredential(TENANT, CLIENT, CONNECTION, "", { env: {} } as object), { class: InvalidArgumentError, code: "ERR_INVALID_ARG_VALUE", message: /"systemAccessToken" is required/ });
+  });
+});
