@@ -8,9 +8,9 @@ import { resolveRetryOptions, sendWithRetry } from "../http/retry.js";
 import { createTransport, type Transport } from "../http/transport.js";
 import { ConfidentialClient } from "../oauth/confidential_client.js";
 import { DEFAULT_TIMEOUT_MS, TokenClient, type InternalClientOptions } from "../oauth/token_client.js";
-import type { AccessToken, AuthorityValidationOptions, CredentialPersistenceOptions, GetTokenOptions, MultiTenantTokenCredentialOptions, TokenCredential } from "../types.js";
+import type { AuthorityValidationOptions, CredentialPersistenceOptions, MultiTenantTokenCredentialOptions } from "../types.js";
+import { AppCredential } from "./app_credential.js";
 import { requireAppTenant, requireString } from "./arguments.js";
-import { unwrapAssertionFailure } from "./assertion_failure.js";
 import { oidcTokenRequest, parseOidcTokenResponse } from "./pipelines_oidc.js";
 
 const NAME = "AzurePipelinesCredential";
@@ -30,8 +30,7 @@ export interface AzurePipelinesCredentialOptions extends MultiTenantTokenCredent
  * ```
  * @see https://learn.microsoft.com/azure/devops/pipelines/library/connect-to-azure#create-an-azure-resource-manager-service-connection-that-uses-workload-identity-federation
  */
-export class AzurePipelinesCredential implements TokenCredential {
-  readonly #client: ConfidentialClient;
+export class AzurePipelinesCredential extends AppCredential {
   readonly #oidcTransport: Transport;
 
   /**
@@ -62,32 +61,13 @@ export class AzurePipelinesCredential implements TokenCredential {
       const response = await sendWithRetry(transport, { method: "POST", url, headers, timeoutMs: DEFAULT_TIMEOUT_MS }, retry, NAME);
       return parseOidcTokenResponse(NAME, response, [systemAccessToken]);
     };
+    super(new ConfidentialClient(new TokenClient(NAME, tenant, clientId, { kind: "assertion", getAssertion }, internal, true)));
     this.#oidcTransport = transport;
-    this.#client = new ConfidentialClient(new TokenClient(NAME, tenant, clientId, { kind: "assertion", getAssertion }, internal, true));
   }
 
-  /**
-   * Gets an application token for the service connection. Served from the in-memory cache until
-   * five minutes before expiry; a cache miss costs one OIDC request and one token request.
-   *
-   * @throws AuthenticationError `ERR_OIDC_RESPONSE` when the OIDC endpoint fails or answers without `oidcToken`; Entra's code when it refuses the assertion.
-   */
-  async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
-    try {
-      return await this.#client.getToken(scopes, options);
-    } catch (error) {
-      throw unwrapAssertionFailure(error);
-    }
-  }
-
-  /** Releases sockets and drops cached tokens. */
-  async close(): Promise<void> {
-    this.#client.close();
+  /** Releases sockets (the token endpoint's and the OIDC endpoint's) and drops cached tokens. */
+  override async close(): Promise<void> {
+    await super.close();
     this.#oidcTransport.close();
-  }
-
-  /** Same as {@link AzurePipelinesCredential.close}, for `await using`. */
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.close();
   }
 }

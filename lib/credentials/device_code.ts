@@ -1,9 +1,7 @@
-import type { AuthenticationRecord } from "../oauth/authentication_record.js";
 import { pollForToken, requestDeviceCode } from "../oauth/device_code.js";
-import type { Interaction, UserSession } from "../oauth/user_session.js";
+import type { Interaction } from "../oauth/user_session.js";
 import { InvalidArgumentError } from "../errors.js";
-import type { AccessToken, GetTokenOptions, TokenCredential } from "../types.js";
-import { createPublicUserSession, writeToStderr, type InteractiveCredentialOptions, type InternalUserFlowOptions } from "./user_credential.js";
+import { createPublicUserSession, InteractiveUserCredential, writeToStderr, type InteractiveCredentialOptions, type InternalUserFlowOptions } from "./user_credential.js";
 
 /** What the user needs to sign in on another device, as in `@azure/identity`. */
 export interface DeviceCodeInfo {
@@ -38,11 +36,7 @@ export interface DeviceCodeCredentialOptions extends InteractiveCredentialOption
  * ```
  * @see https://learn.microsoft.com/entra/identity-platform/v2-oauth2-device-code
  */
-export class DeviceCodeCredential implements TokenCredential {
-  readonly #session: UserSession;
-  readonly #interaction: Interaction;
-  readonly #automatic: boolean;
-
+export class DeviceCodeCredential extends InteractiveUserCredential {
   /**
    * @param options - tenant, client id, prompt callback, `disableAutomaticAuthentication`, authority, multi-tenant, retry, TLS, logging.
    * @throws TypeError (`ERR_INVALID_ARG_VALUE`, `ERR_INVALID_ARG_TYPE`) for a malformed tenant id, client id or callback.
@@ -53,12 +47,11 @@ export class DeviceCodeCredential implements TokenCredential {
     if (options.userPromptCallback !== undefined && typeof options.userPromptCallback !== "function") {
       throw new InvalidArgumentError(`${name}: "userPromptCallback" must be a function.`, "ERR_INVALID_ARG_TYPE");
     }
-    this.#session = createPublicUserSession(name, options);
+    const session = createPublicUserSession(name, options);
     const printLine = internal.printLine ?? writeToStderr;
     const prompt = options.userPromptCallback ?? ((info: DeviceCodeInfo) => printLine(info.message));
-    const client = this.#session.client;
-    this.#automatic = options.disableAutomaticAuthentication !== true;
-    this.#interaction = async (request) => {
+    const client = session.client;
+    const interaction: Interaction = async (request) => {
       const settings = {
         ...(request.signal ? { signal: request.signal } : {}),
         ...(request.timeoutMs ? { timeoutMs: request.timeoutMs } : {}),
@@ -67,36 +60,6 @@ export class DeviceCodeCredential implements TokenCredential {
       prompt({ userCode: authorization.userCode, verificationUri: authorization.verificationUri, message: authorization.message });
       return pollForToken(client, request.tenantId, authorization, { ...settings, ...internal.deviceCodePolling });
     };
-  }
-
-  /**
-   * Gets a user token: cached, else renewed with the refresh token, else (unless
-   * `disableAutomaticAuthentication`) through a new device code sign-in.
-   *
-   * @throws AuthenticationRequiredError when a sign-in is needed and automatic authentication is disabled.
-   * @throws AuthenticationError `authorization_declined`, `expired_token`, or another refusal from Entra.
-   * @throws AbortError when `abortSignal` fires while waiting for the user.
-   */
-  getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
-    return this.#session.getToken(scopes, options, this.#automatic ? this.#interaction : undefined);
-  }
-
-  /**
-   * Runs a device code sign-in now, whatever is cached.
-   *
-   * @returns the signed-in account, to store with `serializeAuthenticationRecord`.
-   */
-  authenticate(scopes: string | string[], options: GetTokenOptions = {}): Promise<AuthenticationRecord | undefined> {
-    return this.#session.authenticate(scopes, options, this.#interaction);
-  }
-
-  /** Forgets tokens and releases sockets. */
-  async close(): Promise<void> {
-    this.#session.close();
-  }
-
-  /** Same as {@link DeviceCodeCredential.close}, for `await using`. */
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.close();
+    super(session, interaction, options.disableAutomaticAuthentication !== true);
   }
 }

@@ -1,10 +1,8 @@
-import type { AuthenticationRecord } from "../oauth/authentication_record.js";
 import { signInWithBrowser } from "../oauth/browser_flow.js";
 import { parseLoopbackRedirectUri } from "../oauth/loopback.js";
-import type { Interaction, UserSession } from "../oauth/user_session.js";
+import type { Interaction } from "../oauth/user_session.js";
 import { openSystemBrowser } from "../process/browser.js";
-import type { AccessToken, GetTokenOptions, TokenCredential } from "../types.js";
-import { createPublicUserSession, writeToStderr, type InteractiveCredentialOptions, type InternalUserFlowOptions } from "./user_credential.js";
+import { createPublicUserSession, InteractiveUserCredential, writeToStderr, type InteractiveCredentialOptions, type InternalUserFlowOptions } from "./user_credential.js";
 
 /** Options of {@link InteractiveBrowserCredential} on Node.js, as in `@azure/identity`. */
 export interface InteractiveBrowserCredentialNodeOptions extends InteractiveCredentialOptions {
@@ -34,11 +32,7 @@ export interface InteractiveBrowserCredentialNodeOptions extends InteractiveCred
  * ```
  * @see https://learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow
  */
-export class InteractiveBrowserCredential implements TokenCredential {
-  readonly #session: UserSession;
-  readonly #interaction: Interaction;
-  readonly #automatic: boolean;
-
+export class InteractiveBrowserCredential extends InteractiveUserCredential {
   /**
    * @param options - tenant, client id, redirect URI, login hint, `disableAutomaticAuthentication`, authority, multi-tenant, retry, TLS, logging.
    * @throws TypeError (`ERR_INVALID_ARG_VALUE`) for a malformed tenant id, client id or redirect URI.
@@ -46,14 +40,13 @@ export class InteractiveBrowserCredential implements TokenCredential {
   constructor(options: InteractiveBrowserCredentialNodeOptions = {}) {
     const name = "InteractiveBrowserCredential";
     const internal = options as InteractiveBrowserCredentialNodeOptions & InternalUserFlowOptions;
-    this.#session = createPublicUserSession(name, options);
+    const session = createPublicUserSession(name, options);
     const configured = typeof options.redirectUri === "function" ? options.redirectUri() : options.redirectUri;
     parseLoopbackRedirectUri(name, configured);
     const loginHint = options.loginHint ?? options.authenticationRecord?.username;
     const env = internal.env;
-    const client = this.#session.client;
-    this.#automatic = options.disableAutomaticAuthentication !== true;
-    this.#interaction = (request) =>
+    const client = session.client;
+    const interaction: Interaction = (request) =>
       signInWithBrowser(client, request, {
         openBrowser: internal.openBrowser ?? ((url) => openSystemBrowser(name, url, env ? { env } : {})),
         printLine: internal.printLine ?? writeToStderr,
@@ -61,35 +54,6 @@ export class InteractiveBrowserCredential implements TokenCredential {
         ...(loginHint ? { loginHint } : {}),
         ...(internal.signInTimeoutMs !== undefined ? { signInTimeoutMs: internal.signInTimeoutMs } : {}),
       });
-  }
-
-  /**
-   * Gets a user token: cached, else renewed with the refresh token, else (unless
-   * `disableAutomaticAuthentication`) by opening the browser.
-   *
-   * @throws AuthenticationRequiredError when a sign-in is needed and automatic authentication is disabled.
-   * @throws AuthenticationError when Entra refuses, the user cancels (`access_denied`), the reply's state does not match (`ERR_STATE_MISMATCH`) or the user does not finish in time (`ERR_TIMEOUT`).
-   */
-  getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
-    return this.#session.getToken(scopes, options, this.#automatic ? this.#interaction : undefined);
-  }
-
-  /**
-   * Signs the user in with the browser now, whatever is cached.
-   *
-   * @returns the signed-in account, to store with `serializeAuthenticationRecord`.
-   */
-  authenticate(scopes: string | string[], options: GetTokenOptions = {}): Promise<AuthenticationRecord | undefined> {
-    return this.#session.authenticate(scopes, options, this.#interaction);
-  }
-
-  /** Forgets tokens and releases sockets. */
-  async close(): Promise<void> {
-    this.#session.close();
-  }
-
-  /** Same as {@link InteractiveBrowserCredential.close}, for `await using`. */
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.close();
+    super(session, interaction, options.disableAutomaticAuthentication !== true);
   }
 }

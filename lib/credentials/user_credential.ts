@@ -2,8 +2,8 @@ import { InvalidArgumentError } from "../errors.js";
 import type { AuthenticationRecord } from "../oauth/authentication_record.js";
 import { checkTenantId } from "../oauth/tenant.js";
 import { TokenClient, type InternalClientOptions } from "../oauth/token_client.js";
-import { UserSession } from "../oauth/user_session.js";
-import type { AuthorityValidationOptions, CredentialPersistenceOptions, MultiTenantTokenCredentialOptions } from "../types.js";
+import { UserSession, type Interaction } from "../oauth/user_session.js";
+import type { AccessToken, AuthorityValidationOptions, CredentialPersistenceOptions, GetTokenOptions, MultiTenantTokenCredentialOptions, TokenCredential } from "../types.js";
 import type { BrowserOpener } from "../oauth/browser_flow.js";
 import { requireString } from "./arguments.js";
 
@@ -56,4 +56,57 @@ export function createPublicUserSession(credentialName: string, options: { tenan
   }
   const client = new TokenClient(credentialName, tenantId, clientId, { kind: "none" }, options as InteractiveCredentialOptions & InternalClientOptions);
   return new UserSession(client, tenantId || (clientId === DEVELOPER_SIGN_ON_CLIENT_ID ? "organizations" : "common"));
+}
+
+/**
+ * What the credentials that sign a user in themselves (device code, browser) share once
+ * constructed: silent first, then the interaction unless automatic authentication is off;
+ * `authenticate()` to sign in on demand; `close()`.
+ */
+export abstract class InteractiveUserCredential implements TokenCredential {
+  readonly #session: UserSession;
+  readonly #interaction: Interaction;
+  readonly #automatic: boolean;
+
+  /**
+   * @param session - the user session (cache, refresh token, account).
+   * @param interaction - how this credential signs the user in.
+   * @param automatic - whether `getToken` may start the interaction.
+   */
+  protected constructor(session: UserSession, interaction: Interaction, automatic: boolean) {
+    this.#session = session;
+    this.#interaction = interaction;
+    this.#automatic = automatic;
+  }
+
+  /**
+   * Gets a user token: cached, else renewed with the refresh token, else (unless
+   * `disableAutomaticAuthentication`) through a new sign-in.
+   *
+   * @throws AuthenticationRequiredError when a sign-in is needed and automatic authentication is disabled, or the refresh token was revoked.
+   * @throws AuthenticationError when Entra refuses or the sign-in fails (codes in the README).
+   * @throws AbortError when `abortSignal` fires while waiting for the user.
+   */
+  getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
+    return this.#session.getToken(scopes, options, this.#automatic ? this.#interaction : undefined);
+  }
+
+  /**
+   * Signs the user in now, whatever is cached.
+   *
+   * @returns the signed-in account, to store with `serializeAuthenticationRecord`.
+   */
+  authenticate(scopes: string | string[], options: GetTokenOptions = {}): Promise<AuthenticationRecord | undefined> {
+    return this.#session.authenticate(scopes, options, this.#interaction);
+  }
+
+  /** Forgets tokens, cancels a sign-in in progress and releases sockets. */
+  async close(): Promise<void> {
+    this.#session.close();
+  }
+
+  /** Same as `close()`, for `await using`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
 }

@@ -6,9 +6,9 @@
 import { CredentialUnavailableError } from "../errors.js";
 import { ConfidentialClient } from "../oauth/confidential_client.js";
 import { TokenClient, type InternalClientOptions } from "../oauth/token_client.js";
-import type { AccessToken, AuthorityValidationOptions, GetTokenOptions, MultiTenantTokenCredentialOptions, TokenCredential } from "../types.js";
+import type { AuthorityValidationOptions, MultiTenantTokenCredentialOptions } from "../types.js";
+import { AppCredential } from "./app_credential.js";
 import { requireAppTenant } from "./arguments.js";
-import { unwrapAssertionFailure } from "./assertion_failure.js";
 import { FederatedTokenFile } from "./federated_token_file.js";
 
 const NAME = "WorkloadIdentityCredential";
@@ -35,9 +35,7 @@ export interface WorkloadIdentityCredentialOptions extends MultiTenantTokenCrede
  * ```
  * @see https://learn.microsoft.com/azure/aks/workload-identity-overview
  */
-export class WorkloadIdentityCredential implements TokenCredential {
-  readonly #client: ConfidentialClient;
-
+export class WorkloadIdentityCredential extends AppCredential {
   /**
    * @param options - tenant, client id and token file (each defaulting to its variable), plus authority, multi-tenant, retry, TLS and logging options.
    * @throws CredentialUnavailableError when the tenant, client id or token file is neither given nor in the environment (the message lists which).
@@ -61,31 +59,6 @@ export class WorkloadIdentityCredential implements TokenCredential {
     }
     const tenant = requireAppTenant(NAME, tenantId);
     const file = new FederatedTokenFile(NAME, tokenFilePath, internal.now ?? Date.now);
-    this.#client = new ConfidentialClient(new TokenClient(NAME, tenant, clientId, { kind: "assertion", getAssertion: () => file.read() }, internal, true));
-  }
-
-  /**
-   * Gets an application token for the federated identity. Served from the in-memory cache until
-   * five minutes before expiry.
-   *
-   * @throws CredentialUnavailableError (`ERR_FEDERATED_TOKEN_FILE`) when the token file is missing or empty.
-   * @throws AuthenticationError when Entra refuses the federated token (e.g. `invalid_client`) or the exchange fails.
-   */
-  async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
-    try {
-      return await this.#client.getToken(scopes, options);
-    } catch (error) {
-      throw unwrapAssertionFailure(error);
-    }
-  }
-
-  /** Releases sockets and drops cached tokens. */
-  async close(): Promise<void> {
-    this.#client.close();
-  }
-
-  /** Same as {@link WorkloadIdentityCredential.close}, for `await using`. */
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.close();
+    super(new ConfidentialClient(new TokenClient(NAME, tenant, clientId, { kind: "assertion", getAssertion: () => file.read() }, internal, true)));
   }
 }

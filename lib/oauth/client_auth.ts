@@ -1,4 +1,4 @@
-import { AuthenticationError } from "../errors.js";
+import { AbortError, AuthenticationError, CredentialUnavailableError } from "../errors.js";
 import type { FormFields } from "./form.js";
 
 /** The `client_assertion_type` of JWT client assertions (RFC 7523 §2.2). */
@@ -14,6 +14,11 @@ export type ClientAuthentication =
       getAssertion: (tokenEndpoint: string) => Promise<string> | string;
     };
 
+/** Errors this package already made precise (e.g. a missing federated token file) pass through unwrapped. */
+function isOwnError(error: unknown): boolean {
+  return error instanceof CredentialUnavailableError || error instanceof AuthenticationError || error instanceof AbortError;
+}
+
 /** The form fields of client authentication, and the secrets among them. */
 export interface ClientAuthFields {
   fields: FormFields;
@@ -24,7 +29,8 @@ export interface ClientAuthFields {
  * Produces the client authentication fields for one request; an assertion callback runs here, once
  * per request.
  *
- * @throws AuthenticationError `ERR_ASSERTION_CALLBACK` when the callback throws or returns no string.
+ * @throws AuthenticationError `ERR_ASSERTION_CALLBACK` when the callback throws or returns no string;
+ *   this package's own errors thrown by the callback pass through unchanged.
  */
 export async function clientAuthFields(credentialName: string, auth: ClientAuthentication, tokenEndpoint: string): Promise<ClientAuthFields> {
   switch (auth.kind) {
@@ -37,6 +43,7 @@ export async function clientAuthFields(credentialName: string, auth: ClientAuthe
       try {
         assertion = await auth.getAssertion(tokenEndpoint);
       } catch (cause) {
+        if (isOwnError(cause)) throw cause;
         throw new AuthenticationError(0, null, {
           credentialName,
           code: "ERR_ASSERTION_CALLBACK",
