@@ -16,12 +16,14 @@ import { macMatches, readMacData } from "./pkcs12_mac.js";
 import { Oid } from "./pkcs12_oids.js";
 
 function passwordForms(password: string | Uint8Array | undefined): PasswordForm[] {
-  if (password instanceof Uint8Array) return [{ bmp: Buffer.from(password), utf8: Buffer.from(password) }];
-  if (password !== undefined && typeof password !== "string") {
+  if (password !== undefined && typeof password !== "string" && !(password instanceof Uint8Array)) {
     throw new InvalidArgumentError("the PKCS#12 password must be a string or a Uint8Array", "ERR_INVALID_ARG_TYPE");
   }
-  if (password) return [{ bmp: bmpPassword(password), utf8: Buffer.from(password, "utf8") }];
-  // OpenSSL writes "no password" files both ways; it tries the empty string first, then absent.
+  if (password !== undefined && password.length > 0) {
+    const utf8 = typeof password === "string" ? Buffer.from(password, "utf8") : Buffer.from(password);
+    return [{ bmp: bmpPassword(password), utf8 }];
+  }
+  // OpenSSL writes "no password" files both ways; like OpenSSL, try the empty string, then absent.
   return [
     { bmp: bmpPassword(""), utf8: Buffer.alloc(0) },
     { bmp: bmpPassword(undefined), utf8: Buffer.alloc(0) },
@@ -96,8 +98,10 @@ function toCertificate(entry: CertificateEntry, index: number): X509Certificate 
  * unencrypted bags; nested SafeContents bags. KDF iteration counts above 1 000 000 are refused.
  *
  * Password: a string is encoded as each scheme asks (BMPString for the PKCS#12 KDF, UTF-8 for
- * PBKDF2); bytes are used as given for both. With no password or `""`, the empty password is tried
- * first and then the absent one, as OpenSSL does.
+ * PBKDF2). Bytes are the password's octets, given to PBKDF2 as they are and BMP-encoded for the
+ * PKCS#12 KDF (as UTF-8 when valid, else byte by byte, as OpenSSL does). With no password, `""`
+ * or empty bytes, the empty password (BMP terminator only) is tried first and then the absent
+ * one (no bytes), as OpenSSL does.
  *
  * Key choice when the file holds several keys: the first key (file order) whose `localKeyId`
  * equals a certificate bag's; else the first whose `friendlyName` equals a certificate bag's; else

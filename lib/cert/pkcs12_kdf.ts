@@ -36,17 +36,27 @@ export function checkIterations(iterations: number, what: string): void {
 /**
  * Encodes a password as RFC 7292 B.1 asks: BMPString (big-endian UTF-16) with a two-zero-byte
  * terminator. `undefined` means "no password" and is the empty byte string, which differs from
- * the empty password (just the terminator). Bytes are used as given.
+ * the empty password (just the terminator). Bytes are the password's octets: read as UTF-8 when
+ * they are valid UTF-8, otherwise each byte is widened to one UTF-16 unit (what OpenSSL does).
  *
  * @param password - the caller's password.
  * @returns the KDF input; the caller should zero it after use.
  */
 export function bmpPassword(password: string | Uint8Array | undefined): Buffer {
   if (password === undefined) return Buffer.alloc(0);
-  if (typeof password !== "string") return Buffer.from(password);
-  const bytes = Buffer.alloc(password.length * 2 + 2);
-  bytes.write(password, "utf16le");
-  bytes.subarray(0, password.length * 2).swap16();
+  let text: string;
+  if (typeof password === "string") {
+    text = password;
+  } else {
+    try {
+      text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(password);
+    } catch {
+      text = Buffer.from(password).toString("latin1");
+    }
+  }
+  const bytes = Buffer.alloc(text.length * 2 + 2);
+  bytes.write(text, "utf16le");
+  bytes.subarray(0, text.length * 2).swap16();
   return bytes;
 }
 
