@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
+import * as nodeCrypto from "node:crypto";
 import { CertificateError } from "../errors.js";
 import type { DigestInfo } from "./pkcs12_oids.js";
 
@@ -93,9 +93,15 @@ export function pkcs12Kdf(
   const blocks = Math.ceil(length / u);
   const output = Buffer.alloc(blocks * u);
   const adder = Buffer.alloc(v);
+  // crypto.hash (Node ≥ 20.12) is about twice as fast per call as createHash, and the KDF makes
+  // one call per iteration; older Node 20 releases lack it.
+  const once =
+    typeof nodeCrypto.hash === "function"
+      ? (data: Buffer) => nodeCrypto.hash(digest.name, data, "buffer")
+      : (data: Buffer) => nodeCrypto.createHash(digest.name).update(data).digest();
   for (let block = 0; block < blocks; block++) {
-    let a = createHash(digest.name).update(diversifier).update(input).digest();
-    for (let round = 1; round < iterations; round++) a = createHash(digest.name).update(a).digest();
+    let a = nodeCrypto.createHash(digest.name).update(diversifier).update(input).digest();
+    for (let round = 1; round < iterations; round++) a = once(a);
     a.copy(output, block * u);
     if (block === blocks - 1) break;
     for (let i = 0; i < v; i++) adder[i] = a[i % u]!;
