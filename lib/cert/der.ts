@@ -182,8 +182,12 @@ export function oid(node: DerNode | undefined, what: string): string {
     value = value * 128 + (byte & 0x7f);
     if (value > Number.MAX_SAFE_INTEGER / 128) throw invalid(`${what} has an OBJECT IDENTIFIER arc that is too large`);
     if ((byte & 0x80) === 0) {
-      if (arcs.length === 0) arcs.push(Math.min(2, Math.floor(value / 40)), value - Math.min(2, Math.floor(value / 40)) * 40);
-      else arcs.push(value);
+      if (arcs.length === 0) {
+        const first = Math.min(2, Math.floor(value / 40));
+        arcs.push(first, value - first * 40);
+      } else {
+        arcs.push(value);
+      }
       value = 0;
     }
   }

@@ -56,7 +56,9 @@ export const PBKDF2_PRFS: ReadonlyMap<string, string> = new Map([
 export interface Pbes2Cipher {
   /** The name `node:crypto` knows. */
   readonly name: string;
+  /** Key bytes PBKDF2 must produce. */
   readonly keyBytes: number;
+  /** IV bytes the parameters must carry. */
   readonly ivBytes: number;
 }
 

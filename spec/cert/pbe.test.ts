@@ -7,23 +7,14 @@ import { decryptWithPassword, type PasswordForm } from "../../lib/cert/pbe.js";
 import { bmpPassword, pkcs12Kdf } from "../../lib/cert/pkcs12_kdf.js";
 import { MAC_DIGESTS } from "../../lib/cert/pkcs12_oids.js";
 import { rc2CbcEncrypt } from "../../lib/cert/rc2.js";
-import { integer, tlv } from "../support/der_edit.js";
+import { integer, oidTlv, tlv } from "../support/der_edit.js";
 
 const PASSWORD = "pbe-test-password";
 const form: PasswordForm = { bmp: bmpPassword(PASSWORD), utf8: Buffer.from(PASSWORD) };
 const seq = (...parts: Uint8Array[]) => tlv(0, true, 16, Buffer.concat(parts));
 const octets = (data: Uint8Array) => tlv(0, false, 4, data);
 const nul = Buffer.from("0500", "hex");
-function oid(text: string): Buffer {
-  const arcs = text.split(".").map(Number);
-  const bytes = [arcs[0]! * 40 + arcs[1]!];
-  for (const arc of arcs.slice(2)) {
-    const group = [arc & 0x7f];
-    for (let v = Math.floor(arc / 128); v > 0; v = Math.floor(v / 128)) group.unshift(0x80 | (v & 0x7f));
-    bytes.push(...group);
-  }
-  return tlv(0, false, 6, Buffer.from(bytes));
-}
+const oid = oidTlv;
 const salt = Buffer.from("0011223344556677", "hex");
 const iv16 = Buffer.alloc(16, 9);
 const plaintext = Buffer.from("a secret that needs more than one block");

@@ -34,6 +34,18 @@ export function tlv(tagClass: number, constructed: boolean, tagNumber: number, c
   return Buffer.concat([Buffer.from([identifier]), encodeLength(content.length), content]);
 }
 
+/** A DER OBJECT IDENTIFIER from dotted text. */
+export function oidTlv(text: string): Buffer {
+  const arcs = text.split(".").map(Number);
+  const bytes = [arcs[0]! * 40 + arcs[1]!];
+  for (const arc of arcs.slice(2)) {
+    const group = [arc & 0x7f];
+    for (let v = Math.floor(arc / 128); v > 0; v = Math.floor(v / 128)) group.unshift(0x80 | (v & 0x7f));
+    bytes.push(...group);
+  }
+  return tlv(0, false, 6, Buffer.from(bytes));
+}
+
 /** A DER INTEGER of a non-negative number. */
 export function integer(value: number): Buffer {
   const bytes: number[] = [];

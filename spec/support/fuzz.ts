@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import { type DerNode, decodeDer } from "../../lib/cert/der.js";
+import { type DerNode, decodeDer, oid, smallInteger } from "../../lib/cert/der.js";
 import { bmpPassword, pkcs12Kdf } from "../../lib/cert/pkcs12_kdf.js";
 import { MAC_DIGESTS } from "../../lib/cert/pkcs12_oids.js";
 import { rewrite, tlv } from "./der_edit.js";
@@ -94,12 +94,11 @@ function mutateInner(data: Buffer, password: string, prng: Prng): Buffer {
   const macData = root.children[2];
   let mac: Buffer | undefined;
   if (macData) {
-    const digest = MAC_DIGESTS.get("2.16.840.1.101.3.4.2.1")!;
     const algorithm = macData.children[0]?.children[0]?.children[0];
-    const chosen = [...MAC_DIGESTS.entries()].find(([oid]) => algorithm && Buffer.from(algorithm.value).equals(encodeOidValue(oid)))?.[1] ?? digest;
-    const salt = macData.children[1]!.value;
-    const key = pkcs12Kdf(chosen, bmpPassword(password), salt, 2048, 3, chosen.outputBytes);
-    mac = createHmac(chosen.name, key).update(mutated).digest();
+    const digest = MAC_DIGESTS.get(algorithm ? oid(algorithm, "MAC algorithm") : "")!;
+    const iterations = macData.children[2] ? smallInteger(macData.children[2], "MAC iterations") : 1;
+    const key = pkcs12Kdf(digest, bmpPassword(password), macData.children[1]!.value, iterations, 3, digest.outputBytes);
+    mac = createHmac(digest.name, key).update(mutated).digest();
   }
   const macDigest = macData?.children[0]?.children[1];
   return rewrite(root, (node) => {
@@ -107,17 +106,6 @@ function mutateInner(data: Buffer, password: string, prng: Prng): Buffer {
     if (mac && node === macDigest) return tlv(0, false, 4, mac);
     return undefined;
   });
-}
-
-function encodeOidValue(text: string): Buffer {
-  const arcs = text.split(".").map(Number);
-  const bytes = [arcs[0]! * 40 + arcs[1]!];
-  for (const arc of arcs.slice(2)) {
-    const group = [arc & 0x7f];
-    for (let v = Math.floor(arc / 128); v > 0; v = Math.floor(v / 128)) group.unshift(0x80 | (v & 0x7f));
-    bytes.push(...group);
-  }
-  return Buffer.from(bytes);
 }
 
 /** One mutated input: which mutation made it and the bytes. */
