@@ -45,7 +45,8 @@ function decryptContents(authSafe: Uint8Array, macData: DerNode | undefined, for
     const mac = readMacData(macData);
     const form = forms.find((candidate) => macMatches(mac, authSafe, candidate.bmp));
     if (!form) {
-      throw new CertificateError("ERR_PKCS12_MAC", "the PKCS#12 integrity check (MAC) failed: the password is wrong or the file is corrupt");
+      const reason = forms.length > 1 ? "the file needs a password, or it is corrupt" : "the password is wrong or the file is corrupt";
+      throw new CertificateError("ERR_PKCS12_MAC", `the PKCS#12 integrity check (MAC) failed: ${reason}`);
     }
     return readAuthenticatedSafe(authSafe, form);
   }
