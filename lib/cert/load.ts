@@ -1,16 +1,16 @@
 import { readFileSync } from "node:fs";
 import { CertificateError, InvalidArgumentError } from "../errors.js";
 import type { CertificateBundle } from "./bundle.js";
+import { looksLikePem } from "./detect.js";
 import { parsePem } from "./pem.js";
+import { parsePkcs12 } from "./pkcs12.js";
+
+const DER_SEQUENCE = 0x30;
 
 /** Where a certificate comes from: a file path, or the file's contents. */
 export type CertificateSource =
   | { certificatePath: string; certificate?: undefined; certificatePassword?: string | Uint8Array }
   | { certificate: string | Uint8Array; certificatePath?: undefined; certificatePassword?: string | Uint8Array };
-
-function looksLikePem(data: Uint8Array): boolean {
-  return Buffer.from(data.subarray(0, 64 * 1024)).toString("latin1").includes("-----BEGIN");
-}
 
 /**
  * Reads a certificate with its private key from a path or from contents, detecting the format
@@ -44,8 +44,13 @@ export function loadCertificate(credentialName: string, source: CertificateSourc
     } else {
       throw new InvalidArgumentError(`${credentialName}: "certificate" must be PEM text, base64 PKCS#12 text, a Buffer or a Uint8Array.`, "ERR_INVALID_ARG_TYPE");
     }
-    if (looksLikePem(data)) return parsePem(Buffer.from(data).toString("utf8"), source.certificatePassword);
-    throw new CertificateError("ERR_CERT_FORMAT", "the certificate data is not PEM; PKCS#12 support is not available in this build");
+    const password = source.certificatePassword;
+    if (password !== undefined && typeof password !== "string" && !(password instanceof Uint8Array)) {
+      throw new InvalidArgumentError(`${credentialName}: "certificatePassword" must be a string, a Buffer or a Uint8Array.`, "ERR_INVALID_ARG_TYPE");
+    }
+    if (looksLikePem(data)) return parsePem(Buffer.from(data).toString("utf8"), password);
+    if (data[0] === DER_SEQUENCE) return parsePkcs12(data, password);
+    throw new CertificateError("ERR_CERT_FORMAT", "the certificate data is neither PEM text nor a PKCS#12 (DER) file");
   } catch (error) {
     if (error instanceof CertificateError) {
       throw new CertificateError(error.code, `${credentialName}: ${error.message}`, { cause: error.cause });

@@ -151,7 +151,7 @@ describe("ClientCertificateCredential: bad certificates", () => {
     throwsWith(make(fixturePath("certs/rsa1024.pem")), { class: CertificateError, code: "ERR_CERT_KEY_SIZE", message: /has 1024 bits; at least 2048/ });
   });
   test("garbage that is neither PEM nor PKCS#12", () => {
-    throwsWith(make({ certificate: Buffer.from("hello world") } as never), { class: CertificateError, code: "ERR_CERT_FORMAT", message: /not PEM/ });
+    throwsWith(make({ certificate: Buffer.from("hello world") } as never), { class: CertificateError, code: "ERR_CERT_FORMAT", message: /neither PEM text nor a PKCS#12 \(DER\) file/ });
   });
   test("both certificatePath and certificate", () => {
     throwsWith(make({ certificatePath: "a", certificate: "b" } as never), { class: InvalidArgumentError, code: "ERR_INVALID_ARG_VALUE", message: /exactly one of "certificatePath" and "certificate"/ });

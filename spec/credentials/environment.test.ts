@@ -34,6 +34,14 @@ beforeEach(() => {
 });
 
 describe("EnvironmentCredential", () => {
+  test("a PKCS#12 file in AZURE_CLIENT_CERTIFICATE_PATH, detected by content, with its password", async () => {
+    const cred = credential({ AZURE_TENANT_ID: TENANT, AZURE_CLIENT_ID: CERT_APP, AZURE_CLIENT_CERTIFICATE_PATH: fixturePath("pfx/default.pfx"), AZURE_CLIENT_CERTIFICATE_PASSWORD: "fixture-password" });
+    const token = await cred.getToken(SCOPE);
+    assert.equal(token.token, fake.issuedTokens.at(-1));
+    assert.ok(fake.tokenRequests[0]!.form.client_assertion);
+    await cred.close();
+  });
+
   test("secret first: AZURE_TENANT_ID + AZURE_CLIENT_ID + AZURE_CLIENT_SECRET (even with a certificate path set)", async () => {
     const cred = credential({ AZURE_TENANT_ID: TENANT, AZURE_CLIENT_ID: SECRET_APP, AZURE_CLIENT_SECRET: SECRET, AZURE_CLIENT_CERTIFICATE_PATH: fixturePath("certs/cert.pem") });
     await cred.getToken(SCOPE);

@@ -88,6 +88,16 @@ describe("OnBehalfOfCredential: exchanging the user's token", () => {
     await cred.close();
   });
 
+  test("with a PKCS#12 file (legacy RC2-40 export): the same signed client assertion", async () => {
+    const assertion = await userToken();
+    fake.requests.length = 0;
+    const cred = credential({ certificatePath: fixturePath("pfx/legacy.pfx"), certificatePassword: "fixture-password", userAssertionToken: assertion });
+    await cred.getToken(DOWNSTREAM);
+    assert.equal(fake.tokenRequests[0]!.form.client_assertion_type, "urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
+    assert.equal(fake.tokenRequests[0]!.form.assertion, assertion);
+    await cred.close();
+  });
+
   test("with getAssertion: the callback's assertion authenticates the app, once per request", async () => {
     const assertion = await userToken();
     fake.requests.length = 0;

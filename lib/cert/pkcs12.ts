@@ -1,0 +1,140 @@
+/**
+ * Reads a PKCS#12 / PFX file (RFC 7292) into a {@link CertificateBundle}: verifies the MAC,
+ * decrypts the bags, and pairs the private key with its certificate.
+ *
+ * @module
+ */
+import { createPrivateKey, type KeyObject, X509Certificate } from "node:crypto";
+import { CertificateError, InvalidArgumentError } from "../errors.js";
+import { assembleBundle, type CertificateBundle } from "./bundle.js";
+import { type DerNode, decodeDer, explicit, octetString, oid, sequence, smallInteger } from "./der.js";
+import { type PasswordForm, unsupportedAlgorithm } from "./pbe.js";
+import { type CertificateEntry, type KeyEntry, type Pkcs12Contents, readAuthenticatedSafe } from "./pkcs12_bags.js";
+import { bmpPassword } from "./pkcs12_kdf.js";
+import { macMatches, readMacData } from "./pkcs12_mac.js";
+import { Oid } from "./pkcs12_oids.js";
+
+function passwordForms(password: string | Uint8Array | undefined): PasswordForm[] {
+  if (password !== undefined && typeof password !== "string" && !(password instanceof Uint8Array)) {
+    throw new InvalidArgumentError("the PKCS#12 password must be a string or a Uint8Array", "ERR_INVALID_ARG_TYPE");
+  }
+  if (password !== undefined && password.length > 0) {
+    const utf8 = typeof password === "string" ? Buffer.from(password, "utf8") : Buffer.from(password);
+    return [{ bmp: bmpPassword(password), utf8 }];
+  }
+  // OpenSSL writes "no password" files both ways; like OpenSSL, try the empty string, then absent.
+  return [
+    { bmp: bmpPassword(""), utf8: Buffer.alloc(0) },
+    { bmp: bmpPassword(undefined), utf8: Buffer.alloc(0) },
+  ];
+}
+
+function readPfx(data: Uint8Array): { authSafe: Uint8Array; macData: DerNode | undefined } {
+  const [versionNode, authSafeNode, macData, ...extra] = sequence(decodeDer(data), "PFX", 2);
+  const version = smallInteger(versionNode, "PFX version", 0xffff);
+  if (version !== 3) throw new CertificateError("ERR_CERT_FORMAT", `PFX version ${version} is not supported; expected 3`);
+  if (extra.length > 0) throw new CertificateError("ERR_DER_INVALID", "invalid DER: PFX has extra fields");
+  const [typeNode, contentNode] = sequence(authSafeNode, "PFX authSafe", 1);
+  const type = oid(typeNode, "PFX authSafe type");
+  if (type !== Oid.data) throw unsupportedAlgorithm(type, "PFX authSafe (public-key integrity mode)");
+  return { authSafe: octetString(explicit(contentNode, 0, "PFX authSafe content"), "PFX authSafe data"), macData };
+}
+
+function decryptContents(authSafe: Uint8Array, macData: DerNode | undefined, forms: PasswordForm[]): Pkcs12Contents {
+  if (macData !== undefined) {
+    const mac = readMacData(macData);
+    const form = forms.find((candidate) => macMatches(mac, authSafe, candidate.bmp));
+    if (!form) {
+      const reason = forms.length > 1 ? "the file needs a password, or it is corrupt" : "the password is wrong or the file is corrupt";
+      throw new CertificateError("ERR_PKCS12_MAC", `the PKCS#12 integrity check (MAC) failed: ${reason}`);
+    }
+    return readAuthenticatedSafe(authSafe, form);
+  }
+  for (let i = 0; ; i++) {
+    try {
+      return readAuthenticatedSafe(authSafe, forms[i]!);
+    } catch (error) {
+      const retry = error instanceof CertificateError && error.code === "ERR_CERT_PASSWORD" && i + 1 < forms.length;
+      if (!retry) throw error;
+    }
+  }
+}
+
+function sameId(a: Buffer | undefined, b: Buffer | undefined): boolean {
+  return a !== undefined && b !== undefined && a.equals(b);
+}
+
+function chooseKey(keys: KeyEntry[], certificates: CertificateEntry[]): KeyEntry {
+  if (keys.length === 1) return keys[0]!;
+  return (
+    keys.find((key) => certificates.some((cert) => sameId(key.localKeyId, cert.localKeyId))) ??
+    keys.find((key) => key.friendlyName !== undefined && certificates.some((cert) => cert.friendlyName === key.friendlyName)) ??
+    keys[0]!
+  );
+}
+
+function toKeyObject(entry: KeyEntry): KeyObject {
+  try {
+    return createPrivateKey({ key: entry.pkcs8, format: "der", type: "pkcs8" });
+  } catch (error) {
+    throw new CertificateError("ERR_CERT_FORMAT", "the PKCS#12 key bag does not hold a private key Node.js can read", { cause: error });
+  }
+}
+
+function toCertificate(entry: CertificateEntry, index: number): X509Certificate {
+  try {
+    return new X509Certificate(entry.der);
+  } catch (error) {
+    throw new CertificateError("ERR_CERT_FORMAT", `PKCS#12 certificate bag ${index + 1} does not hold a valid X.509 certificate`, { cause: error });
+  }
+}
+
+/**
+ * Reads a PKCS#12 (`.pfx` / `.p12`) file into a private key, its certificate and the chain.
+ *
+ * Supported: MAC with HMAC-SHA-1/-224/-256/-384/-512 or no MAC; PBES2 (PBKDF2 with HMAC-SHA-1/-224/
+ * -256/-384/-512; AES-128/192/256-CBC, DES-EDE3-CBC); pbeWithSHAAnd3-KeyTripleDES-CBC,
+ * pbeWithSHAAnd2-KeyTripleDES-CBC, pbeWithSHAAnd128BitRC2-CBC, pbeWithSHAAnd40BitRC2-CBC;
+ * unencrypted bags; nested SafeContents bags. KDF iteration counts above 1 000 000 are refused.
+ *
+ * Password: a string is encoded as each scheme asks (BMPString for the PKCS#12 KDF, UTF-8 for
+ * PBKDF2). Bytes are the password's octets, given to PBKDF2 as they are and BMP-encoded for the
+ * PKCS#12 KDF (as UTF-8 when valid, else byte by byte, as OpenSSL does). With no password, `""`
+ * or empty bytes, the empty password (BMP terminator only) is tried first and then the absent
+ * one (no bytes), as OpenSSL does.
+ *
+ * Key choice when the file holds several keys: the first key (file order) whose `localKeyId`
+ * equals a certificate bag's; else the first whose `friendlyName` equals a certificate bag's; else
+ * the first key. The signing certificate is then the one holding that key's public key.
+ *
+ * @param data - the file contents.
+ * @param password - the password, if any.
+ * @returns the bundle; `chain` starts with the signing certificate, then the rest in file order.
+ * @throws CertificateError with code `ERR_PKCS12_MAC` (wrong password or altered file),
+ * `ERR_CERT_PASSWORD` (decryption failed), `ERR_PKCS12_UNSUPPORTED_ALGORITHM` (named by OID and
+ * name), `ERR_PKCS12_ITERATIONS`, `ERR_DER_INVALID`, `ERR_CERT_FORMAT`, `ERR_CERT_NO_KEY`,
+ * `ERR_CERT_NO_CERTIFICATE`, `ERR_CERT_KEY_MISMATCH`, `ERR_CERT_KEY_TYPE`, `ERR_CERT_KEY_SIZE`.
+ * @see https://www.rfc-editor.org/rfc/rfc7292
+ */
+export function parsePkcs12(data: Uint8Array, password?: string | Uint8Array): CertificateBundle {
+  if (!(data instanceof Uint8Array)) throw new InvalidArgumentError("the PKCS#12 data must be a Uint8Array", "ERR_INVALID_ARG_TYPE");
+  const { authSafe, macData } = readPfx(data);
+  const forms = passwordForms(password);
+  let contents: Pkcs12Contents;
+  try {
+    contents = decryptContents(authSafe, macData, forms);
+  } finally {
+    for (const form of forms) {
+      form.bmp.fill(0);
+      form.utf8.fill(0);
+    }
+  }
+  try {
+    if (contents.keys.length === 0) throw new CertificateError("ERR_CERT_NO_KEY", "the PKCS#12 file holds no private key");
+    const certificates = contents.certificates.map(toCertificate);
+    if (certificates.length === 0) throw new CertificateError("ERR_CERT_NO_CERTIFICATE", "the PKCS#12 file holds no certificate");
+    return assembleBundle(toKeyObject(chooseKey(contents.keys, contents.certificates)), certificates);
+  } finally {
+    for (const key of contents.keys) key.pkcs8.fill(0);
+  }
+}

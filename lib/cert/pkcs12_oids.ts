@@ -1,0 +1,145 @@
+/**
+ * One table of the object identifiers PKCS#12 files use, with the names that error messages show.
+ * The algorithm facts (key sizes, digests, cipher names) live next to their OIDs so supporting
+ * another algorithm is a one-line change.
+ *
+ * @module
+ */
+
+/** Content types, bag types and attributes (RFC 7292, RFC 5652, RFC 2985). */
+export const Oid = {
+  data: "1.2.840.113549.1.7.1",
+  envelopedData: "1.2.840.113549.1.7.3",
+  encryptedData: "1.2.840.113549.1.7.6",
+  keyBag: "1.2.840.113549.1.12.10.1.1",
+  pkcs8ShroudedKeyBag: "1.2.840.113549.1.12.10.1.2",
+  certBag: "1.2.840.113549.1.12.10.1.3",
+  crlBag: "1.2.840.113549.1.12.10.1.4",
+  secretBag: "1.2.840.113549.1.12.10.1.5",
+  safeContentsBag: "1.2.840.113549.1.12.10.1.6",
+  x509Certificate: "1.2.840.113549.1.9.22.1",
+  friendlyName: "1.2.840.113549.1.9.20",
+  localKeyId: "1.2.840.113549.1.9.21",
+  pbes2: "1.2.840.113549.1.5.13",
+  pbkdf2: "1.2.840.113549.1.5.12",
+} as const;
+
+/** A digest usable for the PFX MAC, the PKCS#12 KDF and as PBKDF2's HMAC. */
+export interface DigestInfo {
+  /** The name `node:crypto` knows. */
+  readonly name: string;
+  /** Output bytes (u in RFC 7292 Appendix B). */
+  readonly outputBytes: number;
+  /** Compression block bytes (v in RFC 7292 Appendix B). */
+  readonly blockBytes: number;
+}
+
+/** MAC digests by OID (the DigestInfo of MacData). */
+export const MAC_DIGESTS: ReadonlyMap<string, DigestInfo> = new Map([
+  ["1.3.14.3.2.26", { name: "sha1", outputBytes: 20, blockBytes: 64 }],
+  ["2.16.840.1.101.3.4.2.4", { name: "sha224", outputBytes: 28, blockBytes: 64 }],
+  ["2.16.840.1.101.3.4.2.1", { name: "sha256", outputBytes: 32, blockBytes: 64 }],
+  ["2.16.840.1.101.3.4.2.2", { name: "sha384", outputBytes: 48, blockBytes: 128 }],
+  ["2.16.840.1.101.3.4.2.3", { name: "sha512", outputBytes: 64, blockBytes: 128 }],
+]);
+
+/** PBKDF2 pseudo-random functions by OID (RFC 8018 Appendix B.1). */
+export const PBKDF2_PRFS: ReadonlyMap<string, string> = new Map([
+  ["1.2.840.113549.2.7", "sha1"],
+  ["1.2.840.113549.2.8", "sha224"],
+  ["1.2.840.113549.2.9", "sha256"],
+  ["1.2.840.113549.2.10", "sha384"],
+  ["1.2.840.113549.2.11", "sha512"],
+]);
+
+/** A CBC block cipher that PBES2 names as its encryption scheme. */
+export interface Pbes2Cipher {
+  /** The name `node:crypto` knows. */
+  readonly name: string;
+  /** Key bytes PBKDF2 must produce. */
+  readonly keyBytes: number;
+  /** IV bytes the parameters must carry. */
+  readonly ivBytes: number;
+}
+
+/** PBES2 encryption schemes by OID (RFC 8018 Appendix B.2, NIST AES). */
+export const PBES2_CIPHERS: ReadonlyMap<string, Pbes2Cipher> = new Map([
+  ["2.16.840.1.101.3.4.1.2", { name: "aes-128-cbc", keyBytes: 16, ivBytes: 16 }],
+  ["2.16.840.1.101.3.4.1.22", { name: "aes-192-cbc", keyBytes: 24, ivBytes: 16 }],
+  ["2.16.840.1.101.3.4.1.42", { name: "aes-256-cbc", keyBytes: 32, ivBytes: 16 }],
+  ["1.2.840.113549.3.7", { name: "des-ede3-cbc", keyBytes: 24, ivBytes: 8 }],
+]);
+
+/** A password-based encryption scheme of RFC 7292 Appendix C (SHA-1 with the PKCS#12 KDF). */
+export interface Pkcs12Pbe {
+  /** `des-ede3-cbc` or `rc2-cbc` (this package's RC2). */
+  readonly cipher: "des-ede3-cbc" | "rc2-cbc";
+  /** Bytes the KDF produces for the key. */
+  readonly keyBytes: number;
+  /** RC2 effective key bits. */
+  readonly effectiveBits?: number;
+}
+
+/** The PKCS#12 PBEs by OID. */
+export const PKCS12_PBES: ReadonlyMap<string, Pkcs12Pbe> = new Map<string, Pkcs12Pbe>([
+  ["1.2.840.113549.1.12.1.3", { cipher: "des-ede3-cbc", keyBytes: 24 }],
+  ["1.2.840.113549.1.12.1.4", { cipher: "des-ede3-cbc", keyBytes: 16 }],
+  ["1.2.840.113549.1.12.1.5", { cipher: "rc2-cbc", keyBytes: 16, effectiveBits: 128 }],
+  ["1.2.840.113549.1.12.1.6", { cipher: "rc2-cbc", keyBytes: 5, effectiveBits: 40 }],
+]);
+
+const NAMES: ReadonlyMap<string, string> = new Map([
+  ["1.2.840.113549.1.7.1", "data"],
+  ["1.2.840.113549.1.7.2", "signedData"],
+  ["1.2.840.113549.1.7.3", "envelopedData"],
+  ["1.2.840.113549.1.7.6", "encryptedData"],
+  ["1.2.840.113549.1.12.1.1", "pbeWithSHAAnd128BitRC4"],
+  ["1.2.840.113549.1.12.1.2", "pbeWithSHAAnd40BitRC4"],
+  ["1.2.840.113549.1.12.1.3", "pbeWithSHAAnd3-KeyTripleDES-CBC"],
+  ["1.2.840.113549.1.12.1.4", "pbeWithSHAAnd2-KeyTripleDES-CBC"],
+  ["1.2.840.113549.1.12.1.5", "pbeWithSHAAnd128BitRC2-CBC"],
+  ["1.2.840.113549.1.12.1.6", "pbeWithSHAAnd40BitRC2-CBC"],
+  ["1.2.840.113549.1.5.1", "pbeWithMD2AndDES-CBC"],
+  ["1.2.840.113549.1.5.3", "pbeWithMD5AndDES-CBC"],
+  ["1.2.840.113549.1.5.10", "pbeWithSHA1AndDES-CBC"],
+  ["1.2.840.113549.1.5.12", "PBKDF2"],
+  ["1.2.840.113549.1.5.13", "PBES2"],
+  ["1.2.840.113549.1.5.14", "PBMAC1"],
+  ["1.3.6.1.4.1.11591.4.11", "scrypt"],
+  ["1.2.840.113549.2.5", "md5"],
+  ["1.2.840.113549.2.2", "md2"],
+  ["1.3.14.3.2.26", "sha1"],
+  ["2.16.840.1.101.3.4.2.1", "sha256"],
+  ["2.16.840.1.101.3.4.2.2", "sha384"],
+  ["2.16.840.1.101.3.4.2.3", "sha512"],
+  ["2.16.840.1.101.3.4.2.4", "sha224"],
+  ["2.16.840.1.101.3.4.2.5", "sha512-224"],
+  ["2.16.840.1.101.3.4.2.6", "sha512-256"],
+  ["1.2.840.113549.2.7", "hmacWithSHA1"],
+  ["1.2.840.113549.2.8", "hmacWithSHA224"],
+  ["1.2.840.113549.2.9", "hmacWithSHA256"],
+  ["1.2.840.113549.2.10", "hmacWithSHA384"],
+  ["1.2.840.113549.2.11", "hmacWithSHA512"],
+  ["1.2.840.113549.3.2", "rc2-cbc"],
+  ["1.2.840.113549.3.7", "des-ede3-cbc"],
+  ["1.3.14.3.2.7", "desCBC"],
+  ["2.16.840.1.101.3.4.1.2", "aes128-CBC"],
+  ["2.16.840.1.101.3.4.1.22", "aes192-CBC"],
+  ["2.16.840.1.101.3.4.1.42", "aes256-CBC"],
+  ["2.16.840.1.101.3.4.1.6", "aes128-GCM"],
+  ["2.16.840.1.101.3.4.1.46", "aes256-GCM"],
+  ["1.2.643.7.1.1.2.2", "GOST R 34.11-2012 (256)"],
+  ["1.2.643.7.1.1.2.3", "GOST R 34.11-2012 (512)"],
+]);
+
+/**
+ * Describes an OID for an error message: `"pbeWithSHAAnd128BitRC4 (1.2.840.113549.1.12.1.1)"`,
+ * or the bare OID when it has no known name.
+ *
+ * @param oid - dotted decimal text.
+ * @returns the name with the OID, or the OID alone.
+ */
+export function describeOid(oid: string): string {
+  const name = NAMES.get(oid);
+  return name ? `${name} (${oid})` : `unknown algorithm ${oid}`;
+}

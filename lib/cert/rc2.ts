@@ -1,0 +1,160 @@
+/**
+ * RC2 (RFC 2268) in CBC mode with PKCS#7 padding. Legacy PKCS#12 exports (Windows, `openssl
+ * -legacy`) encrypt the certificate bag with 40-bit RC2, and Node's OpenSSL default provider no
+ * longer offers RC2, so it lives here. Only for reading old files: RC2 is not a cipher to choose.
+ *
+ * @module
+ */
+import { CertificateError } from "../errors.js";
+
+const PITABLE = Buffer.from(
+  "d978f9c419ddb5ed28e9fd794aa0d89dc67e37832b76538e624c6488448bfba2179a59f587b34f1361456d8d09817d32" +
+    "bd8f40eb86b77b0bf09521225c6b4e8254d66593ce60b21c7356c014a78cf1dc1275ca1f3bbee4d1423dd430a33cb626" +
+    "6fbf0eda4669075727f21d9bbc944303f811c7f690ef3ee706c3d52fc8661ed708e8eade8052eef784aa72ac354d6a2a" +
+    "961ad2715a1549744b9fd05e0418a4ecc2e0416e0f51cbcc2491af50a1f47039997c3a8523b8b47afc02365b25559731" +
+    "2d5dfa98e38a92ae05df2910676cbac9d300e6cfe19ea82c6316013f58e289a90d38341bab33ffb0bb480c5fb9b1cd2e" +
+    "c5f3db47e5a59c770aa62068fe7fc1ad",
+  "hex",
+);
+
+const SHIFTS = [1, 2, 3, 5] as const;
+
+/**
+ * Expands a key into RC2's 64 16-bit subkeys (RFC 2268 §2).
+ *
+ * @param key - 1 to 128 bytes.
+ * @param effectiveBits - the effective key length T1, 1 to 1024.
+ * @returns the subkeys K[0..63].
+ * @throws CertificateError `ERR_PKCS12_UNSUPPORTED_ALGORITHM` for a key or bit count out of range.
+ */
+export function rc2ExpandKey(key: Uint8Array, effectiveBits: number): Uint16Array {
+  if (key.length < 1 || key.length > 128 || !Number.isInteger(effectiveBits) || effectiveBits < 1 || effectiveBits > 1024) {
+    throw new CertificateError("ERR_PKCS12_UNSUPPORTED_ALGORITHM", "RC2 needs a 1–128 byte key and 1–1024 effective bits");
+  }
+  const l = new Uint8Array(128);
+  l.set(key);
+  const t = key.length;
+  for (let i = t; i < 128; i++) l[i] = PITABLE[(l[i - 1]! + l[i - t]!) & 0xff]!;
+  const t8 = Math.ceil(effectiveBits / 8);
+  const tm = 0xff >> (8 * t8 - effectiveBits);
+  l[128 - t8] = PITABLE[l[128 - t8]! & tm]!;
+  for (let i = 127 - t8; i >= 0; i--) l[i] = PITABLE[l[i + 1]! ^ l[i + t8]!]!;
+  const k = new Uint16Array(64);
+  for (let i = 0; i < 64; i++) k[i] = l[2 * i]! | (l[2 * i + 1]! << 8);
+  l.fill(0);
+  return k;
+}
+
+function load(block: Uint8Array, offset: number, r: Uint16Array): void {
+  for (let i = 0; i < 4; i++) r[i] = block[offset + 2 * i]! | (block[offset + 2 * i + 1]! << 8);
+}
+
+function store(r: Uint16Array, out: Uint8Array, offset: number): void {
+  for (let i = 0; i < 4; i++) {
+    out[offset + 2 * i] = r[i]! & 0xff;
+    out[offset + 2 * i + 1] = r[i]! >> 8;
+  }
+}
+
+/**
+ * Encrypts one 8-byte block in place (RFC 2268 §3).
+ *
+ * @param k - subkeys from {@link rc2ExpandKey}.
+ * @param block - the buffer holding the block.
+ * @param offset - where the block starts.
+ */
+export function rc2EncryptBlock(k: Uint16Array, block: Uint8Array, offset = 0): void {
+  const r = new Uint16Array(4);
+  load(block, offset, r);
+  let j = 0;
+  for (let round = 0; round < 16; round++) {
+    for (let i = 0; i < 4; i++) {
+      const sum = r[i]! + k[j++]! + (r[(i + 3) & 3]! & r[(i + 2) & 3]!) + (~r[(i + 3) & 3]! & r[(i + 1) & 3]!);
+      const x = sum & 0xffff;
+      r[i] = (x << SHIFTS[i]!) | (x >> (16 - SHIFTS[i]!));
+    }
+    if (round === 4 || round === 10) {
+      for (let i = 0; i < 4; i++) r[i] = r[i]! + k[r[(i + 3) & 3]! & 63]!;
+    }
+  }
+  store(r, block, offset);
+}
+
+/**
+ * Decrypts one 8-byte block in place (RFC 2268 §4).
+ *
+ * @param k - subkeys from {@link rc2ExpandKey}.
+ * @param block - the buffer holding the block.
+ * @param offset - where the block starts.
+ */
+export function rc2DecryptBlock(k: Uint16Array, block: Uint8Array, offset = 0): void {
+  const r = new Uint16Array(4);
+  load(block, offset, r);
+  let j = 63;
+  for (let round = 15; round >= 0; round--) {
+    for (let i = 3; i >= 0; i--) {
+      const x = r[i]!;
+      const rotated = ((x >> SHIFTS[i]!) | (x << (16 - SHIFTS[i]!))) & 0xffff;
+      r[i] = rotated - k[j--]! - (r[(i + 3) & 3]! & r[(i + 2) & 3]!) - (~r[(i + 3) & 3]! & r[(i + 1) & 3]!);
+    }
+    if (round === 5 || round === 11) {
+      for (let i = 3; i >= 0; i--) r[i] = r[i]! - k[r[(i + 3) & 3]! & 63]!;
+    }
+  }
+  store(r, block, offset);
+}
+
+/**
+ * RC2-CBC decryption with PKCS#7 padding removed.
+ *
+ * @param key - the key bytes.
+ * @param effectiveBits - the effective key length (40 or 128 in PKCS#12).
+ * @param iv - 8 bytes.
+ * @param ciphertext - a multiple of 8 bytes.
+ * @returns the plaintext.
+ * @throws CertificateError `ERR_CERT_PASSWORD` when the padding is wrong (the usual sign of a wrong
+ * password), `ERR_DER_INVALID` when the data is not whole blocks.
+ */
+export function rc2CbcDecrypt(key: Uint8Array, effectiveBits: number, iv: Uint8Array, ciphertext: Uint8Array): Buffer {
+  if (iv.length !== 8 || ciphertext.length === 0 || ciphertext.length % 8 !== 0) {
+    throw new CertificateError("ERR_DER_INVALID", "invalid DER: RC2-CBC data must be whole 8-byte blocks with an 8-byte IV");
+  }
+  const k = rc2ExpandKey(key, effectiveBits);
+  const out = Buffer.from(ciphertext);
+  for (let offset = 0; offset < out.length; offset += 8) {
+    rc2DecryptBlock(k, out, offset);
+    const previous = offset === 0 ? iv : ciphertext.subarray(offset - 8, offset);
+    for (let i = 0; i < 8; i++) out[offset + i]! ^= previous[i]!;
+  }
+  k.fill(0);
+  const pad = out[out.length - 1]!;
+  let ok = pad >= 1 && pad <= 8;
+  for (let i = 1; ok && i <= pad; i++) ok = out[out.length - i] === pad;
+  if (!ok) {
+    out.fill(0);
+    throw new CertificateError("ERR_CERT_PASSWORD", "bad padding after RC2 decryption: the password is wrong or the data is corrupt");
+  }
+  return out.subarray(0, out.length - pad);
+}
+
+/**
+ * RC2-CBC encryption with PKCS#7 padding, the inverse of {@link rc2CbcDecrypt}; for tests and
+ * fixture generation.
+ *
+ * @returns the ciphertext.
+ * @throws CertificateError `ERR_DER_INVALID` for an IV that is not 8 bytes.
+ */
+export function rc2CbcEncrypt(key: Uint8Array, effectiveBits: number, iv: Uint8Array, plaintext: Uint8Array): Buffer {
+  if (iv.length !== 8) throw new CertificateError("ERR_DER_INVALID", "invalid DER: RC2-CBC needs an 8-byte IV");
+  const k = rc2ExpandKey(key, effectiveBits);
+  const pad = 8 - (plaintext.length % 8);
+  const out = Buffer.concat([plaintext, Buffer.alloc(pad, pad)]);
+  let previous: Uint8Array = iv;
+  for (let offset = 0; offset < out.length; offset += 8) {
+    for (let i = 0; i < 8; i++) out[offset + i]! ^= previous[i]!;
+    rc2EncryptBlock(k, out, offset);
+    previous = out.subarray(offset, offset + 8);
+  }
+  k.fill(0);
+  return out;
+}
