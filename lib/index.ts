@@ -60,5 +60,5 @@ export { AzurePipelinesCredential } from "./credentials/azure_pipelines.js";
 export type { AzurePipelinesCredentialOptions } from "./credentials/azure_pipelines.js";
 export { EnvironmentCredential } from "./credentials/environment.js";
 export type { EnvironmentCredentialOptions } from "./credentials/environment.js";
-export { DefaultAzureCredential } from "./credentials/default.js";
+export { DefaultAzureCredential, getDefaultAzureCredential } from "./credentials/default.js";
 export type { DefaultAzureCredentialClientIdOptions, DefaultAzureCredentialEnvVars, DefaultAzureCredentialOptions, DefaultAzureCredentialResourceIdOptions } from "./credentials/default.js";

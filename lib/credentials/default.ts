@@ -22,8 +22,6 @@ export interface DefaultAzureCredentialOptions extends MultiTenantTokenCredentia
   processTimeoutInMs?: number;
   /** Variables that must be set, or the constructor throws. */
   requiredEnvVars?: DefaultAzureCredentialEnvVars | DefaultAzureCredentialEnvVars[];
-  /** Not implemented; interactive browser sign-in is never part of the chain. Accepted for compatibility. */
-  excludeInteractiveBrowserCredential?: boolean;
 }
 
 /** Options selecting a user-assigned managed identity (and workload identity app) by client id. */
@@ -124,4 +122,9 @@ export class DefaultAzureCredential implements TokenCredential {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
+}
+
+/** A new {@link DefaultAzureCredential} with default options, as `@azure/identity` exports it. */
+export function getDefaultAzureCredential(): TokenCredential {
+  return new DefaultAzureCredential();
 }

@@ -13,6 +13,7 @@ import { AzureDeveloperCliCredential } from "./azure_developer_cli.js";
 import { AzurePowerShellCredential } from "./azure_powershell.js";
 import type { DefaultChainMember } from "./default_selection.js";
 import { EnvironmentCredential } from "./environment.js";
+import { InteractiveBrowserCredential } from "./interactive_browser.js";
 import { ManagedIdentityCredential, type ManagedIdentityInternalOptions } from "./managed_identity.js";
 import { WorkloadIdentityCredential } from "./workload_identity.js";
 
@@ -96,6 +97,8 @@ function create(name: DefaultChainMember, settings: MemberSettings): ClosableCre
       return downgraded(new AzurePowerShellCredential(tools));
     case "AzureDeveloperCliCredential":
       return downgraded(new AzureDeveloperCliCredential(tools));
+    case "InteractiveBrowserCredential":
+      return new InteractiveBrowserCredential({ ...base, ...(settings.tenantId !== undefined ? { tenantId: settings.tenantId } : {}) });
     case "SharedTokenCacheCredential":
     case "VisualStudioCodeCredential":
       return failed(new CredentialUnavailableError(`${name}: not available in this version of entra-zero.`));

@@ -16,6 +16,7 @@ export const DEFAULT_CHAIN = [
   "AzureCliCredential",
   "AzurePowerShellCredential",
   "AzureDeveloperCliCredential",
+  "InteractiveBrowserCredential",
 ] as const;
 
 /** One member of the default chain. */
@@ -25,9 +26,9 @@ export type DefaultChainMember = (typeof DEFAULT_CHAIN)[number];
 export const NOT_IMPLEMENTED: ReadonlySet<DefaultChainMember> = new Set(["SharedTokenCacheCredential", "VisualStudioCodeCredential"]);
 
 const PROD: readonly DefaultChainMember[] = ["EnvironmentCredential", "WorkloadIdentityCredential", "ManagedIdentityCredential"];
-const DEV: readonly DefaultChainMember[] = ["SharedTokenCacheCredential", "VisualStudioCodeCredential", "AzureCliCredential", "AzurePowerShellCredential", "AzureDeveloperCliCredential"];
+const DEV: readonly DefaultChainMember[] = ["SharedTokenCacheCredential", "VisualStudioCodeCredential", "AzureCliCredential", "AzurePowerShellCredential", "AzureDeveloperCliCredential", "InteractiveBrowserCredential"];
 /** The credential names `AZURE_TOKEN_CREDENTIALS` may hold (case-insensitive), as in `@azure/identity`. */
-const SELECTABLE: readonly DefaultChainMember[] = DEFAULT_CHAIN.filter((name) => name !== "SharedTokenCacheCredential");
+const SELECTABLE: readonly DefaultChainMember[] = DEFAULT_CHAIN.filter((name) => name !== "SharedTokenCacheCredential" && name !== "InteractiveBrowserCredential");
 
 /** The names of the environment variables `requiredEnvVars` may list. */
 export type DefaultAzureCredentialEnvVars =
@@ -59,6 +60,8 @@ export interface ExcludeFlags {
   excludeAzurePowerShellCredential?: boolean;
   /** Do not try `AzureDeveloperCliCredential`. */
   excludeAzureDeveloperCliCredential?: boolean;
+  /** Default `true`: `InteractiveBrowserCredential` (the system browser) is the chain's last resort only when this is `false`. */
+  excludeInteractiveBrowserCredential?: boolean;
 }
 
 /** The outcome of selection. */
@@ -90,7 +93,9 @@ export function selectMembers(setting: string | undefined, exclude: ExcludeFlags
     members = [named];
     single = true;
   }
-  return { members: members.filter((name) => exclude[`exclude${name}`] !== true && (single || !NOT_IMPLEMENTED.has(name))), single };
+  const excluded = (name: DefaultChainMember) =>
+    name === "InteractiveBrowserCredential" ? exclude.excludeInteractiveBrowserCredential !== false : exclude[`exclude${name}`] === true;
+  return { members: members.filter((name) => !excluded(name) && (single || !NOT_IMPLEMENTED.has(name))), single };
 }
 
 /**

@@ -16,6 +16,9 @@ describe("DefaultAzureCredential: chain selection (pure)", () => {
     [undefined, { excludeEnvironmentCredential: true, excludeAzurePowerShellCredential: true }, ["WorkloadIdentityCredential", "ManagedIdentityCredential", "AzureCliCredential", "AzureDeveloperCliCredential"], false],
     ["prod", { excludeManagedIdentityCredential: true }, ["EnvironmentCredential", "WorkloadIdentityCredential"], false],
     ["azureclicredential", { excludeAzureCliCredential: true }, [], true],
+    [undefined, { excludeInteractiveBrowserCredential: false }, ["EnvironmentCredential", "WorkloadIdentityCredential", "ManagedIdentityCredential", "AzureCliCredential", "AzurePowerShellCredential", "AzureDeveloperCliCredential", "InteractiveBrowserCredential"], false],
+    ["dev", { excludeInteractiveBrowserCredential: false, excludeAzurePowerShellCredential: true }, ["AzureCliCredential", "AzureDeveloperCliCredential", "InteractiveBrowserCredential"], false],
+    ["prod", { excludeInteractiveBrowserCredential: false }, ["EnvironmentCredential", "WorkloadIdentityCredential", "ManagedIdentityCredential"], false],
   ];
   for (const [setting, exclude, members, single] of table) {
     test(`AZURE_TOKEN_CREDENTIALS=${JSON.stringify(setting)} ${JSON.stringify(exclude)}`, () => {
