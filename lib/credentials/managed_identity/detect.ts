@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { isLoopbackOrLinkLocal } from "../../http/local_address.js";
 import { CredentialUnavailableError, type IdentityErrorCode } from "../../errors.js";
 import { normalizeThumbprint } from "../../http/pinned_agent.js";
 import { appServiceSource } from "./app_service.js";
@@ -36,7 +37,7 @@ function read(env: NodeJS.ProcessEnv, name: string): string | undefined {
   return value ? value : undefined;
 }
 
-function checkUrl(name: string, value: string): string | Detection {
+function checkUrl(name: string, value: string, allowRemoteHttp = false): string | Detection {
   let url: URL;
   try {
     url = new URL(value);
@@ -45,6 +46,13 @@ function checkUrl(name: string, value: string): string | Detection {
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     return { kind: "unavailable", code: "ERR_MANAGED_IDENTITY_CONFIG", reason: `the environment variable ${name} must be an http or https URL, not ${url.protocol}.` };
+  }
+  if (url.protocol === "http:" && !allowRemoteHttp && !isLoopbackOrLinkLocal(url.hostname)) {
+    return {
+      kind: "unavailable",
+      code: "ERR_MANAGED_IDENTITY_CONFIG",
+      reason: `the environment variable ${name} points at ${url.host} over plain http; managed-identity endpoints may use http only on a loopback or link-local address.`,
+    };
   }
   return url.toString();
 }
@@ -109,7 +117,7 @@ export function detectSource(env: NodeJS.ProcessEnv, identity: UserAssignedIdent
   if (tokenFilePath && tenantId && clientId) return { kind: "workload", tenantId, clientId, tokenFilePath };
   const podIdentityHost = read(env, "AZURE_POD_IDENTITY_AUTHORITY_HOST");
   if (podIdentityHost) {
-    const host = checkUrl("AZURE_POD_IDENTITY_AUTHORITY_HOST", podIdentityHost);
+    const host = checkUrl("AZURE_POD_IDENTITY_AUTHORITY_HOST", podIdentityHost, true);
     if (typeof host !== "string") return host;
     return { kind: "source", source: imdsSource(identity, IMDS_HOST, host) };
   }

@@ -4,6 +4,7 @@ import { AuthenticationError, CredentialUnavailableError } from "../../../lib/er
 import type { HttpResponse } from "../../../lib/http/transport.js";
 import { checkArcKeyPath, parseArcChallenge, arcKeyDirectory } from "../../../lib/credentials/managed_identity/azure_arc.js";
 import { detectSource } from "../../../lib/credentials/managed_identity/detect.js";
+import { isLoopbackOrLinkLocal } from "../../../lib/http/local_address.js";
 import { parseManagedIdentityResponse, readExpiresOn } from "../../../lib/credentials/managed_identity/response.js";
 import { isManagedIdentityRetriableStatus, managedIdentityRetryDelay, resolveManagedIdentityRetry } from "../../../lib/credentials/managed_identity/retry.js";
 import { assertError, throwsWith } from "../../support/assert_error.js";
@@ -50,6 +51,21 @@ describe("managed identity: source detection (first match wins)", () => {
   test("a thumbprint that is not hex is an environment error", () => {
     const d = detectSource({ IDENTITY_ENDPOINT: "https://h/", IDENTITY_HEADER: "h", IDENTITY_SERVER_THUMBPRINT: "xyz" }, undefined);
     assert.equal(d.kind === "unavailable" && d.code, "ERR_MANAGED_IDENTITY_CONFIG");
+  });
+
+  test("plain http to a host that is neither loopback nor link-local is refused (hard rule: no tokens over open networks)", () => {
+    for (const env of [{ IDENTITY_ENDPOINT: "http://tokens.example.com/msi/token", IDENTITY_HEADER: "h" }, { MSI_ENDPOINT: "http://10.1.2.3:50342/oauth2/token" }]) {
+      const d = detectSource(env, undefined);
+      assert.ok(d.kind === "unavailable" && d.code === "ERR_MANAGED_IDENTITY_CONFIG" && /over plain http; managed-identity endpoints may use http only on a loopback or link-local address/.test(d.reason), JSON.stringify(d));
+    }
+  });
+
+  test("loopback and link-local hosts", () => {
+    const cases: Array<[string, boolean]> = [
+      ["localhost", true], ["127.0.0.1", true], ["127.10.0.1", true], ["169.254.169.254", true], ["[::1]", true], ["fe80::1", true],
+      ["10.0.0.1", false], ["192.168.1.1", false], ["example.com", false], ["localhost.example.com", false], ["::", false], ["2001:db8::1", false],
+    ];
+    for (const [host, expected] of cases) assert.equal(isLoopbackOrLinkLocal(host), expected, host);
   });
 
   test("a non-http endpoint is an environment error", () => {
