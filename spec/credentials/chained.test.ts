@@ -60,3 +60,29 @@ describe("ChainedTokenCredential", () => {
     throwsWith(() => new ChainedTokenCredential({} as TokenCredential), { class: InvalidArgumentError, code: "ERR_INVALID_ARG_TYPE", message: /source 0 is not a credential/ });
   });
 });
+
+describe("ChainedTokenCredential and getBearerTokenProvider against the fake Entra", () => {
+  test("an unavailable source is passed over and the next credential's token comes back; the provider yields it as a string", async () => {
+    const { FakeEntra } = await import("../support/fake_entra.js");
+    const { TEST_TLS } = await import("../support/fixtures.js");
+    const { ClientSecretCredential, getBearerTokenProvider } = await import("../../lib/index.js");
+    const fake = await FakeEntra.start();
+    try {
+      fake.register({ clientId: "chain-app", tenantId: "chain-tenant", secret: "chain-secret" });
+      const secret = new ClientSecretCredential("chain-tenant", "chain-app", "chain-secret", { authorityHost: fake.url, disableInstanceDiscovery: true, tlsOptions: TEST_TLS });
+      const chain = new ChainedTokenCredential(source(async () => { throw new CredentialUnavailableError("ManagedIdentityCredential: no endpoint"); }), secret);
+      const token = await chain.getToken("https://vault.azure.net/.default");
+      assert.equal(token.token, fake.issuedTokens.at(-1));
+      assert.deepEqual(fake.tokenRequests[0]!.form, { client_id: "chain-app", scope: "https://vault.azure.net/.default", grant_type: "client_credentials", client_secret: "chain-secret" });
+      const provide = getBearerTokenProvider(chain, "https://vault.azure.net/.default");
+      const bearer = await provide();
+      assert.equal(bearer, fake.issuedTokens.at(-1), "the provider asks for a CAE token, cached apart");
+      assert.deepEqual(JSON.parse(fake.tokenRequests[1]!.form.claims!), { access_token: { xms_cc: { values: ["cp1"] } } });
+      assert.equal(await provide(), bearer);
+      assert.equal(fake.tokenRequests.length, 2);
+      await chain.close();
+    } finally {
+      await fake.close();
+    }
+  });
+});
