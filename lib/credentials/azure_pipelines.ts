@@ -5,7 +5,8 @@
  */
 import { CredentialUnavailableError } from "../errors.js";
 import { resolveRetryOptions, sendWithRetry } from "../http/retry.js";
-import { createTransport, type Transport } from "../http/transport.js";
+import { createIdentityTransport } from "../http/identity_transport.js";
+import type { Transport } from "../http/transport.js";
 import { ConfidentialClient } from "../oauth/confidential_client.js";
 import { DEFAULT_TIMEOUT_MS, TokenClient, type InternalClientOptions } from "../oauth/token_client.js";
 import type { AuthorityValidationOptions, CredentialPersistenceOptions, MultiTenantTokenCredentialOptions } from "../types.js";
@@ -54,7 +55,7 @@ export class AzurePipelinesCredential extends AppCredential {
         `${NAME}: SYSTEM_OIDCREQUESTURI is not set. This credential works inside an Azure Pipelines job, which sets it. See https://aka.ms/azsdk/js/identity/azurepipelinescredential/troubleshoot.`,
       );
     }
-    const transport = createTransport({ credentialName: NAME, ...(options.tlsOptions ? { tlsOptions: options.tlsOptions } : {}) });
+    const transport = createIdentityTransport(NAME, options, internal.env ?? process.env);
     const retry = resolveRetryOptions(options.retryOptions);
     const { url, headers } = oidcTokenRequest(oidcRequestUri, serviceConnectionId, systemAccessToken);
     const getAssertion = async () => {

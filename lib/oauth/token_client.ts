@@ -1,6 +1,6 @@
 import { resolveRetryOptions, sendWithRetry, type ResolvedRetryOptions } from "../http/retry.js";
-import { isProxyBypassed, resolveProxy } from "../http/proxy.js";
-import { createTransport, type HttpResponse, type Transport } from "../http/transport.js";
+import { createIdentityTransport } from "../http/identity_transport.js";
+import type { HttpResponse, Transport } from "../http/transport.js";
 import type { AbortSignalLike, AuthorityValidationOptions, MultiTenantTokenCredentialOptions } from "../types.js";
 import { createLogger, type CredentialLogger } from "../util/logger.js";
 import { regionFromEnvironment, resolveAuthority, tokenEndpoint, type Authority } from "./authority.js";
@@ -71,13 +71,7 @@ export class TokenClient {
     this.#retry = resolveRetryOptions(options.retryOptions);
     this.#disableInstanceDiscovery = options.disableInstanceDiscovery === true;
     this.#instanceDiscoveryHost = options.instanceDiscoveryHost;
-    const proxy = resolveProxy(credentialName, options.proxyOptions, env);
-    this.#transport = createTransport({
-      credentialName,
-      ...(proxy ? { proxy, bypassProxy: (hostname: string, port: number) => isProxyBypassed(hostname, port, env) } : {}),
-      ...(options.tlsOptions ? { tlsOptions: options.tlsOptions } : {}),
-      ...(options.userAgentOptions?.userAgentPrefix ? { userAgentPrefix: options.userAgentOptions.userAgentPrefix } : {}),
-    });
+    this.#transport = createIdentityTransport(credentialName, options, env);
   }
 
   /** The token endpoint URL of a tenant. */

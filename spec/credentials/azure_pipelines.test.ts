@@ -43,6 +43,20 @@ beforeEach(() => {
 });
 
 describe("AzurePipelinesCredential", () => {
+  test("behind HTTPS_PROXY both the OIDC request and the token request go through the tunnel", async () => {
+    const { ConnectProxy } = await import("../support/connect_proxy.js");
+    const proxy = await ConnectProxy.start();
+    try {
+      const cred = credential({ SYSTEM_OIDCREQUESTURI: `${oidc.url}/proj/_apis/oidctoken`, HTTPS_PROXY: `http://127.0.0.1:${proxy.port}` });
+      oidc.replies.push({ status: 200, body: { oidcToken: federatedToken(CLIENT, entra.tokenEndpoint(TENANT)) } });
+      await cred.getToken(SCOPE);
+      assert.deepEqual(proxy.tunnels.map((t) => t.target).sort(), [new URL(oidc.url).host, new URL(entra.url).host].sort());
+      await cred.close();
+    } finally {
+      await proxy.close();
+    }
+  });
+
   test("POSTs the OIDC request, then presents oidcToken as the client assertion", async () => {
     const cred = credential();
     const idToken = federatedToken(CLIENT, entra.tokenEndpoint(TENANT));
