@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { AzureDeveloperCliCredential } from "../../lib/credentials/azure_developer_cli.js";
 import { AbortError, AuthenticationError, CredentialUnavailableError, InvalidArgumentError } from "../../lib/errors.js";
-import { fakeCliSandbox, rejectsWith, waitGone, type FakeCliSandbox } from "../support/fake_cli.js";
+import { fakeCliSandbox, rejectsWith, assertProcessesGone, type FakeCliSandbox } from "../support/fake_cli.js";
 
 const SCOPE = "https://management.azure.com/.default";
 const BASE_ARGV = ["auth", "token", "--output", "json", "--no-prompt"];
@@ -89,10 +89,7 @@ test("signal, timeout, abort and oversized output", async (t) => {
   const controller = new AbortController();
   setTimeout(() => controller.abort(), 300);
   await rejectsWith(new AzureDeveloperCliCredential({ env: box.env("hang") }).getToken(SCOPE, { abortSignal: controller.signal }), AbortError, "ERR_ABORTED", /aborted/);
-  for (const record of box.records()) {
-    if (record.grandchild) assert.equal(await waitGone(record.grandchild, 1000), true);
-    if (record.pid) assert.equal(await waitGone(record.pid, 1000), true);
-  }
+  await assertProcessesGone(box);
 });
 
 for (const bad of [";", "&&", "`", "$()", "'", '"', "\n", "%"]) {

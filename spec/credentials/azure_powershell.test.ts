@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { AzurePowerShellCredential } from "../../lib/credentials/azure_powershell.js";
 import { encodedPowerShellScript, POWERSHELL_SCRIPT } from "../../lib/process/powershell_script.js";
 import { AbortError, AuthenticationError, CredentialUnavailableError, InvalidArgumentError } from "../../lib/errors.js";
-import { fakeCliSandbox, rejectsWith, waitGone, type FakeCliSandbox } from "../support/fake_cli.js";
+import { fakeCliSandbox, rejectsWith, assertProcessesGone, type FakeCliSandbox } from "../support/fake_cli.js";
 
 const SCOPE = "https://management.azure.com/.default";
 const ARGV = ["-NoProfile", "-NonInteractive", "-EncodedCommand", encodedPowerShellScript()];
@@ -78,10 +78,7 @@ test("failures: redacted stderr, bad output, signal, timeout, abort, oversized o
   setTimeout(() => controller.abort(), 300);
   await rejectsWith(new AzurePowerShellCredential({ env: box.env("hang") }).getToken(SCOPE, { abortSignal: controller.signal }), AbortError, "ERR_ABORTED", /aborted/);
   await rejectsWith(new AzurePowerShellCredential({ env: box.env("success") }).getToken(SCOPE, { abortSignal: AbortSignal.abort() }), AbortError, "ERR_ABORTED", /aborted/);
-  for (const record of box.records()) {
-    if (record.grandchild) assert.equal(await waitGone(record.grandchild, 1000), true);
-    if (record.pid) assert.equal(await waitGone(record.pid, 1000), true);
-  }
+  await assertProcessesGone(box);
 });
 
 for (const bad of [";", "&&", "`", "$()", "'", '"', "\n", "%"]) {

@@ -159,7 +159,7 @@ describe("ClientCertificateCredential: bad certificates", () => {
   test("an unknown assertion algorithm", () => {
     throwsWith(() => new ClientCertificateCredential(TENANT, CLIENT, fixturePath("certs/cert.pem"), options({ assertionAlgorithm: "HS256" as never })), { class: InvalidArgumentError, code: "ERR_INVALID_ARG_VALUE", message: /"assertionAlgorithm" must be "RS256" or "PS256"/ });
   });
-  test("the file is read once, at construction", async () => {
+  test("PEM bytes in `certificate` obtain a token", async () => {
     const cred = new ClientCertificateCredential(TENANT, CLIENT, { certificate: readFileSync(fixturePath("certs/cert.pem")) }, options());
     await cred.getToken(SCOPE);
     await cred.close();

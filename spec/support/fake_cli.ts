@@ -3,6 +3,8 @@
  *
  * @module
  */
+import assert from "node:assert/strict";
+import { rejectsWith as assertRejects } from "./assert_error.js";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
@@ -84,21 +86,20 @@ export async function waitGone(pid: number, ms = 2000): Promise<boolean> {
   return !isRunning(pid);
 }
 
-/** Awaits a rejection and checks its class, `name`, `code` and message gist; returns the error. */
-export async function rejectsWith<T extends Error & { code: string }>(
+/** {@link assertRejects} with positional arguments, as the CLI suites call it. */
+export function rejectsWith<T extends Error & { code: string }>(
   promise: Promise<unknown>,
   type: abstract new (...args: never[]) => T,
   code: string,
   gist: RegExp,
 ): Promise<T> {
-  const error = await promise.then(
-    () => {
-      throw new Error("expected a rejection");
-    },
-    (e: unknown) => e,
-  );
-  if (!(error instanceof type)) throw new Error(`expected ${type.name}, got ${String(error)}`, { cause: error });
-  if (error.code !== code) throw new Error(`expected code ${code}, got ${error.code}: ${error.message}`);
-  if (!gist.test(error.message)) throw new Error(`message ${JSON.stringify(error.message)} does not match ${gist}`);
-  return error;
+  return assertRejects(promise, { class: type, code, message: gist }) as Promise<T>;
+}
+
+/** Asserts every process a sandbox's fakes recorded, and their grandchildren, has exited. */
+export async function assertProcessesGone(box: FakeCliSandbox): Promise<void> {
+  for (const record of box.records()) {
+    if (record.grandchild) assert.equal(await waitGone(record.grandchild, 1000), true, `grandchild ${record.grandchild} still running`);
+    if (record.pid) assert.equal(await waitGone(record.pid, 1000), true, `process ${record.pid} still running`);
+  }
 }
