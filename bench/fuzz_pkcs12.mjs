@@ -38,24 +38,40 @@ for (let i = 0; i < iterations; i++) {
       outcome = error.code;
     } else {
       outcome = "UNCODED";
-      if (uncoded.length < 10) uncoded.push({ fixture: fixture.name, mutation: input.mutation, error: String(error), input: input.data.toString("base64") });
+      if (uncoded.length < 10)
+        uncoded.push({
+          fixture: fixture.name,
+          mutation: input.mutation,
+          error: String(error),
+          input: input.data.toString("base64"),
+        });
     }
   }
   const ms = performance.now() - t0;
   if (ms > slowest.ms) slowest = { ms, what: `${fixture.name}.pfx #${i} (${input.mutation})` };
   outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
-  if ((i + 1) % 50_000 === 0) console.error(`… ${i + 1} inputs, RSS ${mb(process.memoryUsage().rss)}, heap ${mb(process.memoryUsage().heapUsed)}`);
+  if ((i + 1) % 50_000 === 0)
+    console.error(
+      `… ${i + 1} inputs, RSS ${mb(process.memoryUsage().rss)}, heap ${mb(process.memoryUsage().heapUsed)}`,
+    );
 }
 const seconds = (performance.now() - started) / 1000;
 globalThis.gc?.();
 const rssAfter = process.memoryUsage().rss;
 const heapAfter = process.memoryUsage().heapUsed;
 
-console.log(`pkcs12 fuzz: ${iterations} inputs from ${fixtures.length} fixtures, seed ${seed}, ${seconds.toFixed(1)} s (${(iterations / seconds).toFixed(0)}/s)`);
-for (const [code, count] of [...outcomes].sort((a, b) => b[1] - a[1])) console.log(`  ${code.padEnd(34)} ${count}`);
+console.log(
+  `pkcs12 fuzz: ${iterations} inputs from ${fixtures.length} fixtures, seed ${seed}, ${seconds.toFixed(1)} s (${(iterations / seconds).toFixed(0)}/s)`,
+);
+for (const [code, count] of [...outcomes].sort((a, b) => b[1] - a[1]))
+  console.log(`  ${code.padEnd(34)} ${count}`);
 console.log(`slowest input: ${slowest.ms.toFixed(1)} ms, ${slowest.what}`);
-console.log(`RSS before ${mb(rssBefore)}, after ${mb(rssAfter)} (${rssAfter >= rssBefore ? "+" : ""}${mb(rssAfter - rssBefore)})`);
-console.log(`V8 heap used before ${mb(heapBefore)}, after ${mb(heapAfter)}${globalThis.gc ? " (after gc)" : " (run with --expose-gc for a gc before each figure)"}`);
+console.log(
+  `RSS before ${mb(rssBefore)}, after ${mb(rssAfter)} (${rssAfter >= rssBefore ? "+" : ""}${mb(rssAfter - rssBefore)})`,
+);
+console.log(
+  `V8 heap used before ${mb(heapBefore)}, after ${mb(heapAfter)}${globalThis.gc ? " (after gc)" : " (run with --expose-gc for a gc before each figure)"}`,
+);
 if (uncoded.length > 0) {
   console.log("UNCODED errors (first 10):", JSON.stringify(uncoded, null, 2));
   process.exitCode = 1;

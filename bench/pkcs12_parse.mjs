@@ -14,4 +14,6 @@ for (let i = 0; i < runs; i++) {
 }
 times.sort((a, b) => a - b);
 const median = runs % 2 ? times[(runs - 1) / 2] : (times[runs / 2 - 1] + times[runs / 2]) / 2;
-console.log(`pkcs12 parse (OpenSSL 3 default, 2048 iterations): ${median.toFixed(1)} ms median of ${runs}`);
+console.log(
+  `pkcs12 parse (OpenSSL 3 default, 2048 iterations): ${median.toFixed(1)} ms median of ${runs}`,
+);

@@ -21,12 +21,19 @@ const REFRESH_WINDOW_MS = 2 * 60 * 1000;
  * const headers = { Authorization: `Bearer ${await getToken()}` };
  * ```
  */
-export function getBearerTokenProvider(credential: TokenCredential, scopes: string | string[], options: GetBearerTokenProviderOptions = {}): () => Promise<string> {
+export function getBearerTokenProvider(
+  credential: TokenCredential,
+  scopes: string | string[],
+  options: GetBearerTokenProviderOptions = {},
+): () => Promise<string> {
   let current: AccessToken | undefined;
   let pending: Promise<AccessToken> | undefined;
   const refresh = () => {
     pending ??= credential
-      .getToken(scopes, { ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}), enableCae: true })
+      .getToken(scopes, {
+        ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}),
+        enableCae: true,
+      })
       .then((token) => {
         if (!token) throw new Error("Failed to get access token");
         current = token;
@@ -40,7 +47,10 @@ export function getBearerTokenProvider(credential: TokenCredential, scopes: stri
   return async () => {
     const now = Date.now();
     if (!current || now >= current.expiresOnTimestamp - 1000) return (await refresh()).token;
-    const dueAt = Math.min(current.refreshAfterTimestamp ?? Infinity, current.expiresOnTimestamp - REFRESH_WINDOW_MS);
+    const dueAt = Math.min(
+      current.refreshAfterTimestamp ?? Infinity,
+      current.expiresOnTimestamp - REFRESH_WINDOW_MS,
+    );
     if (now >= dueAt) refresh().catch(() => undefined);
     return current.token;
   };

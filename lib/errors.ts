@@ -74,7 +74,12 @@ export const AggregateAuthenticationErrorName = "AggregateAuthenticationError";
 
 function defineCause(error: Error, cause: unknown): void {
   if (cause !== undefined) {
-    Object.defineProperty(error, "cause", { value: cause, enumerable: false, writable: true, configurable: true });
+    Object.defineProperty(error, "cause", {
+      value: cause,
+      enumerable: false,
+      writable: true,
+      configurable: true,
+    });
   }
 }
 
@@ -130,8 +135,14 @@ function toErrorResponse(statusCode: number, errorBody: unknown): ErrorResponse 
       body = JSON.parse(body);
     } catch {
       return statusCode === 400
-        ? { error: "invalid_request", errorDescription: `The service indicated that the request was invalid.\n\n${body}` }
-        : { error: "unknown_error", errorDescription: `An unknown error has occurred. Response body:\n\n${body}` };
+        ? {
+            error: "invalid_request",
+            errorDescription: `The service indicated that the request was invalid.\n\n${body}`,
+          }
+        : {
+            error: "unknown_error",
+            errorDescription: `An unknown error has occurred. Response body:\n\n${body}`,
+          };
     }
   }
   if (body !== null && typeof body === "object") {
@@ -150,14 +161,19 @@ function toErrorResponse(statusCode: number, errorBody: unknown): ErrorResponse 
       return response;
     }
   }
-  return { error: "unknown_error", errorDescription: "An unknown error occurred and no additional details are available." };
+  return {
+    error: "unknown_error",
+    errorDescription: "An unknown error occurred and no additional details are available.",
+  };
 }
 
 function describe(statusCode: number, response: ErrorResponse): string {
   const summary = response.errorDescription.split(/\r?\n/)[0]?.trim() ?? "";
   const ids = [
     response.traceId && !summary.includes(response.traceId) && `Trace ID: ${response.traceId}`,
-    response.correlationId && !summary.includes(response.correlationId) && `Correlation ID: ${response.correlationId}`,
+    response.correlationId &&
+      !summary.includes(response.correlationId) &&
+      `Correlation ID: ${response.correlationId}`,
   ].filter(Boolean);
   const head = `${response.error}${statusCode ? ` (HTTP ${statusCode})` : ""}`;
   return (summary ? `${head}: ${summary}` : head) + (ids.length ? ` (${ids.join(", ")})` : "");
@@ -184,7 +200,11 @@ export class AuthenticationError extends Error {
    * @param errorBody - Entra's error body as an object or JSON text; other text is kept as description.
    * @param options - `cause`, `code`, the credential name that prefixes the message, or a full message.
    */
-  constructor(statusCode: number, errorBody: object | string | null | undefined, options?: AuthenticationErrorOptions) {
+  constructor(
+    statusCode: number,
+    errorBody: object | string | null | undefined,
+    options?: AuthenticationErrorOptions,
+  ) {
     const errorResponse = toErrorResponse(statusCode, errorBody);
     const text = options?.message ?? describe(statusCode, errorResponse);
     super(options?.credentialName ? `${options.credentialName}: ${text}` : text);
@@ -267,7 +287,10 @@ export class InvalidArgumentError extends TypeError {
    * @param message - names the argument and what is wrong with it, never its value if it could be secret.
    * @param code - `ERR_INVALID_ARG_VALUE` (default) or `ERR_INVALID_ARG_TYPE`.
    */
-  constructor(message: string, code: "ERR_INVALID_ARG_VALUE" | "ERR_INVALID_ARG_TYPE" = "ERR_INVALID_ARG_VALUE") {
+  constructor(
+    message: string,
+    code: "ERR_INVALID_ARG_VALUE" | "ERR_INVALID_ARG_TYPE" = "ERR_INVALID_ARG_VALUE",
+  ) {
     super(message);
     this.code = code;
   }
@@ -293,4 +316,27 @@ export class CertificateError extends Error {
     this.code = code;
     defineCause(this, options?.cause);
   }
+}
+
+/**
+ * The one way to build an {@link AuthenticationError} for a failure that is not an OAuth error
+ * body: a timeout, a network fault, a malformed reply, a refused callback.
+ *
+ * @param credentialName - starts the message.
+ * @param code - the stable code.
+ * @param message - what went wrong, after the credential's name; never a secret.
+ * @param options - the HTTP status when a reply arrived (default 0) and the underlying `cause`.
+ */
+export function authenticationFailure(
+  credentialName: string,
+  code: IdentityErrorCode,
+  message: string,
+  options: { status?: number; cause?: unknown } = {},
+): AuthenticationError {
+  return new AuthenticationError(options.status ?? 0, null, {
+    credentialName,
+    code,
+    message,
+    cause: options.cause,
+  });
 }

@@ -4,7 +4,22 @@
  *
  * @module
  */
-export type { AbortSignalLike, AccessToken, AuthorityValidationOptions, CredentialPersistenceOptions, GetTokenOptions, LoggingOptions, LogLevel, LogSink, MultiTenantTokenCredentialOptions, RetryOptions, TlsOptions, TokenCachePersistenceOptions, TokenCredential, TokenCredentialOptions } from "./types.js";
+export type {
+  AbortSignalLike,
+  AccessToken,
+  AuthorityValidationOptions,
+  CredentialPersistenceOptions,
+  GetTokenOptions,
+  LoggingOptions,
+  LogLevel,
+  LogSink,
+  MultiTenantTokenCredentialOptions,
+  RetryOptions,
+  TlsOptions,
+  TokenCachePersistenceOptions,
+  TokenCredential,
+  TokenCredentialOptions,
+} from "./types.js";
 export {
   AbortError,
   AggregateAuthenticationError,
@@ -17,12 +32,21 @@ export {
   CredentialUnavailableErrorName,
   InvalidArgumentError,
 } from "./errors.js";
-export type { AuthenticationErrorOptions, AuthenticationRequiredErrorOptions, ErrorResponse, IdentityErrorCode, IdentityErrorOptions } from "./errors.js";
+export type {
+  AuthenticationErrorOptions,
+  AuthenticationRequiredErrorOptions,
+  ErrorResponse,
+  IdentityErrorCode,
+  IdentityErrorOptions,
+} from "./errors.js";
 export { AzureAuthorityHosts } from "./oauth/authority.js";
 export type { AssertionAlgorithm } from "./oauth/algorithms.js";
 export { ClientSecretCredential } from "./credentials/client_secret.js";
 export type { ClientSecretCredentialOptions } from "./credentials/client_secret.js";
-export { CertificateCredential, ClientCertificateCredential } from "./credentials/client_certificate.js";
+export {
+  CertificateCredential,
+  ClientCertificateCredential,
+} from "./credentials/client_certificate.js";
 export type {
   ClientCertificateCredentialOptions,
   ClientCertificateCredentialPEMConfiguration,
@@ -44,16 +68,32 @@ export type { DeveloperToolCredentialOptions } from "./credentials/developer_too
 export { AuthorizationCodeCredential } from "./credentials/authorization_code.js";
 export type { AuthorizationCodeCredentialOptions } from "./credentials/authorization_code.js";
 export { OnBehalfOfCredential } from "./credentials/on_behalf_of.js";
-export type { OnBehalfOfCredentialAssertionOptions, OnBehalfOfCredentialCertificateOptions, OnBehalfOfCredentialOptions, OnBehalfOfCredentialSecretOptions } from "./credentials/on_behalf_of.js";
+export type {
+  OnBehalfOfCredentialAssertionOptions,
+  OnBehalfOfCredentialCertificateOptions,
+  OnBehalfOfCredentialOptions,
+  OnBehalfOfCredentialSecretOptions,
+} from "./credentials/on_behalf_of.js";
 export { DeviceCodeCredential } from "./credentials/device_code.js";
-export type { DeviceCodeCredentialOptions, DeviceCodeInfo, DeviceCodePromptCallback } from "./credentials/device_code.js";
+export type {
+  DeviceCodeCredentialOptions,
+  DeviceCodeInfo,
+  DeviceCodePromptCallback,
+} from "./credentials/device_code.js";
 export { InteractiveBrowserCredential } from "./credentials/interactive_browser.js";
 export type { InteractiveBrowserCredentialNodeOptions } from "./credentials/interactive_browser.js";
 export type { InteractiveCredentialOptions } from "./credentials/user_credential.js";
-export { deserializeAuthenticationRecord, serializeAuthenticationRecord } from "./oauth/authentication_record.js";
+export {
+  deserializeAuthenticationRecord,
+  serializeAuthenticationRecord,
+} from "./oauth/authentication_record.js";
 export type { AuthenticationRecord } from "./oauth/authentication_record.js";
 export { ManagedIdentityCredential } from "./credentials/managed_identity.js";
-export type { ManagedIdentityCredentialClientIdOptions, ManagedIdentityCredentialObjectIdOptions, ManagedIdentityCredentialResourceIdOptions } from "./credentials/managed_identity.js";
+export type {
+  ManagedIdentityCredentialClientIdOptions,
+  ManagedIdentityCredentialObjectIdOptions,
+  ManagedIdentityCredentialResourceIdOptions,
+} from "./credentials/managed_identity.js";
 export { WorkloadIdentityCredential } from "./credentials/workload_identity.js";
 export type { WorkloadIdentityCredentialOptions } from "./credentials/workload_identity.js";
 export { AzurePipelinesCredential } from "./credentials/azure_pipelines.js";
@@ -61,4 +101,9 @@ export type { AzurePipelinesCredentialOptions } from "./credentials/azure_pipeli
 export { EnvironmentCredential } from "./credentials/environment.js";
 export type { EnvironmentCredentialOptions } from "./credentials/environment.js";
 export { DefaultAzureCredential, getDefaultAzureCredential } from "./credentials/default.js";
-export type { DefaultAzureCredentialClientIdOptions, DefaultAzureCredentialEnvVars, DefaultAzureCredentialOptions, DefaultAzureCredentialResourceIdOptions } from "./credentials/default.js";
+export type {
+  DefaultAzureCredentialClientIdOptions,
+  DefaultAzureCredentialEnvVars,
+  DefaultAzureCredentialOptions,
+  DefaultAzureCredentialResourceIdOptions,
+} from "./credentials/default.js";

@@ -12,9 +12,16 @@ export interface AbortSignalLike {
   /** The reason given to `abort()`, when any. */
   readonly reason?: unknown;
   /** Registers a listener for `"abort"`. */
-  addEventListener(type: "abort", listener: (this: AbortSignalLike, ev: unknown) => unknown, options?: { once?: boolean }): void;
+  addEventListener(
+    type: "abort",
+    listener: (this: AbortSignalLike, ev: unknown) => unknown,
+    options?: { once?: boolean },
+  ): void;
   /** Removes a listener for `"abort"`. */
-  removeEventListener(type: "abort", listener: (this: AbortSignalLike, ev: unknown) => unknown): void;
+  removeEventListener(
+    type: "abort",
+    listener: (this: AbortSignalLike, ev: unknown) => unknown,
+  ): void;
 }
 
 /** An access token, as `@azure/core-auth` defines it. */
@@ -105,8 +112,45 @@ export interface ProxyOptions {
   password?: string;
 }
 
+/**
+ * Test seams, declared once. Every option type extends this through {@link TokenCredentialOptions},
+ * so seams pass through option objects whole; `stripInternal` removes them from the published types.
+ */
+export interface InternalOptions {
+  /** @internal The environment read at construction (default `process.env`). */
+  env?: NodeJS.ProcessEnv;
+  /** @internal The clock, in milliseconds since the epoch. */
+  now?: () => number;
+  /** @internal Where instance discovery is asked (default: the public cloud). */
+  instanceDiscoveryHost?: string;
+  /** @internal Replaces `child_process.spawn` for the developer tools. */
+  spawn?: (
+    file: string,
+    args: readonly string[],
+    options: import("node:child_process").SpawnOptions,
+  ) => import("node:child_process").ChildProcess;
+  /** @internal Replaces the IMDS address `http://169.254.169.254`. */
+  imdsHost?: string;
+  /** @internal Replaces the Azure Arc agent's token directory. */
+  arcKeyDirectory?: string;
+  /** @internal The platform deciding the Arc token directory (default `process.platform`). */
+  platform?: NodeJS.Platform;
+  /** @internal Probe IMDS (1 s, no retry) before the first request; set by `DefaultAzureCredential`. */
+  sendProbeRequest?: boolean;
+  /** @internal Replaces the system browser (tests "play the browser"). */
+  openBrowser?: (url: string) => Promise<boolean> | boolean;
+  /** @internal Where lines for the user go (default stderr). */
+  printLine?: (line: string) => void;
+  /** @internal How long a browser sign-in may take. */
+  signInTimeoutMs?: number;
+  /** @internal Shorter device-code polling for tests. */
+  deviceCodePolling?: { minIntervalMs?: number; slowDownStepMs?: number };
+  /** @internal The name that starts messages, when a credential works inside another (EnvironmentCredential). */
+  credentialName?: string;
+}
+
 /** Options shared by every credential that talks to an identity endpoint. */
-export interface TokenCredentialOptions {
+export interface TokenCredentialOptions extends InternalOptions {
   /** The authority host, e.g. `AzureAuthorityHosts.AzureGovernment`; default `AZURE_AUTHORITY_HOST` or the public cloud. */
   authorityHost?: string;
   /** Retry settings. */

@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { getBearerTokenProvider, type AccessToken, type GetTokenOptions, type TokenCredential } from "../lib/index.js";
+import {
+  getBearerTokenProvider,
+  type AccessToken,
+  type GetTokenOptions,
+  type TokenCredential,
+} from "../lib/index.js";
 
 function counting(lifetimeMs: number): TokenCredential & { calls: GetTokenOptions[] } {
   const calls: GetTokenOptions[] = [];
@@ -9,14 +14,21 @@ function counting(lifetimeMs: number): TokenCredential & { calls: GetTokenOption
     async getToken(_scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
       calls.push(options ?? {});
       await new Promise((resolve) => setTimeout(resolve, 10));
-      return { token: `token-${calls.length}`, expiresOnTimestamp: Date.now() + lifetimeMs, tokenType: "Bearer" };
+      return {
+        token: `token-${calls.length}`,
+        expiresOnTimestamp: Date.now() + lifetimeMs,
+        tokenType: "Bearer",
+      };
     },
   };
 }
 
 test("getBearerTokenProvider returns the token string, keeps it, and shares concurrent requests", async () => {
   const credential = counting(3600_000);
-  const provide = getBearerTokenProvider(credential, "https://cognitiveservices.azure.com/.default");
+  const provide = getBearerTokenProvider(
+    credential,
+    "https://cognitiveservices.azure.com/.default",
+  );
   const tokens = await Promise.all([provide(), provide(), provide()]);
   assert.deepEqual(tokens, ["token-1", "token-1", "token-1"]);
   assert.equal(await provide(), "token-1");

@@ -16,17 +16,37 @@ function files(dir: string): string[] {
   });
 }
 
-test("package.json declares no runtime dependencies of any kind", () => {
-  for (const field of ["dependencies", "peerDependencies", "optionalDependencies", "bundleDependencies", "bundledDependencies"]) {
+test("package.json declares no runtime dependencies of any kind, and only the allowed devDependencies", () => {
+  for (const field of [
+    "dependencies",
+    "peerDependencies",
+    "optionalDependencies",
+    "bundleDependencies",
+    "bundledDependencies",
+  ]) {
     assert.equal(pkg[field], undefined, field);
   }
-  assert.deepEqual(Object.keys(pkg.devDependencies as object).sort(), ["@types/node", "typescript"]);
+  const allowed = [
+    "@azure/core-rest-pipeline",
+    "@azure/identity",
+    "@azure/keyvault-secrets",
+    "@types/node",
+    "esbuild",
+    "prettier",
+    "typescript",
+  ];
+  for (const name of Object.keys(pkg.devDependencies as object)) {
+    assert.ok(allowed.includes(name), `${name} is not an allowed devDependency`);
+  }
 });
 
 test("package.json is ESM with types first in the exports map, no side effects, Node >= 20", () => {
   assert.equal(pkg.type, "module");
   assert.equal(pkg.sideEffects, false);
-  assert.deepEqual(Object.keys((pkg.exports as Record<string, Record<string, string>>)["."]!), ["types", "default"]);
+  assert.deepEqual(Object.keys((pkg.exports as Record<string, Record<string, string>>)["."]!), [
+    "types",
+    "default",
+  ]);
   assert.equal((pkg.engines as Record<string, string>).node, ">=20");
   assert.equal(pkg.version, VERSION);
 });
@@ -40,13 +60,18 @@ test("build/lib imports only node: built-ins and relative files, and prints its 
     const text = readFileSync(file, "utf8");
     raw += text.length;
     gzip += gzipSync(text).length;
-    for (const match of text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)["']([^"']+)["']/gm)) {
-      if (!match[1]!.startsWith("node:") && !match[1]!.startsWith(".")) offenders.push(`${file}: ${match[1]}`);
+    for (const match of text.matchAll(
+      /(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)["']([^"']+)["']/gm,
+    )) {
+      if (!match[1]!.startsWith("node:") && !match[1]!.startsWith("."))
+        offenders.push(`${file}: ${match[1]}`);
     }
     assert.ok(!/\brequire\s*\(/.test(text), `${file} uses require`);
   }
   assert.deepEqual(offenders, []);
-  console.log(`build/lib: ${built.length} modules, ${(raw / 1024).toFixed(1)} KiB raw, ${(gzip / 1024).toFixed(1)} KiB gzipped (per file)`);
+  console.log(
+    `build/lib: ${built.length} modules, ${(raw / 1024).toFixed(1)} KiB raw, ${(gzip / 1024).toFixed(1)} KiB gzipped (per file)`,
+  );
   assert.ok(raw < 400 * 1024, "size budget");
 });
 
@@ -54,7 +79,8 @@ test("nothing in lib runs at import: no top-level await, timers or env reads out
   for (const file of files(join(root, "build/lib")).filter((f) => f.endsWith(".js"))) {
     const text = readFileSync(file, "utf8");
     for (const line of text.split("\n")) {
-      if (/^(?:await |setTimeout|setInterval|process\.env)/.test(line)) assert.fail(`${file}: top-level side effect: ${line}`);
+      if (/^(?:await |setTimeout|setInterval|process\.env)/.test(line))
+        assert.fail(`${file}: top-level side effect: ${line}`);
     }
   }
 });

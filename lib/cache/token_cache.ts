@@ -47,15 +47,31 @@ export class TokenCache {
    * Returns a cached token for `key` or fetches one. With `bypass` (a claims challenge) the cache
    * is not read, and concurrent identical requests still share one flight under `flightKey`.
    */
-  async get(key: string, fetch: TokenFetcher, options: { bypass?: boolean; flightKey?: string; signal?: AbortSignalLike; abortMessage: string }): Promise<AccessToken> {
+  async get(
+    key: string,
+    fetch: TokenFetcher,
+    options: {
+      bypass?: boolean;
+      flightKey?: string;
+      signal?: AbortSignalLike;
+      abortMessage: string;
+    },
+  ): Promise<AccessToken> {
     const now = this.#now();
     const entry = options.bypass ? undefined : this.#entries.get(key);
     if (entry && now < entry.token.expiresOnTimestamp - EXPIRY_MARGIN_MS) {
       const refreshAfter = entry.token.refreshAfterTimestamp;
-      if (refreshAfter !== undefined && now >= refreshAfter && now - entry.lastRefreshAttempt >= REFRESH_RETRY_DELAY_MS && !this.#flights.has(key)) {
+      if (
+        refreshAfter !== undefined &&
+        now >= refreshAfter &&
+        now - entry.lastRefreshAttempt >= REFRESH_RETRY_DELAY_MS &&
+        !this.#flights.has(key)
+      ) {
         entry.lastRefreshAttempt = now;
         this.#start(key, key, fetch).promise.catch((error: unknown) => {
-          this.#logger.warning(`background token refresh failed; the cached token is still valid: ${error instanceof Error ? error.message : String(error)}`);
+          this.#logger.warning(
+            `background token refresh failed; the cached token is still valid: ${error instanceof Error ? error.message : String(error)}`,
+          );
         });
       }
       return entry.token;
@@ -95,7 +111,11 @@ export class TokenCache {
     return flight;
   }
 
-  #wait(flight: Flight, signal: AbortSignalLike | undefined, abortMessage: string): Promise<AccessToken> {
+  #wait(
+    flight: Flight,
+    signal: AbortSignalLike | undefined,
+    abortMessage: string,
+  ): Promise<AccessToken> {
     if (signal?.aborted) return Promise.reject(new AbortError(abortMessage));
     flight.waiters++;
     return new Promise<AccessToken>((resolve, reject) => {

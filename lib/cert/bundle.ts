@@ -23,9 +23,15 @@ const MIN_RSA_BITS = 2048;
  *
  * @throws CertificateError `ERR_CERT_NO_CERTIFICATE`, `ERR_CERT_KEY_MISMATCH`, `ERR_CERT_KEY_TYPE`, `ERR_CERT_KEY_SIZE`.
  */
-export function assembleBundle(privateKey: KeyObject, certificates: X509Certificate[]): CertificateBundle {
+export function assembleBundle(
+  privateKey: KeyObject,
+  certificates: X509Certificate[],
+): CertificateBundle {
   if (certificates.length === 0) {
-    throw new CertificateError("ERR_CERT_NO_CERTIFICATE", "the certificate data holds no certificate");
+    throw new CertificateError(
+      "ERR_CERT_NO_CERTIFICATE",
+      "the certificate data holds no certificate",
+    );
   }
   if (privateKey.asymmetricKeyType !== "rsa") {
     throw new CertificateError(
@@ -35,11 +41,17 @@ export function assembleBundle(privateKey: KeyObject, certificates: X509Certific
   }
   const bits = privateKey.asymmetricKeyDetails?.modulusLength ?? 0;
   if (bits < MIN_RSA_BITS) {
-    throw new CertificateError("ERR_CERT_KEY_SIZE", `the RSA key has ${bits} bits; at least ${MIN_RSA_BITS} are required`);
+    throw new CertificateError(
+      "ERR_CERT_KEY_SIZE",
+      `the RSA key has ${bits} bits; at least ${MIN_RSA_BITS} are required`,
+    );
   }
   const signing = certificates.find((cert) => cert.checkPrivateKey(privateKey));
   if (!signing) {
-    throw new CertificateError("ERR_CERT_KEY_MISMATCH", "the private key does not match any certificate in the data");
+    throw new CertificateError(
+      "ERR_CERT_KEY_MISMATCH",
+      "the private key does not match any certificate in the data",
+    );
   }
   const chain = [signing, ...certificates.filter((cert) => cert !== signing)];
   return {

@@ -74,17 +74,26 @@ function readHeader(data: Uint8Array, offset: number, end: number): Header {
   if (pos >= end) throw invalid(`length at offset ${pos} is missing`);
   const lengthByte = data[pos++]!;
   let length = lengthByte;
-  if (lengthByte === 0x80) throw invalid(`indefinite length at offset ${pos - 1} (BER) is not supported`);
+  if (lengthByte === 0x80)
+    throw invalid(`indefinite length at offset ${pos - 1} (BER) is not supported`);
   if (lengthByte > 0x80) {
     const count = lengthByte & 0x7f;
-    if (count > 4) throw invalid(`length at offset ${pos - 1} uses ${count} octets; at most 4 are supported`);
+    if (count > 4)
+      throw invalid(`length at offset ${pos - 1} uses ${count} octets; at most 4 are supported`);
     if (pos + count > end) throw invalid(`length at offset ${pos - 1} is cut off`);
     length = 0;
     for (let i = 0; i < count; i++) length = length * 256 + data[pos++]!;
   }
   const left = end - pos;
-  if (length > left) throw invalid(`length ${length} at offset ${offset} exceeds the ${left} bytes left`);
-  return { tagClass: first >> 6, tagNumber, constructed: (first & 0x20) !== 0, contentStart: pos, contentEnd: pos + length };
+  if (length > left)
+    throw invalid(`length ${length} at offset ${offset} exceeds the ${left} bytes left`);
+  return {
+    tagClass: first >> 6,
+    tagNumber,
+    constructed: (first & 0x20) !== 0,
+    contentStart: pos,
+    contentEnd: pos + length,
+  };
 }
 
 function decodeAt(data: Uint8Array, offset: number, end: number, depth: number): DerNode {
@@ -137,9 +146,15 @@ function isUniversal(node: DerNode, tagNumber: number): boolean {
  * @param minChildren - the fewest children accepted.
  * @throws CertificateError `ERR_DER_INVALID`.
  */
-export function sequence(node: DerNode | undefined, what: string, minChildren = 0): readonly DerNode[] {
-  if (!node || !isUniversal(node, Tag.sequence) || !node.constructed) throw invalid(`${what} must be a SEQUENCE`);
-  if (node.children.length < minChildren) throw invalid(`${what} has ${node.children.length} fields; expected at least ${minChildren}`);
+export function sequence(
+  node: DerNode | undefined,
+  what: string,
+  minChildren = 0,
+): readonly DerNode[] {
+  if (!node || !isUniversal(node, Tag.sequence) || !node.constructed)
+    throw invalid(`${what} must be a SEQUENCE`);
+  if (node.children.length < minChildren)
+    throw invalid(`${what} has ${node.children.length} fields; expected at least ${minChildren}`);
   return node.children;
 }
 
@@ -149,7 +164,8 @@ export function sequence(node: DerNode | undefined, what: string, minChildren = 
  * @throws CertificateError `ERR_DER_INVALID`.
  */
 export function set(node: DerNode | undefined, what: string): readonly DerNode[] {
-  if (!node || !isUniversal(node, Tag.set) || !node.constructed) throw invalid(`${what} must be a SET`);
+  if (!node || !isUniversal(node, Tag.set) || !node.constructed)
+    throw invalid(`${what} must be a SET`);
   return node.children;
 }
 
@@ -159,7 +175,12 @@ export function set(node: DerNode | undefined, what: string): readonly DerNode[]
  * @throws CertificateError `ERR_DER_INVALID`.
  */
 export function explicit(node: DerNode | undefined, tagNumber: number, what: string): DerNode {
-  if (!node || node.tagClass !== TagClass.context || node.tagNumber !== tagNumber || !node.constructed) {
+  if (
+    !node ||
+    node.tagClass !== TagClass.context ||
+    node.tagNumber !== tagNumber ||
+    !node.constructed
+  ) {
     throw invalid(`${what} must be an explicit [${tagNumber}] tag`);
   }
   if (node.children.length !== 1) throw invalid(`${what} must hold exactly one element`);
@@ -172,15 +193,19 @@ export function explicit(node: DerNode | undefined, tagNumber: number, what: str
  * @throws CertificateError `ERR_DER_INVALID`.
  */
 export function oid(node: DerNode | undefined, what: string): string {
-  if (!node || !isUniversal(node, Tag.oid) || node.constructed) throw invalid(`${what} must be an OBJECT IDENTIFIER`);
+  if (!node || !isUniversal(node, Tag.oid) || node.constructed)
+    throw invalid(`${what} must be an OBJECT IDENTIFIER`);
   const bytes = node.value;
-  if (bytes.length === 0 || (bytes[bytes.length - 1]! & 0x80) !== 0) throw invalid(`${what} is a malformed OBJECT IDENTIFIER`);
+  if (bytes.length === 0 || (bytes[bytes.length - 1]! & 0x80) !== 0)
+    throw invalid(`${what} is a malformed OBJECT IDENTIFIER`);
   const arcs: number[] = [];
   let value = 0;
   for (const byte of bytes) {
-    if (value === 0 && byte === 0x80) throw invalid(`${what} has a non-minimal OBJECT IDENTIFIER arc`);
+    if (value === 0 && byte === 0x80)
+      throw invalid(`${what} has a non-minimal OBJECT IDENTIFIER arc`);
     value = value * 128 + (byte & 0x7f);
-    if (value > Number.MAX_SAFE_INTEGER / 128) throw invalid(`${what} has an OBJECT IDENTIFIER arc that is too large`);
+    if (value > Number.MAX_SAFE_INTEGER / 128)
+      throw invalid(`${what} has an OBJECT IDENTIFIER arc that is too large`);
     if ((byte & 0x80) === 0) {
       if (arcs.length === 0) {
         const first = Math.min(2, Math.floor(value / 40));
@@ -199,8 +224,13 @@ export function oid(node: DerNode | undefined, what: string): string {
  *
  * @throws CertificateError `ERR_DER_INVALID` when negative, too large or malformed.
  */
-export function smallInteger(node: DerNode | undefined, what: string, max = Number.MAX_SAFE_INTEGER): number {
-  if (!node || !isUniversal(node, Tag.integer) || node.constructed) throw invalid(`${what} must be an INTEGER`);
+export function smallInteger(
+  node: DerNode | undefined,
+  what: string,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
+  if (!node || !isUniversal(node, Tag.integer) || node.constructed)
+    throw invalid(`${what} must be an INTEGER`);
   const bytes = node.value;
   if (bytes.length === 0) throw invalid(`${what} is an empty INTEGER`);
   if ((bytes[0]! & 0x80) !== 0) throw invalid(`${what} must not be negative`);
@@ -219,10 +249,12 @@ export function smallInteger(node: DerNode | undefined, what: string, max = Numb
  * @throws CertificateError `ERR_DER_INVALID`.
  */
 export function octetString(node: DerNode | undefined, what: string): Uint8Array {
-  if (!node || !isUniversal(node, Tag.octetString)) throw invalid(`${what} must be an OCTET STRING`);
+  if (!node || !isUniversal(node, Tag.octetString))
+    throw invalid(`${what} must be an OCTET STRING`);
   if (!node.constructed) return node.value;
   const parts = node.children.map((child) => {
-    if (!isUniversal(child, Tag.octetString) || child.constructed) throw invalid(`${what} has a segment that is not a primitive OCTET STRING`);
+    if (!isUniversal(child, Tag.octetString) || child.constructed)
+      throw invalid(`${what} has a segment that is not a primitive OCTET STRING`);
     return child.value;
   });
   return Buffer.concat(parts);
@@ -234,8 +266,10 @@ export function octetString(node: DerNode | undefined, what: string): Uint8Array
  * @throws CertificateError `ERR_DER_INVALID`.
  */
 export function bitString(node: DerNode | undefined, what: string): Uint8Array {
-  if (!node || !isUniversal(node, Tag.bitString) || node.constructed) throw invalid(`${what} must be a BIT STRING`);
-  if (node.value.length === 0 || node.value[0] !== 0) throw invalid(`${what} must be a BIT STRING with no unused bits`);
+  if (!node || !isUniversal(node, Tag.bitString) || node.constructed)
+    throw invalid(`${what} must be a BIT STRING`);
+  if (node.value.length === 0 || node.value[0] !== 0)
+    throw invalid(`${what} must be a BIT STRING with no unused bits`);
   return node.value.subarray(1);
 }
 
@@ -245,7 +279,8 @@ export function bitString(node: DerNode | undefined, what: string): Uint8Array {
  * @throws CertificateError `ERR_DER_INVALID`.
  */
 export function bmpString(node: DerNode | undefined, what: string): string {
-  if (!node || !isUniversal(node, Tag.bmpString) || node.constructed) throw invalid(`${what} must be a BMPString`);
+  if (!node || !isUniversal(node, Tag.bmpString) || node.constructed)
+    throw invalid(`${what} must be a BMPString`);
   if (node.value.length % 2 !== 0) throw invalid(`${what} has an odd number of bytes`);
   const swapped = Buffer.from(node.value);
   swapped.swap16();

@@ -6,9 +6,26 @@
  */
 import { createDecipheriv, getCiphers, pbkdf2Sync } from "node:crypto";
 import { CertificateError } from "../errors.js";
-import { type DerNode, isAbsentOrNull, octetString, oid, sequence, smallInteger, Tag, TagClass } from "./der.js";
+import {
+  type DerNode,
+  isAbsentOrNull,
+  octetString,
+  oid,
+  sequence,
+  smallInteger,
+  Tag,
+  TagClass,
+} from "./der.js";
 import { checkIterations, pkcs12Kdf } from "./pkcs12_kdf.js";
-import { describeOid, MAC_DIGESTS, Oid, PBES2_CIPHERS, PBKDF2_PRFS, PKCS12_PBES, type Pkcs12Pbe } from "./pkcs12_oids.js";
+import {
+  describeOid,
+  MAC_DIGESTS,
+  Oid,
+  PBES2_CIPHERS,
+  PBKDF2_PRFS,
+  PKCS12_PBES,
+  type Pkcs12Pbe,
+} from "./pkcs12_oids.js";
 import { rc2CbcDecrypt } from "./rc2.js";
 
 /** One way of turning the caller's password into bytes, in both encodings PKCS#12 uses. */
@@ -27,15 +44,32 @@ export interface PasswordForm {
  * @returns a CertificateError `ERR_PKCS12_UNSUPPORTED_ALGORITHM`.
  */
 export function unsupportedAlgorithm(algorithmOid: string, where: string): CertificateError {
-  return new CertificateError("ERR_PKCS12_UNSUPPORTED_ALGORITHM", `the ${where} uses ${describeOid(algorithmOid)}, which is not supported`);
+  return new CertificateError(
+    "ERR_PKCS12_UNSUPPORTED_ALGORITHM",
+    `the ${where} uses ${describeOid(algorithmOid)}, which is not supported`,
+  );
 }
 
 function wrongPassword(what: string, cause?: unknown): CertificateError {
-  return new CertificateError("ERR_CERT_PASSWORD", `the password does not decrypt the ${what} (wrong password or corrupt data)`, { cause });
+  return new CertificateError(
+    "ERR_CERT_PASSWORD",
+    `the password does not decrypt the ${what} (wrong password or corrupt data)`,
+    { cause },
+  );
 }
 
-function cbcDecrypt(cipher: string, key: Uint8Array, iv: Uint8Array, data: Uint8Array, what: string): Buffer {
-  if (!getCiphers().includes(cipher)) throw new CertificateError("ERR_PKCS12_UNSUPPORTED_ALGORITHM", `the ${what} needs ${cipher}, which this Node.js build lacks`);
+function cbcDecrypt(
+  cipher: string,
+  key: Uint8Array,
+  iv: Uint8Array,
+  data: Uint8Array,
+  what: string,
+): Buffer {
+  if (!getCiphers().includes(cipher))
+    throw new CertificateError(
+      "ERR_PKCS12_UNSUPPORTED_ALGORITHM",
+      `the ${what} needs ${cipher}, which this Node.js build lacks`,
+    );
   try {
     const decipher = createDecipheriv(cipher, key, iv);
     return Buffer.concat([decipher.update(data), decipher.final()]);
@@ -44,7 +78,13 @@ function cbcDecrypt(cipher: string, key: Uint8Array, iv: Uint8Array, data: Uint8
   }
 }
 
-function decryptPkcs12Pbe(pbe: Pkcs12Pbe, params: DerNode | undefined, data: Uint8Array, password: PasswordForm, what: string): Buffer {
+function decryptPkcs12Pbe(
+  pbe: Pkcs12Pbe,
+  params: DerNode | undefined,
+  data: Uint8Array,
+  password: PasswordForm,
+  what: string,
+): Buffer {
   const fields = sequence(params, `${what} PBE parameters`, 2);
   const salt = octetString(fields[0], `${what} PBE salt`);
   const iterations = smallInteger(fields[1], `${what} PBE iterations`);
@@ -57,7 +97,9 @@ function decryptPkcs12Pbe(pbe: Pkcs12Pbe, params: DerNode | undefined, data: Uin
       try {
         return rc2CbcDecrypt(key, pbe.effectiveBits ?? 128, iv, data);
       } catch (error) {
-        throw error instanceof CertificateError && error.code === "ERR_CERT_PASSWORD" ? wrongPassword(what) : error;
+        throw error instanceof CertificateError && error.code === "ERR_CERT_PASSWORD"
+          ? wrongPassword(what)
+          : error;
       }
     }
     const tripleKey = key.length === 16 ? Buffer.concat([key, key.subarray(0, 8)]) : key;
@@ -71,12 +113,19 @@ function decryptPkcs12Pbe(pbe: Pkcs12Pbe, params: DerNode | undefined, data: Uin
   }
 }
 
-function pbkdf2Parameters(node: DerNode | undefined, what: string): { salt: Uint8Array; iterations: number; keyLength?: number; prf: string } {
+function pbkdf2Parameters(
+  node: DerNode | undefined,
+  what: string,
+): { salt: Uint8Array; iterations: number; keyLength?: number; prf: string } {
   const [kdfOid, kdfParams] = sequence(node, `${what} key derivation`, 1);
   const kdf = oid(kdfOid, `${what} key derivation algorithm`);
   if (kdf !== Oid.pbkdf2) throw unsupportedAlgorithm(kdf, `${what} key derivation`);
   const fields = sequence(kdfParams, `${what} PBKDF2 parameters`, 2);
-  if (fields[0]?.tagNumber === Tag.sequence) throw new CertificateError("ERR_PKCS12_UNSUPPORTED_ALGORITHM", `the ${what} PBKDF2 salt uses "otherSource", which is not supported`);
+  if (fields[0]?.tagNumber === Tag.sequence)
+    throw new CertificateError(
+      "ERR_PKCS12_UNSUPPORTED_ALGORITHM",
+      `the ${what} PBKDF2 salt uses "otherSource", which is not supported`,
+    );
   const salt = octetString(fields[0], `${what} PBKDF2 salt`);
   const iterations = smallInteger(fields[1], `${what} PBKDF2 iterations`);
   checkIterations(iterations, `${what} PBKDF2`);
@@ -91,15 +140,25 @@ function pbkdf2Parameters(node: DerNode | undefined, what: string): { salt: Uint
     const [prfOid, prfParams] = sequence(fields[index], `${what} PBKDF2 PRF`, 1);
     const prfId = oid(prfOid, `${what} PBKDF2 PRF`);
     const name = PBKDF2_PRFS.get(prfId);
-    if (!name || !isAbsentOrNull(prfParams)) throw unsupportedAlgorithm(prfId, `${what} PBKDF2 PRF`);
+    if (!name || !isAbsentOrNull(prfParams))
+      throw unsupportedAlgorithm(prfId, `${what} PBKDF2 PRF`);
     prf = name;
     index++;
   }
-  if (fields.length > index) throw new CertificateError("ERR_DER_INVALID", `invalid DER: ${what} PBKDF2 parameters have extra fields`);
+  if (fields.length > index)
+    throw new CertificateError(
+      "ERR_DER_INVALID",
+      `invalid DER: ${what} PBKDF2 parameters have extra fields`,
+    );
   return keyLength === undefined ? { salt, iterations, prf } : { salt, iterations, keyLength, prf };
 }
 
-function decryptPbes2(params: DerNode | undefined, data: Uint8Array, password: PasswordForm, what: string): Buffer {
+function decryptPbes2(
+  params: DerNode | undefined,
+  data: Uint8Array,
+  password: PasswordForm,
+  what: string,
+): Buffer {
   const [kdfNode, schemeNode] = sequence(params, `${what} PBES2 parameters`, 2);
   const kdf = pbkdf2Parameters(kdfNode, what);
   const [cipherOid, cipherParams] = sequence(schemeNode, `${what} encryption scheme`, 1);
@@ -107,9 +166,16 @@ function decryptPbes2(params: DerNode | undefined, data: Uint8Array, password: P
   const cipher = PBES2_CIPHERS.get(cipherId);
   if (!cipher) throw unsupportedAlgorithm(cipherId, `${what} encryption scheme`);
   const iv = octetString(cipherParams, `${what} ${cipher.name} IV`);
-  if (iv.length !== cipher.ivBytes) throw new CertificateError("ERR_DER_INVALID", `invalid DER: the ${what} ${cipher.name} IV has ${iv.length} bytes; expected ${cipher.ivBytes}`);
+  if (iv.length !== cipher.ivBytes)
+    throw new CertificateError(
+      "ERR_DER_INVALID",
+      `invalid DER: the ${what} ${cipher.name} IV has ${iv.length} bytes; expected ${cipher.ivBytes}`,
+    );
   if (kdf.keyLength !== undefined && kdf.keyLength !== cipher.keyBytes) {
-    throw new CertificateError("ERR_DER_INVALID", `invalid DER: the ${what} PBKDF2 key length ${kdf.keyLength} does not fit ${cipher.name}`);
+    throw new CertificateError(
+      "ERR_DER_INVALID",
+      `invalid DER: the ${what} PBKDF2 key length ${kdf.keyLength} does not fit ${cipher.name}`,
+    );
   }
   const key = pbkdf2Sync(password.utf8, kdf.salt, kdf.iterations, cipher.keyBytes, kdf.prf);
   try {
@@ -130,7 +196,12 @@ function decryptPbes2(params: DerNode | undefined, data: Uint8Array, password: P
  * @throws CertificateError `ERR_CERT_PASSWORD` (bad padding), `ERR_PKCS12_UNSUPPORTED_ALGORITHM`
  * (named by OID and name), `ERR_PKCS12_ITERATIONS`, `ERR_DER_INVALID`.
  */
-export function decryptWithPassword(algorithm: DerNode | undefined, data: Uint8Array, password: PasswordForm, what: string): Buffer {
+export function decryptWithPassword(
+  algorithm: DerNode | undefined,
+  data: Uint8Array,
+  password: PasswordForm,
+  what: string,
+): Buffer {
   const [algorithmOid, params] = sequence(algorithm, `${what} encryption algorithm`, 1);
   const id = oid(algorithmOid, `${what} encryption algorithm`);
   if (id === Oid.pbes2) return decryptPbes2(params, data, password, what);

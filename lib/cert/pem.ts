@@ -3,7 +3,12 @@ import { CertificateError } from "../errors.js";
 import { assembleBundle, type CertificateBundle } from "./bundle.js";
 
 const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
-const KEY_LABELS = new Set(["PRIVATE KEY", "RSA PRIVATE KEY", "ENCRYPTED PRIVATE KEY", "EC PRIVATE KEY"]);
+const KEY_LABELS = new Set([
+  "PRIVATE KEY",
+  "RSA PRIVATE KEY",
+  "ENCRYPTED PRIVATE KEY",
+  "EC PRIVATE KEY",
+]);
 
 /** One PEM block: its label and full text. */
 export interface PemBlock {
@@ -13,7 +18,10 @@ export interface PemBlock {
 
 /** Splits PEM text into blocks, in file order; CRLF and surrounding text are tolerated. */
 export function splitPem(text: string): PemBlock[] {
-  return [...text.matchAll(BLOCK)].map((m) => ({ label: m[1]!, text: m[0].replace(/\r\n?/g, "\n") }));
+  return [...text.matchAll(BLOCK)].map((m) => ({
+    label: m[1]!,
+    text: m[0].replace(/\r\n?/g, "\n"),
+  }));
 }
 
 function isEncrypted(block: PemBlock): boolean {
@@ -22,13 +30,29 @@ function isEncrypted(block: PemBlock): boolean {
 
 function readKey(block: PemBlock, password: string | Uint8Array | undefined): KeyObject {
   if (isEncrypted(block) && password === undefined) {
-    throw new CertificateError("ERR_CERT_PASSWORD", "the private key is encrypted; pass \"certificatePassword\"");
+    throw new CertificateError(
+      "ERR_CERT_PASSWORD",
+      'the private key is encrypted; pass "certificatePassword"',
+    );
   }
   try {
-    return createPrivateKey({ key: block.text, format: "pem", ...(password !== undefined && isEncrypted(block) ? { passphrase: Buffer.from(password) } : {}) });
+    return createPrivateKey({
+      key: block.text,
+      format: "pem",
+      ...(password !== undefined && isEncrypted(block)
+        ? { passphrase: Buffer.from(password) }
+        : {}),
+    });
   } catch (cause) {
-    if (isEncrypted(block)) throw new CertificateError("ERR_CERT_PASSWORD", "the private key could not be decrypted: wrong \"certificatePassword\"?", { cause });
-    throw new CertificateError("ERR_CERT_FORMAT", `the ${block.label} block could not be parsed`, { cause });
+    if (isEncrypted(block))
+      throw new CertificateError(
+        "ERR_CERT_PASSWORD",
+        'the private key could not be decrypted: wrong "certificatePassword"?',
+        { cause },
+      );
+    throw new CertificateError("ERR_CERT_FORMAT", `the ${block.label} block could not be parsed`, {
+      cause,
+    });
   }
 }
 
@@ -43,14 +67,27 @@ export function parsePem(text: string, password?: string | Uint8Array): Certific
   const blocks = splitPem(text);
   const keys = blocks.filter((b) => KEY_LABELS.has(b.label));
   const certBlocks = blocks.filter((b) => b.label === "CERTIFICATE");
-  if (keys.length === 0) throw new CertificateError("ERR_CERT_NO_KEY", "the PEM data holds no private key; it must contain the key and its certificate");
-  if (keys.length > 1) throw new CertificateError("ERR_CERT_FORMAT", `the PEM data holds ${keys.length} private keys; it must hold exactly one`);
-  if (certBlocks.length === 0) throw new CertificateError("ERR_CERT_NO_CERTIFICATE", "the PEM data holds no certificate");
+  if (keys.length === 0)
+    throw new CertificateError(
+      "ERR_CERT_NO_KEY",
+      "the PEM data holds no private key; it must contain the key and its certificate",
+    );
+  if (keys.length > 1)
+    throw new CertificateError(
+      "ERR_CERT_FORMAT",
+      `the PEM data holds ${keys.length} private keys; it must hold exactly one`,
+    );
+  if (certBlocks.length === 0)
+    throw new CertificateError("ERR_CERT_NO_CERTIFICATE", "the PEM data holds no certificate");
   const certificates = certBlocks.map((block, index) => {
     try {
       return new X509Certificate(block.text);
     } catch (cause) {
-      throw new CertificateError("ERR_CERT_FORMAT", `certificate ${index + 1} in the PEM data could not be parsed`, { cause });
+      throw new CertificateError(
+        "ERR_CERT_FORMAT",
+        `certificate ${index + 1} in the PEM data could not be parsed`,
+        { cause },
+      );
     }
   });
   return assembleBundle(readKey(keys[0]!, password), certificates);

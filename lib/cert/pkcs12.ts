@@ -7,19 +7,36 @@
 import { createPrivateKey, type KeyObject, X509Certificate } from "node:crypto";
 import { CertificateError, InvalidArgumentError } from "../errors.js";
 import { assembleBundle, type CertificateBundle } from "./bundle.js";
-import { type DerNode, decodeDer, explicit, octetString, oid, sequence, smallInteger } from "./der.js";
+import {
+  type DerNode,
+  decodeDer,
+  explicit,
+  octetString,
+  oid,
+  sequence,
+  smallInteger,
+} from "./der.js";
 import { type PasswordForm, unsupportedAlgorithm } from "./pbe.js";
-import { type CertificateEntry, type KeyEntry, type Pkcs12Contents, readAuthenticatedSafe } from "./pkcs12_bags.js";
+import {
+  type CertificateEntry,
+  type KeyEntry,
+  type Pkcs12Contents,
+  readAuthenticatedSafe,
+} from "./pkcs12_bags.js";
 import { bmpPassword } from "./pkcs12_kdf.js";
 import { macMatches, readMacData } from "./pkcs12_mac.js";
 import { Oid } from "./pkcs12_oids.js";
 
 function passwordForms(password: string | Uint8Array | undefined): PasswordForm[] {
   if (password !== undefined && typeof password !== "string" && !(password instanceof Uint8Array)) {
-    throw new InvalidArgumentError("the PKCS#12 password must be a string or a Uint8Array", "ERR_INVALID_ARG_TYPE");
+    throw new InvalidArgumentError(
+      "the PKCS#12 password must be a string or a Uint8Array",
+      "ERR_INVALID_ARG_TYPE",
+    );
   }
   if (password !== undefined && password.length > 0) {
-    const utf8 = typeof password === "string" ? Buffer.from(password, "utf8") : Buffer.from(password);
+    const utf8 =
+      typeof password === "string" ? Buffer.from(password, "utf8") : Buffer.from(password);
     return [{ bmp: bmpPassword(password), utf8 }];
   }
   // OpenSSL writes "no password" files both ways; like OpenSSL, try the empty string, then absent.
@@ -32,21 +49,40 @@ function passwordForms(password: string | Uint8Array | undefined): PasswordForm[
 function readPfx(data: Uint8Array): { authSafe: Uint8Array; macData: DerNode | undefined } {
   const [versionNode, authSafeNode, macData, ...extra] = sequence(decodeDer(data), "PFX", 2);
   const version = smallInteger(versionNode, "PFX version", 0xffff);
-  if (version !== 3) throw new CertificateError("ERR_CERT_FORMAT", `PFX version ${version} is not supported; expected 3`);
-  if (extra.length > 0) throw new CertificateError("ERR_DER_INVALID", "invalid DER: PFX has extra fields");
+  if (version !== 3)
+    throw new CertificateError(
+      "ERR_CERT_FORMAT",
+      `PFX version ${version} is not supported; expected 3`,
+    );
+  if (extra.length > 0)
+    throw new CertificateError("ERR_DER_INVALID", "invalid DER: PFX has extra fields");
   const [typeNode, contentNode] = sequence(authSafeNode, "PFX authSafe", 1);
   const type = oid(typeNode, "PFX authSafe type");
-  if (type !== Oid.data) throw unsupportedAlgorithm(type, "PFX authSafe (public-key integrity mode)");
-  return { authSafe: octetString(explicit(contentNode, 0, "PFX authSafe content"), "PFX authSafe data"), macData };
+  if (type !== Oid.data)
+    throw unsupportedAlgorithm(type, "PFX authSafe (public-key integrity mode)");
+  return {
+    authSafe: octetString(explicit(contentNode, 0, "PFX authSafe content"), "PFX authSafe data"),
+    macData,
+  };
 }
 
-function decryptContents(authSafe: Uint8Array, macData: DerNode | undefined, forms: PasswordForm[]): Pkcs12Contents {
+function decryptContents(
+  authSafe: Uint8Array,
+  macData: DerNode | undefined,
+  forms: PasswordForm[],
+): Pkcs12Contents {
   if (macData !== undefined) {
     const mac = readMacData(macData);
     const form = forms.find((candidate) => macMatches(mac, authSafe, candidate.bmp));
     if (!form) {
-      const reason = forms.length > 1 ? "the file needs a password, or it is corrupt" : "the password is wrong or the file is corrupt";
-      throw new CertificateError("ERR_PKCS12_MAC", `the PKCS#12 integrity check (MAC) failed: ${reason}`);
+      const reason =
+        forms.length > 1
+          ? "the file needs a password, or it is corrupt"
+          : "the password is wrong or the file is corrupt";
+      throw new CertificateError(
+        "ERR_PKCS12_MAC",
+        `the PKCS#12 integrity check (MAC) failed: ${reason}`,
+      );
     }
     return readAuthenticatedSafe(authSafe, form);
   }
@@ -54,7 +90,10 @@ function decryptContents(authSafe: Uint8Array, macData: DerNode | undefined, for
     try {
       return readAuthenticatedSafe(authSafe, forms[i]!);
     } catch (error) {
-      const retry = error instanceof CertificateError && error.code === "ERR_CERT_PASSWORD" && i + 1 < forms.length;
+      const retry =
+        error instanceof CertificateError &&
+        error.code === "ERR_CERT_PASSWORD" &&
+        i + 1 < forms.length;
       if (!retry) throw error;
     }
   }
@@ -68,7 +107,11 @@ function chooseKey(keys: KeyEntry[], certificates: CertificateEntry[]): KeyEntry
   if (keys.length === 1) return keys[0]!;
   return (
     keys.find((key) => certificates.some((cert) => sameId(key.localKeyId, cert.localKeyId))) ??
-    keys.find((key) => key.friendlyName !== undefined && certificates.some((cert) => cert.friendlyName === key.friendlyName)) ??
+    keys.find(
+      (key) =>
+        key.friendlyName !== undefined &&
+        certificates.some((cert) => cert.friendlyName === key.friendlyName),
+    ) ??
     keys[0]!
   );
 }
@@ -77,7 +120,11 @@ function toKeyObject(entry: KeyEntry): KeyObject {
   try {
     return createPrivateKey({ key: entry.pkcs8, format: "der", type: "pkcs8" });
   } catch (error) {
-    throw new CertificateError("ERR_CERT_FORMAT", "the PKCS#12 key bag does not hold a private key Node.js can read", { cause: error });
+    throw new CertificateError(
+      "ERR_CERT_FORMAT",
+      "the PKCS#12 key bag does not hold a private key Node.js can read",
+      { cause: error },
+    );
   }
 }
 
@@ -85,7 +132,11 @@ function toCertificate(entry: CertificateEntry, index: number): X509Certificate 
   try {
     return new X509Certificate(entry.der);
   } catch (error) {
-    throw new CertificateError("ERR_CERT_FORMAT", `PKCS#12 certificate bag ${index + 1} does not hold a valid X.509 certificate`, { cause: error });
+    throw new CertificateError(
+      "ERR_CERT_FORMAT",
+      `PKCS#12 certificate bag ${index + 1} does not hold a valid X.509 certificate`,
+      { cause: error },
+    );
   }
 }
 
@@ -117,7 +168,8 @@ function toCertificate(entry: CertificateEntry, index: number): X509Certificate 
  * @see https://www.rfc-editor.org/rfc/rfc7292
  */
 export function parsePkcs12(data: Uint8Array, password?: string | Uint8Array): CertificateBundle {
-  if (!(data instanceof Uint8Array)) throw new InvalidArgumentError("the PKCS#12 data must be a Uint8Array", "ERR_INVALID_ARG_TYPE");
+  if (!(data instanceof Uint8Array))
+    throw new InvalidArgumentError("the PKCS#12 data must be a Uint8Array", "ERR_INVALID_ARG_TYPE");
   const { authSafe, macData } = readPfx(data);
   const forms = passwordForms(password);
   let contents: Pkcs12Contents;
@@ -130,10 +182,18 @@ export function parsePkcs12(data: Uint8Array, password?: string | Uint8Array): C
     }
   }
   try {
-    if (contents.keys.length === 0) throw new CertificateError("ERR_CERT_NO_KEY", "the PKCS#12 file holds no private key");
+    if (contents.keys.length === 0)
+      throw new CertificateError("ERR_CERT_NO_KEY", "the PKCS#12 file holds no private key");
     const certificates = contents.certificates.map(toCertificate);
-    if (certificates.length === 0) throw new CertificateError("ERR_CERT_NO_CERTIFICATE", "the PKCS#12 file holds no certificate");
-    return assembleBundle(toKeyObject(chooseKey(contents.keys, contents.certificates)), certificates);
+    if (certificates.length === 0)
+      throw new CertificateError(
+        "ERR_CERT_NO_CERTIFICATE",
+        "the PKCS#12 file holds no certificate",
+      );
+    return assembleBundle(
+      toKeyObject(chooseKey(contents.keys, contents.certificates)),
+      certificates,
+    );
   } finally {
     for (const key of contents.keys) key.pkcs8.fill(0);
   }

@@ -52,7 +52,11 @@ function decodeDecrypted(plaintext: Buffer, what: string): DerNode {
     return decodeDer(plaintext);
   } catch (error) {
     plaintext.fill(0);
-    throw new CertificateError("ERR_CERT_PASSWORD", `the password does not decrypt the ${what} (wrong password or corrupt data)`, { cause: error });
+    throw new CertificateError(
+      "ERR_CERT_PASSWORD",
+      `the password does not decrypt the ${what} (wrong password or corrupt data)`,
+      { cause: error },
+    );
   }
 }
 
@@ -63,8 +67,10 @@ function readAttributes(node: DerNode | undefined): BagAttributes {
     const [idNode, valuesNode] = sequence(attribute, "bag attribute", 2);
     const id = oid(idNode, "bag attribute type");
     const values = set(valuesNode, "bag attribute values");
-    if (id === Oid.localKeyId && values.length > 0) attributes.localKeyId = Buffer.from(octetString(values[0], "localKeyId"));
-    if (id === Oid.friendlyName && values.length > 0) attributes.friendlyName = bmpString(values[0], "friendlyName");
+    if (id === Oid.localKeyId && values.length > 0)
+      attributes.localKeyId = Buffer.from(octetString(values[0], "localKeyId"));
+    if (id === Oid.friendlyName && values.length > 0)
+      attributes.friendlyName = bmpString(values[0], "friendlyName");
   }
   return attributes;
 }
@@ -80,13 +86,21 @@ function readSafeContents(node: DerNode, password: PasswordForm, out: Pkcs12Cont
       out.keys.push({ ...attributes, pkcs8: Buffer.from(value.raw) });
     } else if (bagId === Oid.pkcs8ShroudedKeyBag) {
       const [algorithm, encrypted] = sequence(value, "shrouded key bag", 2);
-      const plaintext = decryptWithPassword(algorithm, octetString(encrypted, "shrouded key bag data"), password, "shrouded key bag");
+      const plaintext = decryptWithPassword(
+        algorithm,
+        octetString(encrypted, "shrouded key bag data"),
+        password,
+        "shrouded key bag",
+      );
       sequence(decodeDecrypted(plaintext, "shrouded key bag"), "decrypted private key", 3);
       out.keys.push({ ...attributes, pkcs8: plaintext });
     } else if (bagId === Oid.certBag) {
       const [certIdNode, certValue] = sequence(value, "certificate bag", 2);
       if (oid(certIdNode, "certificate bag type") === Oid.x509Certificate) {
-        out.certificates.push({ ...attributes, der: octetString(explicit(certValue, 0, "certificate bag value"), "certificate") });
+        out.certificates.push({
+          ...attributes,
+          der: octetString(explicit(certValue, 0, "certificate bag value"), "certificate"),
+        });
       }
     } else if (bagId === Oid.safeContentsBag) {
       readSafeContents(value, password, out);
@@ -96,10 +110,15 @@ function readSafeContents(node: DerNode, password: PasswordForm, out: Pkcs12Cont
 
 function encryptedContent(node: DerNode | undefined): Uint8Array {
   if (!node || node.tagClass !== TagClass.context || node.tagNumber !== 0) {
-    throw new CertificateError("ERR_DER_INVALID", "invalid DER: encrypted content must be an implicit [0] OCTET STRING");
+    throw new CertificateError(
+      "ERR_DER_INVALID",
+      "invalid DER: encrypted content must be an implicit [0] OCTET STRING",
+    );
   }
   if (!node.constructed) return node.value;
-  return Buffer.concat(node.children.map((child) => octetString(child, "encrypted content segment")));
+  return Buffer.concat(
+    node.children.map((child) => octetString(child, "encrypted content segment")),
+  );
 }
 
 function readEncryptedData(node: DerNode, password: PasswordForm, out: Pkcs12Contents): void {
@@ -107,9 +126,17 @@ function readEncryptedData(node: DerNode, password: PasswordForm, out: Pkcs12Con
   smallInteger(versionNode, "EncryptedData version", 2);
   const [typeNode, algorithm, contentNode] = sequence(infoNode, "EncryptedContentInfo", 3);
   if (oid(typeNode, "encrypted content type") !== Oid.data) {
-    throw new CertificateError("ERR_DER_INVALID", "invalid DER: encrypted content must be of type data");
+    throw new CertificateError(
+      "ERR_DER_INVALID",
+      "invalid DER: encrypted content must be of type data",
+    );
   }
-  const plaintext = decryptWithPassword(algorithm, encryptedContent(contentNode), password, "encrypted safe contents");
+  const plaintext = decryptWithPassword(
+    algorithm,
+    encryptedContent(contentNode),
+    password,
+    "encrypted safe contents",
+  );
   readSafeContents(decodeDecrypted(plaintext, "encrypted safe contents"), password, out);
 }
 
@@ -122,7 +149,10 @@ function readEncryptedData(node: DerNode, password: PasswordForm, out: Pkcs12Con
  * @throws CertificateError `ERR_DER_INVALID`, `ERR_CERT_PASSWORD`, `ERR_PKCS12_UNSUPPORTED_ALGORITHM`,
  * `ERR_PKCS12_ITERATIONS`.
  */
-export function readAuthenticatedSafe(authSafe: Uint8Array, password: PasswordForm): Pkcs12Contents {
+export function readAuthenticatedSafe(
+  authSafe: Uint8Array,
+  password: PasswordForm,
+): Pkcs12Contents {
   const out: Pkcs12Contents = { keys: [], certificates: [] };
   try {
     for (const info of sequence(decodeDer(authSafe), "AuthenticatedSafe")) {
@@ -143,4 +173,3 @@ export function readAuthenticatedSafe(authSafe: Uint8Array, password: PasswordFo
   }
   return out;
 }
-

@@ -61,7 +61,9 @@ export function bmpPassword(password: string | Uint8Array | undefined): Buffer {
 }
 
 function fillRepeated(source: Uint8Array, blockBytes: number): Buffer {
-  const out = Buffer.alloc(source.length === 0 ? 0 : Math.ceil(source.length / blockBytes) * blockBytes);
+  const out = Buffer.alloc(
+    source.length === 0 ? 0 : Math.ceil(source.length / blockBytes) * blockBytes,
+  );
   for (let i = 0; i < out.length; i++) out[i] = source[i % source.length]!;
   return out;
 }

@@ -34,9 +34,15 @@ export function readMacData(node: DerNode): MacData {
   const id = oid(digestOid, "MAC algorithm");
   const digest = MAC_DIGESTS.get(id);
   if (!digest) throw unsupportedAlgorithm(id, "MAC");
-  const iterations = iterationsNode === undefined ? 1 : smallInteger(iterationsNode, "MAC iterations");
+  const iterations =
+    iterationsNode === undefined ? 1 : smallInteger(iterationsNode, "MAC iterations");
   checkIterations(iterations, "MAC");
-  return { digest, salt: octetString(saltNode, "MAC salt"), iterations, expected: octetString(digestNode, "MAC digest") };
+  return {
+    digest,
+    salt: octetString(saltNode, "MAC salt"),
+    iterations,
+    expected: octetString(digestNode, "MAC digest"),
+  };
 }
 
 /**

@@ -28,8 +28,17 @@ const SHIFTS = [1, 2, 3, 5] as const;
  * @throws CertificateError `ERR_PKCS12_UNSUPPORTED_ALGORITHM` for a key or bit count out of range.
  */
 export function rc2ExpandKey(key: Uint8Array, effectiveBits: number): Uint16Array {
-  if (key.length < 1 || key.length > 128 || !Number.isInteger(effectiveBits) || effectiveBits < 1 || effectiveBits > 1024) {
-    throw new CertificateError("ERR_PKCS12_UNSUPPORTED_ALGORITHM", "RC2 needs a 1–128 byte key and 1–1024 effective bits");
+  if (
+    key.length < 1 ||
+    key.length > 128 ||
+    !Number.isInteger(effectiveBits) ||
+    effectiveBits < 1 ||
+    effectiveBits > 1024
+  ) {
+    throw new CertificateError(
+      "ERR_PKCS12_UNSUPPORTED_ALGORITHM",
+      "RC2 needs a 1–128 byte key and 1–1024 effective bits",
+    );
   }
   const l = new Uint8Array(128);
   l.set(key);
@@ -69,7 +78,11 @@ export function rc2EncryptBlock(k: Uint16Array, block: Uint8Array, offset = 0): 
   let j = 0;
   for (let round = 0; round < 16; round++) {
     for (let i = 0; i < 4; i++) {
-      const sum = r[i]! + k[j++]! + (r[(i + 3) & 3]! & r[(i + 2) & 3]!) + (~r[(i + 3) & 3]! & r[(i + 1) & 3]!);
+      const sum =
+        r[i]! +
+        k[j++]! +
+        (r[(i + 3) & 3]! & r[(i + 2) & 3]!) +
+        (~r[(i + 3) & 3]! & r[(i + 1) & 3]!);
       const x = sum & 0xffff;
       r[i] = (x << SHIFTS[i]!) | (x >> (16 - SHIFTS[i]!));
     }
@@ -95,7 +108,11 @@ export function rc2DecryptBlock(k: Uint16Array, block: Uint8Array, offset = 0): 
     for (let i = 3; i >= 0; i--) {
       const x = r[i]!;
       const rotated = ((x >> SHIFTS[i]!) | (x << (16 - SHIFTS[i]!))) & 0xffff;
-      r[i] = rotated - k[j--]! - (r[(i + 3) & 3]! & r[(i + 2) & 3]!) - (~r[(i + 3) & 3]! & r[(i + 1) & 3]!);
+      r[i] =
+        rotated -
+        k[j--]! -
+        (r[(i + 3) & 3]! & r[(i + 2) & 3]!) -
+        (~r[(i + 3) & 3]! & r[(i + 1) & 3]!);
     }
     if (round === 5 || round === 11) {
       for (let i = 3; i >= 0; i--) r[i] = r[i]! - k[r[(i + 3) & 3]! & 63]!;
@@ -115,9 +132,17 @@ export function rc2DecryptBlock(k: Uint16Array, block: Uint8Array, offset = 0): 
  * @throws CertificateError `ERR_CERT_PASSWORD` when the padding is wrong (the usual sign of a wrong
  * password), `ERR_DER_INVALID` when the data is not whole blocks.
  */
-export function rc2CbcDecrypt(key: Uint8Array, effectiveBits: number, iv: Uint8Array, ciphertext: Uint8Array): Buffer {
+export function rc2CbcDecrypt(
+  key: Uint8Array,
+  effectiveBits: number,
+  iv: Uint8Array,
+  ciphertext: Uint8Array,
+): Buffer {
   if (iv.length !== 8 || ciphertext.length === 0 || ciphertext.length % 8 !== 0) {
-    throw new CertificateError("ERR_DER_INVALID", "invalid DER: RC2-CBC data must be whole 8-byte blocks with an 8-byte IV");
+    throw new CertificateError(
+      "ERR_DER_INVALID",
+      "invalid DER: RC2-CBC data must be whole 8-byte blocks with an 8-byte IV",
+    );
   }
   const k = rc2ExpandKey(key, effectiveBits);
   const out = Buffer.from(ciphertext);
@@ -132,7 +157,10 @@ export function rc2CbcDecrypt(key: Uint8Array, effectiveBits: number, iv: Uint8A
   for (let i = 1; ok && i <= pad; i++) ok = out[out.length - i] === pad;
   if (!ok) {
     out.fill(0);
-    throw new CertificateError("ERR_CERT_PASSWORD", "bad padding after RC2 decryption: the password is wrong or the data is corrupt");
+    throw new CertificateError(
+      "ERR_CERT_PASSWORD",
+      "bad padding after RC2 decryption: the password is wrong or the data is corrupt",
+    );
   }
   return out.subarray(0, out.length - pad);
 }
@@ -144,8 +172,14 @@ export function rc2CbcDecrypt(key: Uint8Array, effectiveBits: number, iv: Uint8A
  * @returns the ciphertext.
  * @throws CertificateError `ERR_DER_INVALID` for an IV that is not 8 bytes.
  */
-export function rc2CbcEncrypt(key: Uint8Array, effectiveBits: number, iv: Uint8Array, plaintext: Uint8Array): Buffer {
-  if (iv.length !== 8) throw new CertificateError("ERR_DER_INVALID", "invalid DER: RC2-CBC needs an 8-byte IV");
+export function rc2CbcEncrypt(
+  key: Uint8Array,
+  effectiveBits: number,
+  iv: Uint8Array,
+  plaintext: Uint8Array,
+): Buffer {
+  if (iv.length !== 8)
+    throw new CertificateError("ERR_DER_INVALID", "invalid DER: RC2-CBC needs an 8-byte IV");
   const k = rc2ExpandKey(key, effectiveBits);
   const pad = 8 - (plaintext.length % 8);
   const out = Buffer.concat([plaintext, Buffer.alloc(pad, pad)]);

@@ -4,9 +4,15 @@ import { checkTenantId } from "../oauth/tenant.js";
 const MULTI_TENANT_ALIASES = new Set(["common", "organizations", "consumers"]);
 
 /** Throws unless `value` is a non-empty string; the message names the argument, never its value. */
-export function requireString(credentialName: string, argumentName: string, value: unknown): string {
+export function requireString(
+  credentialName: string,
+  argumentName: string,
+  value: unknown,
+): string {
   if (typeof value !== "string" || value.trim() === "") {
-    throw new InvalidArgumentError(`${credentialName}: "${argumentName}" is required and must be a non-empty string.`);
+    throw new InvalidArgumentError(
+      `${credentialName}: "${argumentName}" is required and must be a non-empty string.`,
+    );
   }
   return value;
 }
@@ -19,7 +25,9 @@ export function requireAppTenant(credentialName: string, tenantId: unknown): str
   requireString(credentialName, "tenantId", tenantId);
   const tenant = checkTenantId(credentialName, tenantId);
   if (MULTI_TENANT_ALIASES.has(tenant.toLowerCase())) {
-    throw new InvalidArgumentError(`${credentialName}: "tenantId" must be your directory's tenant id or domain; "${tenant}" cannot issue application tokens.`);
+    throw new InvalidArgumentError(
+      `${credentialName}: "tenantId" must be your directory's tenant id or domain; "${tenant}" cannot issue application tokens.`,
+    );
   }
   return tenant;
 }

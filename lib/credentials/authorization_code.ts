@@ -4,11 +4,18 @@ import { CODE_VERIFIER_PATTERN } from "../oauth/pkce.js";
 import { checkTenantId } from "../oauth/tenant.js";
 import { TokenClient, type InternalClientOptions } from "../oauth/token_client.js";
 import { UserSession, type Interaction } from "../oauth/user_session.js";
-import type { AccessToken, AuthorityValidationOptions, GetTokenOptions, MultiTenantTokenCredentialOptions, TokenCredential } from "../types.js";
+import type {
+  AccessToken,
+  AuthorityValidationOptions,
+  GetTokenOptions,
+  MultiTenantTokenCredentialOptions,
+  TokenCredential,
+} from "../types.js";
 import { requireString } from "./arguments.js";
 
 /** Options of {@link AuthorizationCodeCredential}. */
-export interface AuthorizationCodeCredentialOptions extends MultiTenantTokenCredentialOptions, AuthorityValidationOptions {
+export interface AuthorizationCodeCredentialOptions
+  extends MultiTenantTokenCredentialOptions, AuthorityValidationOptions {
   /**
    * The PKCE code verifier (RFC 7636) whose challenge the application sent to `/authorize`;
    * 43–128 characters of `A–Z a–z 0–9 - . _ ~`. Required by Entra when a challenge was sent.
@@ -38,12 +45,25 @@ export class AuthorizationCodeCredential implements TokenCredential {
    * A confidential client (a web app with a client secret).
    * @throws TypeError (`ERR_INVALID_ARG_VALUE`) for a missing or malformed argument.
    */
-  constructor(tenantId: string, clientId: string, clientSecret: string, authorizationCode: string, redirectUri: string, options?: AuthorizationCodeCredentialOptions);
+  constructor(
+    tenantId: string,
+    clientId: string,
+    clientSecret: string,
+    authorizationCode: string,
+    redirectUri: string,
+    options?: AuthorizationCodeCredentialOptions,
+  );
   /**
    * A public client (no secret), usually with `options.codeVerifier`.
    * @throws TypeError (`ERR_INVALID_ARG_VALUE`) for a missing or malformed argument.
    */
-  constructor(tenantId: string, clientId: string, authorizationCode: string, redirectUri: string, options?: AuthorizationCodeCredentialOptions);
+  constructor(
+    tenantId: string,
+    clientId: string,
+    authorizationCode: string,
+    redirectUri: string,
+    options?: AuthorizationCodeCredentialOptions,
+  );
   constructor(
     tenantId: string,
     clientId: string,
@@ -53,19 +73,46 @@ export class AuthorizationCodeCredential implements TokenCredential {
     maybeOptions?: AuthorizationCodeCredentialOptions,
   ) {
     const confidential = typeof redirectUriOrOptions === "string";
-    const clientSecret = confidential ? requireString(NAME, "clientSecret", secretOrCode) : undefined;
-    const code = requireString(NAME, "authorizationCode", confidential ? codeOrRedirectUri : secretOrCode);
-    const redirectUri = requireString(NAME, "redirectUri", confidential ? redirectUriOrOptions : codeOrRedirectUri);
+    const clientSecret = confidential
+      ? requireString(NAME, "clientSecret", secretOrCode)
+      : undefined;
+    const code = requireString(
+      NAME,
+      "authorizationCode",
+      confidential ? codeOrRedirectUri : secretOrCode,
+    );
+    const redirectUri = requireString(
+      NAME,
+      "redirectUri",
+      confidential ? redirectUriOrOptions : codeOrRedirectUri,
+    );
     const options = (confidential ? maybeOptions : redirectUriOrOptions) ?? {};
     checkTenantId(NAME, tenantId);
     requireString(NAME, "clientId", clientId);
-    if (!URL.canParse(redirectUri)) throw new InvalidArgumentError(`${NAME}: "redirectUri" must be an absolute URL, exactly as registered.`);
+    if (!URL.canParse(redirectUri))
+      throw new InvalidArgumentError(
+        `${NAME}: "redirectUri" must be an absolute URL, exactly as registered.`,
+      );
     const verifier = options.codeVerifier;
-    if (verifier !== undefined && (typeof verifier !== "string" || !CODE_VERIFIER_PATTERN.test(verifier))) {
-      throw new InvalidArgumentError(`${NAME}: "codeVerifier" must be 43-128 characters of A-Z, a-z, 0-9, "-", ".", "_" and "~" (RFC 7636 §4.1).`);
+    if (
+      verifier !== undefined &&
+      (typeof verifier !== "string" || !CODE_VERIFIER_PATTERN.test(verifier))
+    ) {
+      throw new InvalidArgumentError(
+        `${NAME}: "codeVerifier" must be 43-128 characters of A-Z, a-z, 0-9, "-", ".", "_" and "~" (RFC 7636 §4.1).`,
+      );
     }
-    const auth = clientSecret === undefined ? { kind: "none" as const } : { kind: "secret" as const, secret: clientSecret };
-    const client = new TokenClient(NAME, tenantId, clientId, auth, options as AuthorizationCodeCredentialOptions & InternalClientOptions);
+    const auth =
+      clientSecret === undefined
+        ? { kind: "none" as const }
+        : { kind: "secret" as const, secret: clientSecret };
+    const client = new TokenClient(
+      NAME,
+      tenantId,
+      clientId,
+      auth,
+      options as AuthorizationCodeCredentialOptions & InternalClientOptions,
+    );
     this.#session = new UserSession(client, tenantId);
     this.#code = code;
     this.#interaction = async (request) => {
@@ -75,17 +122,22 @@ export class AuthorizationCodeCredential implements TokenCredential {
         throw new AuthenticationError(0, null, {
           credentialName: NAME,
           code: "invalid_grant",
-          message: "the authorization code was already redeemed and no refresh token is left; get a new authorization code and create a new credential.",
+          message:
+            "the authorization code was already redeemed and no refresh token is left; get a new authorization code and create a new credential.",
         });
       }
       const once = this.#code;
       this.#code = undefined;
       try {
-        return await client.request(request.tenantId, authorizationCodeGrant(request.scopes, once, redirectUri, verifier), {
-          ...(request.claims ? { claims: request.claims } : {}),
-          ...(request.signal ? { signal: request.signal } : {}),
-          ...(request.timeoutMs ? { timeoutMs: request.timeoutMs } : {}),
-        });
+        return await client.request(
+          request.tenantId,
+          authorizationCodeGrant(request.scopes, once, redirectUri, verifier),
+          {
+            ...(request.claims ? { claims: request.claims } : {}),
+            ...(request.signal ? { signal: request.signal } : {}),
+            ...(request.timeoutMs ? { timeoutMs: request.timeoutMs } : {}),
+          },
+        );
       } catch (error) {
         this.#redemptionError = error;
         throw error;

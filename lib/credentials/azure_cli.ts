@@ -13,7 +13,8 @@ import { DeveloperTool, type DeveloperToolCredentialOptions } from "./developer_
 const NAME = "AzureCliCredential";
 const NOT_INSTALLED =
   "Azure CLI could not be found. Install it from https://aka.ms/azure-cli, then sign in with 'az login'.";
-const NOT_LOGGED_IN = "Please run 'az login' from a command prompt to authenticate before using this credential.";
+const NOT_LOGGED_IN =
+  "Please run 'az login' from a command prompt to authenticate before using this credential.";
 
 /** Options of {@link AzureCliCredential}. */
 export interface AzureCliCredentialOptions extends DeveloperToolCredentialOptions {
@@ -37,8 +38,14 @@ export class AzureCliCredential implements TokenCredential {
    * @throws InvalidArgumentError (`ERR_INVALID_ARG_VALUE`) for a bad `tenantId`, `subscription` or `processTimeoutInMs`.
    */
   constructor(options: AzureCliCredentialOptions = {}) {
-    this.tool = new DeveloperTool({ credentialName: NAME, notInstalled: NOT_INSTALLED, allowBatch: true }, options);
-    this.subscription = options.subscription === undefined ? undefined : checkSubscription(NAME, options.subscription);
+    this.tool = new DeveloperTool(
+      { credentialName: NAME, notInstalled: NOT_INSTALLED, allowBatch: true },
+      options,
+    );
+    this.subscription =
+      options.subscription === undefined
+        ? undefined
+        : checkSubscription(NAME, options.subscription);
   }
 
   /**
@@ -62,15 +69,28 @@ export class AzureCliCredential implements TokenCredential {
           `az login --claims-challenge ${challenge} --scope ${scope}${tenant ? ` --tenant ${tenant}` : ""}`,
       );
     }
-    const argv = ["az", "account", "get-access-token", "--output", "json", "--resource", scopeToResource(scope)];
+    const argv = [
+      "az",
+      "account",
+      "get-access-token",
+      "--output",
+      "json",
+      "--resource",
+      scopeToResource(scope),
+    ];
     if (tenant) argv.push("--tenant", tenant);
     if (this.subscription !== undefined) argv.push("--subscription", this.subscription);
 
     const result = await this.tool.run(argv, { AZURE_CORE_NO_COLOR: "true" }, options.abortSignal);
     if (result.exitCode !== 0) {
       const stderr = result.stderr;
-      if (/^'az' is not recognized/.test(stderr.trim()) || /az:.*not found/.test(stderr)) throw this.tool.notInstalled();
-      if (/az login|az account set/.test(stderr) && !/az login --scope/.test(stderr) && !/AADSTS/.test(stderr)) {
+      if (/^'az' is not recognized/.test(stderr.trim()) || /az:.*not found/.test(stderr))
+        throw this.tool.notInstalled();
+      if (
+        /az login|az account set/.test(stderr) &&
+        !/az login --scope/.test(stderr) &&
+        !/AADSTS/.test(stderr)
+      ) {
         throw this.tool.unavailable(NOT_LOGGED_IN);
       }
       throw this.tool.exitFailure("az", result);
@@ -78,9 +98,16 @@ export class AzureCliCredential implements TokenCredential {
     const parsed = parseAzureCliOutput(result.stdout);
     if (!parsed.ok) {
       const stderr = summarizeOutput(result.stderr, 300);
-      throw this.tool.failure("ERR_PROCESS_OUTPUT", `unexpected output from Azure CLI: ${parsed.reason}.${stderr ? ` Stderr: ${stderr}` : ""}`);
+      throw this.tool.failure(
+        "ERR_PROCESS_OUTPUT",
+        `unexpected output from Azure CLI: ${parsed.reason}.${stderr ? ` Stderr: ${stderr}` : ""}`,
+      );
     }
-    return { token: parsed.value.token, expiresOnTimestamp: parsed.value.expiresOnTimestamp, tokenType: "Bearer" };
+    return {
+      token: parsed.value.token,
+      expiresOnTimestamp: parsed.value.expiresOnTimestamp,
+      tokenType: "Bearer",
+    };
   }
 
   /** Stops any `az` process this credential is running. */

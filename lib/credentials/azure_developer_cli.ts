@@ -12,7 +12,8 @@ import { DeveloperTool, type DeveloperToolCredentialOptions } from "./developer_
 const NAME = "AzureDeveloperCliCredential";
 const NOT_INSTALLED =
   "Azure Developer CLI could not be found. Install it from https://aka.ms/azure-dev, then sign in with 'azd auth login'.";
-const NOT_LOGGED_IN = "Please run 'azd auth login' from a command prompt to authenticate before using this credential.";
+const NOT_LOGGED_IN =
+  "Please run 'azd auth login' from a command prompt to authenticate before using this credential.";
 const NOT_LOGGED_IN_TEXT = /not logged in, run `azd (?:auth )?login` to login/;
 
 /** Options of {@link AzureDeveloperCliCredential}. */
@@ -32,7 +33,10 @@ export class AzureDeveloperCliCredential implements TokenCredential {
    * @throws InvalidArgumentError (`ERR_INVALID_ARG_VALUE`) for a bad `tenantId` or `processTimeoutInMs`.
    */
   constructor(options: AzureDeveloperCliCredentialOptions = {}) {
-    this.tool = new DeveloperTool({ credentialName: NAME, notInstalled: NOT_INSTALLED, allowBatch: true }, options);
+    this.tool = new DeveloperTool(
+      { credentialName: NAME, notInstalled: NOT_INSTALLED, allowBatch: true },
+      options,
+    );
   }
 
   /**
@@ -52,13 +56,16 @@ export class AzureDeveloperCliCredential implements TokenCredential {
     const argv = ["azd", "auth", "token", "--output", "json", "--no-prompt"];
     for (const scope of list) argv.push("--scope", scope);
     if (tenant) argv.push("--tenant-id", tenant);
-    if (options.claims?.trim()) argv.push("--claims", Buffer.from(options.claims, "utf8").toString("base64"));
+    if (options.claims?.trim())
+      argv.push("--claims", Buffer.from(options.claims, "utf8").toString("base64"));
 
     const result = await this.tool.run(argv, { NO_COLOR: "true" }, options.abortSignal);
     if (result.exitCode !== 0) {
       const message = extractAzdErrorMessage(result.stderr);
-      if (/^'azd' is not recognized/.test(message.trim()) || /azd:.*not found/.test(message)) throw this.tool.notInstalled();
-      if (NOT_LOGGED_IN_TEXT.test(result.stderr) && !/AADSTS/.test(result.stderr)) throw this.tool.unavailable(NOT_LOGGED_IN);
+      if (/^'azd' is not recognized/.test(message.trim()) || /azd:.*not found/.test(message))
+        throw this.tool.notInstalled();
+      if (NOT_LOGGED_IN_TEXT.test(result.stderr) && !/AADSTS/.test(result.stderr))
+        throw this.tool.unavailable(NOT_LOGGED_IN);
       if (/must use multi-factor authentication|reauthentication required/i.test(result.stderr)) {
         throw this.tool.unavailable(
           `the account needs a fresh sign-in. Run: azd auth login ${list.map((s) => `--scope ${s}`).join(" ")}`,
@@ -69,9 +76,16 @@ export class AzureDeveloperCliCredential implements TokenCredential {
     const parsed = parseAzdOutput(result.stdout);
     if (!parsed.ok) {
       const stderr = summarizeOutput(extractAzdErrorMessage(result.stderr), 300);
-      throw this.tool.failure("ERR_PROCESS_OUTPUT", `unexpected output from Azure Developer CLI: ${parsed.reason}.${stderr ? ` Stderr: ${stderr}` : ""}`);
+      throw this.tool.failure(
+        "ERR_PROCESS_OUTPUT",
+        `unexpected output from Azure Developer CLI: ${parsed.reason}.${stderr ? ` Stderr: ${stderr}` : ""}`,
+      );
     }
-    return { token: parsed.value.token, expiresOnTimestamp: parsed.value.expiresOnTimestamp, tokenType: "Bearer" };
+    return {
+      token: parsed.value.token,
+      expiresOnTimestamp: parsed.value.expiresOnTimestamp,
+      tokenType: "Bearer",
+    };
   }
 
   /** Stops any `azd` process this credential is running. */

@@ -8,8 +8,16 @@ import { resolveRetryOptions, sendWithRetry } from "../http/retry.js";
 import { createIdentityTransport } from "../http/identity_transport.js";
 import type { Transport } from "../http/transport.js";
 import { ConfidentialClient } from "../oauth/confidential_client.js";
-import { DEFAULT_TIMEOUT_MS, TokenClient, type InternalClientOptions } from "../oauth/token_client.js";
-import type { AuthorityValidationOptions, CredentialPersistenceOptions, MultiTenantTokenCredentialOptions } from "../types.js";
+import {
+  DEFAULT_TIMEOUT_MS,
+  TokenClient,
+  type InternalClientOptions,
+} from "../oauth/token_client.js";
+import type {
+  AuthorityValidationOptions,
+  CredentialPersistenceOptions,
+  MultiTenantTokenCredentialOptions,
+} from "../types.js";
 import { AppCredential } from "./app_credential.js";
 import { requireAppTenant, requireString } from "./arguments.js";
 import { oidcTokenRequest, parseOidcTokenResponse } from "./pipelines_oidc.js";
@@ -17,7 +25,11 @@ import { oidcTokenRequest, parseOidcTokenResponse } from "./pipelines_oidc.js";
 const NAME = "AzurePipelinesCredential";
 
 /** Options of {@link AzurePipelinesCredential}. */
-export interface AzurePipelinesCredentialOptions extends MultiTenantTokenCredentialOptions, CredentialPersistenceOptions, AuthorityValidationOptions {}
+export interface AzurePipelinesCredentialOptions
+  extends
+    MultiTenantTokenCredentialOptions,
+    CredentialPersistenceOptions,
+    AuthorityValidationOptions {}
 
 /**
  * Authenticates as the app registration behind an Azure Pipelines service connection that uses
@@ -43,7 +55,13 @@ export class AzurePipelinesCredential extends AppCredential {
    * @throws TypeError (`ERR_INVALID_ARG_VALUE`) for a missing or malformed argument (named, never echoed).
    * @throws CredentialUnavailableError when `SYSTEM_OIDCREQUESTURI` is not set: this is not an Azure Pipelines job.
    */
-  constructor(tenantId: string, clientId: string, serviceConnectionId: string, systemAccessToken: string, options: AzurePipelinesCredentialOptions = {}) {
+  constructor(
+    tenantId: string,
+    clientId: string,
+    serviceConnectionId: string,
+    systemAccessToken: string,
+    options: AzurePipelinesCredentialOptions = {},
+  ) {
     const internal = options as AzurePipelinesCredentialOptions & InternalClientOptions;
     const tenant = requireAppTenant(NAME, tenantId);
     requireString(NAME, "clientId", clientId);
@@ -57,12 +75,32 @@ export class AzurePipelinesCredential extends AppCredential {
     }
     const transport = createIdentityTransport(NAME, options, internal.env ?? process.env);
     const retry = resolveRetryOptions(options.retryOptions);
-    const { url, headers } = oidcTokenRequest(oidcRequestUri, serviceConnectionId, systemAccessToken);
+    const { url, headers } = oidcTokenRequest(
+      oidcRequestUri,
+      serviceConnectionId,
+      systemAccessToken,
+    );
     const getAssertion = async () => {
-      const response = await sendWithRetry(transport, { method: "POST", url, headers, timeoutMs: DEFAULT_TIMEOUT_MS }, retry, NAME);
+      const response = await sendWithRetry(
+        transport,
+        { method: "POST", url, headers, timeoutMs: DEFAULT_TIMEOUT_MS },
+        retry,
+        NAME,
+      );
       return parseOidcTokenResponse(NAME, response, [systemAccessToken]);
     };
-    super(new ConfidentialClient(new TokenClient(NAME, tenant, clientId, { kind: "assertion", getAssertion }, internal, true)));
+    super(
+      new ConfidentialClient(
+        new TokenClient(
+          NAME,
+          tenant,
+          clientId,
+          { kind: "assertion", getAssertion },
+          internal,
+          true,
+        ),
+      ),
+    );
     this.#oidcTransport = transport;
   }
 

@@ -5,15 +5,21 @@
  */
 import { checkCliScopes, checkSingleScope } from "../process/arguments.js";
 import { parsePowerShellOutput, POWERSHELL_NO_MODULE_MARKER } from "../process/cli_output.js";
-import { encodedPowerShellScript, POWERSHELL_RESOURCE_VARIABLE, POWERSHELL_TENANT_VARIABLE } from "../process/powershell_script.js";
+import {
+  encodedPowerShellScript,
+  POWERSHELL_RESOURCE_VARIABLE,
+  POWERSHELL_TENANT_VARIABLE,
+} from "../process/powershell_script.js";
 import { decodeClixml, stripAnsi, summarizeOutput } from "../process/redact.js";
 import { scopeToResource } from "../oauth/scopes.js";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "../types.js";
 import { DeveloperTool, type DeveloperToolCredentialOptions } from "./developer_tool.js";
 
 const NAME = "AzurePowerShellCredential";
-const NOT_INSTALLED = "PowerShell could not be found. Install PowerShell 7 ('pwsh') from https://aka.ms/powershell.";
-const NOT_LOGGED_IN = "Please run 'Connect-AzAccount' from PowerShell to authenticate before using this credential.";
+const NOT_INSTALLED =
+  "PowerShell could not be found. Install PowerShell 7 ('pwsh') from https://aka.ms/powershell.";
+const NOT_LOGGED_IN =
+  "Please run 'Connect-AzAccount' from PowerShell to authenticate before using this credential.";
 const NO_MODULE =
   "the 'Az.Accounts' module >= 2.2.0 is not installed. Install the Azure Az PowerShell module with: " +
   '"Install-Module -Name Az -Scope CurrentUser -Repository PSGallery -Force".';
@@ -78,31 +84,48 @@ export class AzurePowerShellCredential implements TokenCredential {
     // Windows matches variable names case-insensitively: clear any stale variant of ours.
     for (const key of Object.keys(this.tool.env())) {
       const upper = key.toUpperCase();
-      if (upper === POWERSHELL_RESOURCE_VARIABLE || upper === POWERSHELL_TENANT_VARIABLE) env[key] = undefined;
+      if (upper === POWERSHELL_RESOURCE_VARIABLE || upper === POWERSHELL_TENANT_VARIABLE)
+        env[key] = undefined;
     }
     env[POWERSHELL_RESOURCE_VARIABLE] = resource;
     if (tenant) env[POWERSHELL_TENANT_VARIABLE] = tenant;
     return env;
   }
 
-  private async runOnce(argv: string[], extraEnv: NodeJS.ProcessEnv, options: GetTokenOptions): Promise<AccessToken> {
+  private async runOnce(
+    argv: string[],
+    extraEnv: NodeJS.ProcessEnv,
+    options: GetTokenOptions,
+  ): Promise<AccessToken> {
     const result = await this.tool.run(argv, extraEnv, options.abortSignal);
     const stderr = stripAnsi(decodeClixml(result.stderr));
     if (/Run Connect-AzAccount to login/i.test(stderr)) throw this.tool.unavailable(NOT_LOGGED_IN);
-    if (result.stdout.includes(POWERSHELL_NO_MODULE_MARKER) || /module 'Az\.Accounts'.*was not loaded/i.test(stderr)) {
+    if (
+      result.stdout.includes(POWERSHELL_NO_MODULE_MARKER) ||
+      /module 'Az\.Accounts'.*was not loaded/i.test(stderr)
+    ) {
       throw this.tool.unavailable(NO_MODULE);
     }
     if (/is not recognized/.test(stderr) && result.exitCode !== 0) throw this.tool.notInstalled();
     if (/AuthorizationManager check failed/.test(stderr)) {
-      throw this.tool.unavailable("the PowerShell execution policy prevented the Az.Accounts module from loading.");
+      throw this.tool.unavailable(
+        "the PowerShell execution policy prevented the Az.Accounts module from loading.",
+      );
     }
     if (result.exitCode !== 0) throw this.tool.exitFailure(argv[0] ?? "pwsh", result);
     const parsed = parsePowerShellOutput(result.stdout);
     if (!parsed.ok) {
       const detail = summarizeOutput(result.stderr, 300);
-      throw this.tool.failure("ERR_PROCESS_OUTPUT", `unexpected output from Get-AzAccessToken: ${parsed.reason}.${detail ? ` Stderr: ${detail}` : ""}`);
+      throw this.tool.failure(
+        "ERR_PROCESS_OUTPUT",
+        `unexpected output from Get-AzAccessToken: ${parsed.reason}.${detail ? ` Stderr: ${detail}` : ""}`,
+      );
     }
-    return { token: parsed.value.token, expiresOnTimestamp: parsed.value.expiresOnTimestamp, tokenType: "Bearer" };
+    return {
+      token: parsed.value.token,
+      expiresOnTimestamp: parsed.value.expiresOnTimestamp,
+      tokenType: "Bearer",
+    };
   }
 
   /** Stops any PowerShell process this credential is running. */

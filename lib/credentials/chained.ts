@@ -1,4 +1,8 @@
-import { AggregateAuthenticationError, CredentialUnavailableError, InvalidArgumentError } from "../errors.js";
+import {
+  AggregateAuthenticationError,
+  CredentialUnavailableError,
+  InvalidArgumentError,
+} from "../errors.js";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "../types.js";
 
 const CONTINUE_ON = new Set(["CredentialUnavailableError", "AuthenticationRequiredError"]);
@@ -28,7 +32,10 @@ export class ChainedTokenCredential implements TokenCredential {
   constructor(...sources: TokenCredential[]) {
     sources.forEach((source, index) => {
       if (typeof (source as Partial<TokenCredential> | null)?.getToken !== "function") {
-        throw new InvalidArgumentError(`ChainedTokenCredential: source ${index} is not a credential (it has no getToken method).`, "ERR_INVALID_ARG_TYPE");
+        throw new InvalidArgumentError(
+          `ChainedTokenCredential: source ${index} is not a credential (it has no getToken method).`,
+          "ERR_INVALID_ARG_TYPE",
+        );
       }
     });
     this.#sources = sources;
@@ -54,14 +61,18 @@ export class ChainedTokenCredential implements TokenCredential {
       if (token) return token;
     }
     if (errors.length === 0) {
-      throw new CredentialUnavailableError("ChainedTokenCredential: no source credential returned a token.");
+      throw new CredentialUnavailableError(
+        "ChainedTokenCredential: no source credential returned a token.",
+      );
     }
     throw new AggregateAuthenticationError(errors, "ChainedTokenCredential authentication failed.");
   }
 
   /** Closes every source that can be closed. */
   async close(): Promise<void> {
-    await Promise.all(this.#sources.map((source) => (source as { close?: () => unknown }).close?.()));
+    await Promise.all(
+      this.#sources.map((source) => (source as { close?: () => unknown }).close?.()),
+    );
   }
 
   /** Same as {@link ChainedTokenCredential.close}, for `await using`. */

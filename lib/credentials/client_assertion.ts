@@ -2,11 +2,19 @@ import { InvalidArgumentError } from "../errors.js";
 import { ConfidentialClient } from "../oauth/confidential_client.js";
 import { AppCredential } from "./app_credential.js";
 import { TokenClient, type InternalClientOptions } from "../oauth/token_client.js";
-import type { AuthorityValidationOptions, CredentialPersistenceOptions, MultiTenantTokenCredentialOptions } from "../types.js";
+import type {
+  AuthorityValidationOptions,
+  CredentialPersistenceOptions,
+  MultiTenantTokenCredentialOptions,
+} from "../types.js";
 import { requireAppTenant, requireString } from "./arguments.js";
 
 /** Options of {@link ClientAssertionCredential}. */
-export interface ClientAssertionCredentialOptions extends MultiTenantTokenCredentialOptions, CredentialPersistenceOptions, AuthorityValidationOptions {}
+export interface ClientAssertionCredentialOptions
+  extends
+    MultiTenantTokenCredentialOptions,
+    CredentialPersistenceOptions,
+    AuthorityValidationOptions {}
 
 /**
  * Authenticates an application with a client assertion supplied by the caller, such as a
@@ -26,16 +34,31 @@ export class ClientAssertionCredential extends AppCredential {
    * @param options - authority, multi-tenant, retry, TLS and logging options.
    * @throws TypeError (`ERR_INVALID_ARG_VALUE`) for a missing or malformed argument.
    */
-  constructor(tenantId: string, clientId: string, getAssertion: () => Promise<string>, options: ClientAssertionCredentialOptions = {}) {
+  constructor(
+    tenantId: string,
+    clientId: string,
+    getAssertion: () => Promise<string>,
+    options: ClientAssertionCredentialOptions = {},
+  ) {
     const name = "ClientAssertionCredential";
     const tenant = requireAppTenant(name, tenantId);
     requireString(name, "clientId", clientId);
     if (typeof getAssertion !== "function") {
-      throw new InvalidArgumentError(`${name}: "getAssertion" must be a function returning the assertion.`, "ERR_INVALID_ARG_TYPE");
+      throw new InvalidArgumentError(
+        `${name}: "getAssertion" must be a function returning the assertion.`,
+        "ERR_INVALID_ARG_TYPE",
+      );
     }
     super(
       new ConfidentialClient(
-        new TokenClient(name, tenant, clientId, { kind: "assertion", getAssertion: () => getAssertion() }, options as ClientAssertionCredentialOptions & InternalClientOptions, true),
+        new TokenClient(
+          name,
+          tenant,
+          clientId,
+          { kind: "assertion", getAssertion: () => getAssertion() },
+          options as ClientAssertionCredentialOptions & InternalClientOptions,
+          true,
+        ),
       ),
     );
   }

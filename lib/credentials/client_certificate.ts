@@ -5,7 +5,11 @@ import { createClientAssertion } from "../oauth/assertion.js";
 import { ConfidentialClient } from "../oauth/confidential_client.js";
 import { AppCredential } from "./app_credential.js";
 import { TokenClient, type InternalClientOptions } from "../oauth/token_client.js";
-import type { AuthorityValidationOptions, CredentialPersistenceOptions, MultiTenantTokenCredentialOptions } from "../types.js";
+import type {
+  AuthorityValidationOptions,
+  CredentialPersistenceOptions,
+  MultiTenantTokenCredentialOptions,
+} from "../types.js";
 import { requireAppTenant, requireString } from "./arguments.js";
 
 /** A certificate given by path: PEM or PKCS#12, detected from the content. */
@@ -25,10 +29,15 @@ export interface ClientCertificatePEMCertificate {
 }
 
 /** Where {@link ClientCertificateCredential} reads its certificate. */
-export type ClientCertificateCredentialPEMConfiguration = ClientCertificatePEMCertificatePath | ClientCertificatePEMCertificate;
+export type ClientCertificateCredentialPEMConfiguration =
+  ClientCertificatePEMCertificatePath | ClientCertificatePEMCertificate;
 
 /** Options of {@link ClientCertificateCredential}. */
-export interface ClientCertificateCredentialOptions extends MultiTenantTokenCredentialOptions, CredentialPersistenceOptions, AuthorityValidationOptions {
+export interface ClientCertificateCredentialOptions
+  extends
+    MultiTenantTokenCredentialOptions,
+    CredentialPersistenceOptions,
+    AuthorityValidationOptions {
   /** Send the certificate chain in the assertion's `x5c` header (subject name / issuer authentication). */
   sendCertificateChain?: boolean;
   /** `RS256` with `x5t` (default) or `PS256` with `x5t#S256`. */
@@ -55,24 +64,56 @@ export class ClientCertificateCredential extends AppCredential {
    * @throws TypeError (`ERR_INVALID_ARG_VALUE`) for a missing or malformed argument.
    * @throws CertificateError (`ERR_CERT_READ`, `ERR_CERT_NO_KEY`, `ERR_CERT_PASSWORD`, `ERR_CERT_KEY_MISMATCH`, `ERR_CERT_KEY_TYPE`, …) when the certificate cannot be used.
    */
-  constructor(tenantId: string, clientId: string, certificate: string | ClientCertificateCredentialPEMConfiguration, options: ClientCertificateCredentialOptions = {}) {
+  constructor(
+    tenantId: string,
+    clientId: string,
+    certificate: string | ClientCertificateCredentialPEMConfiguration,
+    options: ClientCertificateCredentialOptions = {},
+  ) {
     const name = "ClientCertificateCredential";
     const tenant = requireAppTenant(name, tenantId);
     requireString(name, "clientId", clientId);
-    if (typeof certificate !== "string" && (certificate === null || typeof certificate !== "object")) {
-      throw new InvalidArgumentError(`${name}: the third argument must be a certificate path or a certificate configuration object.`, "ERR_INVALID_ARG_TYPE");
+    if (
+      typeof certificate !== "string" &&
+      (certificate === null || typeof certificate !== "object")
+    ) {
+      throw new InvalidArgumentError(
+        `${name}: the third argument must be a certificate path or a certificate configuration object.`,
+        "ERR_INVALID_ARG_TYPE",
+      );
     }
     const algorithm = options.assertionAlgorithm ?? "RS256";
     if (algorithm !== "RS256" && algorithm !== "PS256") {
       throw new InvalidArgumentError(`${name}: "assertionAlgorithm" must be "RS256" or "PS256".`);
     }
-    const source: CertificateSource = typeof certificate === "string" ? { certificatePath: certificate } : (certificate as CertificateSource);
+    const source: CertificateSource =
+      typeof certificate === "string"
+        ? { certificatePath: certificate }
+        : (certificate as CertificateSource);
     const bundle = loadCertificate(name, source);
     const internal = options as ClientCertificateCredentialOptions & InternalClientOptions;
     const now = internal.now ?? Date.now;
     const getAssertion = (audience: string) =>
-      createClientAssertion({ certificate: bundle, clientId, audience, algorithm, sendCertificateChain: options.sendCertificateChain === true, nowSeconds: now() / 1000 });
-    super(new ConfidentialClient(new TokenClient(name, tenant, clientId, { kind: "assertion", getAssertion }, internal, true)));
+      createClientAssertion({
+        certificate: bundle,
+        clientId,
+        audience,
+        algorithm,
+        sendCertificateChain: options.sendCertificateChain === true,
+        nowSeconds: now() / 1000,
+      });
+    super(
+      new ConfidentialClient(
+        new TokenClient(
+          name,
+          tenant,
+          clientId,
+          { kind: "assertion", getAssertion },
+          internal,
+          true,
+        ),
+      ),
+    );
   }
 }
 

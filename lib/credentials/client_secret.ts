@@ -1,11 +1,19 @@
 import { ConfidentialClient } from "../oauth/confidential_client.js";
 import { AppCredential } from "./app_credential.js";
 import { TokenClient, type InternalClientOptions } from "../oauth/token_client.js";
-import type { AuthorityValidationOptions, CredentialPersistenceOptions, MultiTenantTokenCredentialOptions } from "../types.js";
+import type {
+  AuthorityValidationOptions,
+  CredentialPersistenceOptions,
+  MultiTenantTokenCredentialOptions,
+} from "../types.js";
 import { requireAppTenant, requireString } from "./arguments.js";
 
 /** Options of {@link ClientSecretCredential}. */
-export interface ClientSecretCredentialOptions extends MultiTenantTokenCredentialOptions, CredentialPersistenceOptions, AuthorityValidationOptions {}
+export interface ClientSecretCredentialOptions
+  extends
+    MultiTenantTokenCredentialOptions,
+    CredentialPersistenceOptions,
+    AuthorityValidationOptions {}
 
 /**
  * Authenticates an application (service principal) with a client secret, using the OAuth 2.0
@@ -26,11 +34,27 @@ export class ClientSecretCredential extends AppCredential {
    * @param options - authority, multi-tenant, retry, TLS and logging options.
    * @throws TypeError (`ERR_INVALID_ARG_VALUE`) for a missing or malformed argument or a non-https authority.
    */
-  constructor(tenantId: string, clientId: string, clientSecret: string, options: ClientSecretCredentialOptions = {}) {
+  constructor(
+    tenantId: string,
+    clientId: string,
+    clientSecret: string,
+    options: ClientSecretCredentialOptions = {},
+  ) {
     const name = "ClientSecretCredential";
     const tenant = requireAppTenant(name, tenantId);
     requireString(name, "clientId", clientId);
     requireString(name, "clientSecret", clientSecret);
-    super(new ConfidentialClient(new TokenClient(name, tenant, clientId, { kind: "secret", secret: clientSecret }, options as ClientSecretCredentialOptions & InternalClientOptions, true)));
+    super(
+      new ConfidentialClient(
+        new TokenClient(
+          name,
+          tenant,
+          clientId,
+          { kind: "secret", secret: clientSecret },
+          options as ClientSecretCredentialOptions & InternalClientOptions,
+          true,
+        ),
+      ),
+    );
   }
 }

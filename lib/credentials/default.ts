@@ -4,18 +4,35 @@
  * @module
  */
 import { AggregateAuthenticationError, InvalidArgumentError } from "../errors.js";
-import type { AccessToken, AuthorityValidationOptions, GetTokenOptions, MultiTenantTokenCredentialOptions, TokenCredential } from "../types.js";
+import type {
+  AccessToken,
+  AuthorityValidationOptions,
+  GetTokenOptions,
+  MultiTenantTokenCredentialOptions,
+  TokenCredential,
+} from "../types.js";
 import { createLogger, type CredentialLogger } from "../util/logger.js";
 import { isChainContinuable } from "./chained.js";
-import { createMembers, type ChainMember, type ClosableCredential, type MemberSettings } from "./default_members.js";
-import { checkRequiredEnvVars, selectMembers, type DefaultAzureCredentialEnvVars, type ExcludeFlags } from "./default_selection.js";
+import {
+  createMembers,
+  type ChainMember,
+  type ClosableCredential,
+  type MemberSettings,
+} from "./default_members.js";
+import {
+  checkRequiredEnvVars,
+  selectMembers,
+  type DefaultAzureCredentialEnvVars,
+  type ExcludeFlags,
+} from "./default_selection.js";
 
 export type { DefaultAzureCredentialEnvVars } from "./default_selection.js";
 
 const NAME = "DefaultAzureCredential";
 
 /** Options of {@link DefaultAzureCredential}. */
-export interface DefaultAzureCredentialOptions extends MultiTenantTokenCredentialOptions, AuthorityValidationOptions, ExcludeFlags {
+export interface DefaultAzureCredentialOptions
+  extends MultiTenantTokenCredentialOptions, AuthorityValidationOptions, ExcludeFlags {
   /** The tenant for workload identity and the developer tools; default `AZURE_TENANT_ID` (workload identity) or the tool's own. */
   tenantId?: string;
   /** How long a developer tool may run, in milliseconds (default 10 000). */
@@ -64,12 +81,25 @@ export class DefaultAzureCredential implements TokenCredential {
    * @throws TypeError (`ERR_INVALID_ARG_VALUE`) for an invalid `AZURE_TOKEN_CREDENTIALS`, or both managed-identity ids.
    * @throws CredentialUnavailableError when a variable in `requiredEnvVars` is not set.
    */
-  constructor(options: DefaultAzureCredentialOptions | DefaultAzureCredentialClientIdOptions | DefaultAzureCredentialResourceIdOptions = {}) {
-    const settings = options as Partial<DefaultAzureCredentialClientIdOptions & DefaultAzureCredentialResourceIdOptions> & Omit<MemberSettings, "probeImds">;
+  constructor(
+    options:
+      | DefaultAzureCredentialOptions
+      | DefaultAzureCredentialClientIdOptions
+      | DefaultAzureCredentialResourceIdOptions = {},
+  ) {
+    const settings = options as Partial<
+      DefaultAzureCredentialClientIdOptions & DefaultAzureCredentialResourceIdOptions
+    > &
+      Omit<MemberSettings, "probeImds">;
     const env = settings.env ?? process.env;
     checkRequiredEnvVars(settings.requiredEnvVars, env);
-    if (settings.managedIdentityClientId !== undefined && settings.managedIdentityResourceId !== undefined) {
-      throw new InvalidArgumentError(`${NAME}: pass "managedIdentityClientId" or "managedIdentityResourceId", not both.`);
+    if (
+      settings.managedIdentityClientId !== undefined &&
+      settings.managedIdentityResourceId !== undefined
+    ) {
+      throw new InvalidArgumentError(
+        `${NAME}: pass "managedIdentityClientId" or "managedIdentityResourceId", not both.`,
+      );
     }
     const { members, single } = selectMembers(env.AZURE_TOKEN_CREDENTIALS, settings);
     this.#logger = createLogger(NAME, settings.loggingOptions, env);
@@ -97,7 +127,9 @@ export class DefaultAzureCredential implements TokenCredential {
         }
       } catch (error) {
         if (!isChainContinuable(error)) {
-          this.#logger.error(`${member.name} failed and stopped the chain: ${error instanceof Error ? error.message : String(error)}`);
+          this.#logger.error(
+            `${member.name} failed and stopped the chain: ${error instanceof Error ? error.message : String(error)}`,
+          );
           throw error;
         }
         errors.push(error);
@@ -115,7 +147,9 @@ export class DefaultAzureCredential implements TokenCredential {
 
   /** Closes every member: sockets, timers and running developer tools. */
   async close(): Promise<void> {
-    await Promise.all(this.#members.map((member) => (member.credential as ClosableCredential).close?.()));
+    await Promise.all(
+      this.#members.map((member) => (member.credential as ClosableCredential).close?.()),
+    );
   }
 
   /** Same as {@link DefaultAzureCredential.close}, for `await using`. */

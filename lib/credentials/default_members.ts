@@ -7,14 +7,23 @@
  */
 import { AuthenticationError, CredentialUnavailableError } from "../errors.js";
 import type { Spawner } from "../process/run.js";
-import type { AccessToken, AuthorityValidationOptions, GetTokenOptions, MultiTenantTokenCredentialOptions, TokenCredential } from "../types.js";
+import type {
+  AccessToken,
+  AuthorityValidationOptions,
+  GetTokenOptions,
+  MultiTenantTokenCredentialOptions,
+  TokenCredential,
+} from "../types.js";
 import { AzureCliCredential } from "./azure_cli.js";
 import { AzureDeveloperCliCredential } from "./azure_developer_cli.js";
 import { AzurePowerShellCredential } from "./azure_powershell.js";
 import type { DefaultChainMember } from "./default_selection.js";
 import { EnvironmentCredential } from "./environment.js";
 import { InteractiveBrowserCredential } from "./interactive_browser.js";
-import { ManagedIdentityCredential, type ManagedIdentityInternalOptions } from "./managed_identity.js";
+import {
+  ManagedIdentityCredential,
+  type ManagedIdentityInternalOptions,
+} from "./managed_identity.js";
 import { WorkloadIdentityCredential } from "./workload_identity.js";
 
 /** A credential that may be closed. */
@@ -27,7 +36,11 @@ export interface ChainMember {
 }
 
 /** What the factories need: the DAC options, flattened, plus the internal seams. */
-export interface MemberSettings extends MultiTenantTokenCredentialOptions, AuthorityValidationOptions, ManagedIdentityInternalOptions {
+export interface MemberSettings
+  extends
+    MultiTenantTokenCredentialOptions,
+    AuthorityValidationOptions,
+    ManagedIdentityInternalOptions {
   tenantId?: string;
   managedIdentityClientId?: string;
   managedIdentityResourceId?: string;
@@ -47,11 +60,15 @@ function failed(error: unknown): ClosableCredential {
 /** Developer-tool failures (`AuthenticationError`) become `CredentialUnavailableError` with the same message and code. */
 function downgraded(credential: ClosableCredential): ClosableCredential {
   return {
-    async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
+    async getToken(
+      scopes: string | string[],
+      options?: GetTokenOptions,
+    ): Promise<AccessToken | null> {
       try {
         return await credential.getToken(scopes, options);
       } catch (error) {
-        if (error instanceof AuthenticationError) throw new CredentialUnavailableError(error.message, { code: error.code, cause: error });
+        if (error instanceof AuthenticationError)
+          throw new CredentialUnavailableError(error.message, { code: error.code, cause: error });
         throw error;
       }
     },
@@ -59,21 +76,52 @@ function downgraded(credential: ClosableCredential): ClosableCredential {
   };
 }
 
-function common(settings: MemberSettings): MultiTenantTokenCredentialOptions & AuthorityValidationOptions & ManagedIdentityInternalOptions {
-  const { authorityHost, retryOptions, tlsOptions, loggingOptions, userAgentOptions, additionallyAllowedTenants, disableInstanceDiscovery, env, now, instanceDiscoveryHost } = settings;
+function common(
+  settings: MemberSettings,
+): MultiTenantTokenCredentialOptions & AuthorityValidationOptions & ManagedIdentityInternalOptions {
+  const {
+    authorityHost,
+    retryOptions,
+    tlsOptions,
+    loggingOptions,
+    userAgentOptions,
+    additionallyAllowedTenants,
+    disableInstanceDiscovery,
+    env,
+    now,
+    instanceDiscoveryHost,
+  } = settings;
   return Object.fromEntries(
-    Object.entries({ authorityHost, retryOptions, tlsOptions, loggingOptions, userAgentOptions, additionallyAllowedTenants, disableInstanceDiscovery, env, now, instanceDiscoveryHost }).filter(([, v]) => v !== undefined),
+    Object.entries({
+      authorityHost,
+      retryOptions,
+      tlsOptions,
+      loggingOptions,
+      userAgentOptions,
+      additionallyAllowedTenants,
+      disableInstanceDiscovery,
+      env,
+      now,
+      instanceDiscoveryHost,
+    }).filter(([, v]) => v !== undefined),
   );
 }
 
-function create(name: DefaultChainMember, settings: MemberSettings): ClosableCredential | undefined {
+function create(
+  name: DefaultChainMember,
+  settings: MemberSettings,
+): ClosableCredential | undefined {
   const env = settings.env ?? process.env;
   const base = common(settings);
   const clientId = settings.managedIdentityClientId ?? env.AZURE_CLIENT_ID;
   const tools = {
     ...(settings.tenantId !== undefined ? { tenantId: settings.tenantId } : {}),
-    ...(settings.processTimeoutInMs !== undefined ? { processTimeoutInMs: settings.processTimeoutInMs } : {}),
-    ...(settings.additionallyAllowedTenants ? { additionallyAllowedTenants: settings.additionallyAllowedTenants } : {}),
+    ...(settings.processTimeoutInMs !== undefined
+      ? { processTimeoutInMs: settings.processTimeoutInMs }
+      : {}),
+    ...(settings.additionallyAllowedTenants
+      ? { additionallyAllowedTenants: settings.additionallyAllowedTenants }
+      : {}),
     ...(settings.loggingOptions ? { loggingOptions: settings.loggingOptions } : {}),
     ...(settings.env ? { env: settings.env } : {}),
     ...(settings.spawn ? { spawn: settings.spawn } : {}),
@@ -84,11 +132,23 @@ function create(name: DefaultChainMember, settings: MemberSettings): ClosableCre
     case "WorkloadIdentityCredential": {
       const workloadClientId = settings.workloadIdentityClientId ?? clientId;
       const tenantId = settings.tenantId ?? env.AZURE_TENANT_ID;
-      return new WorkloadIdentityCredential({ ...base, ...(workloadClientId ? { clientId: workloadClientId } : {}), ...(tenantId ? { tenantId } : {}) });
+      return new WorkloadIdentityCredential({
+        ...base,
+        ...(workloadClientId ? { clientId: workloadClientId } : {}),
+        ...(tenantId ? { tenantId } : {}),
+      });
     }
     case "ManagedIdentityCredential": {
-      const mi = { ...base, sendProbeRequest: settings.probeImds, ...pick(settings, ["imdsHost", "arcKeyDirectory", "platform"]) };
-      if (settings.managedIdentityResourceId) return new ManagedIdentityCredential({ ...mi, resourceId: settings.managedIdentityResourceId });
+      const mi = {
+        ...base,
+        sendProbeRequest: settings.probeImds,
+        ...pick(settings, ["imdsHost", "arcKeyDirectory", "platform"]),
+      };
+      if (settings.managedIdentityResourceId)
+        return new ManagedIdentityCredential({
+          ...mi,
+          resourceId: settings.managedIdentityResourceId,
+        });
       return new ManagedIdentityCredential({ ...mi, ...(clientId ? { clientId } : {}) });
     }
     case "AzureCliCredential":
@@ -98,15 +158,22 @@ function create(name: DefaultChainMember, settings: MemberSettings): ClosableCre
     case "AzureDeveloperCliCredential":
       return downgraded(new AzureDeveloperCliCredential(tools));
     case "InteractiveBrowserCredential":
-      return new InteractiveBrowserCredential({ ...base, ...(settings.tenantId !== undefined ? { tenantId: settings.tenantId } : {}) });
+      return new InteractiveBrowserCredential({
+        ...base,
+        ...(settings.tenantId !== undefined ? { tenantId: settings.tenantId } : {}),
+      });
     case "SharedTokenCacheCredential":
     case "VisualStudioCodeCredential":
-      return failed(new CredentialUnavailableError(`${name}: not available in this version of entra-zero.`));
+      return failed(
+        new CredentialUnavailableError(`${name}: not available in this version of entra-zero.`),
+      );
   }
 }
 
 function pick<T extends object, K extends keyof T>(source: T, keys: K[]): Partial<Pick<T, K>> {
-  return Object.fromEntries(keys.filter((k) => source[k] !== undefined).map((k) => [k, source[k]])) as Partial<Pick<T, K>>;
+  return Object.fromEntries(
+    keys.filter((k) => source[k] !== undefined).map((k) => [k, source[k]]),
+  ) as Partial<Pick<T, K>>;
 }
 
 /**
@@ -114,7 +181,10 @@ function pick<T extends object, K extends keyof T>(source: T, keys: K[]): Partia
  * error from `getToken`: "unavailable" errors let the chain move on, others (a malformed tenant,
  * an unusable certificate in the environment) stop it, as real misconfigurations.
  */
-export function createMembers(names: readonly DefaultChainMember[], settings: MemberSettings): ChainMember[] {
+export function createMembers(
+  names: readonly DefaultChainMember[],
+  settings: MemberSettings,
+): ChainMember[] {
   return names.map((name) => {
     try {
       return { name, credential: create(name, settings)! };

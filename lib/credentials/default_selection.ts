@@ -23,12 +23,28 @@ export const DEFAULT_CHAIN = [
 export type DefaultChainMember = (typeof DEFAULT_CHAIN)[number];
 
 /** Members not implemented yet: never in the chain, though their exclude options are accepted. */
-export const NOT_IMPLEMENTED: ReadonlySet<DefaultChainMember> = new Set(["SharedTokenCacheCredential", "VisualStudioCodeCredential"]);
+export const NOT_IMPLEMENTED: ReadonlySet<DefaultChainMember> = new Set([
+  "SharedTokenCacheCredential",
+  "VisualStudioCodeCredential",
+]);
 
-const PROD: readonly DefaultChainMember[] = ["EnvironmentCredential", "WorkloadIdentityCredential", "ManagedIdentityCredential"];
-const DEV: readonly DefaultChainMember[] = ["SharedTokenCacheCredential", "VisualStudioCodeCredential", "AzureCliCredential", "AzurePowerShellCredential", "AzureDeveloperCliCredential", "InteractiveBrowserCredential"];
+const PROD: readonly DefaultChainMember[] = [
+  "EnvironmentCredential",
+  "WorkloadIdentityCredential",
+  "ManagedIdentityCredential",
+];
+const DEV: readonly DefaultChainMember[] = [
+  "SharedTokenCacheCredential",
+  "VisualStudioCodeCredential",
+  "AzureCliCredential",
+  "AzurePowerShellCredential",
+  "AzureDeveloperCliCredential",
+  "InteractiveBrowserCredential",
+];
 /** The credential names `AZURE_TOKEN_CREDENTIALS` may hold (case-insensitive), as in `@azure/identity`. */
-const SELECTABLE: readonly DefaultChainMember[] = DEFAULT_CHAIN.filter((name) => name !== "SharedTokenCacheCredential" && name !== "InteractiveBrowserCredential");
+const SELECTABLE: readonly DefaultChainMember[] = DEFAULT_CHAIN.filter(
+  (name) => name !== "SharedTokenCacheCredential" && name !== "InteractiveBrowserCredential",
+);
 
 /** The names of the environment variables `requiredEnvVars` may list. */
 export type DefaultAzureCredentialEnvVars =
@@ -94,8 +110,13 @@ export function selectMembers(setting: string | undefined, exclude: ExcludeFlags
     single = true;
   }
   const excluded = (name: DefaultChainMember) =>
-    name === "InteractiveBrowserCredential" ? exclude.excludeInteractiveBrowserCredential !== false : exclude[`exclude${name}`] === true;
-  return { members: members.filter((name) => !excluded(name) && (single || !NOT_IMPLEMENTED.has(name))), single };
+    name === "InteractiveBrowserCredential"
+      ? exclude.excludeInteractiveBrowserCredential !== false
+      : exclude[`exclude${name}`] === true;
+  return {
+    members: members.filter((name) => !excluded(name) && (single || !NOT_IMPLEMENTED.has(name))),
+    single,
+  };
 }
 
 /**
@@ -103,10 +124,15 @@ export function selectMembers(setting: string | undefined, exclude: ExcludeFlags
  *
  * @throws CredentialUnavailableError naming every missing one.
  */
-export function checkRequiredEnvVars(required: DefaultAzureCredentialEnvVars | DefaultAzureCredentialEnvVars[] | undefined, env: NodeJS.ProcessEnv): void {
+export function checkRequiredEnvVars(
+  required: DefaultAzureCredentialEnvVars | DefaultAzureCredentialEnvVars[] | undefined,
+  env: NodeJS.ProcessEnv,
+): void {
   const list = required === undefined ? [] : Array.isArray(required) ? required : [required];
   const missing = list.filter((name) => !env[name]?.trim());
   if (missing.length > 0) {
-    throw new CredentialUnavailableError(`DefaultAzureCredential: required environment variable(s) ${missing.join(", ")} not set or empty (listed in "requiredEnvVars").`);
+    throw new CredentialUnavailableError(
+      `DefaultAzureCredential: required environment variable(s) ${missing.join(", ")} not set or empty (listed in "requiredEnvVars").`,
+    );
   }
 }

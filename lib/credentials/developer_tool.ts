@@ -5,12 +5,26 @@
  *
  * @module
  */
-import { AbortError, AuthenticationError, CredentialUnavailableError, InvalidArgumentError } from "../errors.js";
-import { checkTenantId, createTenantPolicy, resolveTenant, type TenantPolicy } from "../oauth/tenant.js";
+import {
+  AbortError,
+  AuthenticationError,
+  CredentialUnavailableError,
+  InvalidArgumentError,
+} from "../errors.js";
+import {
+  checkTenantId,
+  createTenantPolicy,
+  resolveTenant,
+  type TenantPolicy,
+} from "../oauth/tenant.js";
 import { checkProcessTimeout } from "../process/arguments.js";
 import { summarizeOutput } from "../process/redact.js";
 import { ProcessError, run, type ProcessResult, type Spawner } from "../process/run.js";
-import type { AbortSignalLike, GetTokenOptions, MultiTenantTokenCredentialOptions } from "../types.js";
+import type {
+  AbortSignalLike,
+  GetTokenOptions,
+  MultiTenantTokenCredentialOptions,
+} from "../types.js";
 import { createLogger, type CredentialLogger } from "../util/logger.js";
 
 /** Options shared by `AzureCliCredential`, `AzureDeveloperCliCredential` and `AzurePowerShellCredential`. */
@@ -59,8 +73,14 @@ export class DeveloperTool {
     if (options.tenantId !== undefined) checkTenantId(name, options.tenantId);
     this.timeoutMs = checkProcessTimeout(name, options.processTimeoutInMs ?? 10_000);
     const allowed = options.additionallyAllowedTenants;
-    if (allowed !== undefined && (!Array.isArray(allowed) || !allowed.every((t) => typeof t === "string"))) {
-      throw new InvalidArgumentError(`${name}: "additionallyAllowedTenants" must be an array of tenant ids or "*".`, "ERR_INVALID_ARG_TYPE");
+    if (
+      allowed !== undefined &&
+      (!Array.isArray(allowed) || !allowed.every((t) => typeof t === "string"))
+    ) {
+      throw new InvalidArgumentError(
+        `${name}: "additionallyAllowedTenants" must be an array of tenant ids or "*".`,
+        "ERR_INVALID_ARG_TYPE",
+      );
     }
     this.spawn = options.spawn;
     this.fixedEnv = options.env;
@@ -96,13 +116,28 @@ export class DeveloperTool {
   }
 
   /** An `AuthenticationError` (status 0) whose message starts with the credential name. */
-  failure(code: "ERR_PROCESS_FAILED" | "ERR_PROCESS_OUTPUT" | "ERR_TIMEOUT" | "ERR_RESPONSE_TOO_LARGE", message: string, cause?: unknown): AuthenticationError {
-    return new AuthenticationError(0, { error: code, error_description: message }, { credentialName: this.tool.credentialName, code, message, cause });
+  failure(
+    code: "ERR_PROCESS_FAILED" | "ERR_PROCESS_OUTPUT" | "ERR_TIMEOUT" | "ERR_RESPONSE_TOO_LARGE",
+    message: string,
+    cause?: unknown,
+  ): AuthenticationError {
+    return new AuthenticationError(
+      0,
+      { error: code, error_description: message },
+      { credentialName: this.tool.credentialName, code, message, cause },
+    );
   }
 
   /** The failure for a tool that ran and exited unsuccessfully, with its stderr trimmed and redacted. */
-  exitFailure(what: string, result: ProcessResult, stderrText = result.stderr): AuthenticationError {
-    const how = result.signal !== null ? `was terminated by ${result.signal}` : `exited with code ${result.exitCode}`;
+  exitFailure(
+    what: string,
+    result: ProcessResult,
+    stderrText = result.stderr,
+  ): AuthenticationError {
+    const how =
+      result.signal !== null
+        ? `was terminated by ${result.signal}`
+        : `exited with code ${result.exitCode}`;
     const detail = summarizeOutput(stderrText);
     return this.failure("ERR_PROCESS_FAILED", `${what} ${how}${detail ? `: ${detail}` : "."}`);
   }
@@ -115,7 +150,11 @@ export class DeveloperTool {
    * @throws AbortError (`ERR_ABORTED`) when `abortSignal` fires or the credential is closed.
    * @throws AuthenticationError `ERR_TIMEOUT`, `ERR_RESPONSE_TOO_LARGE` or `ERR_PROCESS_FAILED`.
    */
-  async run(argv: string[], extraEnv: NodeJS.ProcessEnv, abortSignal: AbortSignalLike | undefined): Promise<ProcessResult> {
+  async run(
+    argv: string[],
+    extraEnv: NodeJS.ProcessEnv,
+    abortSignal: AbortSignalLike | undefined,
+  ): Promise<ProcessResult> {
     const name = this.tool.credentialName;
     if (abortSignal?.aborted) throw new AbortError(`${name}: the request was aborted.`);
     const controller = new AbortController();
@@ -131,7 +170,9 @@ export class DeveloperTool {
         allowBatch: this.tool.allowBatch ?? false,
         ...(this.spawn ? { spawn: this.spawn } : {}),
       });
-      this.logger.verbose(`${argv[0]} exited (code ${result.exitCode}, signal ${result.signal}) after ${Date.now() - started} ms`);
+      this.logger.verbose(
+        `${argv[0]} exited (code ${result.exitCode}, signal ${result.signal}) after ${Date.now() - started} ms`,
+      );
       if (result.exitCode === 127) throw this.notInstalled();
       return result;
     } catch (error) {
@@ -149,15 +190,29 @@ export class DeveloperTool {
       case "ENOENT":
         return this.notInstalled();
       case "ERR_ABORTED":
-        return new AbortError(`${name}: the request was aborted and ${program} was stopped.`, { cause: error });
+        return new AbortError(`${name}: the request was aborted and ${program} was stopped.`, {
+          cause: error,
+        });
       case "ERR_TIMEOUT":
-        return this.failure("ERR_TIMEOUT", `${program} did not answer within ${this.timeoutMs} ms and was stopped. Raise "processTimeoutInMs" if it is just slow.`, error);
+        return this.failure(
+          "ERR_TIMEOUT",
+          `${program} did not answer within ${this.timeoutMs} ms and was stopped. Raise "processTimeoutInMs" if it is just slow.`,
+          error,
+        );
       case "ERR_OUTPUT_TOO_LARGE":
-        return this.failure("ERR_RESPONSE_TOO_LARGE", `${program} wrote more output than a token response can hold and was stopped.`, error);
+        return this.failure(
+          "ERR_RESPONSE_TOO_LARGE",
+          `${program} wrote more output than a token response can hold and was stopped.`,
+          error,
+        );
       case "ERR_UNSAFE_WINDOWS_BATCH_ARGUMENT":
         return new InvalidArgumentError(`${name}: ${error.message}`);
       default:
-        return this.failure("ERR_PROCESS_FAILED", `${program} could not be started: ${error.message}`, error);
+        return this.failure(
+          "ERR_PROCESS_FAILED",
+          `${program} could not be started: ${error.message}`,
+          error,
+        );
     }
   }
 

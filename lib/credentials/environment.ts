@@ -3,9 +3,20 @@
  *
  * @module
  */
-import { AuthenticationError, CertificateError, CredentialUnavailableError, InvalidArgumentError } from "../errors.js";
+import {
+  AuthenticationError,
+  CertificateError,
+  CredentialUnavailableError,
+  InvalidArgumentError,
+} from "../errors.js";
 import type { InternalClientOptions } from "../oauth/token_client.js";
-import type { AccessToken, AuthorityValidationOptions, GetTokenOptions, MultiTenantTokenCredentialOptions, TokenCredential } from "../types.js";
+import type {
+  AccessToken,
+  AuthorityValidationOptions,
+  GetTokenOptions,
+  MultiTenantTokenCredentialOptions,
+  TokenCredential,
+} from "../types.js";
 import { createLogger } from "../util/logger.js";
 import { ClientCertificateCredential } from "./client_certificate.js";
 import { ClientSecretCredential } from "./client_secret.js";
@@ -14,18 +25,40 @@ const NAME = "EnvironmentCredential";
 const HELP = "See https://aka.ms/azsdk/js/identity/environmentcredential/troubleshoot.";
 
 /** Options of {@link EnvironmentCredential}. */
-export interface EnvironmentCredentialOptions extends MultiTenantTokenCredentialOptions, AuthorityValidationOptions {}
+export interface EnvironmentCredentialOptions
+  extends MultiTenantTokenCredentialOptions, AuthorityValidationOptions {}
 
 type Inner = ClientSecretCredential | ClientCertificateCredential;
 
 function prefixed(error: unknown): unknown {
-  if (error instanceof InvalidArgumentError) return new InvalidArgumentError(`${NAME}: ${error.message}`, error.code as "ERR_INVALID_ARG_VALUE");
-  if (error instanceof CertificateError) return new CertificateError(error.code, `${NAME}: ${error.message}`, { cause: error });
-  if (error instanceof CredentialUnavailableError) return new CredentialUnavailableError(`${NAME}: ${error.message}`, { code: error.code, cause: error });
+  if (error instanceof InvalidArgumentError)
+    return new InvalidArgumentError(
+      `${NAME}: ${error.message}`,
+      error.code as "ERR_INVALID_ARG_VALUE",
+    );
+  if (error instanceof CertificateError)
+    return new CertificateError(error.code, `${NAME}: ${error.message}`, { cause: error });
+  if (error instanceof CredentialUnavailableError)
+    return new CredentialUnavailableError(`${NAME}: ${error.message}`, {
+      code: error.code,
+      cause: error,
+    });
   if (error instanceof AuthenticationError) {
     const r = error.errorResponse;
-    const body = { error: r.error, error_description: r.errorDescription, error_codes: r.errorCodes, timestamp: r.timestamp, trace_id: r.traceId, correlation_id: r.correlationId };
-    return new AuthenticationError(error.statusCode, body, { credentialName: NAME, code: error.code, message: error.message, cause: error });
+    const body = {
+      error: r.error,
+      error_description: r.errorDescription,
+      error_codes: r.errorCodes,
+      timestamp: r.timestamp,
+      trace_id: r.traceId,
+      correlation_id: r.correlationId,
+    };
+    return new AuthenticationError(error.statusCode, body, {
+      credentialName: NAME,
+      code: error.code,
+      message: error.message,
+      cause: error,
+    });
   }
   return error;
 }
@@ -59,7 +92,12 @@ export class EnvironmentCredential implements TokenCredential {
   constructor(options: EnvironmentCredentialOptions = {}) {
     const internal = options as EnvironmentCredentialOptions & InternalClientOptions;
     const env = internal.env ?? process.env;
-    const { AZURE_TENANT_ID: tenantId, AZURE_CLIENT_ID: clientId, AZURE_CLIENT_SECRET: secret, AZURE_CLIENT_CERTIFICATE_PATH: certificatePath } = env;
+    const {
+      AZURE_TENANT_ID: tenantId,
+      AZURE_CLIENT_ID: clientId,
+      AZURE_CLIENT_SECRET: secret,
+      AZURE_CLIENT_CERTIFICATE_PATH: certificatePath,
+    } = env;
     try {
       if (tenantId && clientId && secret) {
         this.#inner = new ClientSecretCredential(tenantId, clientId, secret, internal);
@@ -67,8 +105,15 @@ export class EnvironmentCredential implements TokenCredential {
       }
       if (tenantId && clientId && certificatePath) {
         const password = env.AZURE_CLIENT_CERTIFICATE_PASSWORD;
-        const sendCertificateChain = /^(true|1)$/i.test(env.AZURE_CLIENT_SEND_CERTIFICATE_CHAIN?.trim() ?? "");
-        this.#inner = new ClientCertificateCredential(tenantId, clientId, { certificatePath, ...(password ? { certificatePassword: password } : {}) }, { ...internal, sendCertificateChain });
+        const sendCertificateChain = /^(true|1)$/i.test(
+          env.AZURE_CLIENT_SEND_CERTIFICATE_CHAIN?.trim() ?? "",
+        );
+        this.#inner = new ClientCertificateCredential(
+          tenantId,
+          clientId,
+          { certificatePath, ...(password ? { certificatePassword: password } : {}) },
+          { ...internal, sendCertificateChain },
+        );
         return;
       }
     } catch (error) {
@@ -77,10 +122,17 @@ export class EnvironmentCredential implements TokenCredential {
     if (env.AZURE_USERNAME && env.AZURE_PASSWORD) {
       const message = `${NAME}: AZURE_USERNAME and AZURE_PASSWORD are set, but username/password authentication is not supported: Microsoft has deprecated it and it fails for accounts with multifactor authentication. Configure a service principal (AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH), a managed identity, or sign in with a developer tool. ${HELP}`;
       createLogger(NAME, options.loggingOptions, env).warning(message.slice(NAME.length + 2));
-      this.#unavailable = new CredentialUnavailableError(message, { code: "ERR_USERNAME_PASSWORD_UNSUPPORTED" });
+      this.#unavailable = new CredentialUnavailableError(message, {
+        code: "ERR_USERNAME_PASSWORD_UNSUPPORTED",
+      });
       return;
     }
-    const present = ["AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET", "AZURE_CLIENT_CERTIFICATE_PATH"].filter((name) => env[name]);
+    const present = [
+      "AZURE_TENANT_ID",
+      "AZURE_CLIENT_ID",
+      "AZURE_CLIENT_SECRET",
+      "AZURE_CLIENT_CERTIFICATE_PATH",
+    ].filter((name) => env[name]);
     this.#unavailable = new CredentialUnavailableError(
       `${NAME}: the environment variables are not fully configured: set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH` +
         `${present.length ? ` (set now: ${present.join(", ")})` : ""}. ${HELP}`,

@@ -33,7 +33,8 @@ export class FederatedTokenFile {
    */
   async read(): Promise<string> {
     const now = this.#now();
-    if (this.#contents !== undefined && now - this.#readAt < TOKEN_FILE_MAX_AGE_MS) return this.#contents;
+    if (this.#contents !== undefined && now - this.#readAt < TOKEN_FILE_MAX_AGE_MS)
+      return this.#contents;
     let text: string;
     try {
       text = (await readFile(this.#path, "utf8")).trim();

@@ -2,7 +2,13 @@ import { signInWithBrowser } from "../oauth/browser_flow.js";
 import { parseLoopbackRedirectUri } from "../oauth/loopback.js";
 import type { Interaction } from "../oauth/user_session.js";
 import { openSystemBrowser } from "../process/browser.js";
-import { createPublicUserSession, InteractiveUserCredential, writeToStderr, type InteractiveCredentialOptions, type InternalUserFlowOptions } from "./user_credential.js";
+import {
+  createPublicUserSession,
+  InteractiveUserCredential,
+  writeToStderr,
+  type InteractiveCredentialOptions,
+  type InternalUserFlowOptions,
+} from "./user_credential.js";
 
 /** Options of {@link InteractiveBrowserCredential} on Node.js, as in `@azure/identity`. */
 export interface InteractiveBrowserCredentialNodeOptions extends InteractiveCredentialOptions {
@@ -41,18 +47,22 @@ export class InteractiveBrowserCredential extends InteractiveUserCredential {
     const name = "InteractiveBrowserCredential";
     const internal = options as InteractiveBrowserCredentialNodeOptions & InternalUserFlowOptions;
     const session = createPublicUserSession(name, options);
-    const configured = typeof options.redirectUri === "function" ? options.redirectUri() : options.redirectUri;
+    const configured =
+      typeof options.redirectUri === "function" ? options.redirectUri() : options.redirectUri;
     parseLoopbackRedirectUri(name, configured);
     const loginHint = options.loginHint ?? options.authenticationRecord?.username;
     const env = internal.env;
     const client = session.client;
     const interaction: Interaction = (request) =>
       signInWithBrowser(client, request, {
-        openBrowser: internal.openBrowser ?? ((url) => openSystemBrowser(name, url, env ? { env } : {})),
+        openBrowser:
+          internal.openBrowser ?? ((url) => openSystemBrowser(name, url, env ? { env } : {})),
         printLine: internal.printLine ?? writeToStderr,
         ...(configured ? { redirectUri: configured } : {}),
         ...(loginHint ? { loginHint } : {}),
-        ...(internal.signInTimeoutMs !== undefined ? { signInTimeoutMs: internal.signInTimeoutMs } : {}),
+        ...(internal.signInTimeoutMs !== undefined
+          ? { signInTimeoutMs: internal.signInTimeoutMs }
+          : {}),
       });
     super(session, interaction, options.disableAutomaticAuthentication !== true);
   }

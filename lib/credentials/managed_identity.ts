@@ -5,7 +5,12 @@
  */
 import { CredentialUnavailableError, InvalidArgumentError } from "../errors.js";
 import type { InternalClientOptions } from "../oauth/token_client.js";
-import type { AccessToken, GetTokenOptions, TokenCredential, TokenCredentialOptions } from "../types.js";
+import type {
+  AccessToken,
+  GetTokenOptions,
+  TokenCredential,
+  TokenCredentialOptions,
+} from "../types.js";
 import { createLogger } from "../util/logger.js";
 import { ManagedIdentityClient } from "./managed_identity/client.js";
 import { detectSource, type DetectionSeams } from "./managed_identity/detect.js";
@@ -39,17 +44,27 @@ export interface ManagedIdentityInternalOptions extends InternalClientOptions, D
   sendProbeRequest?: boolean;
 }
 
-type AnyOptions = Partial<ManagedIdentityCredentialClientIdOptions & ManagedIdentityCredentialResourceIdOptions & ManagedIdentityCredentialObjectIdOptions> & ManagedIdentityInternalOptions;
+type AnyOptions = Partial<
+  ManagedIdentityCredentialClientIdOptions &
+    ManagedIdentityCredentialResourceIdOptions &
+    ManagedIdentityCredentialObjectIdOptions
+> &
+  ManagedIdentityInternalOptions;
 
 function userAssignedIdentity(options: AnyOptions): UserAssignedIdentity | undefined {
-  const given = (["clientId", "resourceId", "objectId"] as const).filter((key) => options[key] !== undefined);
+  const given = (["clientId", "resourceId", "objectId"] as const).filter(
+    (key) => options[key] !== undefined,
+  );
   if (given.length > 1) {
-    throw new InvalidArgumentError(`${NAME}: pass at most one of "clientId", "resourceId" and "objectId"; got ${given.map((k) => `"${k}"`).join(" and ")}.`);
+    throw new InvalidArgumentError(
+      `${NAME}: pass at most one of "clientId", "resourceId" and "objectId"; got ${given.map((k) => `"${k}"`).join(" and ")}.`,
+    );
   }
   const kind = given[0];
   if (kind === undefined) return undefined;
   const value = options[kind];
-  if (typeof value !== "string" || value.trim() === "") throw new InvalidArgumentError(`${NAME}: "${kind}" must be a non-empty string.`);
+  if (typeof value !== "string" || value.trim() === "")
+    throw new InvalidArgumentError(`${NAME}: "${kind}" must be a non-empty string.`);
   return { kind, value };
 }
 
@@ -79,21 +94,50 @@ export class ManagedIdentityCredential implements TokenCredential {
   /**
    * @param options - at most one of `clientId`, `resourceId`, `objectId` (none: the system-assigned identity), plus retry, logging and user-agent options.
    */
-  constructor(options?: ManagedIdentityCredentialClientIdOptions | ManagedIdentityCredentialResourceIdOptions | ManagedIdentityCredentialObjectIdOptions);
+  constructor(
+    options?:
+      | ManagedIdentityCredentialClientIdOptions
+      | ManagedIdentityCredentialResourceIdOptions
+      | ManagedIdentityCredentialObjectIdOptions,
+  );
   /**
    * @throws TypeError (`ERR_INVALID_ARG_VALUE`) when more than one of `clientId`, `resourceId`, `objectId` is given, or one is empty.
    * @throws CredentialUnavailableError (`ERR_USER_ASSIGNED_UNSUPPORTED`) when a user-assigned id is given where the detected source cannot honour it (Cloud Shell, Service Fabric, Azure Arc, Azure ML with a resource or object id).
    */
-  constructor(clientIdOrOptions?: string | ManagedIdentityCredentialClientIdOptions | ManagedIdentityCredentialResourceIdOptions | ManagedIdentityCredentialObjectIdOptions, maybeOptions?: TokenCredentialOptions) {
-    const options: AnyOptions = typeof clientIdOrOptions === "string" ? { ...maybeOptions, clientId: clientIdOrOptions } : { ...clientIdOrOptions };
+  constructor(
+    clientIdOrOptions?:
+      | string
+      | ManagedIdentityCredentialClientIdOptions
+      | ManagedIdentityCredentialResourceIdOptions
+      | ManagedIdentityCredentialObjectIdOptions,
+    maybeOptions?: TokenCredentialOptions,
+  ) {
+    const options: AnyOptions =
+      typeof clientIdOrOptions === "string"
+        ? { ...maybeOptions, clientId: clientIdOrOptions }
+        : { ...clientIdOrOptions };
     const identity = userAssignedIdentity(options);
     const env = options.env ?? process.env;
     const detection = detectSource(env, identity, options);
     if (detection.kind === "unavailable") {
-      this.#unavailable = new CredentialUnavailableError(`${NAME}: ${detection.reason}`, { code: detection.code });
+      this.#unavailable = new CredentialUnavailableError(`${NAME}: ${detection.reason}`, {
+        code: detection.code,
+      });
     } else if (detection.kind === "workload") {
-      const { clientId: _c, resourceId: _r, objectId: _o, sendProbeRequest: _p, ...common } = options;
-      this.#workload = new WorkloadIdentityCredential({ ...common, tenantId: detection.tenantId, clientId: detection.clientId, tokenFilePath: detection.tokenFilePath, disableInstanceDiscovery: true });
+      const {
+        clientId: _c,
+        resourceId: _r,
+        objectId: _o,
+        sendProbeRequest: _p,
+        ...common
+      } = options;
+      this.#workload = new WorkloadIdentityCredential({
+        ...common,
+        tenantId: detection.tenantId,
+        clientId: detection.clientId,
+        tokenFilePath: detection.tokenFilePath,
+        disableInstanceDiscovery: true,
+      });
     } else {
       const now = options.now ?? Date.now;
       this.#client = new ManagedIdentityClient({
@@ -104,7 +148,9 @@ export class ManagedIdentityCredential implements TokenCredential {
         probe: options.sendProbeRequest === true,
         logger: createLogger(NAME, options.loggingOptions, env),
         now,
-        ...(options.userAgentOptions?.userAgentPrefix ? { userAgentPrefix: options.userAgentOptions.userAgentPrefix } : {}),
+        ...(options.userAgentOptions?.userAgentPrefix
+          ? { userAgentPrefix: options.userAgentOptions.userAgentPrefix }
+          : {}),
       });
     }
   }

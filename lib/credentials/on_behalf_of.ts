@@ -8,7 +8,14 @@ import { ConfidentialClient } from "../oauth/confidential_client.js";
 import { onBehalfOfGrant } from "../oauth/grants.js";
 import { checkTenantId } from "../oauth/tenant.js";
 import { TokenClient, type InternalClientOptions } from "../oauth/token_client.js";
-import type { AccessToken, AuthorityValidationOptions, CredentialPersistenceOptions, GetTokenOptions, MultiTenantTokenCredentialOptions, TokenCredential } from "../types.js";
+import type {
+  AccessToken,
+  AuthorityValidationOptions,
+  CredentialPersistenceOptions,
+  GetTokenOptions,
+  MultiTenantTokenCredentialOptions,
+  TokenCredential,
+} from "../types.js";
 import { requireString } from "./arguments.js";
 
 interface OnBehalfOfBase {
@@ -44,37 +51,64 @@ export interface OnBehalfOfCredentialAssertionOptions extends OnBehalfOfBase {
 }
 
 /** Options of {@link OnBehalfOfCredential}: one way to authenticate the application, plus the shared options. */
-export type OnBehalfOfCredentialOptions = (OnBehalfOfCredentialSecretOptions | OnBehalfOfCredentialCertificateOptions | OnBehalfOfCredentialAssertionOptions) &
+export type OnBehalfOfCredentialOptions = (
+  | OnBehalfOfCredentialSecretOptions
+  | OnBehalfOfCredentialCertificateOptions
+  | OnBehalfOfCredentialAssertionOptions
+) &
   MultiTenantTokenCredentialOptions &
   CredentialPersistenceOptions &
   AuthorityValidationOptions;
 
 const NAME = "OnBehalfOfCredential";
 
-function clientAuthentication(options: OnBehalfOfCredentialOptions, clientId: string, now: () => number): ClientAuthentication {
-  const given = ["clientSecret", "certificatePath", "getAssertion"].filter((key) => (options as unknown as Record<string, unknown>)[key] !== undefined);
+function clientAuthentication(
+  options: OnBehalfOfCredentialOptions,
+  clientId: string,
+  now: () => number,
+): ClientAuthentication {
+  const given = ["clientSecret", "certificatePath", "getAssertion"].filter(
+    (key) => (options as unknown as Record<string, unknown>)[key] !== undefined,
+  );
   if (given.length !== 1) {
-    throw new InvalidArgumentError(`${NAME}: pass exactly one of "clientSecret", "certificatePath" and "getAssertion".`);
+    throw new InvalidArgumentError(
+      `${NAME}: pass exactly one of "clientSecret", "certificatePath" and "getAssertion".`,
+    );
   }
   if ("clientSecret" in options && options.clientSecret !== undefined) {
     return { kind: "secret", secret: requireString(NAME, "clientSecret", options.clientSecret) };
   }
   if ("getAssertion" in options && options.getAssertion !== undefined) {
     const getAssertion = options.getAssertion;
-    if (typeof getAssertion !== "function") throw new InvalidArgumentError(`${NAME}: "getAssertion" must be a function.`, "ERR_INVALID_ARG_TYPE");
+    if (typeof getAssertion !== "function")
+      throw new InvalidArgumentError(
+        `${NAME}: "getAssertion" must be a function.`,
+        "ERR_INVALID_ARG_TYPE",
+      );
     return { kind: "assertion", getAssertion: () => getAssertion() };
   }
   const cert = options as OnBehalfOfCredentialCertificateOptions;
   const algorithm = cert.assertionAlgorithm ?? "RS256";
-  if (algorithm !== "RS256" && algorithm !== "PS256") throw new InvalidArgumentError(`${NAME}: "assertionAlgorithm" must be "RS256" or "PS256".`);
+  if (algorithm !== "RS256" && algorithm !== "PS256")
+    throw new InvalidArgumentError(`${NAME}: "assertionAlgorithm" must be "RS256" or "PS256".`);
   const bundle = loadCertificate(NAME, {
     certificatePath: requireString(NAME, "certificatePath", cert.certificatePath),
-    ...(cert.certificatePassword !== undefined ? { certificatePassword: cert.certificatePassword } : {}),
+    ...(cert.certificatePassword !== undefined
+      ? { certificatePassword: cert.certificatePassword }
+      : {}),
   });
   const sendCertificateChain = cert.sendCertificateChain === true;
   return {
     kind: "assertion",
-    getAssertion: (audience) => createClientAssertion({ certificate: bundle, clientId, audience, algorithm, sendCertificateChain, nowSeconds: now() / 1000 }),
+    getAssertion: (audience) =>
+      createClientAssertion({
+        certificate: bundle,
+        clientId,
+        audience,
+        algorithm,
+        sendCertificateChain,
+        nowSeconds: now() / 1000,
+      }),
   };
 }
 
@@ -100,14 +134,20 @@ export class OnBehalfOfCredential implements TokenCredential {
    * @throws CertificateError when the certificate cannot be used.
    */
   constructor(options: OnBehalfOfCredentialOptions) {
-    if (options === null || typeof options !== "object") throw new InvalidArgumentError(`${NAME}: "options" must be an object.`, "ERR_INVALID_ARG_TYPE");
+    if (options === null || typeof options !== "object")
+      throw new InvalidArgumentError(
+        `${NAME}: "options" must be an object.`,
+        "ERR_INVALID_ARG_TYPE",
+      );
     const tenantId = checkTenantId(NAME, requireString(NAME, "tenantId", options.tenantId));
     const clientId = requireString(NAME, "clientId", options.clientId);
     this.#userAssertion = requireString(NAME, "userAssertionToken", options.userAssertionToken);
     this.#partition = createHash("sha256").update(this.#userAssertion).digest("base64url");
     const internal = options as OnBehalfOfCredentialOptions & InternalClientOptions;
     const auth = clientAuthentication(options, clientId, internal.now ?? Date.now);
-    this.#client = new ConfidentialClient(new TokenClient(NAME, tenantId, clientId, auth, internal, true));
+    this.#client = new ConfidentialClient(
+      new TokenClient(NAME, tenantId, clientId, auth, internal, true),
+    );
   }
 
   /**
@@ -117,7 +157,12 @@ export class OnBehalfOfCredential implements TokenCredential {
    * @throws AuthenticationError when Entra refuses (`invalid_grant` for an expired or foreign user assertion, `interaction_required` when the user must consent, `invalid_client`, …).
    */
   getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
-    return this.#client.getToken(scopes, options, (list) => onBehalfOfGrant(list, this.#userAssertion), this.#partition);
+    return this.#client.getToken(
+      scopes,
+      options,
+      (list) => onBehalfOfGrant(list, this.#userAssertion),
+      this.#partition,
+    );
   }
 
   /** Releases sockets and drops cached tokens. */

@@ -13,7 +13,11 @@ import { describeBody } from "../util/redact.js";
 export const PIPELINES_OIDC_API_VERSION = "7.1";
 
 /** The OIDC token request: `POST {SYSTEM_OIDCREQUESTURI}?api-version=7.1&serviceConnectionId=…`. */
-export function oidcTokenRequest(oidcRequestUri: string, serviceConnectionId: string, systemAccessToken: string): { url: string; headers: Record<string, string> } {
+export function oidcTokenRequest(
+  oidcRequestUri: string,
+  serviceConnectionId: string,
+  systemAccessToken: string,
+): { url: string; headers: Record<string, string> } {
   const base = oidcRequestUri.replace(/\/+$/, "");
   const url = `${base}${base.includes("?") ? "&" : "?"}api-version=${PIPELINES_OIDC_API_VERSION}&serviceConnectionId=${encodeURIComponent(serviceConnectionId)}`;
   return {
@@ -39,7 +43,11 @@ function header(response: HttpResponse, name: string): string {
  * @throws AuthenticationError (`ERR_OIDC_RESPONSE`) naming the status, content type, the
  *   `x-vss-e2eid` and `x-msedge-ref` headers, and the first bytes of the body (redacted).
  */
-export function parseOidcTokenResponse(credentialName: string, response: HttpResponse, secrets: readonly string[]): string {
+export function parseOidcTokenResponse(
+  credentialName: string,
+  response: HttpResponse,
+  secrets: readonly string[],
+): string {
   const details = () =>
     `HTTP ${response.status}, content-type ${header(response, "content-type")}, x-vss-e2eid ${header(response, "x-vss-e2eid")}, ` +
     `x-msedge-ref ${header(response, "x-msedge-ref")}, body starting ${describeBody(response.body, secrets)}`;
@@ -57,6 +65,7 @@ export function parseOidcTokenResponse(credentialName: string, response: HttpRes
     throw fail("the OIDC token response is not JSON, so it has no oidcToken");
   }
   const token = (json as { oidcToken?: unknown } | null)?.oidcToken;
-  if (typeof token !== "string" || token === "") throw fail("the OIDC token response has no oidcToken field");
+  if (typeof token !== "string" || token === "")
+    throw fail("the OIDC token response has no oidcToken field");
   return token;
 }

@@ -3,7 +3,14 @@ import type { AuthenticationRecord } from "../oauth/authentication_record.js";
 import { checkTenantId } from "../oauth/tenant.js";
 import { TokenClient, type InternalClientOptions } from "../oauth/token_client.js";
 import { UserSession, type Interaction } from "../oauth/user_session.js";
-import type { AccessToken, AuthorityValidationOptions, CredentialPersistenceOptions, GetTokenOptions, MultiTenantTokenCredentialOptions, TokenCredential } from "../types.js";
+import type {
+  AccessToken,
+  AuthorityValidationOptions,
+  CredentialPersistenceOptions,
+  GetTokenOptions,
+  MultiTenantTokenCredentialOptions,
+  TokenCredential,
+} from "../types.js";
 import type { BrowserOpener } from "../oauth/browser_flow.js";
 import { requireString } from "./arguments.js";
 
@@ -11,7 +18,11 @@ import { requireString } from "./arguments.js";
 export const DEVELOPER_SIGN_ON_CLIENT_ID = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
 
 /** Options shared by the credentials that sign a user in, as in `@azure/identity`. */
-export interface InteractiveCredentialOptions extends MultiTenantTokenCredentialOptions, AuthorityValidationOptions, CredentialPersistenceOptions {
+export interface InteractiveCredentialOptions
+  extends
+    MultiTenantTokenCredentialOptions,
+    AuthorityValidationOptions,
+    CredentialPersistenceOptions {
   /**
    * The account signed in earlier, from `authenticate()`. Its `username` becomes the login hint.
    * Tokens are kept in memory only, so a new credential still signs the user in once.
@@ -48,14 +59,36 @@ export function writeToStderr(line: string): void {
  *
  * @throws InvalidArgumentError for a malformed tenant id or client id.
  */
-export function createPublicUserSession(credentialName: string, options: { tenantId?: string; clientId?: string } & InteractiveCredentialOptions): UserSession {
-  const clientId = options.clientId === undefined ? DEVELOPER_SIGN_ON_CLIENT_ID : requireString(credentialName, "clientId", options.clientId);
-  const tenantId = options.tenantId === undefined ? "" : checkTenantId(credentialName, options.tenantId);
-  if (options.disableAutomaticAuthentication !== undefined && typeof options.disableAutomaticAuthentication !== "boolean") {
-    throw new InvalidArgumentError(`${credentialName}: "disableAutomaticAuthentication" must be a boolean.`, "ERR_INVALID_ARG_TYPE");
+export function createPublicUserSession(
+  credentialName: string,
+  options: { tenantId?: string; clientId?: string } & InteractiveCredentialOptions,
+): UserSession {
+  const clientId =
+    options.clientId === undefined
+      ? DEVELOPER_SIGN_ON_CLIENT_ID
+      : requireString(credentialName, "clientId", options.clientId);
+  const tenantId =
+    options.tenantId === undefined ? "" : checkTenantId(credentialName, options.tenantId);
+  if (
+    options.disableAutomaticAuthentication !== undefined &&
+    typeof options.disableAutomaticAuthentication !== "boolean"
+  ) {
+    throw new InvalidArgumentError(
+      `${credentialName}: "disableAutomaticAuthentication" must be a boolean.`,
+      "ERR_INVALID_ARG_TYPE",
+    );
   }
-  const client = new TokenClient(credentialName, tenantId, clientId, { kind: "none" }, options as InteractiveCredentialOptions & InternalClientOptions);
-  return new UserSession(client, tenantId || (clientId === DEVELOPER_SIGN_ON_CLIENT_ID ? "organizations" : "common"));
+  const client = new TokenClient(
+    credentialName,
+    tenantId,
+    clientId,
+    { kind: "none" },
+    options as InteractiveCredentialOptions & InternalClientOptions,
+  );
+  return new UserSession(
+    client,
+    tenantId || (clientId === DEVELOPER_SIGN_ON_CLIENT_ID ? "organizations" : "common"),
+  );
 }
 
 /**
@@ -96,7 +129,10 @@ export abstract class InteractiveUserCredential implements TokenCredential {
    *
    * @returns the signed-in account, to store with `serializeAuthenticationRecord`.
    */
-  authenticate(scopes: string | string[], options: GetTokenOptions = {}): Promise<AuthenticationRecord | undefined> {
+  authenticate(
+    scopes: string | string[],
+    options: GetTokenOptions = {},
+  ): Promise<AuthenticationRecord | undefined> {
     return this.#session.authenticate(scopes, options, this.#interaction);
   }
 

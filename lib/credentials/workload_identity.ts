@@ -14,7 +14,8 @@ import { FederatedTokenFile } from "./federated_token_file.js";
 const NAME = "WorkloadIdentityCredential";
 
 /** Options of {@link WorkloadIdentityCredential}. */
-export interface WorkloadIdentityCredentialOptions extends MultiTenantTokenCredentialOptions, AuthorityValidationOptions {
+export interface WorkloadIdentityCredentialOptions
+  extends MultiTenantTokenCredentialOptions, AuthorityValidationOptions {
   /** The directory (tenant) id; default `AZURE_TENANT_ID`. */
   tenantId?: string;
   /** The application (client) id the federated credential belongs to; default `AZURE_CLIENT_ID`. */
@@ -59,6 +60,17 @@ export class WorkloadIdentityCredential extends AppCredential {
     }
     const tenant = requireAppTenant(NAME, tenantId);
     const file = new FederatedTokenFile(NAME, tokenFilePath, internal.now ?? Date.now);
-    super(new ConfidentialClient(new TokenClient(NAME, tenant, clientId, { kind: "assertion", getAssertion: () => file.read() }, internal, true)));
+    super(
+      new ConfidentialClient(
+        new TokenClient(
+          NAME,
+          tenant,
+          clientId,
+          { kind: "assertion", getAssertion: () => file.read() },
+          internal,
+          true,
+        ),
+      ),
+    );
   }
 }

@@ -7,12 +7,23 @@ import { createTransport, type Transport } from "./transport.js";
  * credential's TLS and user-agent options, and the proxy from `proxyOptions` or the environment
  * (minus `NO_PROXY`). Managed-identity endpoints use a plain `createTransport` instead: no proxy.
  */
-export function createIdentityTransport(credentialName: string, options: TokenCredentialOptions, env: NodeJS.ProcessEnv): Transport {
+export function createIdentityTransport(
+  credentialName: string,
+  options: TokenCredentialOptions,
+  env: NodeJS.ProcessEnv,
+): Transport {
   const proxy = resolveProxy(credentialName, options.proxyOptions, env);
   return createTransport({
     credentialName,
-    ...(proxy ? { proxy, bypassProxy: (hostname: string, port: number) => isProxyBypassed(hostname, port, env) } : {}),
+    ...(proxy
+      ? {
+          proxy,
+          bypassProxy: (hostname: string, port: number) => isProxyBypassed(hostname, port, env),
+        }
+      : {}),
     ...(options.tlsOptions ? { tlsOptions: options.tlsOptions } : {}),
-    ...(options.userAgentOptions?.userAgentPrefix ? { userAgentPrefix: options.userAgentOptions.userAgentPrefix } : {}),
+    ...(options.userAgentOptions?.userAgentPrefix
+      ? { userAgentPrefix: options.userAgentOptions.userAgentPrefix }
+      : {}),
   });
 }

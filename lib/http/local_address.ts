@@ -8,6 +8,9 @@ export function isLoopbackOrLinkLocal(hostname: string): boolean {
   const host = hostname.toLowerCase().replace(/^\[|\]$/g, "");
   if (host === "localhost") return true;
   if (isIPv4(host)) return host.startsWith("127.") || host.startsWith("169.254.");
-  if (isIPv6(host)) return host === "::1" || /^fe[89ab][0-9a-f]?:/.test(host) || /^::ffff:(127\.|169\.254\.)/.test(host);
+  if (isIPv6(host))
+    return (
+      host === "::1" || /^fe[89ab][0-9a-f]?:/.test(host) || /^::ffff:(127\.|169\.254\.)/.test(host)
+    );
   return false;
 }

@@ -35,7 +35,10 @@ class PinnedAgent extends https.Agent {
     this.#thumbprint = thumbprint;
   }
 
-  override createConnection(options: tls.ConnectionOptions, callback?: (error: Error | null, socket: Duplex) => void): undefined {
+  override createConnection(
+    options: tls.ConnectionOptions,
+    callback?: (error: Error | null, socket: Duplex) => void,
+  ): undefined {
     const socket = tls.connect({ ...options, rejectUnauthorized: false });
     const fail = (error: Error) => {
       socket.destroy();
@@ -46,7 +49,12 @@ class PinnedAgent extends https.Agent {
       socket.removeListener("error", fail);
       const presented = fingerprintOf(socket.getPeerCertificate(), this.#thumbprint.length);
       if (presented !== this.#thumbprint) {
-        const error = Object.assign(new Error(`the server presented a certificate with thumbprint ${presented || "(none)"}, not the pinned ${this.#thumbprint}`), { code: CERT_MISMATCH_CODE });
+        const error = Object.assign(
+          new Error(
+            `the server presented a certificate with thumbprint ${presented || "(none)"}, not the pinned ${this.#thumbprint}`,
+          ),
+          { code: CERT_MISMATCH_CODE },
+        );
         return fail(error);
       }
       callback?.(null, socket);

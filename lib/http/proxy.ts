@@ -5,7 +5,6 @@ import type { Duplex } from "node:stream";
 import { InvalidArgumentError } from "../errors.js";
 import type { ProxyOptions } from "../types.js";
 
-
 /** A resolved proxy: where to connect, and the `Proxy-Authorization` value if any. */
 export interface ProxyTarget {
   hostname: string;
@@ -13,13 +12,23 @@ export interface ProxyTarget {
   authorization?: string;
 }
 
-function toTarget(credentialName: string, url: URL, username?: string, password?: string): ProxyTarget {
+function toTarget(
+  credentialName: string,
+  url: URL,
+  username?: string,
+  password?: string,
+): ProxyTarget {
   if (url.protocol !== "http:") {
-    throw new InvalidArgumentError(`${credentialName}: only http:// proxies are supported (a CONNECT tunnel carries the TLS); got ${url.protocol}//.`);
+    throw new InvalidArgumentError(
+      `${credentialName}: only http:// proxies are supported (a CONNECT tunnel carries the TLS); got ${url.protocol}//.`,
+    );
   }
   const user = username ?? decodeURIComponent(url.username);
   const pass = password ?? decodeURIComponent(url.password);
-  const target: ProxyTarget = { hostname: url.hostname.replace(/^\[|\]$/g, ""), port: Number(url.port) || 80 };
+  const target: ProxyTarget = {
+    hostname: url.hostname.replace(/^\[|\]$/g, ""),
+    port: Number(url.port) || 80,
+  };
   if (user) target.authorization = `Basic ${Buffer.from(`${user}:${pass}`).toString("base64")}`;
   return target;
 }
@@ -30,7 +39,11 @@ function toTarget(credentialName: string, url: URL, username?: string, password?
  *
  * @throws InvalidArgumentError for a malformed or non-http proxy URL (credentials never echoed).
  */
-export function resolveProxy(credentialName: string, options: ProxyOptions | undefined, env: NodeJS.ProcessEnv): ProxyTarget | undefined {
+export function resolveProxy(
+  credentialName: string,
+  options: ProxyOptions | undefined,
+  env: NodeJS.ProcessEnv,
+): ProxyTarget | undefined {
   if (options) {
     const withScheme = /^[a-z]+:\/\//i.test(options.host) ? options.host : `http://${options.host}`;
     let url: URL;
@@ -42,13 +55,17 @@ export function resolveProxy(credentialName: string, options: ProxyOptions | und
     if (options.port) url.port = String(options.port);
     return toTarget(credentialName, url, options.username, options.password);
   }
-  const raw = ["HTTPS_PROXY", "ALL_PROXY", "HTTP_PROXY", "https_proxy", "all_proxy", "http_proxy"].map((name) => env[name]?.trim()).find(Boolean);
+  const raw = ["HTTPS_PROXY", "ALL_PROXY", "HTTP_PROXY", "https_proxy", "all_proxy", "http_proxy"]
+    .map((name) => env[name]?.trim())
+    .find(Boolean);
   if (!raw) return undefined;
   try {
     return toTarget(credentialName, new URL(/^[a-z]+:\/\//i.test(raw) ? raw : `http://${raw}`));
   } catch (error) {
     if (error instanceof InvalidArgumentError) throw error;
-    throw new InvalidArgumentError(`${credentialName}: the proxy in HTTPS_PROXY/HTTP_PROXY is not a valid URL.`);
+    throw new InvalidArgumentError(
+      `${credentialName}: the proxy in HTTPS_PROXY/HTTP_PROXY is not a valid URL.`,
+    );
   }
 }
 
@@ -61,7 +78,10 @@ export function isProxyBypassed(hostname: string, port: number, env: NodeJS.Proc
   const host = hostname.toLowerCase().replace(/^\[|\]$/g, "");
   return list.some((entry) => {
     if (entry === "*") return true;
-    const [name = "", entryPort] = entry.toLowerCase().replace(/^\[|\]$/g, "").split(/:(?=\d+$)/);
+    const [name = "", entryPort] = entry
+      .toLowerCase()
+      .replace(/^\[|\]$/g, "")
+      .split(/:(?=\d+$)/);
     if (entryPort && Number(entryPort) !== port) return false;
     const domain = name.replace(/^\*?\./, "");
     return host === domain || host.endsWith(`.${domain}`);
@@ -72,27 +92,54 @@ export function isProxyBypassed(hostname: string, port: number, env: NodeJS.Proc
  * An HTTPS agent that reaches every host through an HTTP CONNECT tunnel and then runs TLS to the
  * real host inside it, so the proxy never sees the request. Sockets are kept alive per host.
  */
-export function createTunnelAgent(proxy: ProxyTarget, agentOptions: https.AgentOptions): https.Agent {
+export function createTunnelAgent(
+  proxy: ProxyTarget,
+  agentOptions: https.AgentOptions,
+): https.Agent {
   const agent = new https.Agent(agentOptions);
-  const createConnection = (options: tls.ConnectionOptions & { host?: string; port?: number }, callback: (error: Error | null, socket?: Duplex) => void) => {
+  const createConnection = (
+    options: tls.ConnectionOptions & { host?: string; port?: number },
+    callback: (error: Error | null, socket?: Duplex) => void,
+  ) => {
     const authority = `${options.host}:${options.port}`;
     const headers: Record<string, string> = { Host: authority };
     if (proxy.authorization) headers["Proxy-Authorization"] = proxy.authorization;
-    const connect = http.request({ host: proxy.hostname, port: proxy.port, method: "CONNECT", path: authority, headers, agent: false });
+    const connect = http.request({
+      host: proxy.hostname,
+      port: proxy.port,
+      method: "CONNECT",
+      path: authority,
+      headers,
+      agent: false,
+    });
     connect.once("connect", (response, socket) => {
       if (response.statusCode !== 200) {
         socket.destroy();
-        const error = Object.assign(new Error(`the proxy ${proxy.hostname}:${proxy.port} refused the tunnel to ${authority} (HTTP ${response.statusCode})`), { code: "ERR_PROXY" });
+        const error = Object.assign(
+          new Error(
+            `the proxy ${proxy.hostname}:${proxy.port} refused the tunnel to ${authority} (HTTP ${response.statusCode})`,
+          ),
+          { code: "ERR_PROXY" },
+        );
         return callback(error);
       }
-      const secure = tls.connect({ ...options, socket, servername: options.servername ?? (options.host as string) });
+      const secure = tls.connect({
+        ...options,
+        socket,
+        servername: options.servername ?? (options.host as string),
+      });
       secure.once("secureConnect", () => callback(null, secure));
       secure.once("error", (error) => callback(error));
     });
-    connect.once("error", (error) => callback(Object.assign(error, { code: (error as NodeJS.ErrnoException).code ?? "ERR_PROXY" })));
+    connect.once("error", (error) =>
+      callback(
+        Object.assign(error, { code: (error as NodeJS.ErrnoException).code ?? "ERR_PROXY" }),
+      ),
+    );
     connect.end();
     return undefined;
   };
-  (agent as unknown as { createConnection: typeof createConnection }).createConnection = createConnection;
+  (agent as unknown as { createConnection: typeof createConnection }).createConnection =
+    createConnection;
   return agent;
 }

@@ -1,6 +1,11 @@
 import { AbortError } from "../errors.js";
 import type { AbortSignalLike, RetryOptions } from "../types.js";
-import { isTransientTransportError, type HttpRequest, type HttpResponse, type Transport } from "./transport.js";
+import {
+  isTransientTransportError,
+  type HttpRequest,
+  type HttpResponse,
+  type Transport,
+} from "./transport.js";
 
 const DEFAULTS = { maxRetries: 3, retryDelayInMs: 800, maxRetryDelayInMs: 60_000 };
 
@@ -44,14 +49,24 @@ export function isRetriableStatus(status: number): boolean {
  * The wait before retry number `attempt` (0-based): the server's `Retry-After` when given, else
  * exponential back-off with jitter; both capped at `maxRetryDelayInMs`.
  */
-export function retryDelay(attempt: number, response: HttpResponse | undefined, options: ResolvedRetryOptions, now: number, random: () => number): number {
+export function retryDelay(
+  attempt: number,
+  response: HttpResponse | undefined,
+  options: ResolvedRetryOptions,
+  now: number,
+  random: () => number,
+): number {
   const asked = response ? retryAfterMs(response, now) : undefined;
   const backoff = options.retryDelayInMs * 2 ** attempt * (0.8 + random() * 0.4);
   return Math.min(asked ?? backoff, options.maxRetryDelayInMs);
 }
 
 /** Waits `ms`, or rejects with {@link AbortError} as soon as `signal` fires. */
-export function sleep(ms: number, signal: AbortSignalLike | undefined, abortMessage: string): Promise<void> {
+export function sleep(
+  ms: number,
+  signal: AbortSignalLike | undefined,
+  abortMessage: string,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(new AbortError(abortMessage));
     const onAbort = () => {
@@ -70,7 +85,12 @@ export function sleep(ms: number, signal: AbortSignalLike | undefined, abortMess
  * Sends a request, retrying transient failures (408/429/5xx, timeouts, broken connections).
  * Returns the last response, whatever its status; throws the last transport error.
  */
-export async function sendWithRetry(transport: Transport, request: HttpRequest, options: ResolvedRetryOptions, credentialName: string): Promise<HttpResponse> {
+export async function sendWithRetry(
+  transport: Transport,
+  request: HttpRequest,
+  options: ResolvedRetryOptions,
+  credentialName: string,
+): Promise<HttpResponse> {
   for (let attempt = 0; ; attempt++) {
     let response: HttpResponse | undefined;
     try {

@@ -70,7 +70,10 @@ export function isTransientTransportError(error: unknown): boolean {
 export function createTransport(options: TransportOptions): Transport {
   const { credentialName } = options;
   const maxBytes = options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
-  const agentOptions: https.AgentOptions = { keepAlive: true, ...(options.tlsOptions?.ca ? { ca: options.tlsOptions.ca } : {}) };
+  const agentOptions: https.AgentOptions = {
+    keepAlive: true,
+    ...(options.tlsOptions?.ca ? { ca: options.tlsOptions.ca } : {}),
+  };
   const httpsAgent = options.httpsAgent ?? new https.Agent(agentOptions);
   const tunnelAgent = options.proxy ? createTunnelAgent(options.proxy, agentOptions) : undefined;
   const agentFor = (url: URL) => {
@@ -87,9 +90,15 @@ export function createTransport(options: TransportOptions): Transport {
     const url = new URL(request.url);
     const isHttps = url.protocol === "https:";
     if (!isHttps && !(url.protocol === "http:" && httpAgent)) {
-      return Promise.reject(fail("ERR_INVALID_ARG_VALUE", `refusing to send a request to ${url.protocol}//${url.host}: only https is allowed.`));
+      return Promise.reject(
+        fail(
+          "ERR_INVALID_ARG_VALUE",
+          `refusing to send a request to ${url.protocol}//${url.host}: only https is allowed.`,
+        ),
+      );
     }
-    if (request.signal?.aborted) return Promise.reject(new AbortError(`${credentialName}: the operation was aborted.`));
+    if (request.signal?.aborted)
+      return Promise.reject(new AbortError(`${credentialName}: the operation was aborted.`));
     const headers: Record<string, string> = {
       "User-Agent": ua,
       Accept: "application/json",
@@ -97,7 +106,8 @@ export function createTransport(options: TransportOptions): Transport {
       "return-client-request-id": "true",
       ...request.headers,
     };
-    if (request.body !== undefined) headers["Content-Length"] = String(Buffer.byteLength(request.body));
+    if (request.body !== undefined)
+      headers["Content-Length"] = String(Buffer.byteLength(request.body));
 
     return new Promise<HttpResponse>((resolve, reject) => {
       let settled = false;
@@ -113,7 +123,13 @@ export function createTransport(options: TransportOptions): Transport {
       };
       const onAbort = () => finish(new AbortError(`${credentialName}: the operation was aborted.`));
       const timer = setTimeout(
-        () => finish(fail("ERR_TIMEOUT", `no complete response from ${url.host} within ${request.timeoutMs} ms.`)),
+        () =>
+          finish(
+            fail(
+              "ERR_TIMEOUT",
+              `no complete response from ${url.host} within ${request.timeoutMs} ms.`,
+            ),
+          ),
         request.timeoutMs,
       );
       const requestOptions = { method: request.method, headers, agent: agentFor(url) };
@@ -121,34 +137,80 @@ export function createTransport(options: TransportOptions): Transport {
         const status = res.statusCode ?? 0;
         if (status >= 300 && status < 400) {
           res.resume();
-          return finish(fail("ERR_REDIRECT_REFUSED", `${url.host} answered HTTP ${status} (a redirect); redirects are not followed for token requests.`, status));
+          return finish(
+            fail(
+              "ERR_REDIRECT_REFUSED",
+              `${url.host} answered HTTP ${status} (a redirect); redirects are not followed for token requests.`,
+              status,
+            ),
+          );
         }
         const declared = Number(res.headers["content-length"]);
         if (Number.isFinite(declared) && declared > maxBytes) {
-          return finish(fail("ERR_RESPONSE_TOO_LARGE", `the response from ${url.host} declares ${declared} bytes, over the ${maxBytes}-byte limit.`, status));
+          return finish(
+            fail(
+              "ERR_RESPONSE_TOO_LARGE",
+              `the response from ${url.host} declares ${declared} bytes, over the ${maxBytes}-byte limit.`,
+              status,
+            ),
+          );
         }
         const chunks: Buffer[] = [];
         let size = 0;
         res.on("data", (chunk: Buffer) => {
           size += chunk.length;
           if (size > maxBytes) {
-            finish(fail("ERR_RESPONSE_TOO_LARGE", `the response from ${url.host} exceeded the ${maxBytes}-byte limit.`, status));
+            finish(
+              fail(
+                "ERR_RESPONSE_TOO_LARGE",
+                `the response from ${url.host} exceeded the ${maxBytes}-byte limit.`,
+                status,
+              ),
+            );
           } else chunks.push(chunk);
         });
         res.on("end", () => {
           if (!res.complete) {
-            return finish(fail("ERR_RESPONSE_TRUNCATED", `the response from ${url.host} was cut off after ${size} bytes.`, status));
+            return finish(
+              fail(
+                "ERR_RESPONSE_TRUNCATED",
+                `the response from ${url.host} was cut off after ${size} bytes.`,
+                status,
+              ),
+            );
           }
           finish(undefined, { status, headers: res.headers, body: Buffer.concat(chunks) });
         });
-        res.on("error", (error) => finish(fail("ERR_RESPONSE_TRUNCATED", `the response from ${url.host} was cut off after ${size} bytes.`, status, error)));
-        res.on("aborted", () => finish(fail("ERR_RESPONSE_TRUNCATED", `the response from ${url.host} was cut off after ${size} bytes.`, status)));
+        res.on("error", (error) =>
+          finish(
+            fail(
+              "ERR_RESPONSE_TRUNCATED",
+              `the response from ${url.host} was cut off after ${size} bytes.`,
+              status,
+              error,
+            ),
+          ),
+        );
+        res.on("aborted", () =>
+          finish(
+            fail(
+              "ERR_RESPONSE_TRUNCATED",
+              `the response from ${url.host} was cut off after ${size} bytes.`,
+              status,
+            ),
+          ),
+        );
       });
       req.on("error", (error: NodeJS.ErrnoException) =>
         finish(
           error.code === "ERR_PROXY"
             ? fail("ERR_PROXY", `${error.message}.`, 0, error)
-            : fail("ERR_NETWORK", `could not reach ${url.host}: ${error.code ?? error.message}.`, 0, error),
+            : fail(
+                "ERR_NETWORK",
+                `could not reach ${url.host}: ${error.code ?? error.message}.`,
+                0,
+                error,
+              ),
         ),
       );
       request.signal?.addEventListener("abort", onAbort, { once: true });

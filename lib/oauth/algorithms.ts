@@ -18,6 +18,17 @@ export interface AlgorithmFacts {
  * @see https://learn.microsoft.com/entra/identity-platform/certificate-credentials
  */
 export const ASSERTION_ALGORITHMS: Readonly<Record<AssertionAlgorithm, AlgorithmFacts>> = {
-  RS256: { digest: "sha256", padding: constants.RSA_PKCS1_PADDING, thumbprintHeader: "x5t", thumbprint: "sha1" },
-  PS256: { digest: "sha256", padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32, thumbprintHeader: "x5t#S256", thumbprint: "sha256" },
+  RS256: {
+    digest: "sha256",
+    padding: constants.RSA_PKCS1_PADDING,
+    thumbprintHeader: "x5t",
+    thumbprint: "sha1",
+  },
+  PS256: {
+    digest: "sha256",
+    padding: constants.RSA_PKCS1_PSS_PADDING,
+    saltLength: 32,
+    thumbprintHeader: "x5t#S256",
+    thumbprint: "sha256",
+  },
 };

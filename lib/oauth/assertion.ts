@@ -27,9 +27,17 @@ export interface ClientAssertionInput {
  */
 export function createClientAssertion(input: ClientAssertionInput): string {
   const facts = ASSERTION_ALGORITHMS[input.algorithm];
-  const thumbprint = facts.thumbprint === "sha1" ? input.certificate.thumbprintSha1 : input.certificate.thumbprintSha256;
-  const header: Record<string, unknown> = { alg: input.algorithm, typ: "JWT", [facts.thumbprintHeader]: base64url(thumbprint) };
-  if (input.sendCertificateChain) header.x5c = input.certificate.chain.map((cert) => cert.raw.toString("base64"));
+  const thumbprint =
+    facts.thumbprint === "sha1"
+      ? input.certificate.thumbprintSha1
+      : input.certificate.thumbprintSha256;
+  const header: Record<string, unknown> = {
+    alg: input.algorithm,
+    typ: "JWT",
+    [facts.thumbprintHeader]: base64url(thumbprint),
+  };
+  if (input.sendCertificateChain)
+    header.x5c = input.certificate.chain.map((cert) => cert.raw.toString("base64"));
   const now = Math.floor(input.nowSeconds);
   const payload = {
     aud: input.audience,

@@ -29,7 +29,9 @@ function decodeJsonSegment(segment: string | undefined): Record<string, unknown>
   if (!segment || !/^[A-Za-z0-9_-]+={0,2}$/.test(segment)) return undefined;
   try {
     const value: unknown = JSON.parse(Buffer.from(segment, "base64url").toString("utf8"));
-    return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return value !== null && typeof value === "object" && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -58,7 +60,9 @@ export interface AccountEvidence {
  * which OpenID Connect Core §3.1.3.7 accepts in place of signature validation, and only its
  * display claims are used, never for an authorization decision.
  */
-export function accountFromTokenResponse(evidence: AccountEvidence): AuthenticationRecord | undefined {
+export function accountFromTokenResponse(
+  evidence: AccountEvidence,
+): AuthenticationRecord | undefined {
   const info = decodeJsonSegment(evidence.clientInfo);
   const claims = decodeJsonSegment(evidence.idToken?.split(".")[1]);
   const uid = text(info?.uid) ?? text(claims?.oid);
@@ -104,10 +108,13 @@ export function deserializeAuthenticationRecord(serializedRecord: string): Authe
   }
   const raw = parsed as Record<string, unknown>;
   if (raw.version !== undefined && raw.version !== AUTHENTICATION_RECORD_VERSION) {
-    throw recordError(`deserializeAuthenticationRecord: unsupported AuthenticationRecord version ${JSON.stringify(raw.version)}; expected "1.0".`);
+    throw recordError(
+      `deserializeAuthenticationRecord: unsupported AuthenticationRecord version ${JSON.stringify(raw.version)}; expected "1.0".`,
+    );
   }
   for (const field of FIELDS) {
-    if (typeof raw[field] !== "string") throw recordError(`deserializeAuthenticationRecord: "${field}" must be a string.`);
+    if (typeof raw[field] !== "string")
+      throw recordError(`deserializeAuthenticationRecord: "${field}" must be a string.`);
   }
   const record: AuthenticationRecord = {
     authority: raw.authority as string,

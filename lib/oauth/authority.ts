@@ -18,7 +18,12 @@ export const AzureAuthorityHosts = {
 /** One of the values of {@link AzureAuthorityHosts}. */
 export type AzureAuthorityHosts = (typeof AzureAuthorityHosts)[keyof typeof AzureAuthorityHosts];
 
-const PUBLIC_CLOUD_HOSTS = new Set(["login.microsoftonline.com", "login.windows.net", "login.microsoft.com", "sts.windows.net"]);
+const PUBLIC_CLOUD_HOSTS = new Set([
+  "login.microsoftonline.com",
+  "login.windows.net",
+  "login.microsoft.com",
+  "sts.windows.net",
+]);
 
 const KNOWN_CLOUD_HOSTS = new Set([
   ...PUBLIC_CLOUD_HOSTS,
@@ -51,8 +56,17 @@ export interface Authority {
  *
  * @throws InvalidArgumentError (`ERR_INVALID_ARG_VALUE`) for a non-https or malformed host.
  */
-export function resolveAuthority(credentialName: string, authorityHost: string | undefined, env: NodeJS.ProcessEnv, region?: string): Authority {
-  const raw = (authorityHost ?? env.AZURE_AUTHORITY_HOST ?? AzureAuthorityHosts.AzurePublicCloud).trim();
+export function resolveAuthority(
+  credentialName: string,
+  authorityHost: string | undefined,
+  env: NodeJS.ProcessEnv,
+  region?: string,
+): Authority {
+  const raw = (
+    authorityHost ??
+    env.AZURE_AUTHORITY_HOST ??
+    AzureAuthorityHosts.AzurePublicCloud
+  ).trim();
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `https://${raw}`;
   let url: URL;
   try {
@@ -61,19 +75,28 @@ export function resolveAuthority(credentialName: string, authorityHost: string |
     throw new InvalidArgumentError(`${credentialName}: "authorityHost" is not a valid URL.`);
   }
   if (url.protocol !== "https:") {
-    throw new InvalidArgumentError(`${credentialName}: "authorityHost" must use https; got ${url.protocol}// (tokens are never requested over plain HTTP).`);
+    throw new InvalidArgumentError(
+      `${credentialName}: "authorityHost" must use https; got ${url.protocol}// (tokens are never requested over plain HTTP).`,
+    );
   }
   if (url.search || url.hash || url.username || url.password) {
-    throw new InvalidArgumentError(`${credentialName}: "authorityHost" must not carry a query, fragment or credentials.`);
+    throw new InvalidArgumentError(
+      `${credentialName}: "authorityHost" must not carry a query, fragment or credentials.`,
+    );
   }
   const host = `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
-  const isKnownCloud = KNOWN_CLOUD_HOSTS.has(url.hostname.toLowerCase()) && url.pathname.replace(/\/+$/, "") === "";
+  const isKnownCloud =
+    KNOWN_CLOUD_HOSTS.has(url.hostname.toLowerCase()) && url.pathname.replace(/\/+$/, "") === "";
   const authority: Authority = { host, isKnownCloud };
   if (region) {
     if (!REGION_PATTERN.test(region)) {
-      throw new InvalidArgumentError(`${credentialName}: AZURE_REGIONAL_AUTHORITY_NAME must be a region name such as "westus2".`);
+      throw new InvalidArgumentError(
+        `${credentialName}: AZURE_REGIONAL_AUTHORITY_NAME must be a region name such as "westus2".`,
+      );
     }
-    const regionalHostname = PUBLIC_CLOUD_HOSTS.has(url.hostname.toLowerCase()) ? "login.microsoft.com" : url.host;
+    const regionalHostname = PUBLIC_CLOUD_HOSTS.has(url.hostname.toLowerCase())
+      ? "login.microsoft.com"
+      : url.host;
     return { ...authority, regionalHost: `https://${region.toLowerCase()}.${regionalHostname}` };
   }
   return authority;
@@ -86,7 +109,8 @@ export function resolveAuthority(credentialName: string, authorityHost: string |
 export function regionFromEnvironment(env: NodeJS.ProcessEnv): string | undefined {
   const value = env.AZURE_REGIONAL_AUTHORITY_NAME?.trim();
   if (!value) return undefined;
-  if (/^(tryautodetect|autodiscoverregion|true)$/i.test(value)) return env.REGION_NAME?.trim() || undefined;
+  if (/^(tryautodetect|autodiscoverregion|true)$/i.test(value))
+    return env.REGION_NAME?.trim() || undefined;
   return value;
 }
 

@@ -27,7 +27,11 @@ export interface BrowserFlowOptions {
  * then the code redeemed once at the token endpoint.
  * @see https://learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow
  */
-export async function signInWithBrowser(client: TokenClient, request: InteractionRequest, options: BrowserFlowOptions): Promise<TokenResult> {
+export async function signInWithBrowser(
+  client: TokenClient,
+  request: InteractionRequest,
+  options: BrowserFlowOptions,
+): Promise<TokenResult> {
   const name = client.credentialName;
   const pkce = createPkcePair();
   const state = createState();
@@ -54,16 +58,23 @@ export async function signInWithBrowser(client: TokenClient, request: Interactio
     try {
       opened = await options.openBrowser(url);
     } catch (error) {
-      client.logger.warning(`the browser could not be opened: ${error instanceof Error ? error.message : String(error)}`);
+      client.logger.warning(
+        `the browser could not be opened: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
-    if (!opened) options.printLine(`${name}: could not open a browser. To sign in, open this URL: ${url}`);
+    if (!opened)
+      options.printLine(`${name}: could not open a browser. To sign in, open this URL: ${url}`);
     code = await server.code;
   } finally {
     await server.close();
   }
-  return client.request(request.tenantId, authorizationCodeGrant(request.scopes, code, server.redirectUri, pkce.verifier), {
-    ...(request.claims ? { claims: request.claims } : {}),
-    ...(request.signal ? { signal: request.signal } : {}),
-    ...(request.timeoutMs ? { timeoutMs: request.timeoutMs } : {}),
-  });
+  return client.request(
+    request.tenantId,
+    authorizationCodeGrant(request.scopes, code, server.redirectUri, pkce.verifier),
+    {
+      ...(request.claims ? { claims: request.claims } : {}),
+      ...(request.signal ? { signal: request.signal } : {}),
+      ...(request.timeoutMs ? { timeoutMs: request.timeoutMs } : {}),
+    },
+  );
 }

@@ -16,7 +16,11 @@ export type ClientAuthentication =
 
 /** Errors this package already made precise (e.g. a missing federated token file) pass through unwrapped. */
 function isOwnError(error: unknown): boolean {
-  return error instanceof CredentialUnavailableError || error instanceof AuthenticationError || error instanceof AbortError;
+  return (
+    error instanceof CredentialUnavailableError ||
+    error instanceof AuthenticationError ||
+    error instanceof AbortError
+  );
 }
 
 /** The form fields of client authentication, and the secrets among them. */
@@ -32,7 +36,11 @@ export interface ClientAuthFields {
  * @throws AuthenticationError `ERR_ASSERTION_CALLBACK` when the callback throws or returns no string;
  *   this package's own errors thrown by the callback pass through unchanged.
  */
-export async function clientAuthFields(credentialName: string, auth: ClientAuthentication, tokenEndpoint: string): Promise<ClientAuthFields> {
+export async function clientAuthFields(
+  credentialName: string,
+  auth: ClientAuthentication,
+  tokenEndpoint: string,
+): Promise<ClientAuthFields> {
   switch (auth.kind) {
     case "none":
       return { fields: [], secrets: [] };
@@ -59,7 +67,10 @@ export async function clientAuthFields(credentialName: string, auth: ClientAuthe
         });
       }
       return {
-        fields: [["client_assertion", assertion], ["client_assertion_type", JWT_BEARER_ASSERTION_TYPE]],
+        fields: [
+          ["client_assertion", assertion],
+          ["client_assertion_type", JWT_BEARER_ASSERTION_TYPE],
+        ],
         secrets: [assertion],
       };
     }

@@ -26,7 +26,12 @@ export class ConfidentialClient {
    * Gets a token; `grant` defaults to client credentials. `partition` separates cache entries that
    * share scopes and tenant but not identity (e.g. the hash of an OBO user assertion).
    */
-  async getToken(scopes: string | string[], options: GetTokenOptions = {}, grant: GrantFactory = clientCredentialsGrant, partition = ""): Promise<AccessToken> {
+  async getToken(
+    scopes: string | string[],
+    options: GetTokenOptions = {},
+    grant: GrantFactory = clientCredentialsGrant,
+    partition = "",
+  ): Promise<AccessToken> {
     const client = this.#client;
     const name = client.credentialName;
     try {
@@ -40,10 +45,17 @@ export class ConfidentialClient {
           const result = await client.request(tenantId, grant(list), {
             signal,
             ...(claims ? { claims } : {}),
-            ...(options.requestOptions?.timeout ? { timeoutMs: options.requestOptions.timeout } : {}),
+            ...(options.requestOptions?.timeout
+              ? { timeoutMs: options.requestOptions.timeout }
+              : {}),
           });
-          const accessToken: AccessToken = { token: result.accessToken, expiresOnTimestamp: result.expiresOnTimestamp, tokenType: "Bearer" };
-          if (result.refreshAfterTimestamp !== undefined) accessToken.refreshAfterTimestamp = result.refreshAfterTimestamp;
+          const accessToken: AccessToken = {
+            token: result.accessToken,
+            expiresOnTimestamp: result.expiresOnTimestamp,
+            tokenType: "Bearer",
+          };
+          if (result.refreshAfterTimestamp !== undefined)
+            accessToken.refreshAfterTimestamp = result.refreshAfterTimestamp;
           return accessToken;
         },
         {
@@ -53,10 +65,13 @@ export class ConfidentialClient {
           ...(options.abortSignal ? { signal: options.abortSignal } : {}),
         },
       );
-      if (client.logger.enabled("info")) client.logger.info(`getToken succeeded scopes=[${list.join(" ")}] tenant=${tenantId}`);
+      if (client.logger.enabled("info"))
+        client.logger.info(`getToken succeeded scopes=[${list.join(" ")}] tenant=${tenantId}`);
       return token;
     } catch (error) {
-      client.logger.error(`getToken failed: ${error instanceof Error ? error.message : String(error)}`);
+      client.logger.error(
+        `getToken failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
       throw error;
     }
   }

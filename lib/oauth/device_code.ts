@@ -43,14 +43,20 @@ function nonEmpty(value: unknown): value is string {
  * @throws AuthenticationError with Entra's `error` as code, or `ERR_HTTP_STATUS`, `ERR_RESPONSE_NOT_JSON`, `ERR_RESPONSE_INVALID`.
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.2
  */
-export function parseDeviceCodeResponse(response: HttpResponse, credentialName: string): DeviceAuthorization {
+export function parseDeviceCodeResponse(
+  response: HttpResponse,
+  credentialName: string,
+): DeviceAuthorization {
   let json: unknown;
   try {
     json = JSON.parse(response.body.toString("utf8"));
   } catch {
     json = undefined;
   }
-  const body = json !== null && typeof json === "object" && !Array.isArray(json) ? (json as Record<string, unknown>) : undefined;
+  const body =
+    json !== null && typeof json === "object" && !Array.isArray(json)
+      ? (json as Record<string, unknown>)
+      : undefined;
   const secrets = typeof body?.device_code === "string" ? [body.device_code] : [];
   if (response.status < 200 || response.status >= 300 || typeof body?.error === "string") {
     parseTokenResponse(response, { credentialName, requestStartMs: 0, secrets });
@@ -70,14 +76,17 @@ export function parseDeviceCodeResponse(response: HttpResponse, credentialName: 
   if (!nonEmpty(verificationUri)) throw invalid("ERR_RESPONSE_INVALID", `lacks "verification_uri"`);
   const expiresIn = readSeconds(body.expires_in);
   if (expiresIn === undefined) throw invalid("ERR_RESPONSE_INVALID", `has no valid "expires_in"`);
-  const interval = body.interval === undefined ? DEFAULT_POLL_INTERVAL_S : readSeconds(body.interval);
+  const interval =
+    body.interval === undefined ? DEFAULT_POLL_INTERVAL_S : readSeconds(body.interval);
   if (interval === undefined) throw invalid("ERR_RESPONSE_INVALID", `has an invalid "interval"`);
   const userCode = body.user_code as string;
   return {
     deviceCode: body.device_code as string,
     userCode,
     verificationUri,
-    message: nonEmpty(body.message) ? body.message : `To sign in, use a web browser to open the page ${verificationUri} and enter the code ${userCode} to authenticate.`,
+    message: nonEmpty(body.message)
+      ? body.message
+      : `To sign in, use a web browser to open the page ${verificationUri} and enter the code ${userCode} to authenticate.`,
     expiresInSeconds: expiresIn,
     intervalSeconds: interval,
   };
@@ -91,13 +100,26 @@ export interface DeviceCodeSettings {
 }
 
 /** Asks Entra for a device code and user code for `scopes`. */
-export async function requestDeviceCode(client: TokenClient, tenantId: string, scopes: readonly string[], settings: DeviceCodeSettings = {}): Promise<DeviceAuthorization> {
-  const fields: Array<[string, string]> = [["client_id", client.clientId], ["scope", withOidc(scopes)]];
+export async function requestDeviceCode(
+  client: TokenClient,
+  tenantId: string,
+  scopes: readonly string[],
+  settings: DeviceCodeSettings = {},
+): Promise<DeviceAuthorization> {
+  const fields: Array<[string, string]> = [
+    ["client_id", client.clientId],
+    ["scope", withOidc(scopes)],
+  ];
   if (settings.claims) fields.push(["claims", settings.claims]);
-  const response = await client.postForm(tenantId, deviceCodeEndpoint(client.authority, tenantId), fields, {
-    ...(settings.signal ? { signal: settings.signal } : {}),
-    ...(settings.timeoutMs ? { timeoutMs: settings.timeoutMs } : {}),
-  });
+  const response = await client.postForm(
+    tenantId,
+    deviceCodeEndpoint(client.authority, tenantId),
+    fields,
+    {
+      ...(settings.signal ? { signal: settings.signal } : {}),
+      ...(settings.timeoutMs ? { timeoutMs: settings.timeoutMs } : {}),
+    },
+  );
   return parseDeviceCodeResponse(response, client.credentialName);
 }
 
@@ -107,7 +129,11 @@ export interface PollSettings extends DeviceCodeSettings {
   slowDownStepMs?: number;
 }
 
-function sleep(ms: number, signal: AbortSignalLike | undefined, credentialName: string): Promise<void> {
+function sleep(
+  ms: number,
+  signal: AbortSignalLike | undefined,
+  credentialName: string,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const aborted = () => new AbortError(`${credentialName}: the operation was aborted.`);
     if (signal?.aborted) return reject(aborted());
@@ -131,10 +157,18 @@ function sleep(ms: number, signal: AbortSignalLike | undefined, credentialName: 
  *   `expires_in` passes), `bad_verification_code`, …; AbortError when `signal` fires.
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.4
  */
-export async function pollForToken(client: TokenClient, tenantId: string, info: DeviceAuthorization, settings: PollSettings = {}): Promise<TokenResult> {
+export async function pollForToken(
+  client: TokenClient,
+  tenantId: string,
+  info: DeviceAuthorization,
+  settings: PollSettings = {},
+): Promise<TokenResult> {
   const name = client.credentialName;
   const deadline = client.now() + info.expiresInSeconds * 1000;
-  let interval = Math.max(info.intervalSeconds * 1000, settings.minIntervalMs ?? MIN_POLL_INTERVAL_MS);
+  let interval = Math.max(
+    info.intervalSeconds * 1000,
+    settings.minIntervalMs ?? MIN_POLL_INTERVAL_MS,
+  );
   for (;;) {
     await sleep(Math.min(interval, Math.max(0, deadline - client.now())), settings.signal, name);
     if (client.now() >= deadline) {

@@ -32,7 +32,10 @@ export interface Grant {
 export function clientCredentialsGrant(scopes: readonly string[]): Grant {
   return {
     type: "client_credentials",
-    fields: [["scope", onlyResourceScopes(scopes)], ["grant_type", "client_credentials"]],
+    fields: [
+      ["scope", onlyResourceScopes(scopes)],
+      ["grant_type", "client_credentials"],
+    ],
     secrets: [],
   };
 }
@@ -53,7 +56,12 @@ export function onBehalfOfGrant(scopes: readonly string[], userAssertion: string
 }
 
 /** `authorization_code`: redeems a code once; `codeVerifier` completes PKCE (RFC 7636). */
-export function authorizationCodeGrant(scopes: readonly string[], code: string, redirectUri: string, codeVerifier?: string): Grant {
+export function authorizationCodeGrant(
+  scopes: readonly string[],
+  code: string,
+  redirectUri: string,
+  codeVerifier?: string,
+): Grant {
   const fields: FormFields = [
     ["scope", withOidc(scopes)],
     ["redirect_uri", redirectUri],
@@ -62,14 +70,23 @@ export function authorizationCodeGrant(scopes: readonly string[], code: string, 
     ["client_info", "1"],
   ];
   if (codeVerifier !== undefined) fields.push(["code_verifier", codeVerifier]);
-  return { type: "authorization_code", fields, secrets: codeVerifier ? [code, codeVerifier] : [code] };
+  return {
+    type: "authorization_code",
+    fields,
+    secrets: codeVerifier ? [code, codeVerifier] : [code],
+  };
 }
 
 /** `refresh_token`: silent renewal of a user's tokens. */
 export function refreshTokenGrant(scopes: readonly string[], refreshToken: string): Grant {
   return {
     type: "refresh_token",
-    fields: [["scope", withOidc(scopes)], ["grant_type", "refresh_token"], ["client_info", "1"], ["refresh_token", refreshToken]],
+    fields: [
+      ["scope", withOidc(scopes)],
+      ["grant_type", "refresh_token"],
+      ["client_info", "1"],
+      ["refresh_token", refreshToken],
+    ],
     secrets: [refreshToken],
   };
 }
@@ -78,7 +95,11 @@ export function refreshTokenGrant(scopes: readonly string[], refreshToken: strin
 export function deviceCodeGrant(deviceCode: string): Grant {
   return {
     type: "device_code",
-    fields: [["grant_type", DEVICE_CODE_GRANT], ["device_code", deviceCode], ["client_info", "1"]],
+    fields: [
+      ["grant_type", DEVICE_CODE_GRANT],
+      ["device_code", deviceCode],
+      ["client_info", "1"],
+    ],
     secrets: [deviceCode],
   };
 }

@@ -24,7 +24,11 @@ export interface InstanceDiscoveryContext {
  * @throws AuthenticationError `ERR_UNTRUSTED_AUTHORITY` when Entra answers `invalid_instance`.
  * @see https://learn.microsoft.com/entra/identity-platform/msal-client-application-configuration#authority
  */
-export function validateAuthority(authority: Authority, tenantId: string, context: InstanceDiscoveryContext): Promise<void> {
+export function validateAuthority(
+  authority: Authority,
+  tenantId: string,
+  context: InstanceDiscoveryContext,
+): Promise<void> {
   if (authority.isKnownCloud || tenantId === "adfs") return Promise.resolve();
   const discoveryHost = context.discoveryHost ?? AzureAuthorityHosts.AzurePublicCloud;
   const key = `${discoveryHost} ${authority.host}`;
@@ -37,11 +41,21 @@ export function validateAuthority(authority: Authority, tenantId: string, contex
   return pending;
 }
 
-async function discover(authority: Authority, tenantId: string, discoveryHost: string, context: InstanceDiscoveryContext): Promise<void> {
+async function discover(
+  authority: Authority,
+  tenantId: string,
+  discoveryHost: string,
+  context: InstanceDiscoveryContext,
+): Promise<void> {
   const url = `${discoveryHost}/common/discovery/instance?api-version=1.1&authorization_endpoint=${encodeURIComponent(authorizeEndpoint(authority, tenantId))}`;
   const response = await sendWithRetry(
     context.transport,
-    { method: "GET", url, timeoutMs: context.timeoutMs, ...(context.signal ? { signal: context.signal } : {}) },
+    {
+      method: "GET",
+      url,
+      timeoutMs: context.timeoutMs,
+      ...(context.signal ? { signal: context.signal } : {}),
+    },
     context.retry,
     context.credentialName,
   );

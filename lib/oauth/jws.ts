@@ -7,7 +7,11 @@ export function base64url(data: Buffer | string): string {
 }
 
 /** Signs a JWS signing input (`b64(header).b64(payload)`) and returns the base64url signature. */
-export function signJwsInput(signingInput: string, key: KeyObject, algorithm: AssertionAlgorithm): string {
+export function signJwsInput(
+  signingInput: string,
+  key: KeyObject,
+  algorithm: AssertionAlgorithm,
+): string {
   const facts = ASSERTION_ALGORITHMS[algorithm];
   const signature = sign(facts.digest, Buffer.from(signingInput), {
     key,
@@ -18,7 +22,12 @@ export function signJwsInput(signingInput: string, key: KeyObject, algorithm: As
 }
 
 /** Builds a compact JWS (RFC 7515 §7.1) of a JSON header and payload. */
-export function signCompactJws(header: object, payload: object, key: KeyObject, algorithm: AssertionAlgorithm): string {
+export function signCompactJws(
+  header: object,
+  payload: object,
+  key: KeyObject,
+  algorithm: AssertionAlgorithm,
+): string {
   const signingInput = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(payload))}`;
   return `${signingInput}.${signJwsInput(signingInput, key, algorithm)}`;
 }

@@ -1,6 +1,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { AbortError, AuthenticationError, CredentialUnavailableError, InvalidArgumentError } from "../errors.js";
+import {
+  AbortError,
+  AuthenticationError,
+  CredentialUnavailableError,
+  InvalidArgumentError,
+} from "../errors.js";
 import type { AbortSignalLike } from "../types.js";
 import { constantTimeEqual } from "./pkce.js";
 
@@ -9,8 +14,10 @@ export const DEFAULT_SIGN_IN_TIMEOUT_MS = 5 * 60 * 1000;
 
 const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1"]);
 
-const SUCCESS_PAGE = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Signed in</title></head><body><p>Authentication complete. You can close this window and return to the application.</p></body></html>";
-const ERROR_PAGE = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Sign-in failed</title></head><body><p>Authentication failed. Return to the application for details.</p></body></html>";
+const SUCCESS_PAGE =
+  '<!DOCTYPE html><html><head><meta charset="utf-8"><title>Signed in</title></head><body><p>Authentication complete. You can close this window and return to the application.</p></body></html>';
+const ERROR_PAGE =
+  '<!DOCTYPE html><html><head><meta charset="utf-8"><title>Sign-in failed</title></head><body><p>Authentication failed. Return to the application for details.</p></body></html>';
 
 /** Settings of one loopback server. */
 export interface LoopbackOptions {
@@ -37,7 +44,10 @@ export interface LoopbackServer {
  * Parses the redirect URI a caller configured for a browser sign-in.
  * @throws InvalidArgumentError unless it is `http:` on `localhost` or `127.0.0.1` without query or fragment.
  */
-export function parseLoopbackRedirectUri(credentialName: string, redirectUri: string | undefined): { hostname: string; port: number; path: string } {
+export function parseLoopbackRedirectUri(
+  credentialName: string,
+  redirectUri: string | undefined,
+): { hostname: string; port: number; path: string } {
   if (redirectUri === undefined) return { hostname: "localhost", port: 0, path: "/" };
   let url: URL | undefined;
   try {
@@ -45,8 +55,18 @@ export function parseLoopbackRedirectUri(credentialName: string, redirectUri: st
   } catch {
     url = undefined;
   }
-  if (!url || url.protocol !== "http:" || !LOOPBACK_HOSTS.has(url.hostname) || url.search || url.hash || url.username || url.password) {
-    throw new InvalidArgumentError(`${credentialName}: "redirectUri" must be http://localhost[:port][/path] or http://127.0.0.1[:port][/path].`);
+  if (
+    !url ||
+    url.protocol !== "http:" ||
+    !LOOPBACK_HOSTS.has(url.hostname) ||
+    url.search ||
+    url.hash ||
+    url.username ||
+    url.password
+  ) {
+    throw new InvalidArgumentError(
+      `${credentialName}: "redirectUri" must be http://localhost[:port][/path] or http://127.0.0.1[:port][/path].`,
+    );
   }
   return { hostname: url.hostname, port: url.port ? Number(url.port) : 0, path: url.pathname };
 }
@@ -96,7 +116,12 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
   };
 
   function reply(res: ServerResponse, status: number, page: string, then?: () => void): void {
-    res.writeHead(status, { "Content-Type": "text/html; charset=utf-8", "Content-Length": Buffer.byteLength(page), Connection: "close", "Cache-Control": "no-store" });
+    res.writeHead(status, {
+      "Content-Type": "text/html; charset=utf-8",
+      "Content-Length": Buffer.byteLength(page),
+      Connection: "close",
+      "Cache-Control": "no-store",
+    });
     res.end(page, then);
   }
 
@@ -123,12 +148,24 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
     }
     const error = params.get("error");
     if (error !== null) {
-      settle({ error: new AuthenticationError(0, { error, error_description: params.get("error_description") ?? "" }, { credentialName }) });
+      settle({
+        error: new AuthenticationError(
+          0,
+          { error, error_description: params.get("error_description") ?? "" },
+          { credentialName },
+        ),
+      });
       return reply(res, 400, ERROR_PAGE, () => void close());
     }
     const received = params.get("code");
     if (!received) {
-      settle({ error: new AuthenticationError(0, null, { credentialName, code: "ERR_RESPONSE_INVALID", message: `the sign-in reply carries neither "code" nor "error".` }) });
+      settle({
+        error: new AuthenticationError(0, null, {
+          credentialName,
+          code: "ERR_RESPONSE_INVALID",
+          message: `the sign-in reply carries neither "code" nor "error".`,
+        }),
+      });
       return reply(res, 400, ERROR_PAGE, () => void close());
     }
     settle({ code: received });
@@ -137,13 +174,25 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
 
   const onAbort = () => fail(new AbortError(`${credentialName}: the operation was aborted.`));
   const timer = setTimeout(
-    () => fail(new AuthenticationError(0, null, { credentialName, code: "ERR_TIMEOUT", message: `the user did not complete sign-in within ${Math.round(timeoutMs / 1000)} s; the loopback server was closed.` })),
+    () =>
+      fail(
+        new AuthenticationError(0, null, {
+          credentialName,
+          code: "ERR_TIMEOUT",
+          message: `the user did not complete sign-in within ${Math.round(timeoutMs / 1000)} s; the loopback server was closed.`,
+        }),
+      ),
     timeoutMs,
   );
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", (cause: NodeJS.ErrnoException) =>
-      reject(new CredentialUnavailableError(`${credentialName}: cannot listen on 127.0.0.1:${target.port} for the sign-in reply (${cause.code ?? cause.message}).`, { code: "ERR_LOOPBACK_LISTEN", cause })),
+      reject(
+        new CredentialUnavailableError(
+          `${credentialName}: cannot listen on 127.0.0.1:${target.port} for the sign-in reply (${cause.code ?? cause.message}).`,
+          { code: "ERR_LOOPBACK_LISTEN", cause },
+        ),
+      ),
     );
     server.listen(target.port, "127.0.0.1", () => resolve());
   }).catch((error: unknown) => {

@@ -11,7 +11,9 @@ const SCOPE_PATTERN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 export function normalizeScopes(credentialName: string, scopes: unknown): string[] {
   const list = typeof scopes === "string" ? [scopes] : scopes;
   if (!Array.isArray(list) || list.length === 0) {
-    throw new InvalidArgumentError(`${credentialName}: "scopes" must be a scope string or a non-empty array of them.`);
+    throw new InvalidArgumentError(
+      `${credentialName}: "scopes" must be a scope string or a non-empty array of them.`,
+    );
   }
   list.forEach((scope, index) => {
     if (typeof scope !== "string" || !SCOPE_PATTERN.test(scope)) {

@@ -3,7 +3,8 @@ import { CredentialUnavailableError, InvalidArgumentError } from "../errors.js";
 const TENANT_ID_PATTERN = /^[0-9A-Za-z.-]+$/;
 
 /** Where to find the tenant id, quoted by every tenant-id error. */
-export const TENANT_ID_HELP = "See https://learn.microsoft.com/partner-center/find-ids-and-domain-names to find your tenant id.";
+export const TENANT_ID_HELP =
+  "See https://learn.microsoft.com/partner-center/find-ids-and-domain-names to find your tenant id.";
 
 /** Whether `tenantId` is a syntactically valid tenant id or domain. */
 export function isValidTenantId(tenantId: string): boolean {
@@ -14,7 +15,11 @@ export function isValidTenantId(tenantId: string): boolean {
  * Throws unless `tenantId` is a non-empty string of letters, digits, `.` and `-`.
  * The value is not echoed: it may be a secret pasted into the wrong argument.
  */
-export function checkTenantId(credentialName: string, tenantId: unknown, argumentName = "tenantId"): string {
+export function checkTenantId(
+  credentialName: string,
+  tenantId: unknown,
+  argumentName = "tenantId",
+): string {
   if (typeof tenantId !== "string" || !isValidTenantId(tenantId)) {
     throw new InvalidArgumentError(
       `${credentialName}: "${argumentName}" must be a tenant id or domain made of letters, digits, "." and "-". ${TENANT_ID_HELP}`,
@@ -42,7 +47,9 @@ export function createTenantPolicy(
   additionallyAllowedTenants: readonly string[] | undefined,
   env: NodeJS.ProcessEnv,
 ): TenantPolicy {
-  const fromEnv = env.AZURE_ADDITIONALLY_ALLOWED_TENANTS?.split(/[;,]/).map((t) => t.trim()).filter(Boolean);
+  const fromEnv = env.AZURE_ADDITIONALLY_ALLOWED_TENANTS?.split(/[;,]/)
+    .map((t) => t.trim())
+    .filter(Boolean);
   const allowed = additionallyAllowedTenants ?? fromEnv ?? [];
   return {
     configuredTenantId,
@@ -58,7 +65,11 @@ export function createTenantPolicy(
  * @throws InvalidArgumentError when the requested tenant id is malformed.
  * @throws CredentialUnavailableError (`ERR_TENANT_NOT_ALLOWED`) when the policy forbids it.
  */
-export function resolveTenant(credentialName: string, policy: TenantPolicy, requestedTenantId?: string): string {
+export function resolveTenant(
+  credentialName: string,
+  policy: TenantPolicy,
+  requestedTenantId?: string,
+): string {
   const configured = policy.configuredTenantId;
   if (requestedTenantId === undefined || requestedTenantId === configured) return configured;
   checkTenantId(credentialName, requestedTenantId, "options.tenantId");

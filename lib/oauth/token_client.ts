@@ -1,9 +1,18 @@
 import { resolveRetryOptions, sendWithRetry, type ResolvedRetryOptions } from "../http/retry.js";
 import { createIdentityTransport } from "../http/identity_transport.js";
 import type { HttpResponse, Transport } from "../http/transport.js";
-import type { AbortSignalLike, AuthorityValidationOptions, MultiTenantTokenCredentialOptions } from "../types.js";
+import type {
+  AbortSignalLike,
+  AuthorityValidationOptions,
+  MultiTenantTokenCredentialOptions,
+} from "../types.js";
 import { createLogger, type CredentialLogger } from "../util/logger.js";
-import { regionFromEnvironment, resolveAuthority, tokenEndpoint, type Authority } from "./authority.js";
+import {
+  regionFromEnvironment,
+  resolveAuthority,
+  tokenEndpoint,
+  type Authority,
+} from "./authority.js";
 import { clientAuthFields, type ClientAuthentication } from "./client_auth.js";
 import { encodeForm, type FormFields } from "./form.js";
 import type { Grant } from "./grants.js";
@@ -25,7 +34,9 @@ export interface InternalClientOptions {
 }
 
 /** Options a token client is built from. */
-export type TokenClientOptions = MultiTenantTokenCredentialOptions & AuthorityValidationOptions & InternalClientOptions;
+export type TokenClientOptions = MultiTenantTokenCredentialOptions &
+  AuthorityValidationOptions &
+  InternalClientOptions;
 
 /** Per-request settings. */
 export interface RequestSettings {
@@ -59,11 +70,23 @@ export class TokenClient {
    * @param options - the credential's options.
    * @param regional - whether `AZURE_REGIONAL_AUTHORITY_NAME` applies (confidential clients only).
    */
-  constructor(credentialName: string, tenantId: string, clientId: string, clientAuth: ClientAuthentication, options: TokenClientOptions = {}, regional = false) {
+  constructor(
+    credentialName: string,
+    tenantId: string,
+    clientId: string,
+    clientAuth: ClientAuthentication,
+    options: TokenClientOptions = {},
+    regional = false,
+  ) {
     const env = options.env ?? process.env;
     this.credentialName = credentialName;
     this.clientId = clientId;
-    this.authority = resolveAuthority(credentialName, options.authorityHost, env, regional ? regionFromEnvironment(env) : undefined);
+    this.authority = resolveAuthority(
+      credentialName,
+      options.authorityHost,
+      env,
+      regional ? regionFromEnvironment(env) : undefined,
+    );
     this.tenantPolicy = createTenantPolicy(tenantId, options.additionallyAllowedTenants, env);
     this.logger = createLogger(credentialName, options.loggingOptions, env);
     this.now = options.now ?? Date.now;
@@ -80,12 +103,20 @@ export class TokenClient {
   }
 
   /** Requests a token with the given grant; see {@link parseTokenResponse} for what it throws. */
-  async request(tenantId: string, grant: Grant, settings: RequestSettings = {}): Promise<TokenResult> {
+  async request(
+    tenantId: string,
+    grant: Grant,
+    settings: RequestSettings = {},
+  ): Promise<TokenResult> {
     const timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     await this.#validate(tenantId, timeoutMs, settings.signal);
     const endpoint = this.tokenEndpoint(tenantId);
     const auth = await clientAuthFields(this.credentialName, this.#clientAuth, endpoint);
-    const fields = [["client_id", this.clientId] as [string, string], ...grant.fields, ...auth.fields];
+    const fields = [
+      ["client_id", this.clientId] as [string, string],
+      ...grant.fields,
+      ...auth.fields,
+    ];
     if (settings.claims) fields.push(["claims", settings.claims]);
     const requestStartMs = this.now();
     const response = await this.#post(endpoint, fields, timeoutMs, settings.signal);
@@ -100,13 +131,22 @@ export class TokenClient {
    * Posts a form to another endpoint of this authority (the device code endpoint), validated and
    * retried like a token request. Returns the raw response so a pure parser can check it.
    */
-  async postForm(tenantId: string, url: string, fields: FormFields, settings: Omit<RequestSettings, "claims"> = {}): Promise<HttpResponse> {
+  async postForm(
+    tenantId: string,
+    url: string,
+    fields: FormFields,
+    settings: Omit<RequestSettings, "claims"> = {},
+  ): Promise<HttpResponse> {
     const timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     await this.#validate(tenantId, timeoutMs, settings.signal);
     return this.#post(url, fields, timeoutMs, settings.signal);
   }
 
-  async #validate(tenantId: string, timeoutMs: number, signal: AbortSignalLike | undefined): Promise<void> {
+  async #validate(
+    tenantId: string,
+    timeoutMs: number,
+    signal: AbortSignalLike | undefined,
+  ): Promise<void> {
     if (this.#disableInstanceDiscovery) return;
     await validateAuthority(this.authority, tenantId, {
       credentialName: this.credentialName,
@@ -118,7 +158,12 @@ export class TokenClient {
     });
   }
 
-  #post(url: string, fields: FormFields, timeoutMs: number, signal: AbortSignalLike | undefined): Promise<HttpResponse> {
+  #post(
+    url: string,
+    fields: FormFields,
+    timeoutMs: number,
+    signal: AbortSignalLike | undefined,
+  ): Promise<HttpResponse> {
     return sendWithRetry(
       this.#transport,
       {

@@ -64,7 +64,8 @@ function parseJson(response: HttpResponse): unknown {
 export function parseTokenResponse(response: HttpResponse, context: ParseContext): TokenResult {
   const json = parseJson(response);
   const isObject = json !== null && typeof json === "object" && !Array.isArray(json);
-  const arrived = () => `HTTP ${response.status}, content-type ${contentType(response)}, body starting ${describeBody(response.body, context.secrets)}`;
+  const arrived = () =>
+    `HTTP ${response.status}, content-type ${contentType(response)}, body starting ${describeBody(response.body, context.secrets)}`;
 
   if (response.status < 200 || response.status >= 300) {
     if (isObject && typeof (json as Record<string, unknown>).error === "string") {
@@ -94,19 +95,25 @@ export function parseTokenResponse(response: HttpResponse, context: ParseContext
     throw invalid(context, response, `"token_type" must be "Bearer"`);
   }
   const expiresIn = readSeconds(body.expires_in);
-  if (expiresIn === undefined) throw invalid(context, response, `"expires_in" must be a non-negative number`);
+  if (expiresIn === undefined)
+    throw invalid(context, response, `"expires_in" must be a non-negative number`);
   const refreshIn = body.refresh_in === undefined ? undefined : readSeconds(body.refresh_in);
   if (body.refresh_in !== undefined && refreshIn === undefined) {
     throw invalid(context, response, `"refresh_in" must be a non-negative number`);
   }
   for (const field of ["refresh_token", "id_token", "client_info", "scope"] as const) {
-    if (body[field] !== undefined && typeof body[field] !== "string") throw invalid(context, response, `"${field}" must be a string`);
+    if (body[field] !== undefined && typeof body[field] !== "string")
+      throw invalid(context, response, `"${field}" must be a string`);
   }
 
   const start = context.requestStartMs;
-  const result: TokenResult = { accessToken: body.access_token, expiresOnTimestamp: start + expiresIn * 1000 };
+  const result: TokenResult = {
+    accessToken: body.access_token,
+    expiresOnTimestamp: start + expiresIn * 1000,
+  };
   if (refreshIn !== undefined) result.refreshAfterTimestamp = start + refreshIn * 1000;
-  else if (expiresIn >= HALF_LIFE_THRESHOLD_S) result.refreshAfterTimestamp = start + (expiresIn * 1000) / 2;
+  else if (expiresIn >= HALF_LIFE_THRESHOLD_S)
+    result.refreshAfterTimestamp = start + (expiresIn * 1000) / 2;
   if (typeof body.refresh_token === "string") result.refreshToken = body.refresh_token;
   if (typeof body.id_token === "string") result.idToken = body.id_token;
   if (typeof body.client_info === "string") result.clientInfo = body.client_info;
@@ -114,9 +121,20 @@ export function parseTokenResponse(response: HttpResponse, context: ParseContext
   return result;
 }
 
-function throwOAuthError(status: number, body: Record<string, unknown>, context: ParseContext): never {
-  const description = typeof body.error_description === "string" ? redactSecrets(body.error_description, context.secrets) : undefined;
-  throw new AuthenticationError(status || 400, { ...body, error_description: description }, {
-    credentialName: context.credentialName,
-  });
+function throwOAuthError(
+  status: number,
+  body: Record<string, unknown>,
+  context: ParseContext,
+): never {
+  const description =
+    typeof body.error_description === "string"
+      ? redactSecrets(body.error_description, context.secrets)
+      : undefined;
+  throw new AuthenticationError(
+    status || 400,
+    { ...body, error_description: description },
+    {
+      credentialName: context.credentialName,
+    },
+  );
 }

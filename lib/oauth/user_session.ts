@@ -10,7 +10,12 @@ import type { TokenClient } from "./token_client.js";
 import type { TokenResult } from "./token_response.js";
 
 /** Entra errors on a refresh that mean only the user can fix it by signing in again. */
-const INTERACTION_REQUIRED = new Set(["invalid_grant", "interaction_required", "login_required", "consent_required"]);
+const INTERACTION_REQUIRED = new Set([
+  "invalid_grant",
+  "interaction_required",
+  "login_required",
+  "consent_required",
+]);
 
 /** What an interactive step is asked to do. */
 export interface InteractionRequest {
@@ -32,8 +37,13 @@ export interface InteractionRequest {
 export type Interaction = (request: InteractionRequest) => Promise<TokenResult>;
 
 function toAccessToken(result: TokenResult): AccessToken {
-  const token: AccessToken = { token: result.accessToken, expiresOnTimestamp: result.expiresOnTimestamp, tokenType: "Bearer" };
-  if (result.refreshAfterTimestamp !== undefined) token.refreshAfterTimestamp = result.refreshAfterTimestamp;
+  const token: AccessToken = {
+    token: result.accessToken,
+    expiresOnTimestamp: result.expiresOnTimestamp,
+    tokenType: "Bearer",
+  };
+  if (result.refreshAfterTimestamp !== undefined)
+    token.refreshAfterTimestamp = result.refreshAfterTimestamp;
   return token;
 }
 
@@ -80,7 +90,11 @@ export class UserSession {
    * challenge), else through `interaction`. Without `interaction` (automatic authentication
    * disabled) a needed sign-in is an {@link AuthenticationRequiredError}.
    */
-  async getToken(scopes: string | string[], options: GetTokenOptions = {}, interaction?: Interaction): Promise<AccessToken> {
+  async getToken(
+    scopes: string | string[],
+    options: GetTokenOptions = {},
+    interaction?: Interaction,
+  ): Promise<AccessToken> {
     const name = this.client.credentialName;
     try {
       const request = this.#prepare(scopes, options);
@@ -99,18 +113,30 @@ export class UserSession {
         }
         token = await this.#interactAfterOthers(interaction, request, options, error);
       }
-      this.client.logger.info(`getToken succeeded scopes=[${request.scopes.join(" ")}] tenant=${request.tenantId}`);
+      this.client.logger.info(
+        `getToken succeeded scopes=[${request.scopes.join(" ")}] tenant=${request.tenantId}`,
+      );
       return token;
     } catch (error) {
-      this.client.logger.error(`getToken failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.client.logger.error(
+        `getToken failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
       throw error;
     }
   }
 
   /** Runs `interaction` whatever is cached, keeps its tokens, and returns the signed-in account. */
-  async authenticate(scopes: string | string[], options: GetTokenOptions, interaction: Interaction): Promise<AuthenticationRecord | undefined> {
+  async authenticate(
+    scopes: string | string[],
+    options: GetTokenOptions,
+    interaction: Interaction,
+  ): Promise<AuthenticationRecord | undefined> {
     const request = this.#prepare(scopes, options);
-    const reason = new AuthenticationRequiredError({ scopes: request.scopes, getTokenOptions: options, message: `${this.client.credentialName}: authenticate() was called.` });
+    const reason = new AuthenticationRequiredError({
+      scopes: request.scopes,
+      getTokenOptions: options,
+      message: `${this.client.credentialName}: authenticate() was called.`,
+    });
     await this.#interact(interaction, request, options, reason);
     this.client.logger.info(`authenticate succeeded tenant=${request.tenantId}`);
     return this.#account;
@@ -128,7 +154,8 @@ export class UserSession {
   #prepare(scopes: string | string[], options: GetTokenOptions): Prepared {
     const name = this.client.credentialName;
     const list = normalizeScopes(name, scopes);
-    const tenantId = resolveTenant(name, this.client.tenantPolicy, options.tenantId) || this.#defaultTenantId;
+    const tenantId =
+      resolveTenant(name, this.client.tenantPolicy, options.tenantId) || this.#defaultTenantId;
     const claims = buildClaims(name, options.claims, options.enableCae);
     const key = JSON.stringify([tenantId, [...list].sort(), options.enableCae === true]);
     return { scopes: list, tenantId, claims, key, timeoutMs: options.requestOptions?.timeout };
@@ -143,19 +170,31 @@ export class UserSession {
     });
   }
 
-  async #refresh(request: Prepared, options: GetTokenOptions, signal: AbortSignal): Promise<AccessToken> {
+  async #refresh(
+    request: Prepared,
+    options: GetTokenOptions,
+    signal: AbortSignal,
+  ): Promise<AccessToken> {
     const name = this.client.credentialName;
     const refreshToken = this.#refreshToken;
     if (!refreshToken) {
-      throw new AuthenticationRequiredError({ scopes: request.scopes, getTokenOptions: options, message: `${name}: no user has signed in yet.` });
+      throw new AuthenticationRequiredError({
+        scopes: request.scopes,
+        getTokenOptions: options,
+        message: `${name}: no user has signed in yet.`,
+      });
     }
     let result: TokenResult;
     try {
-      result = await this.client.request(request.tenantId, refreshTokenGrant(request.scopes, refreshToken), {
-        signal,
-        ...(request.claims ? { claims: request.claims } : {}),
-        ...(request.timeoutMs ? { timeoutMs: request.timeoutMs } : {}),
-      });
+      result = await this.client.request(
+        request.tenantId,
+        refreshTokenGrant(request.scopes, refreshToken),
+        {
+          signal,
+          ...(request.claims ? { claims: request.claims } : {}),
+          ...(request.timeoutMs ? { timeoutMs: request.timeoutMs } : {}),
+        },
+      );
     } catch (error) {
       if (error instanceof AuthenticationError && INTERACTION_REQUIRED.has(error.code)) {
         if (this.#refreshToken === refreshToken) this.#refreshToken = undefined;
@@ -171,7 +210,12 @@ export class UserSession {
     return this.#accept(result);
   }
 
-  async #interactAfterOthers(interaction: Interaction, request: Prepared, options: GetTokenOptions, reason: AuthenticationRequiredError): Promise<AccessToken> {
+  async #interactAfterOthers(
+    interaction: Interaction,
+    request: Prepared,
+    options: GetTokenOptions,
+    reason: AuthenticationRequiredError,
+  ): Promise<AccessToken> {
     while (this.#interaction) {
       // Another call is already asking the user; its refresh token may cover this call too.
       await this.#interaction.catch(() => undefined);
@@ -186,7 +230,12 @@ export class UserSession {
     return this.#interact(interaction, request, options, reason);
   }
 
-  async #interact(interaction: Interaction, request: Prepared, options: GetTokenOptions, reason: AuthenticationRequiredError): Promise<AccessToken> {
+  async #interact(
+    interaction: Interaction,
+    request: Prepared,
+    options: GetTokenOptions,
+    reason: AuthenticationRequiredError,
+  ): Promise<AccessToken> {
     const signal = this.#interactionSignal(options.abortSignal);
     const run = (async () => {
       try {
@@ -214,7 +263,10 @@ export class UserSession {
   }
 
   /** A signal that fires when the caller aborts or the credential is closed. */
-  #interactionSignal(callerSignal: AbortSignalLike | undefined): { signal: AbortSignal; dispose(): void } {
+  #interactionSignal(callerSignal: AbortSignalLike | undefined): {
+    signal: AbortSignal;
+    dispose(): void;
+  } {
     const controller = new AbortController();
     const closing = this.#closing.signal;
     const abort = () => controller.abort();

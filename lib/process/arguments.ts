@@ -54,7 +54,11 @@ export function checkSingleScope(credentialName: string, scopes: string[]): stri
  * @param argumentName - the field named in the message.
  * @throws InvalidArgumentError naming the field.
  */
-export function checkSubscription(credentialName: string, subscription: unknown, argumentName = "subscription"): string {
+export function checkSubscription(
+  credentialName: string,
+  subscription: unknown,
+  argumentName = "subscription",
+): string {
   if (typeof subscription !== "string" || !SUBSCRIPTION_PATTERN.test(subscription)) {
     throw new InvalidArgumentError(
       `${credentialName}: "${argumentName}" may only contain letters, digits, spaces and "_", ".", "-". ` +
@@ -70,8 +74,15 @@ export function checkSubscription(credentialName: string, subscription: unknown,
  * @throws InvalidArgumentError naming `processTimeoutInMs`.
  */
 export function checkProcessTimeout(credentialName: string, timeout: unknown): number {
-  if (typeof timeout !== "number" || !Number.isFinite(timeout) || timeout <= 0 || timeout > 2_147_483_647) {
-    throw new InvalidArgumentError(`${credentialName}: "processTimeoutInMs" must be a positive number of milliseconds.`);
+  if (
+    typeof timeout !== "number" ||
+    !Number.isFinite(timeout) ||
+    timeout <= 0 ||
+    timeout > 2_147_483_647
+  ) {
+    throw new InvalidArgumentError(
+      `${credentialName}: "processTimeoutInMs" must be a positive number of milliseconds.`,
+    );
   }
   return Math.ceil(timeout);
 }

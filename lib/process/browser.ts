@@ -31,7 +31,9 @@ export function checkBrowserUrl(credentialName: string, url: string): string {
     parsed = undefined;
   }
   if (!parsed || parsed.protocol !== "https:" || /[\u0000-\u0020\u007f-\u009f]/.test(url)) {
-    throw new InvalidArgumentError(`${credentialName}: refusing to open a sign-in URL that is not https or holds whitespace or control characters.`);
+    throw new InvalidArgumentError(
+      `${credentialName}: refusing to open a sign-in URL that is not https or holds whitespace or control characters.`,
+    );
   }
   return url;
 }
@@ -50,7 +52,11 @@ export function browserCommand(url: string, platform: NodeJS.Platform): string[]
  *   case the caller prints the URL for the user.
  * @throws InvalidArgumentError for a URL {@link checkBrowserUrl} refuses.
  */
-export async function openSystemBrowser(credentialName: string, url: string, options: OpenBrowserOptions = {}): Promise<boolean> {
+export async function openSystemBrowser(
+  credentialName: string,
+  url: string,
+  options: OpenBrowserOptions = {},
+): Promise<boolean> {
   checkBrowserUrl(credentialName, url);
   const platform = options.platform ?? process.platform;
   try {

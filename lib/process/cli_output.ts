@@ -40,7 +40,8 @@ function parseObject(stdout: string): Record<string, unknown> | string {
   } catch {
     return `the output was not JSON (it began with "${redactSecrets(stripAnsi(text.slice(0, 60)))}")`;
   }
-  if (value === null || typeof value !== "object" || Array.isArray(value)) return "the output was JSON but not an object";
+  if (value === null || typeof value !== "object" || Array.isArray(value))
+    return "the output was JSON but not an object";
   return value as Record<string, unknown>;
 }
 
@@ -55,8 +56,18 @@ export function parseToolTime(text: string): number | undefined {
   if (local) {
     const [, y, mo, d, h, mi, s, fraction = "0"] = local.map((part) => part ?? "");
     const ms = Math.floor(Number(`0.${fraction || "0"}`) * 1000);
-    const date = new Date(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), ms);
-    return Number.isNaN(date.getTime()) || date.getMonth() !== Number(mo) - 1 ? undefined : date.getTime();
+    const date = new Date(
+      Number(y),
+      Number(mo) - 1,
+      Number(d),
+      Number(h),
+      Number(mi),
+      Number(s),
+      ms,
+    );
+    return Number.isNaN(date.getTime()) || date.getMonth() !== Number(mo) - 1
+      ? undefined
+      : date.getTime();
   }
   if (!ISO_WITH_ZONE.test(text.trim())) return undefined;
   const ms = Date.parse(text.trim());
@@ -65,7 +76,8 @@ export function parseToolTime(text: string): number | undefined {
 
 function epochSeconds(value: unknown): number | undefined {
   if (typeof value === "number" && Number.isInteger(value) && value > 0) return value * 1000;
-  if (typeof value === "string" && /^\d{1,12}$/.test(value.trim())) return Number(value.trim()) * 1000;
+  if (typeof value === "string" && /^\d{1,12}$/.test(value.trim()))
+    return Number(value.trim()) * 1000;
   return undefined;
 }
 
@@ -76,15 +88,19 @@ function epochSeconds(value: unknown): number | undefined {
 export function parseAzureCliOutput(stdout: string): ParseResult {
   const body = parseObject(stdout);
   if (typeof body === "string") return fail(body);
-  if (typeof body.accessToken !== "string" || body.accessToken === "") return fail(`"accessToken" is missing or not a non-empty string`);
+  if (typeof body.accessToken !== "string" || body.accessToken === "")
+    return fail(`"accessToken" is missing or not a non-empty string`);
   if (body.expires_on !== undefined) {
     const expires = epochSeconds(body.expires_on);
-    if (expires === undefined) return fail(`"expires_on" is not a whole number of seconds since the epoch`);
+    if (expires === undefined)
+      return fail(`"expires_on" is not a whole number of seconds since the epoch`);
     return { ok: true, value: { token: body.accessToken, expiresOnTimestamp: expires } };
   }
-  if (typeof body.expiresOn !== "string") return fail(`neither "expires_on" nor "expiresOn" is present`);
+  if (typeof body.expiresOn !== "string")
+    return fail(`neither "expires_on" nor "expiresOn" is present`);
   const expires = parseToolTime(body.expiresOn);
-  if (expires === undefined) return fail(`"expiresOn" is not a time like "2024-01-01 12:00:00.000000"`);
+  if (expires === undefined)
+    return fail(`"expiresOn" is not a time like "2024-01-01 12:00:00.000000"`);
   return { ok: true, value: { token: body.accessToken, expiresOnTimestamp: expires } };
 }
 
@@ -92,7 +108,8 @@ export function parseAzureCliOutput(stdout: string): ParseResult {
 export function parseAzdOutput(stdout: string): ParseResult {
   const body = parseObject(stdout);
   if (typeof body === "string") return fail(body);
-  if (typeof body.token !== "string" || body.token === "") return fail(`"token" is missing or not a non-empty string`);
+  if (typeof body.token !== "string" || body.token === "")
+    return fail(`"token" is missing or not a non-empty string`);
   if (typeof body.expiresOn !== "string") return fail(`"expiresOn" is missing or not a string`);
   const expires = parseToolTime(body.expiresOn);
   if (expires === undefined) return fail(`"expiresOn" is not an ISO 8601 time`);
@@ -105,7 +122,9 @@ export function parseAzdOutput(stdout: string): ParseResult {
  * banners, warnings) is ignored.
  */
 export function parsePowerShellOutput(stdout: string): ParseResult {
-  const word = stripAnsi(stdout).split(/\s+/).find((w) => w.startsWith(POWERSHELL_TOKEN_MARKER));
+  const word = stripAnsi(stdout)
+    .split(/\s+/)
+    .find((w) => w.startsWith(POWERSHELL_TOKEN_MARKER));
   if (word === undefined) return fail("the token line is missing");
   const [, token = "", seconds = "", ...rest] = word.split("%");
   if (token === "" || rest.length > 0) return fail("the token line has no token");
@@ -126,7 +145,8 @@ export function extractAzdErrorMessage(stderr: string): string {
     if (!trimmed.startsWith("{")) continue;
     try {
       const value: unknown = JSON.parse(trimmed);
-      if (value !== null && typeof value === "object" && !Array.isArray(value)) objects.push(value as Record<string, unknown>);
+      if (value !== null && typeof value === "object" && !Array.isArray(value))
+        objects.push(value as Record<string, unknown>);
     } catch {
       // not a JSON line: azd also prints plain text
     }
@@ -140,7 +160,8 @@ export function extractAzdErrorMessage(stderr: string): string {
   }
   for (const o of objects) {
     const data = o.data as Record<string, unknown> | null | undefined;
-    if (o.type === "consoleMessage" && data && typeof data.message === "string") return data.message.trim();
+    if (o.type === "consoleMessage" && data && typeof data.message === "string")
+      return data.message.trim();
   }
   return stderr;
 }

@@ -6,7 +6,6 @@
  */
 import { redactSecrets } from "../util/redact.js";
 
-
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
 
 /**
@@ -41,6 +40,8 @@ export function stripAnsi(text: string): string {
  * ANSI stripped, secrets redacted, trimmed, and cut to `maxLength` characters.
  */
 export function summarizeOutput(text: string, maxLength = 1000): string {
-  const clean = redactSecrets(stripAnsi(decodeClixml(text))).replace(/\r\n?/g, "\n").trim();
+  const clean = redactSecrets(stripAnsi(decodeClixml(text)))
+    .replace(/\r\n?/g, "\n")
+    .trim();
   return clean.length > maxLength ? `${clean.slice(0, maxLength)}…` : clean;
 }

@@ -36,7 +36,10 @@ function pathValue(env: NodeJS.ProcessEnv, windows: boolean): string {
  * The absolute directories of `PATH`, in order; relative and empty entries are dropped, and on
  * Windows entries are trimmed and stripped of surrounding quotes.
  */
-export function pathDirectories(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): string[] {
+export function pathDirectories(
+  env: NodeJS.ProcessEnv,
+  platform: NodeJS.Platform = process.platform,
+): string[] {
   const windows = platform === "win32";
   const flavour = windows ? win32 : posix;
   return pathValue(env, windows)
@@ -62,12 +65,17 @@ async function isExecutableFile(candidate: string, windows: boolean): Promise<bo
  * @param options - the environment, platform and whether batch launchers are acceptable.
  * @returns where the program is, or `undefined` when it is not installed.
  */
-export async function resolveProgram(name: string, options: ResolveOptions): Promise<ResolvedProgram | undefined> {
+export async function resolveProgram(
+  name: string,
+  options: ResolveOptions,
+): Promise<ResolvedProgram | undefined> {
   const platform = options.platform ?? process.platform;
   const windows = platform === "win32";
   if (name === "" || /[\\/]/.test(name)) return undefined;
   const flavour = windows ? win32 : posix;
-  const extensions = windows ? [".exe", ".com", ...(options.allowBatch ? [".cmd", ".bat"] : [])] : [""];
+  const extensions = windows
+    ? [".exe", ".com", ...(options.allowBatch ? [".cmd", ".bat"] : [])]
+    : [""];
   for (const directory of pathDirectories(options.env, platform)) {
     for (const extension of extensions) {
       const candidate = flavour.join(directory, name + extension);

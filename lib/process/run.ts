@@ -7,10 +7,18 @@
 import { spawn as nodeSpawn, type ChildProcess, type SpawnOptions } from "node:child_process";
 import type { AbortSignalLike } from "../types.js";
 import { resolveProgram } from "./resolve.js";
-import { buildWindowsBatchInvocation, UnsafeWindowsArgumentError, windowsSystemRoot } from "./windows.js";
+import {
+  buildWindowsBatchInvocation,
+  UnsafeWindowsArgumentError,
+  windowsSystemRoot,
+} from "./windows.js";
 
 /** The subset of `child_process.spawn` this layer uses; injectable so credentials can be given another. */
-export type Spawner = (file: string, args: readonly string[], options: SpawnOptions) => ChildProcess;
+export type Spawner = (
+  file: string,
+  args: readonly string[],
+  options: SpawnOptions,
+) => ChildProcess;
 
 /** Options of {@link run}. */
 export interface RunOptions {
@@ -67,7 +75,11 @@ export class ProcessError extends Error {
    * @param message - a description naming the program.
    * @param details - stderr captured so far and the underlying cause.
    */
-  constructor(code: ProcessErrorCode, message: string, details?: { stderr?: string; cause?: unknown }) {
+  constructor(
+    code: ProcessErrorCode,
+    message: string,
+    details?: { stderr?: string; cause?: unknown },
+  ) {
     super(message, details?.cause === undefined ? undefined : { cause: details.cause });
     this.code = code;
     Object.defineProperty(this, "stderr", { value: details?.stderr ?? "", enumerable: false });
@@ -79,14 +91,22 @@ const DEFAULT_MAX_OUTPUT = 1024 * 1024;
 const STDIO_GRACE_MS = 250;
 const EXIT_WAIT_MS = 2_000;
 
-function killTree(child: ChildProcess, platform: NodeJS.Platform, spawner: Spawner, env: NodeJS.ProcessEnv): void {
+function killTree(
+  child: ChildProcess,
+  platform: NodeJS.Platform,
+  spawner: Spawner,
+  env: NodeJS.ProcessEnv,
+): void {
   const pid = child.pid;
   if (pid === undefined) return;
   if (platform === "win32") {
     try {
       const root = windowsSystemRoot(env);
-      spawner(`${root}\\System32\\taskkill.exe`, ["/pid", String(pid), "/T", "/F"], { stdio: "ignore", windowsHide: true, cwd: root })
-        .on("error", () => undefined);
+      spawner(`${root}\\System32\\taskkill.exe`, ["/pid", String(pid), "/T", "/F"], {
+        stdio: "ignore",
+        windowsHide: true,
+        cwd: root,
+      }).on("error", () => undefined);
     } catch {
       // taskkill missing: fall through to killing the direct child.
     }
@@ -113,14 +133,23 @@ function killTree(child: ChildProcess, platform: NodeJS.Platform, spawner: Spawn
  * @throws ProcessError `ENOENT` (not on `PATH`), `ERR_TIMEOUT`, `ERR_ABORTED`, `ERR_OUTPUT_TOO_LARGE`
  *   (stdout over the cap), `ERR_UNSAFE_WINDOWS_BATCH_ARGUMENT`, or `ERR_SPAWN`.
  */
-export async function run(argv: readonly string[], options: RunOptions = {}): Promise<ProcessResult> {
+export async function run(
+  argv: readonly string[],
+  options: RunOptions = {},
+): Promise<ProcessResult> {
   const [name = "", ...args] = argv;
   const platform = options.platform ?? process.platform;
   const env = options.env ?? process.env;
-  if (options.signal?.aborted) throw new ProcessError("ERR_ABORTED", `${name} was not started: the operation was aborted.`);
-  const program = await resolveProgram(name, { env, platform, allowBatch: options.allowBatch ?? false });
+  if (options.signal?.aborted)
+    throw new ProcessError("ERR_ABORTED", `${name} was not started: the operation was aborted.`);
+  const program = await resolveProgram(name, {
+    env,
+    platform,
+    allowBatch: options.allowBatch ?? false,
+  });
   if (program === undefined) throw new ProcessError("ENOENT", `${name} was not found on PATH.`);
-  if (options.signal?.aborted) throw new ProcessError("ERR_ABORTED", `${name} was not started: the operation was aborted.`);
+  if (options.signal?.aborted)
+    throw new ProcessError("ERR_ABORTED", `${name} was not started: the operation was aborted.`);
 
   let file = program.path;
   let finalArgs: readonly string[] = args;
@@ -133,7 +162,9 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
       verbatim = true;
     } catch (error) {
       if (error instanceof UnsafeWindowsArgumentError) {
-        throw new ProcessError("ERR_UNSAFE_WINDOWS_BATCH_ARGUMENT", `${name}: ${error.message}`, { cause: error });
+        throw new ProcessError("ERR_UNSAFE_WINDOWS_BATCH_ARGUMENT", `${name}: ${error.message}`, {
+          cause: error,
+        });
       }
       throw error;
     }
@@ -195,12 +226,19 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
     function onAbort(): void {
       fail("ERR_ABORTED", `${name} was killed: the operation was aborted.`);
     }
-    const timer = setTimeout(() => fail("ERR_TIMEOUT", `${name} did not finish within ${timeoutMs} ms and was killed.`), timeoutMs);
+    const timer = setTimeout(
+      () => fail("ERR_TIMEOUT", `${name} did not finish within ${timeoutMs} ms and was killed.`),
+      timeoutMs,
+    );
     options.signal?.addEventListener("abort", onAbort, { once: true });
 
     child.stdout?.on("data", (chunk: Buffer) => {
       stdoutBytes += chunk.length;
-      if (stdoutBytes > maxOutput) fail("ERR_OUTPUT_TOO_LARGE", `${name} wrote more than ${maxOutput} bytes to stdout and was killed.`);
+      if (stdoutBytes > maxOutput)
+        fail(
+          "ERR_OUTPUT_TOO_LARGE",
+          `${name} wrote more than ${maxOutput} bytes to stdout and was killed.`,
+        );
       else stdout.push(chunk);
     });
     child.stderr?.on("data", (chunk: Buffer) => {
@@ -213,7 +251,11 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
       finish(
         error.code === "ENOENT"
           ? new ProcessError("ENOENT", `${name} was not found.`, { cause: error })
-          : new ProcessError("ERR_SPAWN", `${name} could not be started (${error.code ?? "unknown error"}).`, { cause: error }),
+          : new ProcessError(
+              "ERR_SPAWN",
+              `${name} could not be started (${error.code ?? "unknown error"}).`,
+              { cause: error },
+            ),
       );
     });
     child.on("exit", (exitCode, signal) => {
@@ -222,7 +264,10 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
         return;
       }
       // A grandchild may hold the pipes open; do not wait for it forever.
-      graceTimer = setTimeout(() => finish({ exitCode, signal, stdout: text(stdout), stderr: text(stderr) }), STDIO_GRACE_MS);
+      graceTimer = setTimeout(
+        () => finish({ exitCode, signal, stdout: text(stdout), stderr: text(stderr) }),
+        STDIO_GRACE_MS,
+      );
     });
     child.on("close", (exitCode: number | null, signal: NodeJS.Signals | null) => {
       finish(failure ?? { exitCode, signal, stdout: text(stdout), stderr: text(stderr) });

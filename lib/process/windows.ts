@@ -76,11 +76,20 @@ export interface WindowsBatchInvocation {
  * @param args - the arguments for the launcher.
  * @throws UnsafeWindowsArgumentError when the path or an argument is refused.
  */
-export function buildWindowsBatchInvocation(systemRoot: string, batchFile: string, args: readonly string[]): WindowsBatchInvocation {
-  if (BATCH_PATH_FORBIDDEN.test(batchFile) || !/^(?:[A-Za-z]:\\|\\\\)/.test(batchFile)) throw new UnsafeWindowsArgumentError(-1);
+export function buildWindowsBatchInvocation(
+  systemRoot: string,
+  batchFile: string,
+  args: readonly string[],
+): WindowsBatchInvocation {
+  if (BATCH_PATH_FORBIDDEN.test(batchFile) || !/^(?:[A-Za-z]:\\|\\\\)/.test(batchFile))
+    throw new UnsafeWindowsArgumentError(-1);
   const quoted = args.map((arg, index) => quoteWindowsBatchArgument(arg, index));
   const line = [`"${batchFile}"`, ...quoted].join(" ");
-  return { file: `${systemRoot}\\System32\\cmd.exe`, args: ["/d", "/s", "/v:off", "/c", `"${line}"`], windowsVerbatimArguments: true };
+  return {
+    file: `${systemRoot}\\System32\\cmd.exe`,
+    args: ["/d", "/s", "/v:off", "/c", `"${line}"`],
+    windowsVerbatimArguments: true,
+  };
 }
 
 /**

@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { TokenCache, EXPIRY_MARGIN_MS, REFRESH_RETRY_DELAY_MS } from "../../lib/cache/token_cache.js";
+import {
+  TokenCache,
+  EXPIRY_MARGIN_MS,
+  REFRESH_RETRY_DELAY_MS,
+} from "../../lib/cache/token_cache.js";
 import { AbortError } from "../../lib/errors.js";
 import type { AccessToken } from "../../lib/types.js";
 import type { CredentialLogger } from "../../lib/util/logger.js";
@@ -10,10 +14,17 @@ const HOUR = 3600_000;
 function harness() {
   let now = 1_000_000_000_000;
   const warnings: string[] = [];
-  const logger: CredentialLogger = { verbose() {}, info() {}, error() {}, warning: (m) => warnings.push(m), enabled: () => true };
+  const logger: CredentialLogger = {
+    verbose() {},
+    info() {},
+    error() {},
+    warning: (m) => warnings.push(m),
+    enabled: () => true,
+  };
   const cache = new TokenCache({ now: () => now, logger });
   let fetches = 0;
-  let plan: (n: number) => Promise<AccessToken> = (n) => Promise.resolve({ token: `t${n}`, expiresOnTimestamp: now + HOUR, tokenType: "Bearer" });
+  let plan: (n: number) => Promise<AccessToken> = (n) =>
+    Promise.resolve({ token: `t${n}`, expiresOnTimestamp: now + HOUR, tokenType: "Bearer" });
   const fetch = (signal: AbortSignal) => {
     fetches++;
     void signal;
@@ -22,11 +33,20 @@ function harness() {
   return {
     cache,
     warnings,
-    get fetches() { return fetches; },
-    advance(ms: number) { now += ms; },
-    get now() { return now; },
-    setPlan(p: typeof plan) { plan = p; },
-    get: (key = "k", extra: Partial<Parameters<TokenCache["get"]>[2]> = {}) => cache.get(key, fetch, { abortMessage: "aborted", ...extra }),
+    get fetches() {
+      return fetches;
+    },
+    advance(ms: number) {
+      now += ms;
+    },
+    get now() {
+      return now;
+    },
+    setPlan(p: typeof plan) {
+      plan = p;
+    },
+    get: (key = "k", extra: Partial<Parameters<TokenCache["get"]>[2]> = {}) =>
+      cache.get(key, fetch, { abortMessage: "aborted", ...extra }),
   };
 }
 
@@ -53,7 +73,14 @@ describe("TokenCache", () => {
 
   test("after refreshAfterTimestamp the cached token returns at once and one background refresh runs", async () => {
     const h = harness();
-    h.setPlan((n) => Promise.resolve({ token: `t${n}`, expiresOnTimestamp: h.now + 24 * HOUR, refreshAfterTimestamp: h.now + 12 * HOUR, tokenType: "Bearer" }));
+    h.setPlan((n) =>
+      Promise.resolve({
+        token: `t${n}`,
+        expiresOnTimestamp: h.now + 24 * HOUR,
+        refreshAfterTimestamp: h.now + 12 * HOUR,
+        tokenType: "Bearer",
+      }),
+    );
     await h.get();
     h.advance(12 * HOUR);
     const [a, b] = await Promise.all([h.get(), h.get()]);
@@ -66,14 +93,24 @@ describe("TokenCache", () => {
 
   test("a failed background refresh is logged, not thrown, and retried no sooner than 30 s later", async () => {
     const h = harness();
-    h.setPlan((n) => Promise.resolve({ token: `t${n}`, expiresOnTimestamp: h.now + 24 * HOUR, refreshAfterTimestamp: h.now + 12 * HOUR, tokenType: "Bearer" }));
+    h.setPlan((n) =>
+      Promise.resolve({
+        token: `t${n}`,
+        expiresOnTimestamp: h.now + 24 * HOUR,
+        refreshAfterTimestamp: h.now + 12 * HOUR,
+        tokenType: "Bearer",
+      }),
+    );
     await h.get();
     h.setPlan(() => Promise.reject(new Error("Entra is down")));
     h.advance(12 * HOUR);
     assert.equal((await h.get()).token, "t1");
     await flush();
     assert.equal(h.fetches, 2);
-    assert.match(h.warnings[0] ?? "", /background token refresh failed; the cached token is still valid: Entra is down/);
+    assert.match(
+      h.warnings[0] ?? "",
+      /background token refresh failed; the cached token is still valid: Entra is down/,
+    );
     h.advance(REFRESH_RETRY_DELAY_MS - 1);
     await h.get();
     await flush();
@@ -94,13 +131,20 @@ describe("TokenCache", () => {
   test("concurrent misses share one fetch; its failure reaches every caller", async () => {
     const h = harness();
     let fail!: (e: Error) => void;
-    h.setPlan(() => new Promise((_, reject) => { fail = reject; }));
+    h.setPlan(
+      () =>
+        new Promise((_, reject) => {
+          fail = reject;
+        }),
+    );
     const calls = Array.from({ length: 10 }, () => h.get());
     await flush();
     fail(new Error("boom"));
     const results = await Promise.allSettled(calls);
     assert.equal(h.fetches, 1);
-    assert.ok(results.every((r) => r.status === "rejected" && (r.reason as Error).message === "boom"));
+    assert.ok(
+      results.every((r) => r.status === "rejected" && (r.reason as Error).message === "boom"),
+    );
     h.setPlan((n) => Promise.resolve({ token: `t${n}`, expiresOnTimestamp: h.now + HOUR }));
     assert.equal((await h.get()).token, "t2", "a failed flight is not cached");
   });
@@ -109,15 +153,36 @@ describe("TokenCache", () => {
     const h = harness();
     let seenSignal: AbortSignal | undefined;
     let resolve!: (t: AccessToken) => void;
-    h.cache.get("k", (signal) => { seenSignal = signal; return new Promise((r) => { resolve = r; }); }, { abortMessage: "aborted" }).catch(() => undefined);
+    h.cache
+      .get(
+        "k",
+        (signal) => {
+          seenSignal = signal;
+          return new Promise((r) => {
+            resolve = r;
+          });
+        },
+        { abortMessage: "aborted" },
+      )
+      .catch(() => undefined);
     const quitter = new AbortController();
-    const quitting = h.cache.get("k", () => Promise.reject(new Error("unused")), { abortMessage: "aborted", signal: quitter.signal });
+    const quitting = h.cache.get("k", () => Promise.reject(new Error("unused")), {
+      abortMessage: "aborted",
+      signal: quitter.signal,
+    });
     quitter.abort();
     await assert.rejects(quitting, (e) => e instanceof AbortError && e.code === "ERR_ABORTED");
     assert.equal(seenSignal!.aborted, false);
     resolve({ token: "shared", expiresOnTimestamp: h.now + HOUR });
     const alone = new AbortController();
-    const lone = h.cache.get("other", (signal) => { seenSignal = signal; return new Promise(() => undefined); }, { abortMessage: "aborted", signal: alone.signal });
+    const lone = h.cache.get(
+      "other",
+      (signal) => {
+        seenSignal = signal;
+        return new Promise(() => undefined);
+      },
+      { abortMessage: "aborted", signal: alone.signal },
+    );
     alone.abort();
     await assert.rejects(lone, AbortError);
     assert.equal(seenSignal!.aborted, true);

@@ -5,7 +5,9 @@ import { isPkcs12, looksLikePem } from "../../lib/cert/detect.js";
 import { pfxFixture } from "../support/der_edit.js";
 
 const pem = readFileSync(new URL("../../../fixtures/certs/cert.pem", import.meta.url));
-const crlfKeyFirst = readFileSync(new URL("../../../fixtures/certs/cert_key_first_crlf.pem", import.meta.url));
+const crlfKeyFirst = readFileSync(
+  new URL("../../../fixtures/certs/cert_key_first_crlf.pem", import.meta.url),
+);
 
 test("looksLikePem finds PEM armour by content, with leading text or a BOM", () => {
   assert.equal(looksLikePem(pem), true);

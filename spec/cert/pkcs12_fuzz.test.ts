@@ -27,9 +27,14 @@ test(`fuzz: ${PER_FIXTURE} mutations of every PKCS#12 fixture parse or fail with
         outcome = "parsed";
       } catch (error) {
         if (!(error instanceof CertificateError) || typeof error.code !== "string") {
-          assert.fail(`${name}.pfx input ${i} (${input.mutation}, ${input.data.toString("base64")}) threw an uncoded ${String(error)}`);
+          assert.fail(
+            `${name}.pfx input ${i} (${input.mutation}, ${input.data.toString("base64")}) threw an uncoded ${String(error)}`,
+          );
         }
-        assert.ok(!facts.password || !error.message.includes(facts.password), "no password in messages");
+        assert.ok(
+          !facts.password || !error.message.includes(facts.password),
+          "no password in messages",
+        );
         outcome = error.code;
       }
       const ms = performance.now() - started;
@@ -37,7 +42,13 @@ test(`fuzz: ${PER_FIXTURE} mutations of every PKCS#12 fixture parse or fail with
       outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
     }
   }
-  assert.ok(slowest.ms < SLOWEST_ALLOWED_MS, `slowest input took ${slowest.ms.toFixed(0)} ms: ${slowest.what}`);
-  const summary = [...outcomes].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k}=${v}`).join(" ");
+  assert.ok(
+    slowest.ms < SLOWEST_ALLOWED_MS,
+    `slowest input took ${slowest.ms.toFixed(0)} ms: ${slowest.what}`,
+  );
+  const summary = [...outcomes]
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `${k}=${v}`)
+    .join(" ");
   t.diagnostic(`fuzz ${total} inputs, slowest ${slowest.ms.toFixed(1)} ms; ${summary}`);
 });

@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
-import { AuthorizationCodeCredential, type AuthorizationCodeCredentialOptions } from "../../lib/credentials/authorization_code.js";
-import { AuthenticationError, CredentialUnavailableError, InvalidArgumentError } from "../../lib/errors.js";
+import {
+  AuthorizationCodeCredential,
+  type AuthorizationCodeCredentialOptions,
+} from "../../lib/credentials/authorization_code.js";
+import {
+  AuthenticationError,
+  CredentialUnavailableError,
+  InvalidArgumentError,
+} from "../../lib/errors.js";
 import { codeChallengeS256 } from "../../lib/oauth/pkce.js";
 import { authorizeCode } from "../support/browser.js";
 import { FakeEntra } from "../support/fake_entra.js";
@@ -41,14 +48,35 @@ const base = (): AuthorizationCodeCredentialOptions & Record<string, unknown> =>
   retryOptions: { retryDelayInMs: 5 },
 });
 
-async function webCredential(options: AuthorizationCodeCredentialOptions & Record<string, unknown> = {}, code?: string): Promise<AuthorizationCodeCredential> {
-  return new AuthorizationCodeCredential(TENANT, WEB_APP, SECRET, code ?? (await authorizeCode(authorizeUrl(WEB_APP, REDIRECT))), REDIRECT, { ...base(), ...options });
+async function webCredential(
+  options: AuthorizationCodeCredentialOptions & Record<string, unknown> = {},
+  code?: string,
+): Promise<AuthorizationCodeCredential> {
+  return new AuthorizationCodeCredential(
+    TENANT,
+    WEB_APP,
+    SECRET,
+    code ?? (await authorizeCode(authorizeUrl(WEB_APP, REDIRECT))),
+    REDIRECT,
+    { ...base(), ...options },
+  );
 }
 
 before(async () => {
   fake = await FakeEntra.start();
-  fake.register({ clientId: WEB_APP, tenantId: TENANT, secret: SECRET, redirectUris: [REDIRECT], tenants: [OTHER_TENANT] });
-  fake.register({ clientId: NATIVE_APP, tenantId: TENANT, publicClient: true, redirectUris: ["http://localhost/cb"] });
+  fake.register({
+    clientId: WEB_APP,
+    tenantId: TENANT,
+    secret: SECRET,
+    redirectUris: [REDIRECT],
+    tenants: [OTHER_TENANT],
+  });
+  fake.register({
+    clientId: NATIVE_APP,
+    tenantId: TENANT,
+    publicClient: true,
+    redirectUris: ["http://localhost/cb"],
+  });
 });
 after(async () => {
   assert.deepEqual(fake.unexpected, []);
@@ -65,7 +93,15 @@ describe("AuthorizationCodeCredential: redeem once, refresh after", () => {
     const token = await cred.getToken(SCOPE);
     const request = fake.tokenRequests[0]!;
     assert.equal(request.path, `/${TENANT}/oauth2/v2.0/token`);
-    assert.deepEqual(request.fieldOrder, ["client_id", "scope", "redirect_uri", "grant_type", "code", "client_info", "client_secret"]);
+    assert.deepEqual(request.fieldOrder, [
+      "client_id",
+      "scope",
+      "redirect_uri",
+      "grant_type",
+      "code",
+      "client_info",
+      "client_secret",
+    ]);
     assert.deepEqual(request.form, {
       client_id: WEB_APP,
       scope: `${SCOPE} openid profile offline_access`,
@@ -83,13 +119,24 @@ describe("AuthorizationCodeCredential: redeem once, refresh after", () => {
   test("later scopes use the refresh token, and each rotated refresh token replaces the last", async () => {
     const cred = await webCredential();
     await cred.getToken(SCOPE);
-    assert.deepEqual(await cred.getToken(SCOPE), await cred.getToken([SCOPE]), "served from the cache");
+    assert.deepEqual(
+      await cred.getToken(SCOPE),
+      await cred.getToken([SCOPE]),
+      "served from the cache",
+    );
     assert.equal(fake.tokenRequests.length, 1);
     const issued = () => [...fake.users.refreshTokens.keys()];
     const first = issued().at(-1)!;
     const vault = await cred.getToken("https://vault.azure.net/user_impersonation");
     const refresh = fake.tokenRequests[1]!;
-    assert.deepEqual(refresh.fieldOrder, ["client_id", "scope", "grant_type", "client_info", "refresh_token", "client_secret"]);
+    assert.deepEqual(refresh.fieldOrder, [
+      "client_id",
+      "scope",
+      "grant_type",
+      "client_info",
+      "refresh_token",
+      "client_secret",
+    ]);
     assert.deepEqual(refresh.form, {
       client_id: WEB_APP,
       scope: "https://vault.azure.net/user_impersonation openid profile offline_access",
@@ -101,14 +148,27 @@ describe("AuthorizationCodeCredential: redeem once, refresh after", () => {
     assert.equal(vault.token, fake.issuedTokens.at(-1));
     const second = issued().at(-1)!;
     await cred.getToken("https://storage.azure.com/user_impersonation");
-    assert.equal(fake.tokenRequests[2]!.form.refresh_token, second, "the rotated refresh token is used; the fake refuses the old one");
-    assert.equal(fake.tokenRequests.filter((r) => r.form.grant_type === "authorization_code").length, 1, "the code is redeemed exactly once");
+    assert.equal(
+      fake.tokenRequests[2]!.form.refresh_token,
+      second,
+      "the rotated refresh token is used; the fake refuses the old one",
+    );
+    assert.equal(
+      fake.tokenRequests.filter((r) => r.form.grant_type === "authorization_code").length,
+      1,
+      "the code is redeemed exactly once",
+    );
     await cred.close();
   });
 
   test("public client with PKCE: code_verifier sent, no secret, the fake checks the challenge", async () => {
-    const code = await authorizeCode(authorizeUrl(NATIVE_APP, NATIVE_REDIRECT, codeChallengeS256(VERIFIER)));
-    const cred = new AuthorizationCodeCredential(TENANT, NATIVE_APP, code, NATIVE_REDIRECT, { ...base(), codeVerifier: VERIFIER });
+    const code = await authorizeCode(
+      authorizeUrl(NATIVE_APP, NATIVE_REDIRECT, codeChallengeS256(VERIFIER)),
+    );
+    const cred = new AuthorizationCodeCredential(TENANT, NATIVE_APP, code, NATIVE_REDIRECT, {
+      ...base(),
+      codeVerifier: VERIFIER,
+    });
     await cred.getToken(SCOPE);
     const form = fake.tokenRequests[0]!.form;
     assert.equal(form.code_verifier, VERIFIER);
@@ -125,7 +185,9 @@ describe("AuthorizationCodeCredential: redeem once, refresh after", () => {
     assert.equal(fake.tokenRequests[1]!.form.grant_type, "refresh_token");
     assert.equal(fake.tokenRequests[1]!.form.claims, challenge);
     await cred.getToken(SCOPE, { enableCae: true });
-    assert.deepEqual(JSON.parse(fake.tokenRequests[2]!.form.claims!), { access_token: { xms_cc: { values: ["cp1"] } } });
+    assert.deepEqual(JSON.parse(fake.tokenRequests[2]!.form.claims!), {
+      access_token: { xms_cc: { values: ["cp1"] } },
+    });
     await cred.close();
   });
 
@@ -135,7 +197,12 @@ describe("AuthorizationCodeCredential: redeem once, refresh after", () => {
     await cred.getToken(SCOPE, { tenantId: OTHER_TENANT });
     assert.equal(fake.tokenRequests[1]!.path, `/${OTHER_TENANT}/oauth2/v2.0/token`);
     assert.equal(fake.tokenRequests[1]!.form.grant_type, "refresh_token");
-    await rejectsWith(cred.getToken(SCOPE, { tenantId: "contoso.example" }), { class: CredentialUnavailableError, code: "ERR_TENANT_NOT_ALLOWED", message: /^AuthorizationCodeCredential: .*tenant contoso\.example.*additionallyAllowedTenants/ });
+    await rejectsWith(cred.getToken(SCOPE, { tenantId: "contoso.example" }), {
+      class: CredentialUnavailableError,
+      code: "ERR_TENANT_NOT_ALLOWED",
+      message:
+        /^AuthorizationCodeCredential: .*tenant contoso\.example.*additionallyAllowedTenants/,
+    });
     await cred.close();
   });
 });
@@ -146,27 +213,60 @@ describe("AuthorizationCodeCredential: refusals", () => {
     const first = await webCredential({}, code);
     await first.getToken(SCOPE);
     const second = await webCredential({}, code);
-    const error = await rejectsWith(second.getToken(SCOPE), { class: AuthenticationError, code: "invalid_grant", message: /^AuthorizationCodeCredential: invalid_grant \(HTTP 400\): AADSTS54005: OAuth2 Authorization code was already redeemed/ });
+    const error = await rejectsWith(second.getToken(SCOPE), {
+      class: AuthenticationError,
+      code: "invalid_grant",
+      message:
+        /^AuthorizationCodeCredential: invalid_grant \(HTTP 400\): AADSTS54005: OAuth2 Authorization code was already redeemed/,
+    });
     assertNoSecret(error, code);
     assertNoSecret(error, SECRET);
-    await rejectsWith(second.getToken(SCOPE), { class: AuthenticationError, code: "invalid_grant", message: /AADSTS54005/ });
-    assert.equal(fake.tokenRequests.length, 2, "a failed redemption is not retried with the same code");
+    await rejectsWith(second.getToken(SCOPE), {
+      class: AuthenticationError,
+      code: "invalid_grant",
+      message: /AADSTS54005/,
+    });
+    assert.equal(
+      fake.tokenRequests.length,
+      2,
+      "a failed redemption is not retried with the same code",
+    );
     await first.close();
     await second.close();
   });
 
   test("a redirect URI other than the one the code was issued for is refused", async () => {
     const code = await authorizeCode(authorizeUrl(WEB_APP, REDIRECT));
-    const cred = new AuthorizationCodeCredential(TENANT, WEB_APP, SECRET, code, `${REDIRECT}/other`, base());
-    await rejectsWith(cred.getToken(SCOPE), { class: AuthenticationError, code: "invalid_grant", message: /AADSTS500112: The reply address does not match/ });
+    const cred = new AuthorizationCodeCredential(
+      TENANT,
+      WEB_APP,
+      SECRET,
+      code,
+      `${REDIRECT}/other`,
+      base(),
+    );
+    await rejectsWith(cred.getToken(SCOPE), {
+      class: AuthenticationError,
+      code: "invalid_grant",
+      message: /AADSTS500112: The reply address does not match/,
+    });
     await cred.close();
   });
 
   test("a PKCE verifier that does not match the challenge is refused by the fake", async () => {
-    const code = await authorizeCode(authorizeUrl(NATIVE_APP, NATIVE_REDIRECT, codeChallengeS256(VERIFIER)));
+    const code = await authorizeCode(
+      authorizeUrl(NATIVE_APP, NATIVE_REDIRECT, codeChallengeS256(VERIFIER)),
+    );
     const wrong = "another-verifier-".padEnd(50, "y");
-    const cred = new AuthorizationCodeCredential(TENANT, NATIVE_APP, code, NATIVE_REDIRECT, { ...base(), codeVerifier: wrong });
-    const error = await rejectsWith(cred.getToken(SCOPE), { class: AuthenticationError, code: "invalid_grant", message: /AADSTS501481: The Code_Verifier does not match/ });
+    const cred = new AuthorizationCodeCredential(TENANT, NATIVE_APP, code, NATIVE_REDIRECT, {
+      ...base(),
+      codeVerifier: wrong,
+    });
+    const error = await rejectsWith(cred.getToken(SCOPE), {
+      class: AuthenticationError,
+      code: "invalid_grant",
+      message: /AADSTS501481: The Code_Verifier does not match/,
+    });
     assertNoSecret(error, wrong);
     assertNoSecret(error, code);
     await cred.close();
@@ -177,23 +277,42 @@ describe("AuthorizationCodeCredential: refusals", () => {
     await cred.getToken(SCOPE);
     fake.users.revokeRefreshTokens();
     const refreshToken = [...fake.users.refreshTokens.keys()].at(-1)!;
-    const error = await rejectsWith(cred.getToken("https://vault.azure.net/user_impersonation"), { class: AuthenticationError, name: "AuthenticationError", code: "invalid_grant", message: /^AuthorizationCodeCredential: invalid_grant \(HTTP 400\): AADSTS50173/ });
+    const error = await rejectsWith(cred.getToken("https://vault.azure.net/user_impersonation"), {
+      class: AuthenticationError,
+      name: "AuthenticationError",
+      code: "invalid_grant",
+      message: /^AuthorizationCodeCredential: invalid_grant \(HTTP 400\): AADSTS50173/,
+    });
     assertNoSecret(error, refreshToken);
-    assert.equal(fake.tokenRequests.filter((r) => r.form.grant_type === "authorization_code").length, 1);
+    assert.equal(
+      fake.tokenRequests.filter((r) => r.form.grant_type === "authorization_code").length,
+      1,
+    );
     await cred.close();
   });
 
   test("no code, refresh token or secret in any log line", async () => {
     const lines: string[] = [];
-    const loggingOptions = { logLevel: "verbose" as const, logger: (level: string, message: string) => lines.push(`${level} ${message}`) };
+    const loggingOptions = {
+      logLevel: "verbose" as const,
+      logger: (level: string, message: string) => lines.push(`${level} ${message}`),
+    };
     const code = await authorizeCode(authorizeUrl(WEB_APP, REDIRECT));
     const cred = await webCredential({ loggingOptions }, code);
     await cred.getToken(SCOPE);
     await cred.getToken("https://vault.azure.net/user_impersonation");
     const reused = await webCredential({ loggingOptions }, code);
     await assert.rejects(reused.getToken(SCOPE));
-    assert.ok(lines.some((l) => /^info AuthorizationCodeCredential: getToken succeeded/.test(l)), lines.join("\n"));
-    assert.ok(lines.some((l) => /^error AuthorizationCodeCredential: getToken failed: .*AADSTS54005/.test(l)), lines.join("\n"));
+    assert.ok(
+      lines.some((l) => /^info AuthorizationCodeCredential: getToken succeeded/.test(l)),
+      lines.join("\n"),
+    );
+    assert.ok(
+      lines.some((l) =>
+        /^error AuthorizationCodeCredential: getToken failed: .*AADSTS54005/.test(l),
+      ),
+      lines.join("\n"),
+    );
     const secrets = [code, SECRET, ...fake.users.refreshTokens.keys(), ...fake.issuedTokens];
     assert.ok(lines.every((l) => secrets.every((s) => !l.includes(s))));
     await cred.close();
@@ -203,14 +322,44 @@ describe("AuthorizationCodeCredential: refusals", () => {
 
 describe("AuthorizationCodeCredential: bad arguments", () => {
   test("missing code, redirect URI or secret are named", () => {
-    throwsWith(() => new AuthorizationCodeCredential(TENANT, WEB_APP, SECRET, "", REDIRECT), { class: InvalidArgumentError, code: "ERR_INVALID_ARG_VALUE", message: /^AuthorizationCodeCredential: "authorizationCode" is required/ });
-    throwsWith(() => new AuthorizationCodeCredential(TENANT, WEB_APP, "code", ""), { class: InvalidArgumentError, code: "ERR_INVALID_ARG_VALUE", message: /"redirectUri" is required/ });
-    throwsWith(() => new AuthorizationCodeCredential(TENANT, WEB_APP, "", "code", REDIRECT), { class: InvalidArgumentError, code: "ERR_INVALID_ARG_VALUE", message: /"clientSecret" is required/ });
+    throwsWith(() => new AuthorizationCodeCredential(TENANT, WEB_APP, SECRET, "", REDIRECT), {
+      class: InvalidArgumentError,
+      code: "ERR_INVALID_ARG_VALUE",
+      message: /^AuthorizationCodeCredential: "authorizationCode" is required/,
+    });
+    throwsWith(() => new AuthorizationCodeCredential(TENANT, WEB_APP, "code", ""), {
+      class: InvalidArgumentError,
+      code: "ERR_INVALID_ARG_VALUE",
+      message: /"redirectUri" is required/,
+    });
+    throwsWith(() => new AuthorizationCodeCredential(TENANT, WEB_APP, "", "code", REDIRECT), {
+      class: InvalidArgumentError,
+      code: "ERR_INVALID_ARG_VALUE",
+      message: /"clientSecret" is required/,
+    });
   });
 
   test("a redirect URI that is not an absolute URL, a malformed verifier or tenant are refused", () => {
-    throwsWith(() => new AuthorizationCodeCredential(TENANT, WEB_APP, "code", "/relative"), { class: InvalidArgumentError, code: "ERR_INVALID_ARG_VALUE", message: /"redirectUri" must be an absolute URL/ });
-    throwsWith(() => new AuthorizationCodeCredential(TENANT, WEB_APP, "code", REDIRECT, { codeVerifier: "short" }), { class: InvalidArgumentError, code: "ERR_INVALID_ARG_VALUE", message: /"codeVerifier" must be 43-128 characters/ });
-    throwsWith(() => new AuthorizationCodeCredential("bad tenant", WEB_APP, "code", REDIRECT), { class: InvalidArgumentError, code: "ERR_INVALID_ARG_VALUE", message: /"tenantId"/ });
+    throwsWith(() => new AuthorizationCodeCredential(TENANT, WEB_APP, "code", "/relative"), {
+      class: InvalidArgumentError,
+      code: "ERR_INVALID_ARG_VALUE",
+      message: /"redirectUri" must be an absolute URL/,
+    });
+    throwsWith(
+      () =>
+        new AuthorizationCodeCredential(TENANT, WEB_APP, "code", REDIRECT, {
+          codeVerifier: "short",
+        }),
+      {
+        class: InvalidArgumentError,
+        code: "ERR_INVALID_ARG_VALUE",
+        message: /"codeVerifier" must be 43-128 characters/,
+      },
+    );
+    throwsWith(() => new AuthorizationCodeCredential("bad tenant", WEB_APP, "code", REDIRECT), {
+      class: InvalidArgumentError,
+      code: "ERR_INVALID_ARG_VALUE",
+      message: /"tenantId"/,
+    });
   });
 });

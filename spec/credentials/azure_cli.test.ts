@@ -1,11 +1,29 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { AzureCliCredential } from "../../lib/credentials/azure_cli.js";
-import { AbortError, AuthenticationError, CredentialUnavailableError, InvalidArgumentError } from "../../lib/errors.js";
-import { fakeCliSandbox, isRunning, rejectsWith, waitGone, type FakeCliSandbox } from "../support/fake_cli.js";
+import {
+  AbortError,
+  AuthenticationError,
+  CredentialUnavailableError,
+  InvalidArgumentError,
+} from "../../lib/errors.js";
+import {
+  fakeCliSandbox,
+  isRunning,
+  rejectsWith,
+  waitGone,
+  type FakeCliSandbox,
+} from "../support/fake_cli.js";
 
 const SCOPE = "https://management.azure.com/.default";
-const BASE_ARGV = ["account", "get-access-token", "--output", "json", "--resource", "https://management.azure.com"];
+const BASE_ARGV = [
+  "account",
+  "get-access-token",
+  "--output",
+  "json",
+  "--resource",
+  "https://management.azure.com",
+];
 
 function sandbox(t: { after(fn: () => void): void }): FakeCliSandbox {
   const box = fakeCliSandbox();
@@ -17,7 +35,11 @@ test("success: exact argv, no-colour env, token from expires_on, Bearer", async 
   const box = sandbox(t);
   const credential = new AzureCliCredential({ env: box.env("success") });
   const token = await credential.getToken(SCOPE);
-  assert.deepEqual(token, { token: "fake-az-token", expiresOnTimestamp: 4102444800_000, tokenType: "Bearer" });
+  assert.deepEqual(token, {
+    token: "fake-az-token",
+    expiresOnTimestamp: 4102444800_000,
+    tokenType: "Bearer",
+  });
   const [call] = box.records();
   assert.deepEqual(call?.argv, BASE_ARGV);
   assert.equal(call?.env?.AZURE_CORE_NO_COLOR, "true");
@@ -26,11 +48,23 @@ test("success: exact argv, no-colour env, token from expires_on, Bearer", async 
 
 test("tenantId and subscription options become --tenant and --subscription, in that order", async (t) => {
   const box = sandbox(t);
-  const credential = new AzureCliCredential({ tenantId: "contoso.onmicrosoft.com", subscription: "My Sub-1", env: box.env("success") });
+  const credential = new AzureCliCredential({
+    tenantId: "contoso.onmicrosoft.com",
+    subscription: "My Sub-1",
+    env: box.env("success"),
+  });
   await credential.getToken("https://vault.azure.net/.default");
   assert.deepEqual(box.records()[0]?.argv, [
-    "account", "get-access-token", "--output", "json", "--resource", "https://vault.azure.net",
-    "--tenant", "contoso.onmicrosoft.com", "--subscription", "My Sub-1",
+    "account",
+    "get-access-token",
+    "--output",
+    "json",
+    "--resource",
+    "https://vault.azure.net",
+    "--tenant",
+    "contoso.onmicrosoft.com",
+    "--subscription",
+    "My Sub-1",
   ]);
 });
 
@@ -42,20 +76,39 @@ test("a scope without /.default is passed as the resource unchanged", async (t) 
 
 test("per-call tenantId: used when no tenant is configured, refused when not allowed, used when allowed", async (t) => {
   const box = sandbox(t);
-  await new AzureCliCredential({ env: box.env("success") }).getToken(SCOPE, { tenantId: "other-tenant" });
+  await new AzureCliCredential({ env: box.env("success") }).getToken(SCOPE, {
+    tenantId: "other-tenant",
+  });
   assert.deepEqual(box.records()[0]?.argv?.slice(6), ["--tenant", "other-tenant"]);
 
   const strict = new AzureCliCredential({ tenantId: "home", env: box.env("success") });
-  await rejectsWith(strict.getToken(SCOPE, { tenantId: "other-tenant" }), CredentialUnavailableError, "ERR_TENANT_NOT_ALLOWED", /^AzureCliCredential: .*additionallyAllowedTenants/);
+  await rejectsWith(
+    strict.getToken(SCOPE, { tenantId: "other-tenant" }),
+    CredentialUnavailableError,
+    "ERR_TENANT_NOT_ALLOWED",
+    /^AzureCliCredential: .*additionallyAllowedTenants/,
+  );
   assert.equal(box.records().length, 1, "no process for a refused tenant");
 
-  await new AzureCliCredential({ tenantId: "home", additionallyAllowedTenants: ["*"], env: box.env("success") }).getToken(SCOPE, { tenantId: "other-tenant" });
+  await new AzureCliCredential({
+    tenantId: "home",
+    additionallyAllowedTenants: ["*"],
+    env: box.env("success"),
+  }).getToken(SCOPE, { tenantId: "other-tenant" });
   assert.deepEqual(box.records()[1]?.argv?.slice(6), ["--tenant", "other-tenant"]);
 });
 
 test("more than one scope is a clear argument error and starts nothing", async (t) => {
   const box = sandbox(t);
-  await rejectsWith(new AzureCliCredential({ env: box.env("success") }).getToken([SCOPE, "https://vault.azure.net/.default"]), InvalidArgumentError, "ERR_INVALID_ARG_VALUE", /^AzureCliCredential: "scopes" must hold exactly one scope/);
+  await rejectsWith(
+    new AzureCliCredential({ env: box.env("success") }).getToken([
+      SCOPE,
+      "https://vault.azure.net/.default",
+    ]),
+    InvalidArgumentError,
+    "ERR_INVALID_ARG_VALUE",
+    /^AzureCliCredential: "scopes" must hold exactly one scope/,
+  );
   assert.equal(box.started(), false);
 });
 
@@ -67,7 +120,9 @@ test("claims: unavailable, with the az login command to run, and nothing started
     new AzureCliCredential({ env: box.env("success") }).getToken(SCOPE, { claims, tenantId: "t2" }),
     CredentialUnavailableError,
     "ERR_CREDENTIAL_UNAVAILABLE",
-    new RegExp(`^AzureCliCredential: .*az login --claims-challenge ${b64.replace(/[+/=]/g, "\\$&")} --scope ${SCOPE} --tenant t2$`),
+    new RegExp(
+      `^AzureCliCredential: .*az login --claims-challenge ${b64.replace(/[+/=]/g, "\\$&")} --scope ${SCOPE} --tenant t2$`,
+    ),
   );
   assert.equal(box.started(), false);
 });
@@ -75,40 +130,75 @@ test("claims: unavailable, with the az login command to run, and nothing started
 test("not installed (PATH holds only an empty directory): unavailable with the install hint", async (t) => {
   const box = sandbox(t);
   const credential = new AzureCliCredential({ env: { ...box.env("success"), PATH: box.emptyDir } });
-  await rejectsWith(credential.getToken(SCOPE), CredentialUnavailableError, "ERR_CREDENTIAL_UNAVAILABLE", /^AzureCliCredential: Azure CLI could not be found\. .*aka\.ms\/azure-cli.*az login/);
+  await rejectsWith(
+    credential.getToken(SCOPE),
+    CredentialUnavailableError,
+    "ERR_CREDENTIAL_UNAVAILABLE",
+    /^AzureCliCredential: Azure CLI could not be found\. .*aka\.ms\/azure-cli.*az login/,
+  );
   assert.equal(box.started(), false);
 });
 
 test("exit code 127 from a wrapper is also 'not installed'", async (t) => {
   const box = sandbox(t);
-  await rejectsWith(new AzureCliCredential({ env: box.env("not-found-127") }).getToken(SCOPE), CredentialUnavailableError, "ERR_CREDENTIAL_UNAVAILABLE", /Azure CLI could not be found/);
+  await rejectsWith(
+    new AzureCliCredential({ env: box.env("not-found-127") }).getToken(SCOPE),
+    CredentialUnavailableError,
+    "ERR_CREDENTIAL_UNAVAILABLE",
+    /Azure CLI could not be found/,
+  );
 });
 
 test("not logged in: unavailable, telling the user to run az login", async (t) => {
   const box = sandbox(t);
-  await rejectsWith(new AzureCliCredential({ env: box.env("not-logged-in") }).getToken(SCOPE), CredentialUnavailableError, "ERR_CREDENTIAL_UNAVAILABLE", /^AzureCliCredential: Please run 'az login'/);
+  await rejectsWith(
+    new AzureCliCredential({ env: box.env("not-logged-in") }).getToken(SCOPE),
+    CredentialUnavailableError,
+    "ERR_CREDENTIAL_UNAVAILABLE",
+    /^AzureCliCredential: Please run 'az login'/,
+  );
 });
 
 test("other failures: AuthenticationError with trimmed, redacted stderr", async (t) => {
   const box = sandbox(t);
-  const error = await rejectsWith(new AzureCliCredential({ env: box.env("error") }).getToken(SCOPE), AuthenticationError, "ERR_PROCESS_FAILED", /^AzureCliCredential: az exited with code 1: WARNING: something\nERROR: AADSTS70043: The refresh token has expired\. Token \[REDACTED\] leaked$/);
+  const error = await rejectsWith(
+    new AzureCliCredential({ env: box.env("error") }).getToken(SCOPE),
+    AuthenticationError,
+    "ERR_PROCESS_FAILED",
+    /^AzureCliCredential: az exited with code 1: WARNING: something\nERROR: AADSTS70043: The refresh token has expired\. Token \[REDACTED\] leaked$/,
+  );
   assert.equal(error.statusCode, 0);
   assert.equal(error.name, "AuthenticationError");
 });
 
 test("death by signal is a failure that names the signal", async (t) => {
   const box = sandbox(t);
-  await rejectsWith(new AzureCliCredential({ env: box.env("signal") }).getToken(SCOPE), AuthenticationError, "ERR_PROCESS_FAILED", /^AzureCliCredential: az was terminated by SIGTERM\.$/);
+  await rejectsWith(
+    new AzureCliCredential({ env: box.env("signal") }).getToken(SCOPE),
+    AuthenticationError,
+    "ERR_PROCESS_FAILED",
+    /^AzureCliCredential: az was terminated by SIGTERM\.$/,
+  );
 });
 
 test("garbage output: ERR_PROCESS_OUTPUT saying it was not JSON", async (t) => {
   const box = sandbox(t);
-  await rejectsWith(new AzureCliCredential({ env: box.env("garbage") }).getToken(SCOPE), AuthenticationError, "ERR_PROCESS_OUTPUT", /^AzureCliCredential: unexpected output from Azure CLI: the output was not JSON/);
+  await rejectsWith(
+    new AzureCliCredential({ env: box.env("garbage") }).getToken(SCOPE),
+    AuthenticationError,
+    "ERR_PROCESS_OUTPUT",
+    /^AzureCliCredential: unexpected output from Azure CLI: the output was not JSON/,
+  );
 });
 
 test("missing fields: ERR_PROCESS_OUTPUT naming the field", async (t) => {
   const box = sandbox(t);
-  await rejectsWith(new AzureCliCredential({ env: box.env("missing-fields") }).getToken(SCOPE), AuthenticationError, "ERR_PROCESS_OUTPUT", /"accessToken" is missing/);
+  await rejectsWith(
+    new AzureCliCredential({ env: box.env("missing-fields") }).getToken(SCOPE),
+    AuthenticationError,
+    "ERR_PROCESS_OUTPUT",
+    /"accessToken" is missing/,
+  );
 });
 
 const expiryCases: Array<[string, () => number]> = [
@@ -128,14 +218,26 @@ for (const [mode, expected] of expiryCases) {
 
 test("an unreadable expiresOn is ERR_PROCESS_OUTPUT", async (t) => {
   const box = sandbox(t);
-  await rejectsWith(new AzureCliCredential({ env: box.env("expires-on-bad") }).getToken(SCOPE), AuthenticationError, "ERR_PROCESS_OUTPUT", /"expiresOn" is not a time/);
+  await rejectsWith(
+    new AzureCliCredential({ env: box.env("expires-on-bad") }).getToken(SCOPE),
+    AuthenticationError,
+    "ERR_PROCESS_OUTPUT",
+    /"expiresOn" is not a time/,
+  );
 });
 
 test("timeout: ERR_TIMEOUT, and az and its child are gone afterwards", async (t) => {
   const box = sandbox(t);
   const started = Date.now();
-  await rejectsWith(new AzureCliCredential({ processTimeoutInMs: 500, env: box.env("hang") }).getToken(SCOPE), AuthenticationError, "ERR_TIMEOUT", /^AzureCliCredential: az did not answer within 500 ms/);
-  console.log(`# AzureCliCredential timeout: rejected ${Date.now() - started - 500} ms after the 500 ms deadline`);
+  await rejectsWith(
+    new AzureCliCredential({ processTimeoutInMs: 500, env: box.env("hang") }).getToken(SCOPE),
+    AuthenticationError,
+    "ERR_TIMEOUT",
+    /^AzureCliCredential: az did not answer within 500 ms/,
+  );
+  console.log(
+    `# AzureCliCredential timeout: rejected ${Date.now() - started - 500} ms after the 500 ms deadline`,
+  );
   const records = box.records();
   const pid = records[0]?.pid;
   const grandchild = records.find((r) => r.grandchild)?.grandchild;
@@ -148,7 +250,14 @@ test("abortSignal kills az and rejects with AbortError ERR_ABORTED", async (t) =
   const box = sandbox(t);
   const controller = new AbortController();
   setTimeout(() => controller.abort(), 300);
-  await rejectsWith(new AzureCliCredential({ env: box.env("hang") }).getToken(SCOPE, { abortSignal: controller.signal }), AbortError, "ERR_ABORTED", /^AzureCliCredential: the request was aborted/);
+  await rejectsWith(
+    new AzureCliCredential({ env: box.env("hang") }).getToken(SCOPE, {
+      abortSignal: controller.signal,
+    }),
+    AbortError,
+    "ERR_ABORTED",
+    /^AzureCliCredential: the request was aborted/,
+  );
   const grandchild = box.records().find((r) => r.grandchild)?.grandchild;
   assert.ok(grandchild);
   assert.equal(await waitGone(grandchild, 1000), true);
@@ -166,7 +275,12 @@ test("close() stops an in-flight az; the credential still works afterwards", asy
 
 test("stdout over the cap: ERR_RESPONSE_TOO_LARGE", async (t) => {
   const box = sandbox(t);
-  await rejectsWith(new AzureCliCredential({ env: box.env("huge") }).getToken(SCOPE), AuthenticationError, "ERR_RESPONSE_TOO_LARGE", /^AzureCliCredential: az wrote more output/);
+  await rejectsWith(
+    new AzureCliCredential({ env: box.env("huge") }).getToken(SCOPE),
+    AuthenticationError,
+    "ERR_RESPONSE_TOO_LARGE",
+    /^AzureCliCredential: az wrote more output/,
+  );
 });
 
 const injections = [";", "&&", "`", "$()", "'", '"', "\n", "%"];
@@ -176,10 +290,32 @@ for (const bad of injections) {
     const box = sandbox(t);
     const env = box.env("success");
     const credential = new AzureCliCredential({ env });
-    await rejectsWith(credential.getToken(`https://x${bad}y/.default`), InvalidArgumentError, "ERR_INVALID_ARG_VALUE", /"scopes\[0\]"/);
-    await rejectsWith(credential.getToken(SCOPE, { tenantId: `t${bad}calc` }), InvalidArgumentError, "ERR_INVALID_ARG_VALUE", /"options\.tenantId"/);
-    assert.throws(() => new AzureCliCredential({ env, tenantId: `t${bad}x` }), (e: unknown) => e instanceof InvalidArgumentError && e.code === "ERR_INVALID_ARG_VALUE" && /"tenantId"/.test(e.message));
-    assert.throws(() => new AzureCliCredential({ env, subscription: `s${bad}x` }), (e: unknown) => e instanceof InvalidArgumentError && /"subscription"/.test(e.message) && !e.message.includes(`s${bad}x`));
+    await rejectsWith(
+      credential.getToken(`https://x${bad}y/.default`),
+      InvalidArgumentError,
+      "ERR_INVALID_ARG_VALUE",
+      /"scopes\[0\]"/,
+    );
+    await rejectsWith(
+      credential.getToken(SCOPE, { tenantId: `t${bad}calc` }),
+      InvalidArgumentError,
+      "ERR_INVALID_ARG_VALUE",
+      /"options\.tenantId"/,
+    );
+    assert.throws(
+      () => new AzureCliCredential({ env, tenantId: `t${bad}x` }),
+      (e: unknown) =>
+        e instanceof InvalidArgumentError &&
+        e.code === "ERR_INVALID_ARG_VALUE" &&
+        /"tenantId"/.test(e.message),
+    );
+    assert.throws(
+      () => new AzureCliCredential({ env, subscription: `s${bad}x` }),
+      (e: unknown) =>
+        e instanceof InvalidArgumentError &&
+        /"subscription"/.test(e.message) &&
+        !e.message.includes(`s${bad}x`),
+    );
     assert.equal(box.started(), false, "the fake's record file does not exist");
   });
 }
@@ -192,7 +328,15 @@ test("constructor argument mistakes name the argument", () => {
     [{ processTimeoutInMs: -5 }, /"processTimeoutInMs"/],
   ];
   for (const [options, gist] of cases) {
-    assert.throws(() => new AzureCliCredential(options), (e: unknown) => e instanceof InvalidArgumentError && e.name === "TypeError" && e.code === "ERR_INVALID_ARG_VALUE" && /^AzureCliCredential: /.test(e.message) && gist.test(e.message));
+    assert.throws(
+      () => new AzureCliCredential(options),
+      (e: unknown) =>
+        e instanceof InvalidArgumentError &&
+        e.name === "TypeError" &&
+        e.code === "ERR_INVALID_ARG_VALUE" &&
+        /^AzureCliCredential: /.test(e.message) &&
+        gist.test(e.message),
+    );
   }
 });
 

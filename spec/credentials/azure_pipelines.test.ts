@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
-import { AuthenticationError, CredentialUnavailableError, InvalidArgumentError } from "../../lib/errors.js";
+import {
+  AuthenticationError,
+  CredentialUnavailableError,
+  InvalidArgumentError,
+} from "../../lib/errors.js";
 import { AzurePipelinesCredential } from "../../lib/credentials/azure_pipelines.js";
 import { FakeEndpoint } from "../support/fake_endpoint.js";
 import { FakeEntra } from "../support/fake_entra.js";
@@ -17,7 +21,11 @@ const SCOPE = "https://management.azure.com/.default";
 let entra: FakeEntra;
 let oidc: FakeEndpoint;
 
-function credential(env: NodeJS.ProcessEnv = { SYSTEM_OIDCREQUESTURI: `${oidc.url}/proj/_apis/distributedtask/hubs/build/plans/p/jobs/j/oidctoken` }): AzurePipelinesCredential {
+function credential(
+  env: NodeJS.ProcessEnv = {
+    SYSTEM_OIDCREQUESTURI: `${oidc.url}/proj/_apis/distributedtask/hubs/build/plans/p/jobs/j/oidctoken`,
+  },
+): AzurePipelinesCredential {
   return new AzurePipelinesCredential(TENANT, CLIENT, CONNECTION, SYSTEM_TOKEN, {
     authorityHost: entra.url,
     disableInstanceDiscovery: true,
@@ -47,10 +55,19 @@ describe("AzurePipelinesCredential", () => {
     const { ConnectProxy } = await import("../support/connect_proxy.js");
     const proxy = await ConnectProxy.start();
     try {
-      const cred = credential({ SYSTEM_OIDCREQUESTURI: `${oidc.url}/proj/_apis/oidctoken`, HTTPS_PROXY: `http://127.0.0.1:${proxy.port}` });
-      oidc.replies.push({ status: 200, body: { oidcToken: federatedToken(CLIENT, entra.tokenEndpoint(TENANT)) } });
+      const cred = credential({
+        SYSTEM_OIDCREQUESTURI: `${oidc.url}/proj/_apis/oidctoken`,
+        HTTPS_PROXY: `http://127.0.0.1:${proxy.port}`,
+      });
+      oidc.replies.push({
+        status: 200,
+        body: { oidcToken: federatedToken(CLIENT, entra.tokenEndpoint(TENANT)) },
+      });
       await cred.getToken(SCOPE);
-      assert.deepEqual(proxy.tunnels.map((t) => t.target).sort(), [new URL(oidc.url).host, new URL(entra.url).host].sort());
+      assert.deepEqual(
+        proxy.tunnels.map((t) => t.target).sort(),
+        [new URL(oidc.url).host, new URL(entra.url).host].sort(),
+      );
       await cred.close();
     } finally {
       await proxy.close();
@@ -78,11 +95,20 @@ describe("AzurePipelinesCredential", () => {
 
   test("an HTML sign-in page instead of oidcToken: status, headers named, no system token", async () => {
     const cred = credential();
-    oidc.replies.push({ status: 200, body: "<html><title>Azure DevOps Services | Sign In</title></html>", headers: { "Content-Type": "text/html", "x-vss-e2eid": "e2e-123", "x-msedge-ref": "Ref A: 42" } });
+    oidc.replies.push({
+      status: 200,
+      body: "<html><title>Azure DevOps Services | Sign In</title></html>",
+      headers: {
+        "Content-Type": "text/html",
+        "x-vss-e2eid": "e2e-123",
+        "x-msedge-ref": "Ref A: 42",
+      },
+    });
     const error = await rejectsWith(cred.getToken(SCOPE), {
       class: AuthenticationError,
       code: "ERR_OIDC_RESPONSE",
-      message: /^AzurePipelinesCredential: the OIDC token response is not JSON, so it has no oidcToken \(HTTP 200, content-type text\/html, x-vss-e2eid e2e-123, x-msedge-ref Ref A: 42, body starting .*Sign In/,
+      message:
+        /^AzurePipelinesCredential: the OIDC token response is not JSON, so it has no oidcToken \(HTTP 200, content-type text\/html, x-vss-e2eid e2e-123, x-msedge-ref Ref A: 42, body starting .*Sign In/,
     });
     assertNoSecret(error, SYSTEM_TOKEN);
     assert.equal(entra.tokenRequests.length, 0);
@@ -92,24 +118,47 @@ describe("AzurePipelinesCredential", () => {
   test("JSON without oidcToken", async () => {
     const cred = credential();
     oidc.replies.push({ status: 200, body: { message: "nothing here" } });
-    await rejectsWith(cred.getToken(SCOPE), { class: AuthenticationError, code: "ERR_OIDC_RESPONSE", message: /has no oidcToken field \(HTTP 200/ });
+    await rejectsWith(cred.getToken(SCOPE), {
+      class: AuthenticationError,
+      code: "ERR_OIDC_RESPONSE",
+      message: /has no oidcToken field \(HTTP 200/,
+    });
     await cred.close();
   });
 
   test("a 401 names the status and diagnostics headers, never the system access token", async () => {
     const cred = credential();
-    oidc.replies.push({ status: 401, body: `{"message":"token ${SYSTEM_TOKEN} is invalid"}`, headers: { "x-vss-e2eid": "e2e-401" } });
-    const error = await rejectsWith(cred.getToken(SCOPE), { class: AuthenticationError, code: "ERR_OIDC_RESPONSE", message: /the OIDC token request failed \(HTTP 401, .*x-vss-e2eid e2e-401, x-msedge-ref none/ });
+    oidc.replies.push({
+      status: 401,
+      body: `{"message":"token ${SYSTEM_TOKEN} is invalid"}`,
+      headers: { "x-vss-e2eid": "e2e-401" },
+    });
+    const error = await rejectsWith(cred.getToken(SCOPE), {
+      class: AuthenticationError,
+      code: "ERR_OIDC_RESPONSE",
+      message: /the OIDC token request failed \(HTTP 401, .*x-vss-e2eid e2e-401, x-msedge-ref none/,
+    });
     assert.equal((error as AuthenticationError).statusCode, 401);
     assertNoSecret(error, SYSTEM_TOKEN);
     await cred.close();
   });
 
   test("outside a pipeline (no SYSTEM_OIDCREQUESTURI): unavailable at construction", () => {
-    throwsWith(() => credential({}), { class: CredentialUnavailableError, code: "ERR_CREDENTIAL_UNAVAILABLE", message: /^AzurePipelinesCredential: SYSTEM_OIDCREQUESTURI is not set/ });
+    throwsWith(() => credential({}), {
+      class: CredentialUnavailableError,
+      code: "ERR_CREDENTIAL_UNAVAILABLE",
+      message: /^AzurePipelinesCredential: SYSTEM_OIDCREQUESTURI is not set/,
+    });
   });
 
   test("a missing system access token is an argument error that does not echo values", () => {
-    throwsWith(() => new AzurePipelinesCredential(TENANT, CLIENT, CONNECTION, "", { env: {} } as object), { class: InvalidArgumentError, code: "ERR_INVALID_ARG_VALUE", message: /"systemAccessToken" is required/ });
+    throwsWith(
+      () => new AzurePipelinesCredential(TENANT, CLIENT, CONNECTION, "", { env: {} } as object),
+      {
+        class: InvalidArgumentError,
+        code: "ERR_INVALID_ARG_VALUE",
+        message: /"systemAccessToken" is required/,
+      },
+    );
   });
 });

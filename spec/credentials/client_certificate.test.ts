@@ -21,7 +21,9 @@ const SCOPE = "https://management.azure.com/.default";
 const PASSWORD = "fixture-password";
 
 let fake: FakeEntra;
-const options = (extra: ClientCertificateCredentialOptions = {}): ClientCertificateCredentialOptions => ({
+const options = (
+  extra: ClientCertificateCredentialOptions = {},
+): ClientCertificateCredentialOptions => ({
   authorityHost: fake.url,
   disableInstanceDiscovery: true,
   tlsOptions: TEST_TLS,
@@ -29,15 +31,29 @@ const options = (extra: ClientCertificateCredentialOptions = {}): ClientCertific
   ...extra,
 });
 
-function decode(jwt: string): { header: Record<string, unknown>; payload: Record<string, unknown> } {
+function decode(jwt: string): {
+  header: Record<string, unknown>;
+  payload: Record<string, unknown>;
+} {
   const [h, p] = jwt.split(".");
-  return { header: JSON.parse(Buffer.from(h!, "base64url").toString()), payload: JSON.parse(Buffer.from(p!, "base64url").toString()) };
+  return {
+    header: JSON.parse(Buffer.from(h!, "base64url").toString()),
+    payload: JSON.parse(Buffer.from(p!, "base64url").toString()),
+  };
 }
 
 before(async () => {
   fake = await FakeEntra.start();
-  fake.register({ clientId: CLIENT, tenantId: TENANT, certificates: [readFixture("certs/cert_only.pem")] });
-  fake.register({ clientId: CHAIN_CLIENT, tenantId: TENANT, certificates: [readFixture("certs/leaf.pem")] });
+  fake.register({
+    clientId: CLIENT,
+    tenantId: TENANT,
+    certificates: [readFixture("certs/cert_only.pem")],
+  });
+  fake.register({
+    clientId: CHAIN_CLIENT,
+    tenantId: TENANT,
+    certificates: [readFixture("certs/leaf.pem")],
+  });
 });
 after(async () => {
   assert.deepEqual(fake.unexpected, []);
@@ -48,11 +64,26 @@ beforeEach(() => {
 });
 
 describe("ClientCertificateCredential: PEM variants obtain tokens", () => {
-  const cases: Array<[string, string | { certificatePath: string; certificatePassword?: string } | { certificate: string; certificatePassword?: string }]> = [
+  const cases: Array<
+    [
+      string,
+      (
+        | string
+        | { certificatePath: string; certificatePassword?: string }
+        | { certificate: string; certificatePassword?: string }
+      ),
+    ]
+  > = [
     ["PKCS#8 key after the certificate (path string)", fixturePath("certs/cert.pem")],
     ["PKCS#1 key", { certificatePath: fixturePath("certs/cert_pkcs1.pem") }],
-    ["key first with CRLF line endings", { certificatePath: fixturePath("certs/cert_key_first_crlf.pem") }],
-    ["encrypted PKCS#8 with certificatePassword", { certificatePath: fixturePath("certs/cert_encrypted.pem"), certificatePassword: PASSWORD }],
+    [
+      "key first with CRLF line endings",
+      { certificatePath: fixturePath("certs/cert_key_first_crlf.pem") },
+    ],
+    [
+      "encrypted PKCS#8 with certificatePassword",
+      { certificatePath: fixturePath("certs/cert_encrypted.pem"), certificatePassword: PASSWORD },
+    ],
     ["PEM text in `certificate`", { certificate: readFixture("certs/cert.pem") }],
   ];
   for (const [name, certificate] of cases) {
@@ -61,19 +92,37 @@ describe("ClientCertificateCredential: PEM variants obtain tokens", () => {
       const token = await cred.getToken(SCOPE);
       assert.equal(token.token, fake.issuedTokens.at(-1));
       const request = fake.tokenRequests[0]!;
-      assert.deepEqual(request.fieldOrder, ["client_id", "scope", "grant_type", "client_assertion", "client_assertion_type"]);
-      assert.equal(request.form.client_assertion_type, "urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
+      assert.deepEqual(request.fieldOrder, [
+        "client_id",
+        "scope",
+        "grant_type",
+        "client_assertion",
+        "client_assertion_type",
+      ]);
+      assert.equal(
+        request.form.client_assertion_type,
+        "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+      );
       assert.equal(request.form.grant_type, "client_credentials");
       await cred.close();
     });
   }
 
   test("the assertion is RS256 with x5t, aud = token endpoint, iss = sub = client id, 10-minute lifetime", async () => {
-    const cred = new ClientCertificateCredential(TENANT, CLIENT, fixturePath("certs/cert.pem"), options());
+    const cred = new ClientCertificateCredential(
+      TENANT,
+      CLIENT,
+      fixturePath("certs/cert.pem"),
+      options(),
+    );
     await cred.getToken(SCOPE);
     const { header, payload } = decode(fake.tokenRequests[0]!.form.client_assertion!);
     const sha1 = readFixture("certs/cert_only.sha1.txt").trim();
-    assert.deepEqual(header, { alg: "RS256", typ: "JWT", x5t: Buffer.from(sha1, "hex").toString("base64url") });
+    assert.deepEqual(header, {
+      alg: "RS256",
+      typ: "JWT",
+      x5t: Buffer.from(sha1, "hex").toString("base64url"),
+    });
     assert.equal(payload.aud, fake.tokenEndpoint(TENANT));
     assert.equal(payload.iss, CLIENT);
     assert.equal(payload.sub, CLIENT);
@@ -84,29 +133,53 @@ describe("ClientCertificateCredential: PEM variants obtain tokens", () => {
   });
 
   test("PS256 sends x5t#S256 and the fake verifies the PSS signature", async () => {
-    const cred = new ClientCertificateCredential(TENANT, CLIENT, fixturePath("certs/cert.pem"), options({ assertionAlgorithm: "PS256" }));
+    const cred = new ClientCertificateCredential(
+      TENANT,
+      CLIENT,
+      fixturePath("certs/cert.pem"),
+      options({ assertionAlgorithm: "PS256" }),
+    );
     await cred.getToken(SCOPE);
     const { header } = decode(fake.tokenRequests[0]!.form.client_assertion!);
     const sha256 = readFixture("certs/cert_only.sha256.txt").trim();
-    assert.deepEqual(header, { alg: "PS256", typ: "JWT", "x5t#S256": Buffer.from(sha256, "hex").toString("base64url") });
+    assert.deepEqual(header, {
+      alg: "PS256",
+      typ: "JWT",
+      "x5t#S256": Buffer.from(sha256, "hex").toString("base64url"),
+    });
     await cred.close();
   });
 
   test("sendCertificateChain puts the chain in x5c starting with the signing certificate", async () => {
-    const cred = new ClientCertificateCredential(TENANT, CHAIN_CLIENT, { certificatePath: fixturePath("certs/chain.pem") }, options({ sendCertificateChain: true }));
+    const cred = new ClientCertificateCredential(
+      TENANT,
+      CHAIN_CLIENT,
+      { certificatePath: fixturePath("certs/chain.pem") },
+      options({ sendCertificateChain: true }),
+    );
     await cred.getToken(SCOPE);
     const { header } = decode(fake.tokenRequests[0]!.form.client_assertion!);
-    const expected = [readFixture("certs/leaf.pem"), readFixture("certs/intermediate.pem")].map((pem) => new X509Certificate(pem).raw.toString("base64"));
+    const expected = [readFixture("certs/leaf.pem"), readFixture("certs/intermediate.pem")].map(
+      (pem) => new X509Certificate(pem).raw.toString("base64"),
+    );
     assert.deepEqual(header.x5c, expected);
     await cred.close();
   });
 
   test("each request gets a fresh assertion (the fake refuses a reused jti)", async () => {
-    const cred = new ClientCertificateCredential(TENANT, CLIENT, fixturePath("certs/cert.pem"), options());
+    const cred = new ClientCertificateCredential(
+      TENANT,
+      CLIENT,
+      fixturePath("certs/cert.pem"),
+      options(),
+    );
     await cred.getToken(SCOPE);
     await cred.getToken("https://storage.azure.com/.default");
     assert.equal(fake.tokenRequests.length, 2);
-    assert.notEqual(decode(fake.tokenRequests[0]!.form.client_assertion!).payload.jti, decode(fake.tokenRequests[1]!.form.client_assertion!).payload.jti);
+    assert.notEqual(
+      decode(fake.tokenRequests[0]!.form.client_assertion!).payload.jti,
+      decode(fake.tokenRequests[1]!.form.client_assertion!).payload.jti,
+    );
     await cred.close();
   });
 
@@ -115,52 +188,127 @@ describe("ClientCertificateCredential: PEM variants obtain tokens", () => {
   });
 
   test("a certificate Entra does not know is refused as invalid_client", async () => {
-    const cred = new ClientCertificateCredential(TENANT, CHAIN_CLIENT, fixturePath("certs/cert.pem"), options());
-    await rejectsWith(cred.getToken(SCOPE), { class: AuthenticationError, code: "invalid_client", message: /AADSTS700027: Client assertion contains an invalid signature/ });
+    const cred = new ClientCertificateCredential(
+      TENANT,
+      CHAIN_CLIENT,
+      fixturePath("certs/cert.pem"),
+      options(),
+    );
+    await rejectsWith(cred.getToken(SCOPE), {
+      class: AuthenticationError,
+      code: "invalid_client",
+      message: /AADSTS700027: Client assertion contains an invalid signature/,
+    });
     await cred.close();
   });
 });
 
 describe("ClientCertificateCredential: bad certificates", () => {
-  const make = (certificate: ConstructorParameters<typeof ClientCertificateCredential>[2]) => () => new ClientCertificateCredential(TENANT, CLIENT, certificate, options());
+  const make = (certificate: ConstructorParameters<typeof ClientCertificateCredential>[2]) => () =>
+    new ClientCertificateCredential(TENANT, CLIENT, certificate, options());
 
   test("a missing file", () => {
-    throwsWith(make(fixturePath("certs/does-not-exist.pem")), { class: CertificateError, code: "ERR_CERT_READ", message: /^ClientCertificateCredential: cannot read the certificate file ".*does-not-exist\.pem" \(ENOENT\)/ });
+    throwsWith(make(fixturePath("certs/does-not-exist.pem")), {
+      class: CertificateError,
+      code: "ERR_CERT_READ",
+      message:
+        /^ClientCertificateCredential: cannot read the certificate file ".*does-not-exist\.pem" \(ENOENT\)/,
+    });
   });
   test("PEM without a key", () => {
-    throwsWith(make(fixturePath("certs/cert_only.pem")), { class: CertificateError, code: "ERR_CERT_NO_KEY", message: /holds no private key/ });
+    throwsWith(make(fixturePath("certs/cert_only.pem")), {
+      class: CertificateError,
+      code: "ERR_CERT_NO_KEY",
+      message: /holds no private key/,
+    });
   });
   test("a key without a certificate", () => {
-    throwsWith(make(fixturePath("certs/key_pkcs8.pem")), { class: CertificateError, code: "ERR_CERT_NO_CERTIFICATE", message: /holds no certificate/ });
+    throwsWith(make(fixturePath("certs/key_pkcs8.pem")), {
+      class: CertificateError,
+      code: "ERR_CERT_NO_CERTIFICATE",
+      message: /holds no certificate/,
+    });
   });
   test("a key that does not match the certificate", () => {
-    throwsWith(make(fixturePath("certs/mismatch.pem")), { class: CertificateError, code: "ERR_CERT_KEY_MISMATCH", message: /does not match any certificate/ });
+    throwsWith(make(fixturePath("certs/mismatch.pem")), {
+      class: CertificateError,
+      code: "ERR_CERT_KEY_MISMATCH",
+      message: /does not match any certificate/,
+    });
   });
   test("an encrypted key without a password", () => {
-    throwsWith(make(fixturePath("certs/cert_encrypted.pem")), { class: CertificateError, code: "ERR_CERT_PASSWORD", message: /encrypted; pass "certificatePassword"/ });
+    throwsWith(make(fixturePath("certs/cert_encrypted.pem")), {
+      class: CertificateError,
+      code: "ERR_CERT_PASSWORD",
+      message: /encrypted; pass "certificatePassword"/,
+    });
   });
   test("a wrong password, which appears in no message", () => {
     const wrong = "not-the-password-42";
-    const error = throwsWith(make({ certificatePath: fixturePath("certs/cert_encrypted.pem"), certificatePassword: wrong }), { class: CertificateError, code: "ERR_CERT_PASSWORD", message: /could not be decrypted: wrong "certificatePassword"/ });
+    const error = throwsWith(
+      make({
+        certificatePath: fixturePath("certs/cert_encrypted.pem"),
+        certificatePassword: wrong,
+      }),
+      {
+        class: CertificateError,
+        code: "ERR_CERT_PASSWORD",
+        message: /could not be decrypted: wrong "certificatePassword"/,
+      },
+    );
     assertNoSecret(error, wrong);
   });
   test("an EC key", () => {
-    throwsWith(make(fixturePath("certs/ec.pem")), { class: CertificateError, code: "ERR_CERT_KEY_TYPE", message: /private key is EC; Entra client assertions need an RSA key/ });
+    throwsWith(make(fixturePath("certs/ec.pem")), {
+      class: CertificateError,
+      code: "ERR_CERT_KEY_TYPE",
+      message: /private key is EC; Entra client assertions need an RSA key/,
+    });
   });
   test("an RSA key under 2048 bits", () => {
-    throwsWith(make(fixturePath("certs/rsa1024.pem")), { class: CertificateError, code: "ERR_CERT_KEY_SIZE", message: /has 1024 bits; at least 2048/ });
+    throwsWith(make(fixturePath("certs/rsa1024.pem")), {
+      class: CertificateError,
+      code: "ERR_CERT_KEY_SIZE",
+      message: /has 1024 bits; at least 2048/,
+    });
   });
   test("garbage that is neither PEM nor PKCS#12", () => {
-    throwsWith(make({ certificate: Buffer.from("hello world") } as never), { class: CertificateError, code: "ERR_CERT_FORMAT", message: /neither PEM text nor a PKCS#12 \(DER\) file/ });
+    throwsWith(make({ certificate: Buffer.from("hello world") } as never), {
+      class: CertificateError,
+      code: "ERR_CERT_FORMAT",
+      message: /neither PEM text nor a PKCS#12 \(DER\) file/,
+    });
   });
   test("both certificatePath and certificate", () => {
-    throwsWith(make({ certificatePath: "a", certificate: "b" } as never), { class: InvalidArgumentError, code: "ERR_INVALID_ARG_VALUE", message: /exactly one of "certificatePath" and "certificate"/ });
+    throwsWith(make({ certificatePath: "a", certificate: "b" } as never), {
+      class: InvalidArgumentError,
+      code: "ERR_INVALID_ARG_VALUE",
+      message: /exactly one of "certificatePath" and "certificate"/,
+    });
   });
   test("an unknown assertion algorithm", () => {
-    throwsWith(() => new ClientCertificateCredential(TENANT, CLIENT, fixturePath("certs/cert.pem"), options({ assertionAlgorithm: "HS256" as never })), { class: InvalidArgumentError, code: "ERR_INVALID_ARG_VALUE", message: /"assertionAlgorithm" must be "RS256" or "PS256"/ });
+    throwsWith(
+      () =>
+        new ClientCertificateCredential(
+          TENANT,
+          CLIENT,
+          fixturePath("certs/cert.pem"),
+          options({ assertionAlgorithm: "HS256" as never }),
+        ),
+      {
+        class: InvalidArgumentError,
+        code: "ERR_INVALID_ARG_VALUE",
+        message: /"assertionAlgorithm" must be "RS256" or "PS256"/,
+      },
+    );
   });
   test("PEM bytes in `certificate` obtain a token", async () => {
-    const cred = new ClientCertificateCredential(TENANT, CLIENT, { certificate: readFileSync(fixturePath("certs/cert.pem")) }, options());
+    const cred = new ClientCertificateCredential(
+      TENANT,
+      CLIENT,
+      { certificate: readFileSync(fixturePath("certs/cert.pem")) },
+      options(),
+    );
     await cred.getToken(SCOPE);
     await cred.close();
   });

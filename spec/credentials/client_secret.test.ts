@@ -20,7 +20,10 @@ const SCOPE = "https://vault.azure.net/.default";
 
 let fake: FakeEntra;
 
-function credential(options: ClientSecretCredentialOptions & Record<string, unknown> = {}, secret = SECRET): ClientSecretCredential {
+function credential(
+  options: ClientSecretCredentialOptions & Record<string, unknown> = {},
+  secret = SECRET,
+): ClientSecretCredential {
   return new ClientSecretCredential(TENANT, CLIENT, secret, {
     authorityHost: fake.url,
     disableInstanceDiscovery: true,
@@ -52,12 +55,23 @@ describe("ClientSecretCredential: obtaining tokens", () => {
     const request = fake.tokenRequests[0]!;
     assert.equal(request.path, `/${TENANT}/oauth2/v2.0/token`);
     assert.deepEqual(request.fieldOrder, ["client_id", "scope", "grant_type", "client_secret"]);
-    assert.deepEqual(request.form, { client_id: CLIENT, scope: SCOPE, grant_type: "client_credentials", client_secret: SECRET });
-    assert.equal(request.headers["content-type"], "application/x-www-form-urlencoded;charset=utf-8");
+    assert.deepEqual(request.form, {
+      client_id: CLIENT,
+      scope: SCOPE,
+      grant_type: "client_credentials",
+      client_secret: SECRET,
+    });
+    assert.equal(
+      request.headers["content-type"],
+      "application/x-www-form-urlencoded;charset=utf-8",
+    );
     assert.match(String(request.headers["user-agent"]), /^entra-zero\/\d+\.\d+\.\d+ Node\/20\./);
     assert.equal(token.token, fake.issuedTokens.at(-1));
     assert.equal(token.tokenType, "Bearer");
-    assert.ok(token.expiresOnTimestamp >= before + 3599_000 && token.expiresOnTimestamp <= Date.now() + 3599_000);
+    assert.ok(
+      token.expiresOnTimestamp >= before + 3599_000 &&
+        token.expiresOnTimestamp <= Date.now() + 3599_000,
+    );
     assert.equal(token.refreshAfterTimestamp, undefined);
     await cred.close();
   });
@@ -89,7 +103,9 @@ describe("ClientSecretCredential: obtaining tokens", () => {
     assert.equal(fake.tokenRequests[1]!.form.claims, challenge);
     await cred.getToken(SCOPE, { enableCae: true });
     assert.equal(fake.tokenRequests.length, 3);
-    assert.deepEqual(JSON.parse(fake.tokenRequests[2]!.form.claims!), { access_token: { xms_cc: { values: ["cp1"] } } });
+    assert.deepEqual(JSON.parse(fake.tokenRequests[2]!.form.claims!), {
+      access_token: { xms_cc: { values: ["cp1"] } },
+    });
     await cred.getToken(SCOPE, { enableCae: true });
     await cred.getToken(SCOPE);
     assert.equal(fake.tokenRequests.length, 3);
@@ -98,20 +114,32 @@ describe("ClientSecretCredential: obtaining tokens", () => {
 
   test("expires_in as a numeric string is accepted", async () => {
     const cred = credential();
-    fake.faults.push({ kind: "status", status: 200, body: '{"token_type":"Bearer","expires_in":"3599","access_token":"string-expiry"}' });
+    fake.faults.push({
+      kind: "status",
+      status: 200,
+      body: '{"token_type":"Bearer","expires_in":"3599","access_token":"string-expiry"}',
+    });
     const token = await cred.getToken(SCOPE);
     assert.equal(token.token, "string-expiry");
     assert.ok(token.expiresOnTimestamp > Date.now() + 3500_000);
     await cred.close();
   });
 
-  test("a per-call tenant in additionallyAllowedTenants is used; \"*\" allows any", async () => {
+  test('a per-call tenant in additionallyAllowedTenants is used; "*" allows any', async () => {
     const other = "contoso.onmicrosoft.com";
     const cred = credential({ additionallyAllowedTenants: [other] });
-    await rejectsWith(cred.getToken(SCOPE, { tenantId: other }), { class: AuthenticationError, code: "invalid_request", message: /AADSTS90002/ });
+    await rejectsWith(cred.getToken(SCOPE, { tenantId: other }), {
+      class: AuthenticationError,
+      code: "invalid_request",
+      message: /AADSTS90002/,
+    });
     assert.equal(fake.tokenRequests[0]!.path, `/${other}/oauth2/v2.0/token`);
     const any = credential({ additionallyAllowedTenants: ["*"] });
-    await rejectsWith(any.getToken(SCOPE, { tenantId: "fabrikam.com" }), { class: AuthenticationError, code: "invalid_request", message: /Tenant 'fabrikam.com' not found/ });
+    await rejectsWith(any.getToken(SCOPE, { tenantId: "fabrikam.com" }), {
+      class: AuthenticationError,
+      code: "invalid_request",
+      message: /Tenant 'fabrikam.com' not found/,
+    });
     await cred.close();
     await any.close();
   });
@@ -125,12 +153,35 @@ describe("ClientSecretCredential: obtaining tokens", () => {
 
   test("logs success and failure without the secret", async () => {
     const lines: string[] = [];
-    const cred = credential({ loggingOptions: { logLevel: "verbose", logger: (level, message) => lines.push(`${level} ${message}`) } });
+    const cred = credential({
+      loggingOptions: {
+        logLevel: "verbose",
+        logger: (level, message) => lines.push(`${level} ${message}`),
+      },
+    });
     await cred.getToken(SCOPE);
-    const bad = credential({ loggingOptions: { logLevel: "verbose", logger: (level, message) => lines.push(`${level} ${message}`) } }, "wrong-secret-value-1234");
+    const bad = credential(
+      {
+        loggingOptions: {
+          logLevel: "verbose",
+          logger: (level, message) => lines.push(`${level} ${message}`),
+        },
+      },
+      "wrong-secret-value-1234",
+    );
     await assert.rejects(bad.getToken(SCOPE));
-    assert.ok(lines.some((l) => /^info ClientSecretCredential: getToken succeeded scopes=\[https:\/\/vault\.azure\.net\/\.default\]/.test(l)), lines.join("\n"));
-    assert.ok(lines.some((l) => /^error ClientSecretCredential: getToken failed: .*AADSTS7000215/.test(l)), lines.join("\n"));
+    assert.ok(
+      lines.some((l) =>
+        /^info ClientSecretCredential: getToken succeeded scopes=\[https:\/\/vault\.azure\.net\/\.default\]/.test(
+          l,
+        ),
+      ),
+      lines.join("\n"),
+    );
+    assert.ok(
+      lines.some((l) => /^error ClientSecretCredential: getToken failed: .*AADSTS7000215/.test(l)),
+      lines.join("\n"),
+    );
     assert.ok(lines.every((l) => !l.includes(SECRET) && !l.includes("wrong-secret-value-1234")));
     await cred.close();
     await bad.close();
@@ -141,7 +192,13 @@ describe("ClientSecretCredential: Entra refusals and bad replies", () => {
   test("a wrong secret gives invalid_client / AADSTS7000215 and the secret is nowhere in the error", async () => {
     const wrong = "Wr0ng~Secret.Value-That_Must_Not_Leak";
     const cred = credential({}, wrong);
-    const error = await rejectsWith(cred.getToken(SCOPE), { class: AuthenticationError, name: "AuthenticationError", code: "invalid_client", message: /^ClientSecretCredential: invalid_client \(HTTP 401\): AADSTS7000215: Invalid client secret/ });
+    const error = await rejectsWith(cred.getToken(SCOPE), {
+      class: AuthenticationError,
+      name: "AuthenticationError",
+      code: "invalid_client",
+      message:
+        /^ClientSecretCredential: invalid_client \(HTTP 401\): AADSTS7000215: Invalid client secret/,
+    });
     const auth = error as AuthenticationError;
     assert.equal(auth.statusCode, 401);
     assert.deepEqual(auth.errorResponse.errorCodes, [7000215]);
@@ -155,28 +212,45 @@ describe("ClientSecretCredential: Entra refusals and bad replies", () => {
   test("200 with an HTML page is reported, not parsed", async () => {
     const cred = credential();
     fake.faults.push({ kind: "html" });
-    await rejectsWith(cred.getToken(SCOPE), { class: AuthenticationError, code: "ERR_RESPONSE_NOT_JSON", message: /not JSON \(HTTP 200, content-type text\/html; charset=utf-8, body starting "<!DOCTYPE html><html><head><title>Sign in/ });
+    await rejectsWith(cred.getToken(SCOPE), {
+      class: AuthenticationError,
+      code: "ERR_RESPONSE_NOT_JSON",
+      message:
+        /not JSON \(HTTP 200, content-type text\/html; charset=utf-8, body starting "<!DOCTYPE html><html><head><title>Sign in/,
+    });
     await cred.close();
   });
 
   test("a complete but truncated JSON body is not JSON", async () => {
     const cred = credential();
     fake.faults.push({ kind: "status", status: 200, body: '{"token_type":"Bearer","access_tok' });
-    await rejectsWith(cred.getToken(SCOPE), { class: AuthenticationError, code: "ERR_RESPONSE_NOT_JSON", message: /not JSON/ });
+    await rejectsWith(cred.getToken(SCOPE), {
+      class: AuthenticationError,
+      code: "ERR_RESPONSE_NOT_JSON",
+      message: /not JSON/,
+    });
     await cred.close();
   });
 
   test("a body cut off before its Content-Length is truncated", async () => {
     const cred = credential({ retryOptions: { maxRetries: 0 } });
     fake.faults.push({ kind: "truncated" });
-    await rejectsWith(cred.getToken(SCOPE), { class: AuthenticationError, code: "ERR_RESPONSE_TRUNCATED", message: /cut off after \d+ bytes/ });
+    await rejectsWith(cred.getToken(SCOPE), {
+      class: AuthenticationError,
+      code: "ERR_RESPONSE_TRUNCATED",
+      message: /cut off after \d+ bytes/,
+    });
     await cred.close();
   });
 
   test("a body over 1 MiB is refused", async () => {
     const cred = credential();
     fake.faults.push({ kind: "oversized" });
-    await rejectsWith(cred.getToken(SCOPE), { class: AuthenticationError, code: "ERR_RESPONSE_TOO_LARGE", message: /exceeded the 1048576-byte limit/ });
+    await rejectsWith(cred.getToken(SCOPE), {
+      class: AuthenticationError,
+      code: "ERR_RESPONSE_TOO_LARGE",
+      message: /exceeded the 1048576-byte limit/,
+    });
     await cred.close();
   });
 
@@ -187,15 +261,27 @@ describe("ClientSecretCredential: Entra refusals and bad replies", () => {
     test(`a ${name} access_token is refused`, async () => {
       const cred = credential();
       fake.faults.push({ kind: "status", status: 200, body });
-      await rejectsWith(cred.getToken(SCOPE), { class: AuthenticationError, code: "ERR_RESPONSE_INVALID", message: /"access_token" must be a non-empty string/ });
+      await rejectsWith(cred.getToken(SCOPE), {
+        class: AuthenticationError,
+        code: "ERR_RESPONSE_INVALID",
+        message: /"access_token" must be a non-empty string/,
+      });
       await cred.close();
     });
   }
 
   test("expires_in that is not a number is refused", async () => {
     const cred = credential();
-    fake.faults.push({ kind: "status", status: 200, body: '{"token_type":"Bearer","expires_in":"soon","access_token":"abc"}' });
-    await rejectsWith(cred.getToken(SCOPE), { class: AuthenticationError, code: "ERR_RESPONSE_INVALID", message: /"expires_in" must be a non-negative number/ });
+    fake.faults.push({
+      kind: "status",
+      status: 200,
+      body: '{"token_type":"Bearer","expires_in":"soon","access_token":"abc"}',
+    });
+    await rejectsWith(cred.getToken(SCOPE), {
+      class: AuthenticationError,
+      code: "ERR_RESPONSE_INVALID",
+      message: /"expires_in" must be a non-negative number/,
+    });
     await cred.close();
   });
 });
@@ -205,7 +291,11 @@ describe("ClientSecretCredential: transport faults", () => {
     const cred = credential({ retryOptions: { maxRetries: 1, retryDelayInMs: 5 } });
     fake.faults.push({ kind: "hang" }, { kind: "hang" });
     const started = Date.now();
-    await rejectsWith(cred.getToken(SCOPE, { requestOptions: { timeout: 200 } }), { class: AuthenticationError, code: "ERR_TIMEOUT", message: /no complete response from 127\.0\.0\.1:\d+ within 200 ms/ });
+    await rejectsWith(cred.getToken(SCOPE, { requestOptions: { timeout: 200 } }), {
+      class: AuthenticationError,
+      code: "ERR_TIMEOUT",
+      message: /no complete response from 127\.0\.0\.1:\d+ within 200 ms/,
+    });
     assert.equal(fake.tokenRequests.length, 2);
     assert.ok(Date.now() - started >= 400);
     await cred.close();
@@ -217,14 +307,23 @@ describe("ClientSecretCredential: transport faults", () => {
     const controller = new AbortController();
     const started = Date.now();
     setTimeout(() => controller.abort(), 50);
-    await rejectsWith(cred.getToken(SCOPE, { abortSignal: controller.signal }), { class: AbortError, name: "AbortError", code: "ERR_ABORTED", message: /ClientSecretCredential: the operation was aborted/ });
+    await rejectsWith(cred.getToken(SCOPE, { abortSignal: controller.signal }), {
+      class: AbortError,
+      name: "AbortError",
+      code: "ERR_ABORTED",
+      message: /ClientSecretCredential: the operation was aborted/,
+    });
     assert.ok(Date.now() - started < 1000);
     await cred.close();
   });
 
   test("an already-aborted signal makes no request", async () => {
     const cred = credential();
-    await rejectsWith(cred.getToken(SCOPE, { abortSignal: AbortSignal.abort() }), { class: AbortError, code: "ERR_ABORTED", message: /aborted/ });
+    await rejectsWith(cred.getToken(SCOPE, { abortSignal: AbortSignal.abort() }), {
+      class: AbortError,
+      code: "ERR_ABORTED",
+      message: /aborted/,
+    });
     assert.equal(fake.requests.length, 0);
     await cred.close();
   });
@@ -238,7 +337,11 @@ describe("ClientSecretCredential: transport faults", () => {
       });
     });
     const cred = credential({ authorityHost: `https://127.0.0.1:${port}` });
-    await rejectsWith(cred.getToken(SCOPE), { class: AuthenticationError, code: "ERR_NETWORK", message: /could not reach 127\.0\.0\.1:\d+: ECONNREFUSED/ });
+    await rejectsWith(cred.getToken(SCOPE), {
+      class: AuthenticationError,
+      code: "ERR_NETWORK",
+      message: /could not reach 127\.0\.0\.1:\d+: ECONNREFUSED/,
+    });
     await cred.close();
   });
 
@@ -253,7 +356,12 @@ describe("ClientSecretCredential: transport faults", () => {
 
   test("429 with Retry-After waits, then succeeds", async () => {
     const cred = credential();
-    fake.faults.push({ kind: "status", status: 429, body: '{"error":"temporarily_unavailable"}', headers: { "Retry-After": "1" } });
+    fake.faults.push({
+      kind: "status",
+      status: 429,
+      body: '{"error":"temporarily_unavailable"}',
+      headers: { "Retry-After": "1" },
+    });
     const started = Date.now();
     const token = await cred.getToken(SCOPE);
     assert.ok(Date.now() - started >= 950, "Retry-After honoured");
@@ -264,8 +372,19 @@ describe("ClientSecretCredential: transport faults", () => {
 
   test("500 three times ends in an error carrying the status", async () => {
     const cred = credential({ retryOptions: { maxRetries: 2, retryDelayInMs: 5 } });
-    for (let i = 0; i < 3; i++) fake.faults.push({ kind: "status", status: 500, body: "Internal Server Error", contentType: "text/plain" });
-    const error = await rejectsWith(cred.getToken(SCOPE), { class: AuthenticationError, code: "ERR_HTTP_STATUS", message: /failed without an OAuth error body \(HTTP 500, content-type text\/plain, body starting "Internal Server Error"\)/ });
+    for (let i = 0; i < 3; i++)
+      fake.faults.push({
+        kind: "status",
+        status: 500,
+        body: "Internal Server Error",
+        contentType: "text/plain",
+      });
+    const error = await rejectsWith(cred.getToken(SCOPE), {
+      class: AuthenticationError,
+      code: "ERR_HTTP_STATUS",
+      message:
+        /failed without an OAuth error body \(HTTP 500, content-type text\/plain, body starting "Internal Server Error"\)/,
+    });
     assert.equal((error as AuthenticationError).statusCode, 500);
     assert.equal(fake.tokenRequests.length, 3);
     await cred.close();
@@ -274,7 +393,11 @@ describe("ClientSecretCredential: transport faults", () => {
   test("a 302 is not followed", async () => {
     const cred = credential();
     fake.faults.push({ kind: "redirect", location: "https://attacker.example/steal?code=abc" });
-    const error = await rejectsWith(cred.getToken(SCOPE), { class: AuthenticationError, code: "ERR_REDIRECT_REFUSED", message: /answered HTTP 302 \(a redirect\); redirects are not followed/ });
+    const error = await rejectsWith(cred.getToken(SCOPE), {
+      class: AuthenticationError,
+      code: "ERR_REDIRECT_REFUSED",
+      message: /answered HTTP 302 \(a redirect\); redirects are not followed/,
+    });
     assert.equal((error as AuthenticationError).statusCode, 302);
     assert.ok(!error.message.includes("attacker"));
     assert.equal(fake.requests.length, 1);
@@ -284,46 +407,86 @@ describe("ClientSecretCredential: transport faults", () => {
 
 describe("ClientSecretCredential: bad arguments", () => {
   test("an http:// authority is refused at construction", () => {
-    throwsWith(() => credential({ authorityHost: "http://login.microsoftonline.com" }), { class: InvalidArgumentError, code: "ERR_INVALID_ARG_VALUE", message: /^ClientSecretCredential: "authorityHost" must use https; got http:/ });
+    throwsWith(() => credential({ authorityHost: "http://login.microsoftonline.com" }), {
+      class: InvalidArgumentError,
+      code: "ERR_INVALID_ARG_VALUE",
+      message: /^ClientSecretCredential: "authorityHost" must use https; got http:/,
+    });
   });
 
   test("AZURE_AUTHORITY_HOST over http is refused too", () => {
-    throwsWith(() => new ClientSecretCredential(TENANT, CLIENT, SECRET, { env: { AZURE_AUTHORITY_HOST: "http://127.0.0.1:1" } } as ClientSecretCredentialOptions), { class: InvalidArgumentError, code: "ERR_INVALID_ARG_VALUE", message: /must use https/ });
+    throwsWith(
+      () =>
+        new ClientSecretCredential(TENANT, CLIENT, SECRET, {
+          env: { AZURE_AUTHORITY_HOST: "http://127.0.0.1:1" },
+        } as ClientSecretCredentialOptions),
+      { class: InvalidArgumentError, code: "ERR_INVALID_ARG_VALUE", message: /must use https/ },
+    );
   });
 
   for (const tenant of ["bad tenant!", "", "../evil", "a/b"]) {
     test(`tenant id ${JSON.stringify(tenant)} is refused at construction`, () => {
-      const error = throwsWith(() => new ClientSecretCredential(tenant, CLIENT, SECRET), { class: InvalidArgumentError, code: "ERR_INVALID_ARG_VALUE", message: /^ClientSecretCredential: "tenantId"/ });
+      const error = throwsWith(() => new ClientSecretCredential(tenant, CLIENT, SECRET), {
+        class: InvalidArgumentError,
+        code: "ERR_INVALID_ARG_VALUE",
+        message: /^ClientSecretCredential: "tenantId"/,
+      });
       assert.ok(error instanceof TypeError);
     });
   }
 
   test("tenant common cannot issue app tokens", () => {
-    throwsWith(() => new ClientSecretCredential("common", CLIENT, SECRET), { class: InvalidArgumentError, code: "ERR_INVALID_ARG_VALUE", message: /"common" cannot issue application tokens/ });
+    throwsWith(() => new ClientSecretCredential("common", CLIENT, SECRET), {
+      class: InvalidArgumentError,
+      code: "ERR_INVALID_ARG_VALUE",
+      message: /"common" cannot issue application tokens/,
+    });
   });
 
   test("missing client id or secret is refused, naming the argument only", () => {
-    throwsWith(() => new ClientSecretCredential(TENANT, "", SECRET), { class: InvalidArgumentError, code: "ERR_INVALID_ARG_VALUE", message: /"clientId" is required/ });
-    throwsWith(() => new ClientSecretCredential(TENANT, CLIENT, undefined as unknown as string), { class: InvalidArgumentError, code: "ERR_INVALID_ARG_VALUE", message: /"clientSecret" is required/ });
+    throwsWith(() => new ClientSecretCredential(TENANT, "", SECRET), {
+      class: InvalidArgumentError,
+      code: "ERR_INVALID_ARG_VALUE",
+      message: /"clientId" is required/,
+    });
+    throwsWith(() => new ClientSecretCredential(TENANT, CLIENT, undefined as unknown as string), {
+      class: InvalidArgumentError,
+      code: "ERR_INVALID_ARG_VALUE",
+      message: /"clientSecret" is required/,
+    });
   });
 
   test("a tenant outside additionallyAllowedTenants is unavailable, with the fix in the message", async () => {
     const cred = credential();
-    await rejectsWith(cred.getToken(SCOPE, { tenantId: "someone-else" }), { class: CredentialUnavailableError, name: "CredentialUnavailableError", code: "ERR_TENANT_NOT_ALLOWED", message: /not configured to acquire tokens for tenant someone-else.*additionallyAllowedTenants/ });
+    await rejectsWith(cred.getToken(SCOPE, { tenantId: "someone-else" }), {
+      class: CredentialUnavailableError,
+      name: "CredentialUnavailableError",
+      code: "ERR_TENANT_NOT_ALLOWED",
+      message:
+        /not configured to acquire tokens for tenant someone-else.*additionallyAllowedTenants/,
+    });
     assert.equal(fake.requests.length, 0);
     await cred.close();
   });
 
   test("a malformed per-call tenant is refused", async () => {
     const cred = credential({ additionallyAllowedTenants: ["*"] });
-    await rejectsWith(cred.getToken(SCOPE, { tenantId: "x/../y" }), { class: InvalidArgumentError, code: "ERR_INVALID_ARG_VALUE", message: /"options.tenantId"/ });
+    await rejectsWith(cred.getToken(SCOPE, { tenantId: "x/../y" }), {
+      class: InvalidArgumentError,
+      code: "ERR_INVALID_ARG_VALUE",
+      message: /"options.tenantId"/,
+    });
     await cred.close();
   });
 
   for (const scopes of [[], "", [""], ["has space/.default"]] as Array<string | string[]>) {
     test(`scopes ${JSON.stringify(scopes)} are refused before any request`, async () => {
       const cred = credential();
-      await rejectsWith(cred.getToken(scopes), { class: InvalidArgumentError, code: "ERR_INVALID_ARG_VALUE", message: /^ClientSecretCredential: "scopes/ });
+      await rejectsWith(cred.getToken(scopes), {
+        class: InvalidArgumentError,
+        code: "ERR_INVALID_ARG_VALUE",
+        message: /^ClientSecretCredential: "scopes/,
+      });
       assert.equal(fake.requests.length, 0);
       await cred.close();
     });
@@ -331,7 +494,11 @@ describe("ClientSecretCredential: bad arguments", () => {
 
   test("claims that are not a JSON object are refused", async () => {
     const cred = credential();
-    await rejectsWith(cred.getToken(SCOPE, { claims: "not json" }), { class: InvalidArgumentError, code: "ERR_INVALID_ARG_VALUE", message: /"options.claims" must be a JSON object/ });
+    await rejectsWith(cred.getToken(SCOPE, { claims: "not json" }), {
+      class: InvalidArgumentError,
+      code: "ERR_INVALID_ARG_VALUE",
+      message: /"options.claims" must be a JSON object/,
+    });
     await cred.close();
   });
 });
@@ -341,8 +508,14 @@ describe("ClientSecretCredential: instance discovery", () => {
     const options = { disableInstanceDiscovery: false, instanceDiscoveryHost: fake.url };
     const cred = credential(options);
     await cred.getToken(SCOPE);
-    assert.deepEqual(fake.requests.map((r) => `${r.method} ${r.path}`), ["GET /common/discovery/instance", `POST /${TENANT}/oauth2/v2.0/token`]);
-    assert.deepEqual(fake.requests[0]!.query, { "api-version": "1.1", authorization_endpoint: `${fake.url}/${TENANT}/oauth2/v2.0/authorize` });
+    assert.deepEqual(
+      fake.requests.map((r) => `${r.method} ${r.path}`),
+      ["GET /common/discovery/instance", `POST /${TENANT}/oauth2/v2.0/token`],
+    );
+    assert.deepEqual(fake.requests[0]!.query, {
+      "api-version": "1.1",
+      authorization_endpoint: `${fake.url}/${TENANT}/oauth2/v2.0/authorize`,
+    });
     const again = credential(options);
     await again.getToken("https://storage.azure.com/.default");
     assert.equal(fake.requests.length, 3);
@@ -353,8 +526,17 @@ describe("ClientSecretCredential: instance discovery", () => {
   test("a host Entra does not recognise is refused with ERR_UNTRUSTED_AUTHORITY", async () => {
     const other = await FakeEntra.start();
     other.trustedHosts.clear();
-    const cred = new ClientSecretCredential(TENANT, CLIENT, SECRET, { authorityHost: other.url, tlsOptions: TEST_TLS, instanceDiscoveryHost: other.url } as ClientSecretCredentialOptions);
-    await rejectsWith(cred.getToken(SCOPE), { class: AuthenticationError, code: "ERR_UNTRUSTED_AUTHORITY", message: /is not one Entra recognises \(instance discovery answered invalid_instance\).*disableInstanceDiscovery/ });
+    const cred = new ClientSecretCredential(TENANT, CLIENT, SECRET, {
+      authorityHost: other.url,
+      tlsOptions: TEST_TLS,
+      instanceDiscoveryHost: other.url,
+    } as ClientSecretCredentialOptions);
+    await rejectsWith(cred.getToken(SCOPE), {
+      class: AuthenticationError,
+      code: "ERR_UNTRUSTED_AUTHORITY",
+      message:
+        /is not one Entra recognises \(instance discovery answered invalid_instance\).*disableInstanceDiscovery/,
+    });
     assert.equal(other.tokenRequests.length, 0);
     await cred.close();
     await other.close();

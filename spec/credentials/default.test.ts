@@ -4,8 +4,16 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, beforeEach, describe, test } from "node:test";
-import { AggregateAuthenticationError, AuthenticationError, CredentialUnavailableError, InvalidArgumentError } from "../../lib/errors.js";
-import { DefaultAzureCredential, type DefaultAzureCredentialClientIdOptions } from "../../lib/credentials/default.js";
+import {
+  AggregateAuthenticationError,
+  AuthenticationError,
+  CredentialUnavailableError,
+  InvalidArgumentError,
+} from "../../lib/errors.js";
+import {
+  DefaultAzureCredential,
+  type DefaultAzureCredentialClientIdOptions,
+} from "../../lib/credentials/default.js";
 import type { LogLevel } from "../../lib/types.js";
 import { FakeEndpoint, tokenReply } from "../support/fake_endpoint.js";
 import { FakeEntra } from "../support/fake_entra.js";
@@ -36,13 +44,20 @@ async function freeClosedPort(): Promise<string> {
 }
 
 /** A DAC over the fakes: Entra at the fake, IMDS at `imdsHost` (never the real address), tools per `env.PATH`. */
-function dac(env: NodeJS.ProcessEnv, options: Record<string, unknown> = {}, lines: string[] = []): DefaultAzureCredential {
+function dac(
+  env: NodeJS.ProcessEnv,
+  options: Record<string, unknown> = {},
+  lines: string[] = [],
+): DefaultAzureCredential {
   return new DefaultAzureCredential({
     authorityHost: entra.url,
     disableInstanceDiscovery: true,
     tlsOptions: TEST_TLS,
     retryOptions: { retryDelayInMs: 1, maxRetries: 1 },
-    loggingOptions: { logLevel: "verbose", logger: (level: LogLevel, message: string) => lines.push(`${level} ${message}`) },
+    loggingOptions: {
+      logLevel: "verbose",
+      logger: (level: LogLevel, message: string) => lines.push(`${level} ${message}`),
+    },
     env,
     imdsHost: closedPort,
     ...options,
@@ -78,14 +93,70 @@ describe("DefaultAzureCredential picks the right credential for each environment
     writeFileSync(file, federatedToken(WI, entra.tokenEndpoint(TENANT)));
     return file;
   };
-  const table: Array<{ name: string; env: () => NodeJS.ProcessEnv; options?: () => Record<string, unknown>; member: string; token: () => string; prepare?: () => void }> = [
-    { name: "service principal in the environment", env: () => ({ ...noTools(), AZURE_TENANT_ID: TENANT, AZURE_CLIENT_ID: SP, AZURE_CLIENT_SECRET: SECRET }), member: "EnvironmentCredential", token: () => entra.issuedTokens.at(-1)! },
-    { name: "AKS workload identity", env: () => ({ ...noTools(), AZURE_TENANT_ID: TENANT, AZURE_CLIENT_ID: WI, AZURE_FEDERATED_TOKEN_FILE: tokenFile() }), member: "WorkloadIdentityCredential", token: () => entra.issuedTokens.at(-1)! },
-    { name: "App Service", env: () => ({ ...noTools(), IDENTITY_ENDPOINT: `${mi.url}/msi/token`, IDENTITY_HEADER: "h" }), member: "ManagedIdentityCredential", token: () => "app-service-token", prepare: () => mi.replies.push(tokenReply("app-service-token")) },
-    { name: "Azure VM (IMDS answers the probe)", env: noTools, options: () => ({ imdsHost: mi.url }), member: "ManagedIdentityCredential", token: () => "vm-token", prepare: () => mi.replies.push({ status: 400, body: {} }, tokenReply("vm-token")) },
-    { name: "developer machine with az logged in", env: () => box.env("success"), member: "AzureCliCredential", token: () => "fake-az-token" },
-    { name: "only azd (other tools excluded)", env: () => box.env("success"), options: () => ({ excludeAzureCliCredential: true, excludeAzurePowerShellCredential: true }), member: "AzureDeveloperCliCredential", token: () => "fake-azd-token" },
-    { name: "AZURE_TOKEN_CREDENTIALS=AzurePowerShellCredential", env: () => box.env("success", { AZURE_TOKEN_CREDENTIALS: "AzurePowerShellCredential" }), member: "AzurePowerShellCredential", token: () => "fake-pwsh-token" },
+  const table: Array<{
+    name: string;
+    env: () => NodeJS.ProcessEnv;
+    options?: () => Record<string, unknown>;
+    member: string;
+    token: () => string;
+    prepare?: () => void;
+  }> = [
+    {
+      name: "service principal in the environment",
+      env: () => ({
+        ...noTools(),
+        AZURE_TENANT_ID: TENANT,
+        AZURE_CLIENT_ID: SP,
+        AZURE_CLIENT_SECRET: SECRET,
+      }),
+      member: "EnvironmentCredential",
+      token: () => entra.issuedTokens.at(-1)!,
+    },
+    {
+      name: "AKS workload identity",
+      env: () => ({
+        ...noTools(),
+        AZURE_TENANT_ID: TENANT,
+        AZURE_CLIENT_ID: WI,
+        AZURE_FEDERATED_TOKEN_FILE: tokenFile(),
+      }),
+      member: "WorkloadIdentityCredential",
+      token: () => entra.issuedTokens.at(-1)!,
+    },
+    {
+      name: "App Service",
+      env: () => ({ ...noTools(), IDENTITY_ENDPOINT: `${mi.url}/msi/token`, IDENTITY_HEADER: "h" }),
+      member: "ManagedIdentityCredential",
+      token: () => "app-service-token",
+      prepare: () => mi.replies.push(tokenReply("app-service-token")),
+    },
+    {
+      name: "Azure VM (IMDS answers the probe)",
+      env: noTools,
+      options: () => ({ imdsHost: mi.url }),
+      member: "ManagedIdentityCredential",
+      token: () => "vm-token",
+      prepare: () => mi.replies.push({ status: 400, body: {} }, tokenReply("vm-token")),
+    },
+    {
+      name: "developer machine with az logged in",
+      env: () => box.env("success"),
+      member: "AzureCliCredential",
+      token: () => "fake-az-token",
+    },
+    {
+      name: "only azd (other tools excluded)",
+      env: () => box.env("success"),
+      options: () => ({ excludeAzureCliCredential: true, excludeAzurePowerShellCredential: true }),
+      member: "AzureDeveloperCliCredential",
+      token: () => "fake-azd-token",
+    },
+    {
+      name: "AZURE_TOKEN_CREDENTIALS=AzurePowerShellCredential",
+      env: () => box.env("success", { AZURE_TOKEN_CREDENTIALS: "AzurePowerShellCredential" }),
+      member: "AzurePowerShellCredential",
+      token: () => "fake-pwsh-token",
+    },
   ];
   for (const row of table) {
     test(row.name, async () => {
@@ -94,24 +165,52 @@ describe("DefaultAzureCredential picks the right credential for each environment
       const cred = dac(row.env(), row.options?.() ?? {}, lines);
       const token = await cred.getToken(SCOPE);
       assert.equal(token.token, row.token());
-      assert.ok(lines.includes(`info DefaultAzureCredential: getToken succeeded with ${row.member}; later calls use it directly`), lines.join("\n"));
+      assert.ok(
+        lines.includes(
+          `info DefaultAzureCredential: getToken succeeded with ${row.member}; later calls use it directly`,
+        ),
+        lines.join("\n"),
+      );
       await cred.close();
     });
   }
 
   test("once a credential has succeeded, later calls go to it directly", async () => {
     const lines: string[] = [];
-    const cred = dac({ ...noTools(), IDENTITY_ENDPOINT: `${mi.url}/msi/token`, IDENTITY_HEADER: "h", AZURE_CLIENT_ID: "uami" }, {}, lines);
+    const cred = dac(
+      {
+        ...noTools(),
+        IDENTITY_ENDPOINT: `${mi.url}/msi/token`,
+        IDENTITY_HEADER: "h",
+        AZURE_CLIENT_ID: "uami",
+      },
+      {},
+      lines,
+    );
     mi.replies.push(tokenReply("first"), tokenReply("second"));
     await cred.getToken(SCOPE);
     assert.equal((await cred.getToken("https://vault.azure.net/.default")).token, "second");
-    assert.deepEqual(lines.filter((l) => l.includes("trying")), ["verbose DefaultAzureCredential: trying EnvironmentCredential", "verbose DefaultAzureCredential: trying WorkloadIdentityCredential", "verbose DefaultAzureCredential: trying ManagedIdentityCredential"]);
-    assert.equal(mi.requests[0]!.query.client_id, "uami", "AZURE_CLIENT_ID selects the user-assigned identity");
+    assert.deepEqual(
+      lines.filter((l) => l.includes("trying")),
+      [
+        "verbose DefaultAzureCredential: trying EnvironmentCredential",
+        "verbose DefaultAzureCredential: trying WorkloadIdentityCredential",
+        "verbose DefaultAzureCredential: trying ManagedIdentityCredential",
+      ],
+    );
+    assert.equal(
+      mi.requests[0]!.query.client_id,
+      "uami",
+      "AZURE_CLIENT_ID selects the user-assigned identity",
+    );
     await cred.close();
   });
 
   test("managedIdentityResourceId reaches the managed identity request", async () => {
-    const cred = dac({ ...noTools(), IDENTITY_ENDPOINT: `${mi.url}/msi/token`, IDENTITY_HEADER: "h" }, { managedIdentityResourceId: "/subscriptions/s/uami" });
+    const cred = dac(
+      { ...noTools(), IDENTITY_ENDPOINT: `${mi.url}/msi/token`, IDENTITY_HEADER: "h" },
+      { managedIdentityResourceId: "/subscriptions/s/uami" },
+    );
     mi.replies.push(tokenReply("t"));
     await cred.getToken(SCOPE);
     assert.equal(mi.requests[0]!.query.mi_res_id, "/subscriptions/s/uami");
@@ -119,7 +218,10 @@ describe("DefaultAzureCredential picks the right credential for each environment
   });
 
   test("AZURE_TOKEN_CREDENTIALS=managedidentitycredential: managed identity alone, without the IMDS probe", async () => {
-    const cred = dac({ ...noTools(), AZURE_TOKEN_CREDENTIALS: " managedidentitycredential " }, { imdsHost: mi.url });
+    const cred = dac(
+      { ...noTools(), AZURE_TOKEN_CREDENTIALS: " managedidentitycredential " },
+      { imdsHost: mi.url },
+    );
     mi.replies.push(tokenReply("no-probe"));
     assert.equal((await cred.getToken(SCOPE)).token, "no-probe");
     assert.equal(mi.requests.length, 1);
@@ -132,14 +234,33 @@ describe("DefaultAzureCredential: failures", () => {
   test("nothing available (no IMDS answering): the aggregated reasons, in under 3 s", async () => {
     const cred = dac(noTools(), { imdsHost: silent.url });
     const started = performance.now();
-    const error = (await rejectsWith(cred.getToken(SCOPE), { class: AggregateAuthenticationError, code: "ERR_AGGREGATE", message: /^DefaultAzureCredential: no credential in the chain could get a token/ })) as AggregateAuthenticationError;
+    const error = (await rejectsWith(cred.getToken(SCOPE), {
+      class: AggregateAuthenticationError,
+      code: "ERR_AGGREGATE",
+      message: /^DefaultAzureCredential: no credential in the chain could get a token/,
+    })) as AggregateAuthenticationError;
     const elapsed = performance.now() - started;
-    console.log(`# DefaultAzureCredential "nothing available" failed after ${Math.round(elapsed)} ms`);
+    console.log(
+      `# DefaultAzureCredential "nothing available" failed after ${Math.round(elapsed)} ms`,
+    );
     assert.ok(elapsed < 3000, `took ${elapsed} ms`);
     assert.ok(elapsed >= 900, "the 1 s IMDS probe timeout was exercised");
     const lines = error.message.split("\n").slice(1);
-    assert.deepEqual(lines.map((l) => /^- (\w+):/.exec(l)?.[1]), ["EnvironmentCredential", "WorkloadIdentityCredential", "ManagedIdentityCredential", "AzureCliCredential", "AzurePowerShellCredential", "AzureDeveloperCliCredential"]);
-    assert.match(error.message, /ManagedIdentityCredential: the IMDS endpoint is not available \(no response to a 1000 ms probe\)/);
+    assert.deepEqual(
+      lines.map((l) => /^- (\w+):/.exec(l)?.[1]),
+      [
+        "EnvironmentCredential",
+        "WorkloadIdentityCredential",
+        "ManagedIdentityCredential",
+        "AzureCliCredential",
+        "AzurePowerShellCredential",
+        "AzureDeveloperCliCredential",
+      ],
+    );
+    assert.match(
+      error.message,
+      /ManagedIdentityCredential: the IMDS endpoint is not available \(no response to a 1000 ms probe\)/,
+    );
     assert.match(error.message, /AzureCliCredential: Azure CLI could not be found/);
     assert.ok(error.errors.every((e) => e instanceof CredentialUnavailableError));
     await cred.close();
@@ -147,7 +268,11 @@ describe("DefaultAzureCredential: failures", () => {
 
   test("developer-tool failures are unavailable inside the chain, which goes on", async () => {
     const cred = dac(box.env("error"));
-    const error = (await rejectsWith(cred.getToken(SCOPE), { class: AggregateAuthenticationError, code: "ERR_AGGREGATE", message: /AzureCliCredential: az exited with code 1/ })) as AggregateAuthenticationError;
+    const error = (await rejectsWith(cred.getToken(SCOPE), {
+      class: AggregateAuthenticationError,
+      code: "ERR_AGGREGATE",
+      message: /AzureCliCredential: az exited with code 1/,
+    })) as AggregateAuthenticationError;
     const cli = error.errors[3] as CredentialUnavailableError;
     assert.ok(cli instanceof CredentialUnavailableError);
     assert.equal(cli.code, "ERR_PROCESS_FAILED");
@@ -157,8 +282,18 @@ describe("DefaultAzureCredential: failures", () => {
 
   test("a service principal from the environment that Entra refuses stops the chain", async () => {
     const own = fakeCliSandbox();
-    const cred = dac(own.env("success", { AZURE_TENANT_ID: TENANT, AZURE_CLIENT_ID: SP, AZURE_CLIENT_SECRET: "wrong-secret-0000" }));
-    await rejectsWith(cred.getToken(SCOPE), { class: AuthenticationError, code: "invalid_client", message: /^EnvironmentCredential: .*AADSTS7000215/ });
+    const cred = dac(
+      own.env("success", {
+        AZURE_TENANT_ID: TENANT,
+        AZURE_CLIENT_ID: SP,
+        AZURE_CLIENT_SECRET: "wrong-secret-0000",
+      }),
+    );
+    await rejectsWith(cred.getToken(SCOPE), {
+      class: AuthenticationError,
+      code: "invalid_client",
+      message: /^EnvironmentCredential: .*AADSTS7000215/,
+    });
     assert.equal(own.started(), false, "no developer tool was run");
     own.dispose();
     await cred.close();
@@ -166,34 +301,80 @@ describe("DefaultAzureCredential: failures", () => {
 
   test("AZURE_TOKEN_CREDENTIALS=prod: only the three production credentials are tried", async () => {
     const cred = dac(box.env("success", { AZURE_TOKEN_CREDENTIALS: "PROD" }));
-    const error = (await rejectsWith(cred.getToken(SCOPE), { class: AggregateAuthenticationError, code: "ERR_AGGREGATE", message: /ManagedIdentityCredential/ })) as AggregateAuthenticationError;
+    const error = (await rejectsWith(cred.getToken(SCOPE), {
+      class: AggregateAuthenticationError,
+      code: "ERR_AGGREGATE",
+      message: /ManagedIdentityCredential/,
+    })) as AggregateAuthenticationError;
     assert.equal(error.errors.length, 3);
     await cred.close();
   });
 
   test("AZURE_TOKEN_CREDENTIALS=dev: managed identity is not tried", async () => {
-    const cred = dac(box.env("not-logged-in", { AZURE_TOKEN_CREDENTIALS: "dev", IDENTITY_ENDPOINT: `${mi.url}/msi/token`, IDENTITY_HEADER: "h" }));
-    const error = (await rejectsWith(cred.getToken(SCOPE), { class: AggregateAuthenticationError, code: "ERR_AGGREGATE", message: /AzureCliCredential/ })) as AggregateAuthenticationError;
+    const cred = dac(
+      box.env("not-logged-in", {
+        AZURE_TOKEN_CREDENTIALS: "dev",
+        IDENTITY_ENDPOINT: `${mi.url}/msi/token`,
+        IDENTITY_HEADER: "h",
+      }),
+    );
+    const error = (await rejectsWith(cred.getToken(SCOPE), {
+      class: AggregateAuthenticationError,
+      code: "ERR_AGGREGATE",
+      message: /AzureCliCredential/,
+    })) as AggregateAuthenticationError;
     assert.equal(mi.requests.length, 0);
-    assert.deepEqual(error.message.split("\n").slice(1).map((l) => /^- (\w+):/.exec(l)?.[1]), ["AzureCliCredential", "AzurePowerShellCredential", "AzureDeveloperCliCredential"]);
+    assert.deepEqual(
+      error.message
+        .split("\n")
+        .slice(1)
+        .map((l) => /^- (\w+):/.exec(l)?.[1]),
+      ["AzureCliCredential", "AzurePowerShellCredential", "AzureDeveloperCliCredential"],
+    );
     await cred.close();
   });
 
   test("an invalid AZURE_TOKEN_CREDENTIALS is a clear error at construction", () => {
-    throwsWith(() => dac({ AZURE_TOKEN_CREDENTIALS: "everything" }), { class: InvalidArgumentError, code: "ERR_INVALID_ARG_VALUE", message: /invalid value for AZURE_TOKEN_CREDENTIALS = "everything". Valid values are "prod", "dev" or one of EnvironmentCredential, .*AzureDeveloperCliCredential/ });
+    throwsWith(() => dac({ AZURE_TOKEN_CREDENTIALS: "everything" }), {
+      class: InvalidArgumentError,
+      code: "ERR_INVALID_ARG_VALUE",
+      message:
+        /invalid value for AZURE_TOKEN_CREDENTIALS = "everything". Valid values are "prod", "dev" or one of EnvironmentCredential, .*AzureDeveloperCliCredential/,
+    });
   });
 
   test("requiredEnvVars not set: clear error at construction", () => {
-    throwsWith(() => dac({ AZURE_CLIENT_ID: "x" }, { requiredEnvVars: ["AZURE_CLIENT_ID", "AZURE_TENANT_ID"] }), { class: CredentialUnavailableError, code: "ERR_CREDENTIAL_UNAVAILABLE", message: /required environment variable\(s\) AZURE_TENANT_ID not set/ });
+    throwsWith(
+      () =>
+        dac({ AZURE_CLIENT_ID: "x" }, { requiredEnvVars: ["AZURE_CLIENT_ID", "AZURE_TENANT_ID"] }),
+      {
+        class: CredentialUnavailableError,
+        code: "ERR_CREDENTIAL_UNAVAILABLE",
+        message: /required environment variable\(s\) AZURE_TENANT_ID not set/,
+      },
+    );
   });
 
   test("both managed-identity ids: argument error", () => {
-    throwsWith(() => dac({}, { managedIdentityClientId: "a", managedIdentityResourceId: "/b" }), { class: InvalidArgumentError, code: "ERR_INVALID_ARG_VALUE", message: /not both/ });
+    throwsWith(() => dac({}, { managedIdentityClientId: "a", managedIdentityResourceId: "/b" }), {
+      class: InvalidArgumentError,
+      code: "ERR_INVALID_ARG_VALUE",
+      message: /not both/,
+    });
   });
 
   test("exclude flags for credentials that do not exist yet are accepted", async () => {
-    const cred = dac(noTools(), { excludeSharedTokenCacheCredential: true, excludeVisualStudioCodeCredential: true, excludeInteractiveBrowserCredential: true, excludeManagedIdentityCredential: true });
-    const error = (await rejectsWith(cred.getToken(SCOPE), { class: AggregateAuthenticationError, code: "ERR_AGGREGATE", message: /AzureDeveloperCliCredential/ })) as AggregateAuthenticationError;
+    const cred = dac(noTools(), {
+      excludeSharedTokenCacheCredential: true,
+      excludeVisualStudioCodeCredential: true,
+      excludeInteractiveBrowserCredential: true,
+      excludeManagedIdentityCredential: true,
+    });
+    const error = (await rejectsWith(cred.getToken(SCOPE), {
+      class: AggregateAuthenticationError,
+      code: "ERR_AGGREGATE",
+      message: /AzureDeveloperCliCredential/,
+    })) as AggregateAuthenticationError;
     assert.equal(error.errors.length, 5);
     await cred.close();
   });

@@ -6,19 +6,91 @@ import { throwsWith } from "../support/assert_error.js";
 
 describe("DefaultAzureCredential: chain selection (pure)", () => {
   const table: Array<[string | undefined, Record<string, boolean>, string[], boolean]> = [
-    [undefined, {}, ["EnvironmentCredential", "WorkloadIdentityCredential", "ManagedIdentityCredential", "AzureCliCredential", "AzurePowerShellCredential", "AzureDeveloperCliCredential"], false],
-    ["", {}, ["EnvironmentCredential", "WorkloadIdentityCredential", "ManagedIdentityCredential", "AzureCliCredential", "AzurePowerShellCredential", "AzureDeveloperCliCredential"], false],
-    ["prod", {}, ["EnvironmentCredential", "WorkloadIdentityCredential", "ManagedIdentityCredential"], false],
-    [" Dev ", {}, ["AzureCliCredential", "AzurePowerShellCredential", "AzureDeveloperCliCredential"], false],
+    [
+      undefined,
+      {},
+      [
+        "EnvironmentCredential",
+        "WorkloadIdentityCredential",
+        "ManagedIdentityCredential",
+        "AzureCliCredential",
+        "AzurePowerShellCredential",
+        "AzureDeveloperCliCredential",
+      ],
+      false,
+    ],
+    [
+      "",
+      {},
+      [
+        "EnvironmentCredential",
+        "WorkloadIdentityCredential",
+        "ManagedIdentityCredential",
+        "AzureCliCredential",
+        "AzurePowerShellCredential",
+        "AzureDeveloperCliCredential",
+      ],
+      false,
+    ],
+    [
+      "prod",
+      {},
+      ["EnvironmentCredential", "WorkloadIdentityCredential", "ManagedIdentityCredential"],
+      false,
+    ],
+    [
+      " Dev ",
+      {},
+      ["AzureCliCredential", "AzurePowerShellCredential", "AzureDeveloperCliCredential"],
+      false,
+    ],
     ["AZURECLICREDENTIAL", {}, ["AzureCliCredential"], true],
     ["managedidentitycredential", {}, ["ManagedIdentityCredential"], true],
     ["VisualStudioCodeCredential", {}, ["VisualStudioCodeCredential"], true],
-    [undefined, { excludeEnvironmentCredential: true, excludeAzurePowerShellCredential: true }, ["WorkloadIdentityCredential", "ManagedIdentityCredential", "AzureCliCredential", "AzureDeveloperCliCredential"], false],
-    ["prod", { excludeManagedIdentityCredential: true }, ["EnvironmentCredential", "WorkloadIdentityCredential"], false],
+    [
+      undefined,
+      { excludeEnvironmentCredential: true, excludeAzurePowerShellCredential: true },
+      [
+        "WorkloadIdentityCredential",
+        "ManagedIdentityCredential",
+        "AzureCliCredential",
+        "AzureDeveloperCliCredential",
+      ],
+      false,
+    ],
+    [
+      "prod",
+      { excludeManagedIdentityCredential: true },
+      ["EnvironmentCredential", "WorkloadIdentityCredential"],
+      false,
+    ],
     ["azureclicredential", { excludeAzureCliCredential: true }, [], true],
-    [undefined, { excludeInteractiveBrowserCredential: false }, ["EnvironmentCredential", "WorkloadIdentityCredential", "ManagedIdentityCredential", "AzureCliCredential", "AzurePowerShellCredential", "AzureDeveloperCliCredential", "InteractiveBrowserCredential"], false],
-    ["dev", { excludeInteractiveBrowserCredential: false, excludeAzurePowerShellCredential: true }, ["AzureCliCredential", "AzureDeveloperCliCredential", "InteractiveBrowserCredential"], false],
-    ["prod", { excludeInteractiveBrowserCredential: false }, ["EnvironmentCredential", "WorkloadIdentityCredential", "ManagedIdentityCredential"], false],
+    [
+      undefined,
+      { excludeInteractiveBrowserCredential: false },
+      [
+        "EnvironmentCredential",
+        "WorkloadIdentityCredential",
+        "ManagedIdentityCredential",
+        "AzureCliCredential",
+        "AzurePowerShellCredential",
+        "AzureDeveloperCliCredential",
+        "InteractiveBrowserCredential",
+      ],
+      false,
+    ],
+    [
+      "dev",
+      { excludeInteractiveBrowserCredential: false, excludeAzurePowerShellCredential: true },
+      ["AzureCliCredential", "AzureDeveloperCliCredential", "InteractiveBrowserCredential"],
+      false,
+    ],
+    [
+      "prod",
+      { excludeInteractiveBrowserCredential: false },
+      ["EnvironmentCredential", "WorkloadIdentityCredential", "ManagedIdentityCredential"],
+      false,
+    ],
   ];
   for (const [setting, exclude, members, single] of table) {
     test(`AZURE_TOKEN_CREDENTIALS=${JSON.stringify(setting)} ${JSON.stringify(exclude)}`, () => {
@@ -27,16 +99,27 @@ describe("DefaultAzureCredential: chain selection (pure)", () => {
   }
   for (const bad of ["production", "SharedTokenCacheCredential", "cli", "dev,prod"]) {
     test(`"${bad}" is refused`, () => {
-      throwsWith(() => selectMembers(bad, {}), { class: InvalidArgumentError, code: "ERR_INVALID_ARG_VALUE", message: /invalid value for AZURE_TOKEN_CREDENTIALS/ });
+      throwsWith(() => selectMembers(bad, {}), {
+        class: InvalidArgumentError,
+        code: "ERR_INVALID_ARG_VALUE",
+        message: /invalid value for AZURE_TOKEN_CREDENTIALS/,
+      });
     });
   }
   test("requiredEnvVars: one name or a list; empty counts as missing", () => {
     checkRequiredEnvVars("AZURE_CLIENT_ID", { AZURE_CLIENT_ID: "x" });
     checkRequiredEnvVars(undefined, {});
-    throwsWith(() => checkRequiredEnvVars(["AZURE_CLIENT_ID", "AZURE_TOKEN_CREDENTIALS"], { AZURE_CLIENT_ID: "x", AZURE_TOKEN_CREDENTIALS: " " }), {
-      class: CredentialUnavailableError,
-      code: "ERR_CREDENTIAL_UNAVAILABLE",
-      message: /AZURE_TOKEN_CREDENTIALS not set or empty/,
-    });
+    throwsWith(
+      () =>
+        checkRequiredEnvVars(["AZURE_CLIENT_ID", "AZURE_TOKEN_CREDENTIALS"], {
+          AZURE_CLIENT_ID: "x",
+          AZURE_TOKEN_CREDENTIALS: " ",
+        }),
+      {
+        class: CredentialUnavailableError,
+        code: "ERR_CREDENTIAL_UNAVAILABLE",
+        message: /AZURE_TOKEN_CREDENTIALS not set or empty/,
+      },
+    );
   });
 });

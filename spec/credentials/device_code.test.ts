@@ -1,8 +1,20 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
-import { DeviceCodeCredential, type DeviceCodeCredentialOptions, type DeviceCodeInfo } from "../../lib/credentials/device_code.js";
-import { AbortError, AuthenticationError, AuthenticationRequiredError, InvalidArgumentError } from "../../lib/errors.js";
-import { deserializeAuthenticationRecord, serializeAuthenticationRecord } from "../../lib/oauth/authentication_record.js";
+import {
+  DeviceCodeCredential,
+  type DeviceCodeCredentialOptions,
+  type DeviceCodeInfo,
+} from "../../lib/credentials/device_code.js";
+import {
+  AbortError,
+  AuthenticationError,
+  AuthenticationRequiredError,
+  InvalidArgumentError,
+} from "../../lib/errors.js";
+import {
+  deserializeAuthenticationRecord,
+  serializeAuthenticationRecord,
+} from "../../lib/oauth/authentication_record.js";
 import { FakeEntra } from "../support/fake_entra.js";
 import { TEST_TLS } from "../support/fixtures.js";
 import { assertNoSecret, rejectsWith, throwsWith } from "../support/assert_error.js";
@@ -60,7 +72,10 @@ describe("DeviceCodeCredential: signing in", () => {
     const device = deviceRequests()[0]!;
     assert.equal(device.path, `/${TENANT}/oauth2/v2.0/devicecode`);
     assert.deepEqual(device.fieldOrder, ["client_id", "scope"]);
-    assert.deepEqual(device.form, { client_id: CLI_APP, scope: `${SCOPE} openid profile offline_access` });
+    assert.deepEqual(device.form, {
+      client_id: CLI_APP,
+      scope: `${SCOPE} openid profile offline_access`,
+    });
     assert.equal(prompts.length, 1);
     assert.deepEqual(Object.keys(prompts[0]!).sort(), ["message", "userCode", "verificationUri"]);
     assert.equal(prompts[0]!.verificationUri, "https://microsoft.com/devicelogin");
@@ -75,14 +90,22 @@ describe("DeviceCodeCredential: signing in", () => {
 
   test("defaults: the developer client id, tenant organizations, and the message on stderr", async () => {
     const printed: string[] = [];
-    const cred = credential({ tenantId: undefined, clientId: undefined, userPromptCallback: undefined, printLine: (line: string) => printed.push(line) } as Options);
+    const cred = credential({
+      tenantId: undefined,
+      clientId: undefined,
+      userPromptCallback: undefined,
+      printLine: (line: string) => printed.push(line),
+    } as Options);
     const pending = cred.getToken(SCOPE);
     while (printed.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
     fake.users.completeDeviceSignIn(/enter the code (\w+)/.exec(printed[0]!)![1]!);
     await pending;
     assert.equal(deviceRequests()[0]!.path, "/organizations/oauth2/v2.0/devicecode");
     assert.equal(deviceRequests()[0]!.form.client_id, DEVELOPER_APP);
-    assert.match(printed[0]!, /^To sign in, use a web browser to open the page https:\/\/microsoft\.com\/devicelogin/);
+    assert.match(
+      printed[0]!,
+      /^To sign in, use a web browser to open the page https:\/\/microsoft\.com\/devicelogin/,
+    );
     await cred.close();
   });
 
@@ -97,11 +120,17 @@ describe("DeviceCodeCredential: signing in", () => {
       username: fake.users.user.username,
       version: "1.0",
     });
-    assert.deepEqual(deserializeAuthenticationRecord(serializeAuthenticationRecord(record!)), record);
+    assert.deepEqual(
+      deserializeAuthenticationRecord(serializeAuthenticationRecord(record!)),
+      record,
+    );
     await cred.getToken(SCOPE);
     await cred.getToken("https://graph.microsoft.com/User.Read");
     assert.equal(deviceRequests().length, 1, "one sign-in");
-    assert.deepEqual(fake.tokenRequests.map((r) => r.form.grant_type), ["urn:ietf:params:oauth:grant-type:device_code", "refresh_token"]);
+    assert.deepEqual(
+      fake.tokenRequests.map((r) => r.form.grant_type),
+      ["urn:ietf:params:oauth:grant-type:device_code", "refresh_token"],
+    );
     await cred.close();
   });
 
@@ -127,15 +156,28 @@ describe("DeviceCodeCredential: signing in", () => {
 
   test("disableAutomaticAuthentication: getToken needs authenticate() first; a revoked refresh token needs it again", async () => {
     const cred = credential({ disableAutomaticAuthentication: true });
-    const error = await rejectsWith(cred.getToken(SCOPE), { class: AuthenticationRequiredError, name: "AuthenticationRequiredError", code: "ERR_AUTHENTICATION_REQUIRED", message: /^DeviceCodeCredential: automatic authentication is disabled.*call authenticate\(\)/ });
+    const error = await rejectsWith(cred.getToken(SCOPE), {
+      class: AuthenticationRequiredError,
+      name: "AuthenticationRequiredError",
+      code: "ERR_AUTHENTICATION_REQUIRED",
+      message: /^DeviceCodeCredential: automatic authentication is disabled.*call authenticate\(\)/,
+    });
     assert.deepEqual((error as AuthenticationRequiredError).scopes, [SCOPE]);
     assert.equal(fake.requests.length, 0);
     await cred.authenticate(SCOPE);
     await cred.getToken("https://graph.microsoft.com/User.Read");
     fake.users.revokeRefreshTokens();
-    const revoked = await rejectsWith(cred.getToken("https://vault.azure.net/user_impersonation"), { class: AuthenticationRequiredError, code: "ERR_AUTHENTICATION_REQUIRED", message: /automatic authentication is disabled/ });
+    const revoked = await rejectsWith(cred.getToken("https://vault.azure.net/user_impersonation"), {
+      class: AuthenticationRequiredError,
+      code: "ERR_AUTHENTICATION_REQUIRED",
+      message: /automatic authentication is disabled/,
+    });
     const cause = (revoked.cause as Error).cause;
-    assert.ok(cause instanceof AuthenticationError && cause.code === "invalid_grant" && /AADSTS50173/.test(cause.message));
+    assert.ok(
+      cause instanceof AuthenticationError &&
+        cause.code === "invalid_grant" &&
+        /AADSTS50173/.test(cause.message),
+    );
     assert.equal(deviceRequests().length, 1);
     await cred.close();
   });
@@ -155,9 +197,17 @@ describe("DeviceCodeCredential: the user does not finish", () => {
     const lines: string[] = [];
     const cred = credential({
       userPromptCallback: (info) => fake.users.completeDeviceSignIn(info.userCode, false),
-      loggingOptions: { logLevel: "verbose", logger: (level, message) => lines.push(`${level} ${message}`) },
+      loggingOptions: {
+        logLevel: "verbose",
+        logger: (level, message) => lines.push(`${level} ${message}`),
+      },
     });
-    const error = await rejectsWith(cred.getToken(SCOPE), { class: AuthenticationError, code: "authorization_declined", message: /^DeviceCodeCredential: authorization_declined \(HTTP 400\): AADSTS70000: The user denied/ });
+    const error = await rejectsWith(cred.getToken(SCOPE), {
+      class: AuthenticationError,
+      code: "authorization_declined",
+      message:
+        /^DeviceCodeCredential: authorization_declined \(HTTP 400\): AADSTS70000: The user denied/,
+    });
     const deviceCode = fake.tokenRequests[0]!.form.device_code!;
     assertNoSecret(error, deviceCode);
     assert.ok(lines.length > 0 && lines.every((l) => !l.includes(deviceCode)));
@@ -168,24 +218,43 @@ describe("DeviceCodeCredential: the user does not finish", () => {
   test("Entra's expired_token stops polling", async () => {
     fake.users.devicePollScript.push("authorization_pending", "expired_token");
     const cred = credential({ userPromptCallback: () => undefined });
-    await rejectsWith(cred.getToken(SCOPE), { class: AuthenticationError, code: "expired_token", message: /AADSTS70020: .*This device code has expired/ });
+    await rejectsWith(cred.getToken(SCOPE), {
+      class: AuthenticationError,
+      code: "expired_token",
+      message: /AADSTS70020: .*This device code has expired/,
+    });
     assert.equal(fake.tokenRequests.length, 2);
     await cred.close();
   });
 
   test("polling stops by itself when expires_in has passed", async () => {
     fake.users.device.expiresIn = 1;
-    const cred = credential({ userPromptCallback: () => undefined, deviceCodePolling: { minIntervalMs: 200 } });
+    const cred = credential({
+      userPromptCallback: () => undefined,
+      deviceCodePolling: { minIntervalMs: 200 },
+    });
     const started = Date.now();
-    await rejectsWith(cred.getToken(SCOPE), { class: AuthenticationError, code: "expired_token", message: /^DeviceCodeCredential: the device code expired after 1 s before the user finished signing in/ });
+    await rejectsWith(cred.getToken(SCOPE), {
+      class: AuthenticationError,
+      code: "expired_token",
+      message:
+        /^DeviceCodeCredential: the device code expired after 1 s before the user finished signing in/,
+    });
     assert.ok(Date.now() - started >= 950 && Date.now() - started < 3000);
     await cred.close();
   });
 
   test("abortSignal stops polling at once", async () => {
     const controller = new AbortController();
-    const cred = credential({ userPromptCallback: () => setTimeout(() => controller.abort(), 50), deviceCodePolling: { minIntervalMs: 20 } });
-    await rejectsWith(cred.getToken(SCOPE, { abortSignal: controller.signal }), { class: AbortError, code: "ERR_ABORTED", message: /^DeviceCodeCredential: the operation was aborted/ });
+    const cred = credential({
+      userPromptCallback: () => setTimeout(() => controller.abort(), 50),
+      deviceCodePolling: { minIntervalMs: 20 },
+    });
+    await rejectsWith(cred.getToken(SCOPE, { abortSignal: controller.signal }), {
+      class: AbortError,
+      code: "ERR_ABORTED",
+      message: /^DeviceCodeCredential: the operation was aborted/,
+    });
     const polls = fake.tokenRequests.length;
     await new Promise((resolve) => setTimeout(resolve, 100));
     assert.equal(fake.tokenRequests.length, polls, "no poll after the abort");
@@ -195,8 +264,23 @@ describe("DeviceCodeCredential: the user does not finish", () => {
 
 describe("DeviceCodeCredential: bad arguments", () => {
   test("a malformed tenant, empty client id or a callback that is not a function are refused", () => {
-    throwsWith(() => new DeviceCodeCredential({ tenantId: "no spaces allowed" }), { class: InvalidArgumentError, code: "ERR_INVALID_ARG_VALUE", message: /^DeviceCodeCredential: "tenantId"/ });
-    throwsWith(() => new DeviceCodeCredential({ clientId: "" }), { class: InvalidArgumentError, code: "ERR_INVALID_ARG_VALUE", message: /"clientId" is required/ });
-    throwsWith(() => new DeviceCodeCredential({ userPromptCallback: "print" as unknown as () => void }), { class: InvalidArgumentError, code: "ERR_INVALID_ARG_TYPE", message: /"userPromptCallback" must be a function/ });
+    throwsWith(() => new DeviceCodeCredential({ tenantId: "no spaces allowed" }), {
+      class: InvalidArgumentError,
+      code: "ERR_INVALID_ARG_VALUE",
+      message: /^DeviceCodeCredential: "tenantId"/,
+    });
+    throwsWith(() => new DeviceCodeCredential({ clientId: "" }), {
+      class: InvalidArgumentError,
+      code: "ERR_INVALID_ARG_VALUE",
+      message: /"clientId" is required/,
+    });
+    throwsWith(
+      () => new DeviceCodeCredential({ userPromptCallback: "print" as unknown as () => void }),
+      {
+        class: InvalidArgumentError,
+        code: "ERR_INVALID_ARG_TYPE",
+        message: /"userPromptCallback" must be a function/,
+      },
+    );
   });
 });

@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
-import { AuthenticationError, CertificateError, CredentialUnavailableError } from "../../lib/errors.js";
+import {
+  AuthenticationError,
+  CertificateError,
+  CredentialUnavailableError,
+} from "../../lib/errors.js";
 import { EnvironmentCredential } from "../../lib/credentials/environment.js";
 import { FakeEntra } from "../support/fake_entra.js";
 import { TEST_TLS, fixturePath, readFixture } from "../support/fixtures.js";
@@ -16,14 +20,28 @@ const SCOPE = "https://vault.azure.net/.default";
 let fake: FakeEntra;
 
 function credential(env: NodeJS.ProcessEnv): EnvironmentCredential {
-  return new EnvironmentCredential({ authorityHost: fake.url, disableInstanceDiscovery: true, tlsOptions: TEST_TLS, retryOptions: { retryDelayInMs: 1 }, env } as object);
+  return new EnvironmentCredential({
+    authorityHost: fake.url,
+    disableInstanceDiscovery: true,
+    tlsOptions: TEST_TLS,
+    retryOptions: { retryDelayInMs: 1 },
+    env,
+  } as object);
 }
 
 before(async () => {
   fake = await FakeEntra.start();
   fake.register({ clientId: SECRET_APP, tenantId: TENANT, secret: SECRET });
-  fake.register({ clientId: CERT_APP, tenantId: TENANT, certificates: [readFixture("certs/cert_only.pem")] });
-  fake.register({ clientId: CHAIN_APP, tenantId: TENANT, certificates: [readFixture("certs/leaf.pem")] });
+  fake.register({
+    clientId: CERT_APP,
+    tenantId: TENANT,
+    certificates: [readFixture("certs/cert_only.pem")],
+  });
+  fake.register({
+    clientId: CHAIN_APP,
+    tenantId: TENANT,
+    certificates: [readFixture("certs/leaf.pem")],
+  });
 });
 after(async () => {
   assert.deepEqual(fake.unexpected, []);
@@ -35,7 +53,12 @@ beforeEach(() => {
 
 describe("EnvironmentCredential", () => {
   test("a PKCS#12 file in AZURE_CLIENT_CERTIFICATE_PATH, detected by content, with its password", async () => {
-    const cred = credential({ AZURE_TENANT_ID: TENANT, AZURE_CLIENT_ID: CERT_APP, AZURE_CLIENT_CERTIFICATE_PATH: fixturePath("pfx/default.pfx"), AZURE_CLIENT_CERTIFICATE_PASSWORD: "fixture-password" });
+    const cred = credential({
+      AZURE_TENANT_ID: TENANT,
+      AZURE_CLIENT_ID: CERT_APP,
+      AZURE_CLIENT_CERTIFICATE_PATH: fixturePath("pfx/default.pfx"),
+      AZURE_CLIENT_CERTIFICATE_PASSWORD: "fixture-password",
+    });
     const token = await cred.getToken(SCOPE);
     assert.equal(token.token, fake.issuedTokens.at(-1));
     assert.ok(fake.tokenRequests[0]!.form.client_assertion);
@@ -43,40 +66,87 @@ describe("EnvironmentCredential", () => {
   });
 
   test("secret first: AZURE_TENANT_ID + AZURE_CLIENT_ID + AZURE_CLIENT_SECRET (even with a certificate path set)", async () => {
-    const cred = credential({ AZURE_TENANT_ID: TENANT, AZURE_CLIENT_ID: SECRET_APP, AZURE_CLIENT_SECRET: SECRET, AZURE_CLIENT_CERTIFICATE_PATH: fixturePath("certs/cert.pem") });
+    const cred = credential({
+      AZURE_TENANT_ID: TENANT,
+      AZURE_CLIENT_ID: SECRET_APP,
+      AZURE_CLIENT_SECRET: SECRET,
+      AZURE_CLIENT_CERTIFICATE_PATH: fixturePath("certs/cert.pem"),
+    });
     await cred.getToken(SCOPE);
     assert.equal(fake.tokenRequests[0]!.form.client_secret, SECRET);
     await cred.close();
   });
 
   test("certificate: path + password", async () => {
-    const cred = credential({ AZURE_TENANT_ID: TENANT, AZURE_CLIENT_ID: CERT_APP, AZURE_CLIENT_CERTIFICATE_PATH: fixturePath("certs/cert_encrypted.pem"), AZURE_CLIENT_CERTIFICATE_PASSWORD: "fixture-password" });
+    const cred = credential({
+      AZURE_TENANT_ID: TENANT,
+      AZURE_CLIENT_ID: CERT_APP,
+      AZURE_CLIENT_CERTIFICATE_PATH: fixturePath("certs/cert_encrypted.pem"),
+      AZURE_CLIENT_CERTIFICATE_PASSWORD: "fixture-password",
+    });
     const token = await cred.getToken(SCOPE);
     assert.equal(token.token, fake.issuedTokens.at(-1));
-    const header = JSON.parse(Buffer.from(fake.tokenRequests[0]!.form.client_assertion!.split(".")[0]!, "base64url").toString("utf8"));
+    const header = JSON.parse(
+      Buffer.from(
+        fake.tokenRequests[0]!.form.client_assertion!.split(".")[0]!,
+        "base64url",
+      ).toString("utf8"),
+    );
     assert.equal(header.x5c, undefined);
     await cred.close();
   });
 
   test("AZURE_CLIENT_SEND_CERTIFICATE_CHAIN=true sends x5c", async () => {
-    const cred = credential({ AZURE_TENANT_ID: TENANT, AZURE_CLIENT_ID: CHAIN_APP, AZURE_CLIENT_CERTIFICATE_PATH: fixturePath("certs/chain.pem"), AZURE_CLIENT_SEND_CERTIFICATE_CHAIN: "True" });
+    const cred = credential({
+      AZURE_TENANT_ID: TENANT,
+      AZURE_CLIENT_ID: CHAIN_APP,
+      AZURE_CLIENT_CERTIFICATE_PATH: fixturePath("certs/chain.pem"),
+      AZURE_CLIENT_SEND_CERTIFICATE_CHAIN: "True",
+    });
     await cred.getToken(SCOPE);
-    const header = JSON.parse(Buffer.from(fake.tokenRequests[0]!.form.client_assertion!.split(".")[0]!, "base64url").toString("utf8"));
+    const header = JSON.parse(
+      Buffer.from(
+        fake.tokenRequests[0]!.form.client_assertion!.split(".")[0]!,
+        "base64url",
+      ).toString("utf8"),
+    );
     assert.equal(header.x5c.length, 2);
     await cred.close();
   });
 
   test("AZURE_ADDITIONALLY_ALLOWED_TENANTS lets getToken ask another tenant", async () => {
-    const cred = credential({ AZURE_TENANT_ID: TENANT, AZURE_CLIENT_ID: SECRET_APP, AZURE_CLIENT_SECRET: SECRET, AZURE_ADDITIONALLY_ALLOWED_TENANTS: "other.onmicrosoft.com;fabrikam.com" });
-    await rejectsWith(cred.getToken(SCOPE, { tenantId: "fabrikam.com" }), { class: AuthenticationError, code: "invalid_request", message: /^EnvironmentCredential: .*AADSTS90002/ });
+    const cred = credential({
+      AZURE_TENANT_ID: TENANT,
+      AZURE_CLIENT_ID: SECRET_APP,
+      AZURE_CLIENT_SECRET: SECRET,
+      AZURE_ADDITIONALLY_ALLOWED_TENANTS: "other.onmicrosoft.com;fabrikam.com",
+    });
+    await rejectsWith(cred.getToken(SCOPE, { tenantId: "fabrikam.com" }), {
+      class: AuthenticationError,
+      code: "invalid_request",
+      message: /^EnvironmentCredential: .*AADSTS90002/,
+    });
     assert.equal(fake.tokenRequests[0]!.path, "/fabrikam.com/oauth2/v2.0/token");
-    await rejectsWith(cred.getToken(SCOPE, { tenantId: "contoso.com" }), { class: CredentialUnavailableError, code: "ERR_TENANT_NOT_ALLOWED", message: /^EnvironmentCredential: .*additionallyAllowedTenants/ });
+    await rejectsWith(cred.getToken(SCOPE, { tenantId: "contoso.com" }), {
+      class: CredentialUnavailableError,
+      code: "ERR_TENANT_NOT_ALLOWED",
+      message: /^EnvironmentCredential: .*additionallyAllowedTenants/,
+    });
     await cred.close();
   });
 
   test("a refused secret stops with Entra's details kept, and no secret in it", async () => {
-    const cred = credential({ AZURE_TENANT_ID: TENANT, AZURE_CLIENT_ID: SECRET_APP, AZURE_CLIENT_SECRET: "wrong-secret-value-123" });
-    const error = (await rejectsWith(cred.getToken(SCOPE), { class: AuthenticationError, code: "invalid_client", message: /^EnvironmentCredential: ClientSecretCredential: invalid_client \(HTTP 401\): AADSTS7000215/ })) as AuthenticationError;
+    const cred = credential({
+      AZURE_TENANT_ID: TENANT,
+      AZURE_CLIENT_ID: SECRET_APP,
+      AZURE_CLIENT_SECRET: "wrong-secret-value-123",
+    });
+    const error = (await rejectsWith(cred.getToken(SCOPE), {
+      class: AuthenticationError,
+      code: "invalid_client",
+      message:
+        /^EnvironmentCredential: ClientSecretCredential: invalid_client \(HTTP 401\): AADSTS7000215/,
+    })) as AuthenticationError;
     assert.equal(error.statusCode, 401);
     assert.deepEqual(error.errorResponse.errorCodes, [7000215]);
     assertNoSecret(error, "wrong-secret-value-123");
@@ -84,22 +154,45 @@ describe("EnvironmentCredential", () => {
   });
 
   test("username/password is refused with a clear message (deprecated by Microsoft)", async () => {
-    const cred = credential({ AZURE_TENANT_ID: TENANT, AZURE_CLIENT_ID: SECRET_APP, AZURE_USERNAME: "user@contoso.com", AZURE_PASSWORD: "hunter2-password" });
-    const error = await rejectsWith(cred.getToken(SCOPE), { class: CredentialUnavailableError, code: "ERR_USERNAME_PASSWORD_UNSUPPORTED", message: /^EnvironmentCredential: AZURE_USERNAME and AZURE_PASSWORD are set, but username\/password authentication is not supported/ });
+    const cred = credential({
+      AZURE_TENANT_ID: TENANT,
+      AZURE_CLIENT_ID: SECRET_APP,
+      AZURE_USERNAME: "user@contoso.com",
+      AZURE_PASSWORD: "hunter2-password",
+    });
+    const error = await rejectsWith(cred.getToken(SCOPE), {
+      class: CredentialUnavailableError,
+      code: "ERR_USERNAME_PASSWORD_UNSUPPORTED",
+      message:
+        /^EnvironmentCredential: AZURE_USERNAME and AZURE_PASSWORD are set, but username\/password authentication is not supported/,
+    });
     assertNoSecret(error, "hunter2-password");
     assert.equal(fake.requests.length, 0);
   });
 
   test("incomplete variables: unavailable, naming what is set", async () => {
     const cred = credential({ AZURE_CLIENT_ID: SECRET_APP });
-    await rejectsWith(cred.getToken(SCOPE), { class: CredentialUnavailableError, code: "ERR_CREDENTIAL_UNAVAILABLE", message: /not fully configured.*\(set now: AZURE_CLIENT_ID\)/ });
+    await rejectsWith(cred.getToken(SCOPE), {
+      class: CredentialUnavailableError,
+      code: "ERR_CREDENTIAL_UNAVAILABLE",
+      message: /not fully configured.*\(set now: AZURE_CLIENT_ID\)/,
+    });
   });
 
   test("an unusable certificate file fails at construction, named", () => {
-    throwsWith(() => credential({ AZURE_TENANT_ID: TENANT, AZURE_CLIENT_ID: CERT_APP, AZURE_CLIENT_CERTIFICATE_PATH: fixturePath("certs/absent.pem") }), {
-      class: CertificateError,
-      code: "ERR_CERT_READ",
-      message: /^EnvironmentCredential: ClientCertificateCredential: cannot read the certificate file/,
-    });
+    throwsWith(
+      () =>
+        credential({
+          AZURE_TENANT_ID: TENANT,
+          AZURE_CLIENT_ID: CERT_APP,
+          AZURE_CLIENT_CERTIFICATE_PATH: fixturePath("certs/absent.pem"),
+        }),
+      {
+        class: CertificateError,
+        code: "ERR_CERT_READ",
+        message:
+          /^EnvironmentCredential: ClientCertificateCredential: cannot read the certificate file/,
+      },
+    );
   });
 });

@@ -1,9 +1,18 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { after, before, beforeEach, describe, test } from "node:test";
-import { InteractiveBrowserCredential, type InteractiveBrowserCredentialNodeOptions } from "../../lib/credentials/interactive_browser.js";
+import {
+  InteractiveBrowserCredential,
+  type InteractiveBrowserCredentialNodeOptions,
+} from "../../lib/credentials/interactive_browser.js";
 import { createServer } from "node:net";
-import { AbortError, AuthenticationError, AuthenticationRequiredError, CredentialUnavailableError, InvalidArgumentError } from "../../lib/errors.js";
+import {
+  AbortError,
+  AuthenticationError,
+  AuthenticationRequiredError,
+  CredentialUnavailableError,
+  InvalidArgumentError,
+} from "../../lib/errors.js";
 import { get, playBrowser, probePort, type PageResponse } from "../support/browser.js";
 import { FakeEntra } from "../support/fake_entra.js";
 import { TEST_TLS } from "../support/fixtures.js";
@@ -27,7 +36,10 @@ interface Visit {
 function browser(visits: Visit[], tamper?: (redirect: URL) => void) {
   return async (url: string) => {
     const parsed = new URL(url);
-    const visit: Visit = { url: parsed, port: Number(new URL(parsed.searchParams.get("redirect_uri")!).port) };
+    const visit: Visit = {
+      url: parsed,
+      port: Number(new URL(parsed.searchParams.get("redirect_uri")!).port),
+    };
     visits.push(visit);
     visit.loopback = (await playBrowser(url, tamper)).loopback;
     return true;
@@ -38,7 +50,10 @@ function browser(visits: Visit[], tamper?: (redirect: URL) => void) {
 function idleBrowser(visits: Visit[]) {
   return (url: string) => {
     const parsed = new URL(url);
-    visits.push({ url: parsed, port: Number(new URL(parsed.searchParams.get("redirect_uri")!).port) });
+    visits.push({
+      url: parsed,
+      port: Number(new URL(parsed.searchParams.get("redirect_uri")!).port),
+    });
     return true;
   };
 }
@@ -57,7 +72,12 @@ function credential(options: Options = {}): InteractiveBrowserCredential {
 
 before(async () => {
   fake = await FakeEntra.start();
-  fake.register({ clientId: DESKTOP_APP, tenantId: TENANT, publicClient: true, redirectUris: ["http://localhost", "http://localhost/callback"] });
+  fake.register({
+    clientId: DESKTOP_APP,
+    tenantId: TENANT,
+    publicClient: true,
+    redirectUris: ["http://localhost", "http://localhost/callback"],
+  });
   fake.users.user.homeTenantId = TENANT;
 });
 after(async () => {
@@ -87,9 +107,20 @@ describe("InteractiveBrowserCredential: signing in with the browser", () => {
     assert.match(visits[0]!.loopback!.body, /Authentication complete/);
 
     const redeem = fake.tokenRequests[0]!;
-    assert.deepEqual(redeem.fieldOrder, ["client_id", "scope", "redirect_uri", "grant_type", "code", "client_info", "code_verifier"]);
+    assert.deepEqual(redeem.fieldOrder, [
+      "client_id",
+      "scope",
+      "redirect_uri",
+      "grant_type",
+      "code",
+      "client_info",
+      "code_verifier",
+    ]);
     assert.equal(redeem.form.redirect_uri, q.get("redirect_uri"));
-    assert.equal(createHash("sha256").update(redeem.form.code_verifier!).digest("base64url"), q.get("code_challenge"));
+    assert.equal(
+      createHash("sha256").update(redeem.form.code_verifier!).digest("base64url"),
+      q.get("code_challenge"),
+    );
     assert.equal(token.token, fake.issuedTokens.at(-1));
     assert.equal(await probePort(visits[0]!.port), "ECONNREFUSED", "no listening socket left");
 
@@ -102,11 +133,18 @@ describe("InteractiveBrowserCredential: signing in with the browser", () => {
   test("concurrent getToken calls for different scopes share one sign-in", async () => {
     const visits: Visit[] = [];
     const cred = credential({ openBrowser: browser(visits) });
-    const [a, b, c] = await Promise.all([cred.getToken(SCOPE), cred.getToken(SCOPE), cred.getToken("https://vault.azure.net/user_impersonation")]);
+    const [a, b, c] = await Promise.all([
+      cred.getToken(SCOPE),
+      cred.getToken(SCOPE),
+      cred.getToken("https://vault.azure.net/user_impersonation"),
+    ]);
     assert.equal(visits.length, 1);
     assert.equal(a.token, b.token);
     assert.notEqual(a.token, c.token);
-    assert.deepEqual(fake.tokenRequests.map((r) => r.form.grant_type), ["authorization_code", "refresh_token"]);
+    assert.deepEqual(
+      fake.tokenRequests.map((r) => r.form.grant_type),
+      ["authorization_code", "refresh_token"],
+    );
     await cred.close();
   });
 
@@ -114,7 +152,14 @@ describe("InteractiveBrowserCredential: signing in with the browser", () => {
     const visits: Visit[] = [];
     const cred = credential({ openBrowser: browser(visits), loginHint: "ada@contoso.example" });
     const record = await cred.authenticate(SCOPE);
-    assert.deepEqual(record, { authority: new URL(fake.url).host, homeAccountId: `${fake.users.user.objectId}.${TENANT}`, clientId: DESKTOP_APP, tenantId: TENANT, username: "ada@contoso.example", version: "1.0" });
+    assert.deepEqual(record, {
+      authority: new URL(fake.url).host,
+      homeAccountId: `${fake.users.user.objectId}.${TENANT}`,
+      clientId: DESKTOP_APP,
+      tenantId: TENANT,
+      username: "ada@contoso.example",
+      version: "1.0",
+    });
     assert.equal(visits[0]!.url.searchParams.get("login_hint"), "ada@contoso.example");
     assert.equal(visits[0]!.url.searchParams.get("prompt"), "login");
     await cred.close();
@@ -132,7 +177,10 @@ describe("InteractiveBrowserCredential: signing in with the browser", () => {
       },
     });
     await cred.getToken(SCOPE);
-    assert.equal(visits[0]!.url.searchParams.get("redirect_uri"), `http://localhost:${visits[0]!.port}/callback`);
+    assert.equal(
+      visits[0]!.url.searchParams.get("redirect_uri"),
+      `http://localhost:${visits[0]!.port}/callback`,
+    );
     assert.equal(stray[0]!.status, 404);
     assert.equal(await probePort(visits[0]!.port), "ECONNREFUSED");
     await cred.close();
@@ -150,20 +198,32 @@ describe("InteractiveBrowserCredential: signing in with the browser", () => {
     });
     await cred.getToken(SCOPE);
     await Promise.all(signIns);
-    assert.match(printed[0]!, /^InteractiveBrowserCredential: could not open a browser\. To sign in, open this URL: https:\/\/127\.0\.0\.1:\d+\/72f988bf/);
+    assert.match(
+      printed[0]!,
+      /^InteractiveBrowserCredential: could not open a browser\. To sign in, open this URL: https:\/\/127\.0\.0\.1:\d+\/72f988bf/,
+    );
     await cred.close();
   });
 
   test("disableAutomaticAuthentication: AuthenticationRequiredError until authenticate(); revoked refresh token needs it again", async () => {
     const visits: Visit[] = [];
     const cred = credential({ openBrowser: browser(visits), disableAutomaticAuthentication: true });
-    await rejectsWith(cred.getToken(SCOPE), { class: AuthenticationRequiredError, code: "ERR_AUTHENTICATION_REQUIRED", message: /^InteractiveBrowserCredential: automatic authentication is disabled.*authenticate\(\)/ });
+    await rejectsWith(cred.getToken(SCOPE), {
+      class: AuthenticationRequiredError,
+      code: "ERR_AUTHENTICATION_REQUIRED",
+      message:
+        /^InteractiveBrowserCredential: automatic authentication is disabled.*authenticate\(\)/,
+    });
     assert.equal(visits.length, 0);
     await cred.authenticate(SCOPE);
     await cred.getToken("https://vault.azure.net/user_impersonation");
     fake.users.revokeRefreshTokens();
     const refreshToken = [...fake.users.refreshTokens.keys()].at(-1)!;
-    const error = await rejectsWith(cred.getToken("https://storage.azure.com/user_impersonation"), { class: AuthenticationRequiredError, code: "ERR_AUTHENTICATION_REQUIRED", message: /automatic authentication is disabled/ });
+    const error = await rejectsWith(cred.getToken("https://storage.azure.com/user_impersonation"), {
+      class: AuthenticationRequiredError,
+      code: "ERR_AUTHENTICATION_REQUIRED",
+      message: /automatic authentication is disabled/,
+    });
     assert.match(((error.cause as Error).cause as Error).message, /invalid_grant.*AADSTS50173/);
     assertNoSecret(error, refreshToken);
     assert.equal(visits.length, 1);
@@ -174,8 +234,17 @@ describe("InteractiveBrowserCredential: signing in with the browser", () => {
 describe("InteractiveBrowserCredential: faults on the loopback", () => {
   test("a reply with another state is refused: no token request, server closed", async () => {
     const visits: Visit[] = [];
-    const cred = credential({ openBrowser: browser(visits, (redirect) => redirect.searchParams.set("state", "forged-state")) });
-    const error = await rejectsWith(cred.getToken(SCOPE), { class: AuthenticationError, code: "ERR_STATE_MISMATCH", message: /^InteractiveBrowserCredential: the sign-in reply's "state" does not match the request/ });
+    const cred = credential({
+      openBrowser: browser(visits, (redirect) =>
+        redirect.searchParams.set("state", "forged-state"),
+      ),
+    });
+    const error = await rejectsWith(cred.getToken(SCOPE), {
+      class: AuthenticationError,
+      code: "ERR_STATE_MISMATCH",
+      message:
+        /^InteractiveBrowserCredential: the sign-in reply's "state" does not match the request/,
+    });
     assert.equal(visits[0]!.loopback!.status, 400);
     assert.equal(fake.tokenRequests.length, 0);
     assert.equal(await probePort(visits[0]!.port), "ECONNREFUSED");
@@ -190,7 +259,10 @@ describe("InteractiveBrowserCredential: faults on the loopback", () => {
       openBrowser: async (url: string) => {
         const { redirect } = await playBrowser(url);
         visits.push({ url: new URL(url), port: Number(redirect.port) });
-        second = await get(redirect.toString()).then((r) => `HTTP ${r.status}`, (e: NodeJS.ErrnoException) => e.code);
+        second = await get(redirect.toString()).then(
+          (r) => `HTTP ${r.status}`,
+          (e: NodeJS.ErrnoException) => e.code,
+        );
         return true;
       },
     });
@@ -206,10 +278,17 @@ describe("InteractiveBrowserCredential: faults on the loopback", () => {
       openBrowser: browser(visits, (redirect) => {
         redirect.searchParams.delete("code");
         redirect.searchParams.set("error", "access_denied");
-        redirect.searchParams.set("error_description", "AADSTS65004: User declined to consent to access the app.");
+        redirect.searchParams.set(
+          "error_description",
+          "AADSTS65004: User declined to consent to access the app.",
+        );
       }),
     });
-    await rejectsWith(cred.getToken(SCOPE), { class: AuthenticationError, code: "access_denied", message: /^InteractiveBrowserCredential: access_denied: AADSTS65004: User declined/ });
+    await rejectsWith(cred.getToken(SCOPE), {
+      class: AuthenticationError,
+      code: "access_denied",
+      message: /^InteractiveBrowserCredential: access_denied: AADSTS65004: User declined/,
+    });
     assert.equal(fake.tokenRequests.length, 0);
     assert.equal(await probePort(visits[0]!.port), "ECONNREFUSED");
     await cred.close();
@@ -218,7 +297,12 @@ describe("InteractiveBrowserCredential: faults on the loopback", () => {
   test("the user never completes: timeout, server closed", async () => {
     const visits: Visit[] = [];
     const cred = credential({ openBrowser: idleBrowser(visits), signInTimeoutMs: 200 });
-    await rejectsWith(cred.getToken(SCOPE), { class: AuthenticationError, code: "ERR_TIMEOUT", message: /^InteractiveBrowserCredential: the user did not complete sign-in within 0 s; the loopback server was closed/ });
+    await rejectsWith(cred.getToken(SCOPE), {
+      class: AuthenticationError,
+      code: "ERR_TIMEOUT",
+      message:
+        /^InteractiveBrowserCredential: the user did not complete sign-in within 0 s; the loopback server was closed/,
+    });
     assert.equal(await probePort(visits[0]!.port), "ECONNREFUSED");
     assert.equal(fake.tokenRequests.length, 0);
     await cred.close();
@@ -227,8 +311,17 @@ describe("InteractiveBrowserCredential: faults on the loopback", () => {
   test("abortSignal while waiting for the user: AbortError, server closed", async () => {
     const visits: Visit[] = [];
     const controller = new AbortController();
-    const cred = credential({ openBrowser: (url: string) => (setTimeout(() => controller.abort(), 50), idleBrowser(visits)(url)) });
-    await rejectsWith(cred.getToken(SCOPE, { abortSignal: controller.signal }), { class: AbortError, code: "ERR_ABORTED", message: /^InteractiveBrowserCredential: the operation was aborted/ });
+    const cred = credential({
+      openBrowser: (url: string) => (
+        setTimeout(() => controller.abort(), 50),
+        idleBrowser(visits)(url)
+      ),
+    });
+    await rejectsWith(cred.getToken(SCOPE, { abortSignal: controller.signal }), {
+      class: AbortError,
+      code: "ERR_ABORTED",
+      message: /^InteractiveBrowserCredential: the operation was aborted/,
+    });
     assert.equal(await probePort(visits[0]!.port), "ECONNREFUSED");
     await cred.close();
   });
@@ -239,7 +332,11 @@ describe("InteractiveBrowserCredential: faults on the loopback", () => {
     const pending = cred.getToken(SCOPE);
     while (visits.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
     await cred.close();
-    await rejectsWith(pending, { class: AbortError, code: "ERR_ABORTED", message: /^InteractiveBrowserCredential: the operation was aborted/ });
+    await rejectsWith(pending, {
+      class: AbortError,
+      code: "ERR_ABORTED",
+      message: /^InteractiveBrowserCredential: the operation was aborted/,
+    });
     assert.equal(await probePort(visits[0]!.port), "ECONNREFUSED");
   });
 
@@ -248,8 +345,17 @@ describe("InteractiveBrowserCredential: faults on the loopback", () => {
     await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
     const port = (taken.address() as { port: number }).port;
     const visits: Visit[] = [];
-    const cred = credential({ redirectUri: `http://localhost:${port}`, openBrowser: idleBrowser(visits) });
-    await rejectsWith(cred.getToken(SCOPE), { class: CredentialUnavailableError, code: "ERR_LOOPBACK_LISTEN", message: new RegExp(`^InteractiveBrowserCredential: cannot listen on 127\\.0\\.0\\.1:${port} for the sign-in reply \\(EADDRINUSE\\)`) });
+    const cred = credential({
+      redirectUri: `http://localhost:${port}`,
+      openBrowser: idleBrowser(visits),
+    });
+    await rejectsWith(cred.getToken(SCOPE), {
+      class: CredentialUnavailableError,
+      code: "ERR_LOOPBACK_LISTEN",
+      message: new RegExp(
+        `^InteractiveBrowserCredential: cannot listen on 127\\.0\\.0\\.1:${port} for the sign-in reply \\(EADDRINUSE\\)`,
+      ),
+    });
     assert.equal(visits.length, 0);
     await new Promise((resolve) => taken.close(resolve));
     await cred.close();
@@ -258,7 +364,13 @@ describe("InteractiveBrowserCredential: faults on the loopback", () => {
   test("the code and verifier are in no message or log line", async () => {
     const lines: string[] = [];
     const visits: Visit[] = [];
-    const cred = credential({ openBrowser: browser(visits), loggingOptions: { logLevel: "verbose", logger: (level, message) => lines.push(`${level} ${message}`) } });
+    const cred = credential({
+      openBrowser: browser(visits),
+      loggingOptions: {
+        logLevel: "verbose",
+        logger: (level, message) => lines.push(`${level} ${message}`),
+      },
+    });
     await cred.getToken(SCOPE);
     const { code, code_verifier: verifier } = fake.tokenRequests[0]!.form;
     assert.ok(lines.length > 0);
@@ -268,9 +380,18 @@ describe("InteractiveBrowserCredential: faults on the loopback", () => {
 });
 
 describe("InteractiveBrowserCredential: bad arguments", () => {
-  for (const redirectUri of ["https://localhost/cb", "http://example.com/cb", "http://localhost/cb?x=1", "not a url"]) {
+  for (const redirectUri of [
+    "https://localhost/cb",
+    "http://example.com/cb",
+    "http://localhost/cb?x=1",
+    "not a url",
+  ]) {
     test(`redirect URI ${JSON.stringify(redirectUri)} is refused`, () => {
-      throwsWith(() => credential({ redirectUri }), { class: InvalidArgumentError, code: "ERR_INVALID_ARG_VALUE", message: /^InteractiveBrowserCredential: "redirectUri" must be http:\/\/localhost/ });
+      throwsWith(() => credential({ redirectUri }), {
+        class: InvalidArgumentError,
+        code: "ERR_INVALID_ARG_VALUE",
+        message: /^InteractiveBrowserCredential: "redirectUri" must be http:\/\/localhost/,
+      });
     });
   }
 });

@@ -3,7 +3,11 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, beforeEach, describe, test } from "node:test";
-import { AuthenticationError, CredentialUnavailableError, InvalidArgumentError } from "../../lib/errors.js";
+import {
+  AuthenticationError,
+  CredentialUnavailableError,
+  InvalidArgumentError,
+} from "../../lib/errors.js";
 import { ManagedIdentityCredential } from "../../lib/credentials/managed_identity.js";
 import { FakeEndpoint, tokenReply } from "../support/fake_endpoint.js";
 import { FakeEntra } from "../support/fake_entra.js";
@@ -18,8 +22,15 @@ let http: FakeEndpoint;
 let keyDir: string;
 
 /** A credential reading only `env`; internal seams go through the same options object. */
-function mi(env: NodeJS.ProcessEnv, options: Record<string, unknown> = {}): ManagedIdentityCredential {
-  return new ManagedIdentityCredential({ retryOptions: FAST_RETRY, env, ...options } as ConstructorParameters<typeof ManagedIdentityCredential>[0] & object);
+function mi(
+  env: NodeJS.ProcessEnv,
+  options: Record<string, unknown> = {},
+): ManagedIdentityCredential {
+  return new ManagedIdentityCredential({
+    retryOptions: FAST_RETRY,
+    env,
+    ...options,
+  } as ConstructorParameters<typeof ManagedIdentityCredential>[0] & object);
 }
 
 const podIdentity = () => ({ AZURE_POD_IDENTITY_AUTHORITY_HOST: http.url });
@@ -41,16 +52,27 @@ describe("ManagedIdentityCredential: every source obtains a token", () => {
     const expiresOn = Math.floor(Date.now() / 1000) + 3600;
     http.replies.push(tokenReply("imds-token", { expires_on: String(expiresOn) }));
     const token = await cred.getToken(SCOPE);
-    assert.deepEqual(token, { token: "imds-token", expiresOnTimestamp: expiresOn * 1000, tokenType: "Bearer" });
+    assert.deepEqual(token, {
+      token: "imds-token",
+      expiresOnTimestamp: expiresOn * 1000,
+      tokenType: "Bearer",
+    });
     const [request] = http.requests;
     assert.equal(request!.method, "GET");
     assert.equal(request!.path, "/metadata/identity/oauth2/token");
-    assert.equal(request!.search, `?api-version=2018-02-01&resource=${encodeURIComponent(RESOURCE)}`);
+    assert.equal(
+      request!.search,
+      `?api-version=2018-02-01&resource=${encodeURIComponent(RESOURCE)}`,
+    );
     assert.equal(request!.headers.metadata, "true");
     await cred.close();
   });
 
-  for (const [option, param] of [["clientId", "client_id"], ["resourceId", "msi_res_id"], ["objectId", "object_id"]] as const) {
+  for (const [option, param] of [
+    ["clientId", "client_id"],
+    ["resourceId", "msi_res_id"],
+    ["objectId", "object_id"],
+  ] as const) {
     test(`IMDS user-assigned by ${option} sends ${param}`, async () => {
       const cred = mi(podIdentity(), { [option]: "id-123" });
       http.replies.push(tokenReply("t"));
@@ -70,7 +92,16 @@ describe("ManagedIdentityCredential: every source obtains a token", () => {
 
   test("IMDS inside DefaultAzureCredential: one bare probe (no query, no Metadata), then the request; later calls are cached", async () => {
     const cred = mi({}, { imdsHost: http.url, sendProbeRequest: true });
-    http.replies.push({ status: 400, body: { error: "invalid_request", error_description: "Required metadata header not specified" } }, tokenReply("after-probe"));
+    http.replies.push(
+      {
+        status: 400,
+        body: {
+          error: "invalid_request",
+          error_description: "Required metadata header not specified",
+        },
+      },
+      tokenReply("after-probe"),
+    );
     assert.equal((await cred.getToken(SCOPE)).token, "after-probe");
     assert.equal((await cred.getToken(SCOPE)).token, "after-probe");
     assert.equal(http.requests.length, 2);
@@ -81,31 +112,51 @@ describe("ManagedIdentityCredential: every source obtains a token", () => {
   });
 
   test("App Service: api-version 2019-08-01, X-IDENTITY-HEADER, mi_res_id for a resource id", async () => {
-    const cred = mi({ IDENTITY_ENDPOINT: `${http.url}/msi/token`, IDENTITY_HEADER: "app-service-header" }, { resourceId: "/subscriptions/s/rg/id" });
+    const cred = mi(
+      { IDENTITY_ENDPOINT: `${http.url}/msi/token`, IDENTITY_HEADER: "app-service-header" },
+      { resourceId: "/subscriptions/s/rg/id" },
+    );
     http.replies.push(tokenReply("app-token"));
     assert.equal((await cred.getToken(SCOPE)).token, "app-token");
     const [request] = http.requests;
     assert.equal(request!.path, "/msi/token");
-    assert.equal(request!.search, `?api-version=2019-08-01&resource=${encodeURIComponent(RESOURCE)}&mi_res_id=${encodeURIComponent("/subscriptions/s/rg/id")}`);
+    assert.equal(
+      request!.search,
+      `?api-version=2019-08-01&resource=${encodeURIComponent(RESOURCE)}&mi_res_id=${encodeURIComponent("/subscriptions/s/rg/id")}`,
+    );
     assert.equal(request!.headers["x-identity-header"], "app-service-header");
     await cred.close();
   });
 
   test("Azure ML: api-version 2017-09-01, secret header, clientid from DEFAULT_IDENTITY_CLIENT_ID", async () => {
-    const cred = mi({ MSI_ENDPOINT: `${http.url}/ml`, MSI_SECRET: "ml-secret", DEFAULT_IDENTITY_CLIENT_ID: "default-ml-id" });
+    const cred = mi({
+      MSI_ENDPOINT: `${http.url}/ml`,
+      MSI_SECRET: "ml-secret",
+      DEFAULT_IDENTITY_CLIENT_ID: "default-ml-id",
+    });
     http.replies.push(tokenReply("ml-token", { expires_on: undefined, expires_in: 3600 }));
     const started = Date.now();
     const token = await cred.getToken(SCOPE);
     assert.ok(token.expiresOnTimestamp >= started + 3600_000 - 1000);
     const [request] = http.requests;
-    assert.equal(request!.search, `?api-version=2017-09-01&resource=${encodeURIComponent(RESOURCE)}&clientid=default-ml-id`);
+    assert.equal(
+      request!.search,
+      `?api-version=2017-09-01&resource=${encodeURIComponent(RESOURCE)}&clientid=default-ml-id`,
+    );
     assert.equal(request!.headers.secret, "ml-secret");
     assert.equal(request!.headers.metadata, "true");
     await cred.close();
   });
 
   test("Azure ML with a user-assigned client id sends it as clientid", async () => {
-    const cred = mi({ MSI_ENDPOINT: `${http.url}/ml`, MSI_SECRET: "ml-secret", DEFAULT_IDENTITY_CLIENT_ID: "default-ml-id" }, { clientId: "mine" });
+    const cred = mi(
+      {
+        MSI_ENDPOINT: `${http.url}/ml`,
+        MSI_SECRET: "ml-secret",
+        DEFAULT_IDENTITY_CLIENT_ID: "default-ml-id",
+      },
+      { clientId: "mine" },
+    );
     http.replies.push(tokenReply("t"));
     await cred.getToken(SCOPE);
     assert.equal(http.requests[0]!.query.clientid, "mine");
@@ -127,12 +178,21 @@ describe("ManagedIdentityCredential: every source obtains a token", () => {
   test("Azure Arc: 401 challenge, key file from the token directory sent as Authorization: Basic", async () => {
     const keyFile = join(keyDir, "agent.key");
     writeFileSync(keyFile, "arc-key-contents-0123");
-    const cred = mi({ IDENTITY_ENDPOINT: `${http.url}/metadata/identity/oauth2/token`, IMDS_ENDPOINT: http.url }, { arcKeyDirectory: keyDir });
-    http.replies.push({ status: 401, headers: { "WWW-Authenticate": `Basic realm=${keyFile}` } }, tokenReply("arc-token"));
+    const cred = mi(
+      { IDENTITY_ENDPOINT: `${http.url}/metadata/identity/oauth2/token`, IMDS_ENDPOINT: http.url },
+      { arcKeyDirectory: keyDir },
+    );
+    http.replies.push(
+      { status: 401, headers: { "WWW-Authenticate": `Basic realm=${keyFile}` } },
+      tokenReply("arc-token"),
+    );
     assert.equal((await cred.getToken(SCOPE)).token, "arc-token");
     assert.equal(http.requests.length, 2);
     for (const request of http.requests) {
-      assert.equal(request.search, `?api-version=2020-06-01&resource=${encodeURIComponent(RESOURCE)}`);
+      assert.equal(
+        request.search,
+        `?api-version=2020-06-01&resource=${encodeURIComponent(RESOURCE)}`,
+      );
       assert.equal(request.headers.metadata, "true");
     }
     assert.equal(http.requests[0]!.headers.authorization, undefined);
@@ -146,8 +206,15 @@ describe("ManagedIdentityCredential: every source obtains a token", () => {
     entra.register({ clientId: "wi-client", tenantId: tenant });
     const file = join(keyDir, "federated-token");
     writeFileSync(file, "federated.jwt.value");
-    const cred = mi({ AZURE_FEDERATED_TOKEN_FILE: file, AZURE_CLIENT_ID: "wi-client", AZURE_TENANT_ID: tenant }, { authorityHost: entra.url, tlsOptions: TEST_TLS });
-    await rejectsWith(cred.getToken(SCOPE), { class: AuthenticationError, code: "invalid_client", message: /AADSTS50027/ });
+    const cred = mi(
+      { AZURE_FEDERATED_TOKEN_FILE: file, AZURE_CLIENT_ID: "wi-client", AZURE_TENANT_ID: tenant },
+      { authorityHost: entra.url, tlsOptions: TEST_TLS },
+    );
+    await rejectsWith(cred.getToken(SCOPE), {
+      class: AuthenticationError,
+      code: "invalid_client",
+      message: /AADSTS50027/,
+    });
     assert.equal(entra.tokenRequests.length, 1);
     assert.equal(entra.tokenRequests[0]!.form.client_assertion, "federated.jwt.value");
     assert.equal(entra.tokenRequests[0]!.form.client_id, "wi-client");
@@ -165,19 +232,25 @@ describe("ManagedIdentityCredential: every source obtains a token", () => {
     await cred.close();
   });
 
-  test("a token of 2 h or more refreshes at half-life; \"/.default\" is stripped", async () => {
+  test('a token of 2 h or more refreshes at half-life; "/.default" is stripped', async () => {
     const cred = mi(podIdentity());
     const start = Date.now();
     http.replies.push(tokenReply("long", { expires_on: Math.floor(start / 1000) + 24 * 3600 }));
     const token = await cred.getToken("https://management.azure.com/.default");
     assert.equal(http.requests[0]!.query.resource, "https://management.azure.com");
     const half = start + 12 * 3600_000;
-    assert.ok(token.refreshAfterTimestamp! >= half - 2000 && token.refreshAfterTimestamp! <= half + 2000);
+    assert.ok(
+      token.refreshAfterTimestamp! >= half - 2000 && token.refreshAfterTimestamp! <= half + 2000,
+    );
     await cred.close();
   });
 
   test("managed-identity requests ignore HTTPS_PROXY / HTTP_PROXY", async () => {
-    const cred = mi({ ...podIdentity(), HTTP_PROXY: "http://127.0.0.1:9", HTTPS_PROXY: "http://127.0.0.1:9" });
+    const cred = mi({
+      ...podIdentity(),
+      HTTP_PROXY: "http://127.0.0.1:9",
+      HTTPS_PROXY: "http://127.0.0.1:9",
+    });
     http.replies.push(tokenReply("direct"));
     assert.equal((await cred.getToken(SCOPE)).token, "direct");
     await cred.close();
@@ -198,15 +271,25 @@ describe("ManagedIdentityCredential: Service Fabric pins the endpoint certificat
     await sf.close();
     await impostor.close();
   });
-  const sfEnv = (endpoint: string, thumbprint: string) => ({ IDENTITY_ENDPOINT: `${endpoint}/metadata/identity/oauth2/token`, IDENTITY_HEADER: "sf-secret", IDENTITY_SERVER_THUMBPRINT: thumbprint });
+  const sfEnv = (endpoint: string, thumbprint: string) => ({
+    IDENTITY_ENDPOINT: `${endpoint}/metadata/identity/oauth2/token`,
+    IDENTITY_HEADER: "sf-secret",
+    IDENTITY_SERVER_THUMBPRINT: thumbprint,
+  });
 
-  for (const [kind, thumbprint] of [["SHA-1", sha1], ["SHA-256 (lower case, colons)", sha256.toLowerCase().match(/../g)!.join(":")]] as const) {
+  for (const [kind, thumbprint] of [
+    ["SHA-1", sha1],
+    ["SHA-256 (lower case, colons)", sha256.toLowerCase().match(/../g)!.join(":")],
+  ] as const) {
     test(`the pinned ${kind} thumbprint is trusted: api-version 2019-07-01-preview and the secret header`, async () => {
       const cred = mi(sfEnv(sf.url, thumbprint));
       sf.replies.push(tokenReply("sf-token", { expires_on: 1_900_000_000 }));
       assert.equal((await cred.getToken(SCOPE)).token, "sf-token");
       const request = sf.requests.at(-1)!;
-      assert.equal(request.search, `?api-version=2019-07-01-preview&resource=${encodeURIComponent(RESOURCE)}`);
+      assert.equal(
+        request.search,
+        `?api-version=2019-07-01-preview&resource=${encodeURIComponent(RESOURCE)}`,
+      );
       assert.equal(request.headers.secret, "sf-secret");
       await cred.close();
     });
@@ -214,14 +297,22 @@ describe("ManagedIdentityCredential: Service Fabric pins the endpoint certificat
 
   test("an endpoint presenting another certificate (even a CA-trusted one) is refused before anything is sent", async () => {
     const cred = mi(sfEnv(impostor.url, sha1));
-    const error = await rejectsWith(cred.getToken(SCOPE), { class: AuthenticationError, code: "ERR_SERVER_CERT_MISMATCH", message: /^ManagedIdentityCredential: Service Fabric: .*not the pinned B026|not the pinned/ });
+    const error = await rejectsWith(cred.getToken(SCOPE), {
+      class: AuthenticationError,
+      code: "ERR_SERVER_CERT_MISMATCH",
+      message: /^ManagedIdentityCredential: Service Fabric: .*not the pinned B026|not the pinned/,
+    });
     assert.equal(impostor.requests.length, 0);
     assertNoSecret(error, "sf-secret");
     await cred.close();
   });
 
   test("a user-assigned id on Service Fabric fails at construction", () => {
-    throwsWith(() => mi(sfEnv(sf.url, sha1), { clientId: "x" }), { class: CredentialUnavailableError, code: "ERR_USER_ASSIGNED_UNSUPPORTED", message: /^ManagedIdentityCredential: .*Service Fabric/ });
+    throwsWith(() => mi(sfEnv(sf.url, sha1), { clientId: "x" }), {
+      class: CredentialUnavailableError,
+      code: "ERR_USER_ASSIGNED_UNSUPPORTED",
+      message: /^ManagedIdentityCredential: .*Service Fabric/,
+    });
   });
 });
 
@@ -246,7 +337,10 @@ describe("ManagedIdentityCredential: retries and faults", () => {
 
   test("429 with Retry-After waits as asked", async () => {
     const cred = mi(podIdentity(), { retryOptions: { retryDelayInMs: 1, maxRetries: 2 } });
-    http.replies.push({ status: 429, headers: { "Retry-After": "1" }, body: "slow down" }, tokenReply("patient"));
+    http.replies.push(
+      { status: 429, headers: { "Retry-After": "1" }, body: "slow down" },
+      tokenReply("patient"),
+    );
     const started = Date.now();
     assert.equal((await cred.getToken(SCOPE)).token, "patient");
     assert.ok(Date.now() - started >= 900, `waited ${Date.now() - started} ms`);
@@ -255,16 +349,32 @@ describe("ManagedIdentityCredential: retries and faults", () => {
 
   test("persistent 500: gives up after maxRetries with the service message", async () => {
     const cred = mi(podIdentity());
-    for (let i = 0; i < 4; i++) http.replies.push({ status: 500, body: { error: "server_error", error_description: "IMDS is sad" } });
-    await rejectsWith(cred.getToken(SCOPE), { class: AuthenticationError, code: "server_error", message: /^ManagedIdentityCredential: IMDS refused the token request with HTTP 500.*IMDS is sad/ });
+    for (let i = 0; i < 4; i++)
+      http.replies.push({
+        status: 500,
+        body: { error: "server_error", error_description: "IMDS is sad" },
+      });
+    await rejectsWith(cred.getToken(SCOPE), {
+      class: AuthenticationError,
+      code: "server_error",
+      message:
+        /^ManagedIdentityCredential: IMDS refused the token request with HTTP 500.*IMDS is sad/,
+    });
     assert.equal(http.requests.length, 4);
     await cred.close();
   });
 
-  test("400 \"identity not found\": unavailable, not retried", async () => {
+  test('400 "identity not found": unavailable, not retried', async () => {
     const cred = mi(podIdentity(), { clientId: "nope" });
-    http.replies.push({ status: 400, body: { error: "invalid_request", error_description: "Identity not found" } });
-    await rejectsWith(cred.getToken(SCOPE), { class: CredentialUnavailableError, code: "ERR_IDENTITY_NOT_FOUND", message: /requested identity has not been assigned.*Identity not found/ });
+    http.replies.push({
+      status: 400,
+      body: { error: "invalid_request", error_description: "Identity not found" },
+    });
+    await rejectsWith(cred.getToken(SCOPE), {
+      class: CredentialUnavailableError,
+      code: "ERR_IDENTITY_NOT_FOUND",
+      message: /requested identity has not been assigned.*Identity not found/,
+    });
     assert.equal(http.requests.length, 1);
     await cred.close();
   });
@@ -272,14 +382,25 @@ describe("ManagedIdentityCredential: retries and faults", () => {
   test("a non-JSON 2xx means this is no managed-identity endpoint: unavailable", async () => {
     const cred = mi(podIdentity());
     http.replies.push({ status: 200, body: "<html>captive portal</html>" });
-    await rejectsWith(cred.getToken(SCOPE), { class: CredentialUnavailableError, code: "ERR_RESPONSE_NOT_JSON", message: /IMDS answered with a body that is not JSON.*captive portal/ });
+    await rejectsWith(cred.getToken(SCOPE), {
+      class: CredentialUnavailableError,
+      code: "ERR_RESPONSE_NOT_JSON",
+      message: /IMDS answered with a body that is not JSON.*captive portal/,
+    });
     await cred.close();
   });
 
-  test("Docker Desktop's 403 \"unreachable\" means unavailable", async () => {
+  test('Docker Desktop\'s 403 "unreachable" means unavailable', async () => {
     const cred = mi(podIdentity());
-    http.replies.push({ status: 403, body: "connecting to 169.254.169.254:80: connectex: A socket operation was attempted to an unreachable network." });
-    await rejectsWith(cred.getToken(SCOPE), { class: CredentialUnavailableError, code: "ERR_IMDS_UNAVAILABLE", message: /unreachable/ });
+    http.replies.push({
+      status: 403,
+      body: "connecting to 169.254.169.254:80: connectex: A socket operation was attempted to an unreachable network.",
+    });
+    await rejectsWith(cred.getToken(SCOPE), {
+      class: CredentialUnavailableError,
+      code: "ERR_IMDS_UNAVAILABLE",
+      message: /unreachable/,
+    });
     await cred.close();
   });
 
@@ -287,7 +408,11 @@ describe("ManagedIdentityCredential: retries and faults", () => {
     const silent = await FakeEndpoint.start({ fallback: { hang: true } });
     const cred = mi({}, { imdsHost: silent.url, sendProbeRequest: true });
     const started = Date.now();
-    await rejectsWith(cred.getToken(SCOPE, { requestOptions: { timeout: 200 } }), { class: CredentialUnavailableError, code: "ERR_IMDS_UNAVAILABLE", message: /IMDS endpoint is not available/ });
+    await rejectsWith(cred.getToken(SCOPE, { requestOptions: { timeout: 200 } }), {
+      class: CredentialUnavailableError,
+      code: "ERR_IMDS_UNAVAILABLE",
+      message: /IMDS endpoint is not available/,
+    });
     assert.ok(Date.now() - started < 1000);
     assert.equal(silent.requests.length, 1);
     await cred.close();
@@ -296,47 +421,89 @@ describe("ManagedIdentityCredential: retries and faults", () => {
 
   test("a missing IDENTITY_HEADER: unavailable with the reason, nothing sent", async () => {
     const cred = mi({ IDENTITY_ENDPOINT: `${http.url}/msi/token` });
-    await rejectsWith(cred.getToken(SCOPE), { class: CredentialUnavailableError, code: "ERR_MANAGED_IDENTITY_CONFIG", message: /IDENTITY_HEADER is not/ });
+    await rejectsWith(cred.getToken(SCOPE), {
+      class: CredentialUnavailableError,
+      code: "ERR_MANAGED_IDENTITY_CONFIG",
+      message: /IDENTITY_HEADER is not/,
+    });
     assert.equal(http.requests.length, 0);
   });
 
   test("a malformed IDENTITY_ENDPOINT: unavailable with the reason", async () => {
     const cred = mi({ IDENTITY_ENDPOINT: "not a url", IDENTITY_HEADER: "h" });
-    await rejectsWith(cred.getToken(SCOPE), { class: CredentialUnavailableError, code: "ERR_MANAGED_IDENTITY_CONFIG", message: /IDENTITY_ENDPOINT is not a valid URL/ });
+    await rejectsWith(cred.getToken(SCOPE), {
+      class: CredentialUnavailableError,
+      code: "ERR_MANAGED_IDENTITY_CONFIG",
+      message: /IDENTITY_ENDPOINT is not a valid URL/,
+    });
   });
 
   test("two scopes: a clear argument error", async () => {
     const cred = mi(podIdentity());
-    await rejectsWith(cred.getToken([SCOPE, "https://graph.microsoft.com/.default"]), { class: InvalidArgumentError, code: "ERR_INVALID_ARG_VALUE", message: /one resource at a time, but 2 scopes/ });
+    await rejectsWith(cred.getToken([SCOPE, "https://graph.microsoft.com/.default"]), {
+      class: InvalidArgumentError,
+      code: "ERR_INVALID_ARG_VALUE",
+      message: /one resource at a time, but 2 scopes/,
+    });
   });
 
   test("more than one of clientId, resourceId, objectId: argument error", () => {
-    throwsWith(() => mi(podIdentity(), { clientId: "a", objectId: "b" }), { class: InvalidArgumentError, code: "ERR_INVALID_ARG_VALUE", message: /at most one of "clientId", "resourceId" and "objectId"/ });
+    throwsWith(() => mi(podIdentity(), { clientId: "a", objectId: "b" }), {
+      class: InvalidArgumentError,
+      code: "ERR_INVALID_ARG_VALUE",
+      message: /at most one of "clientId", "resourceId" and "objectId"/,
+    });
   });
 
   for (const [where, env, id] of [
     ["Cloud Shell", { MSI_ENDPOINT: "http://127.0.0.1:1/token" }, { clientId: "x" }],
-    ["Azure ML", { MSI_ENDPOINT: "http://127.0.0.1:1/token", MSI_SECRET: "s" }, { resourceId: "/r" }],
-    ["Azure Arc", { IDENTITY_ENDPOINT: "http://127.0.0.1:1/token", IMDS_ENDPOINT: "http://127.0.0.1:1" }, { objectId: "o" }],
+    [
+      "Azure ML",
+      { MSI_ENDPOINT: "http://127.0.0.1:1/token", MSI_SECRET: "s" },
+      { resourceId: "/r" },
+    ],
+    [
+      "Azure Arc",
+      { IDENTITY_ENDPOINT: "http://127.0.0.1:1/token", IMDS_ENDPOINT: "http://127.0.0.1:1" },
+      { objectId: "o" },
+    ],
   ] as const) {
     test(`a user-assigned id on ${where} fails at construction`, () => {
-      throwsWith(() => mi(env, id), { class: CredentialUnavailableError, code: "ERR_USER_ASSIGNED_UNSUPPORTED", message: new RegExp(`cannot be used on ${where}`) });
+      throwsWith(() => mi(env, id), {
+        class: CredentialUnavailableError,
+        code: "ERR_USER_ASSIGNED_UNSUPPORTED",
+        message: new RegExp(`cannot be used on ${where}`),
+      });
     });
   }
 });
 
 describe("ManagedIdentityCredential: Azure Arc key-file rules", () => {
-  const arcEnv = () => ({ IDENTITY_ENDPOINT: `${http.url}/metadata/identity/oauth2/token`, IMDS_ENDPOINT: http.url });
-  const challenge = (path: string) => ({ status: 401, headers: { "WWW-Authenticate": `Basic realm=${path}` } });
+  const arcEnv = () => ({
+    IDENTITY_ENDPOINT: `${http.url}/metadata/identity/oauth2/token`,
+    IMDS_ENDPOINT: http.url,
+  });
+  const challenge = (path: string) => ({
+    status: 401,
+    headers: { "WWW-Authenticate": `Basic realm=${path}` },
+  });
 
   test("a challenge pointing outside the token directory is refused", async () => {
     const outside = mkdtempSync(join(tmpdir(), "entra-zero-elsewhere-"));
     writeFileSync(join(outside, "evil.key"), "outside-secret");
     const cred = mi(arcEnv(), { arcKeyDirectory: keyDir });
     http.replies.push(challenge(join(outside, "evil.key")));
-    await rejectsWith(cred.getToken(SCOPE), { class: AuthenticationError, code: "ERR_ARC_KEY_FILE", message: /not in the agent's token directory/ });
+    await rejectsWith(cred.getToken(SCOPE), {
+      class: AuthenticationError,
+      code: "ERR_ARC_KEY_FILE",
+      message: /not in the agent's token directory/,
+    });
     http.replies.push(challenge(join(keyDir, "..", "escape.key")));
-    await rejectsWith(cred.getToken(SCOPE), { class: AuthenticationError, code: "ERR_ARC_KEY_FILE", message: /not in the agent's token directory/ });
+    await rejectsWith(cred.getToken(SCOPE), {
+      class: AuthenticationError,
+      code: "ERR_ARC_KEY_FILE",
+      message: /not in the agent's token directory/,
+    });
     assert.equal(http.requests.length, 2);
     rmSync(outside, { recursive: true, force: true });
     await cred.close();
@@ -346,7 +513,11 @@ describe("ManagedIdentityCredential: Azure Arc key-file rules", () => {
     writeFileSync(join(keyDir, "agent.txt"), "text");
     const cred = mi(arcEnv(), { arcKeyDirectory: keyDir });
     http.replies.push(challenge(join(keyDir, "agent.txt")));
-    await rejectsWith(cred.getToken(SCOPE), { class: AuthenticationError, code: "ERR_ARC_KEY_FILE", message: /does not end in "\.key"/ });
+    await rejectsWith(cred.getToken(SCOPE), {
+      class: AuthenticationError,
+      code: "ERR_ARC_KEY_FILE",
+      message: /does not end in "\.key"/,
+    });
     await cred.close();
   });
 
@@ -355,7 +526,11 @@ describe("ManagedIdentityCredential: Azure Arc key-file rules", () => {
     writeFileSync(join(keyDir, "big.key"), big);
     const cred = mi(arcEnv(), { arcKeyDirectory: keyDir });
     http.replies.push(challenge(join(keyDir, "big.key")));
-    const error = await rejectsWith(cred.getToken(SCOPE), { class: AuthenticationError, code: "ERR_ARC_KEY_FILE", message: /5120 bytes, over the 4096-byte limit/ });
+    const error = await rejectsWith(cred.getToken(SCOPE), {
+      class: AuthenticationError,
+      code: "ERR_ARC_KEY_FILE",
+      message: /5120 bytes, over the 4096-byte limit/,
+    });
     assertNoSecret(error, big);
     assert.equal(http.requests.length, 1);
     await cred.close();
@@ -364,7 +539,11 @@ describe("ManagedIdentityCredential: Azure Arc key-file rules", () => {
   test("a 401 without a Basic realm challenge is refused", async () => {
     const cred = mi(arcEnv(), { arcKeyDirectory: keyDir });
     http.replies.push({ status: 401, body: "no" });
-    await rejectsWith(cred.getToken(SCOPE), { class: AuthenticationError, code: "ERR_ARC_CHALLENGE", message: /no WWW-Authenticate header/ });
+    await rejectsWith(cred.getToken(SCOPE), {
+      class: AuthenticationError,
+      code: "ERR_ARC_CHALLENGE",
+      message: /no WWW-Authenticate header/,
+    });
     await cred.close();
   });
 });
@@ -377,7 +556,12 @@ describe("ManagedIdentityCredential: abort", () => {
     const pending = cred.getToken(SCOPE, { abortSignal: controller.signal });
     setTimeout(() => controller.abort(), 50);
     const started = Date.now();
-    await rejectsWith(pending, { class: Error, name: "AbortError", code: "ERR_ABORTED", message: /^ManagedIdentityCredential: the operation was aborted/ });
+    await rejectsWith(pending, {
+      class: Error,
+      name: "AbortError",
+      code: "ERR_ABORTED",
+      message: /^ManagedIdentityCredential: the operation was aborted/,
+    });
     assert.ok(Date.now() - started < 1000);
     await cred.close();
   });

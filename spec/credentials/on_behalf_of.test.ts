@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { AuthorizationCodeCredential } from "../../lib/credentials/authorization_code.js";
-import { OnBehalfOfCredential, type OnBehalfOfCredentialOptions } from "../../lib/credentials/on_behalf_of.js";
+import {
+  OnBehalfOfCredential,
+  type OnBehalfOfCredentialOptions,
+} from "../../lib/credentials/on_behalf_of.js";
 import { AuthenticationError, CertificateError, InvalidArgumentError } from "../../lib/errors.js";
 import { loadCertificate } from "../../lib/cert/load.js";
 import { createClientAssertion } from "../../lib/oauth/assertion.js";
@@ -21,28 +24,64 @@ const REDIRECT = "http://localhost/front";
 
 let fake: FakeEntra;
 
-const base = () => ({ authorityHost: fake.url, disableInstanceDiscovery: true, tlsOptions: TEST_TLS, retryOptions: { retryDelayInMs: 5 } });
+const base = () => ({
+  authorityHost: fake.url,
+  disableInstanceDiscovery: true,
+  tlsOptions: TEST_TLS,
+  retryOptions: { retryDelayInMs: 5 },
+});
 
 /** A user token the middle tier received: obtained by a front end through the code flow. */
 async function userToken(): Promise<string> {
   const url = new URL(`${fake.url}/${TENANT}/oauth2/v2.0/authorize`);
-  for (const [k, v] of Object.entries({ client_id: FRONT_END, response_type: "code", redirect_uri: REDIRECT, scope: "api://middle-tier/access", state: "s", code_challenge: codeChallengeS256(VERIFIER), code_challenge_method: "S256" })) {
+  for (const [k, v] of Object.entries({
+    client_id: FRONT_END,
+    response_type: "code",
+    redirect_uri: REDIRECT,
+    scope: "api://middle-tier/access",
+    state: "s",
+    code_challenge: codeChallengeS256(VERIFIER),
+    code_challenge_method: "S256",
+  })) {
     url.searchParams.set(k, v);
   }
-  const frontEnd = new AuthorizationCodeCredential(TENANT, FRONT_END, await authorizeCode(url.toString()), REDIRECT, { ...base(), codeVerifier: VERIFIER });
+  const frontEnd = new AuthorizationCodeCredential(
+    TENANT,
+    FRONT_END,
+    await authorizeCode(url.toString()),
+    REDIRECT,
+    { ...base(), codeVerifier: VERIFIER },
+  );
   const { token } = await frontEnd.getToken("api://middle-tier/access");
   await frontEnd.close();
   return token;
 }
 
-function credential(options: Partial<OnBehalfOfCredentialOptions> & Record<string, unknown>): OnBehalfOfCredential {
-  return new OnBehalfOfCredential({ tenantId: TENANT, clientId: MIDDLE_TIER, ...base(), ...options } as OnBehalfOfCredentialOptions);
+function credential(
+  options: Partial<OnBehalfOfCredentialOptions> & Record<string, unknown>,
+): OnBehalfOfCredential {
+  return new OnBehalfOfCredential({
+    tenantId: TENANT,
+    clientId: MIDDLE_TIER,
+    ...base(),
+    ...options,
+  } as OnBehalfOfCredentialOptions);
 }
 
 before(async () => {
   fake = await FakeEntra.start();
-  fake.register({ clientId: FRONT_END, tenantId: TENANT, publicClient: true, redirectUris: [REDIRECT] });
-  fake.register({ clientId: MIDDLE_TIER, tenantId: TENANT, secret: SECRET, certificates: [readFixture("certs/cert_only.pem")] });
+  fake.register({
+    clientId: FRONT_END,
+    tenantId: TENANT,
+    publicClient: true,
+    redirectUris: [REDIRECT],
+  });
+  fake.register({
+    clientId: MIDDLE_TIER,
+    tenantId: TENANT,
+    secret: SECRET,
+    certificates: [readFixture("certs/cert_only.pem")],
+  });
 });
 after(async () => {
   assert.deepEqual(fake.unexpected, []);
@@ -59,7 +98,15 @@ describe("OnBehalfOfCredential: exchanging the user's token", () => {
     const cred = credential({ clientSecret: SECRET, userAssertionToken: assertion });
     const token = await cred.getToken(DOWNSTREAM);
     const request = fake.tokenRequests[0]!;
-    assert.deepEqual(request.fieldOrder, ["client_id", "scope", "grant_type", "client_info", "requested_token_use", "assertion", "client_secret"]);
+    assert.deepEqual(request.fieldOrder, [
+      "client_id",
+      "scope",
+      "grant_type",
+      "client_info",
+      "requested_token_use",
+      "assertion",
+      "client_secret",
+    ]);
     assert.deepEqual(request.form, {
       client_id: MIDDLE_TIER,
       scope: `${DOWNSTREAM} openid profile offline_access`,
@@ -70,7 +117,10 @@ describe("OnBehalfOfCredential: exchanging the user's token", () => {
       client_secret: SECRET,
     });
     assert.equal(token.token, fake.issuedTokens.at(-1));
-    assert.match(JSON.parse(Buffer.from(token.token.split(".")[1]!, "base64url").toString()).grant, /jwt-bearer/);
+    assert.match(
+      JSON.parse(Buffer.from(token.token.split(".")[1]!, "base64url").toString()).grant,
+      /jwt-bearer/,
+    );
     await cred.getToken(DOWNSTREAM);
     assert.equal(fake.tokenRequests.length, 1);
     await cred.close();
@@ -79,10 +129,17 @@ describe("OnBehalfOfCredential: exchanging the user's token", () => {
   test("with a certificate path and password: a signed client assertion", async () => {
     const assertion = await userToken();
     fake.requests.length = 0;
-    const cred = credential({ certificatePath: fixturePath("certs/cert_encrypted.pem"), certificatePassword: "fixture-password", userAssertionToken: assertion });
+    const cred = credential({
+      certificatePath: fixturePath("certs/cert_encrypted.pem"),
+      certificatePassword: "fixture-password",
+      userAssertionToken: assertion,
+    });
     await cred.getToken(DOWNSTREAM);
     const form = fake.tokenRequests[0]!.form;
-    assert.equal(form.client_assertion_type, "urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
+    assert.equal(
+      form.client_assertion_type,
+      "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+    );
     assert.equal(form.assertion, assertion);
     assert.equal(form.client_secret, undefined);
     await cred.close();
@@ -91,9 +148,16 @@ describe("OnBehalfOfCredential: exchanging the user's token", () => {
   test("with a PKCS#12 file (legacy RC2-40 export): the same signed client assertion", async () => {
     const assertion = await userToken();
     fake.requests.length = 0;
-    const cred = credential({ certificatePath: fixturePath("pfx/legacy.pfx"), certificatePassword: "fixture-password", userAssertionToken: assertion });
+    const cred = credential({
+      certificatePath: fixturePath("pfx/legacy.pfx"),
+      certificatePassword: "fixture-password",
+      userAssertionToken: assertion,
+    });
     await cred.getToken(DOWNSTREAM);
-    assert.equal(fake.tokenRequests[0]!.form.client_assertion_type, "urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
+    assert.equal(
+      fake.tokenRequests[0]!.form.client_assertion_type,
+      "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+    );
     assert.equal(fake.tokenRequests[0]!.form.assertion, assertion);
     await cred.close();
   });
@@ -106,14 +170,24 @@ describe("OnBehalfOfCredential: exchanging the user's token", () => {
     const cred = credential({
       getAssertion: async () => {
         calls++;
-        return createClientAssertion({ certificate: bundle, clientId: MIDDLE_TIER, audience: fake.tokenEndpoint(TENANT), algorithm: "RS256", sendCertificateChain: false, nowSeconds: Date.now() / 1000 });
+        return createClientAssertion({
+          certificate: bundle,
+          clientId: MIDDLE_TIER,
+          audience: fake.tokenEndpoint(TENANT),
+          algorithm: "RS256",
+          sendCertificateChain: false,
+          nowSeconds: Date.now() / 1000,
+        });
       },
       userAssertionToken: assertion,
     });
     await cred.getToken(DOWNSTREAM);
     await cred.getToken("https://vault.azure.net/user_impersonation");
     assert.equal(calls, 2);
-    assert.deepEqual(fake.tokenRequests.map((r) => r.form.assertion), [assertion, assertion]);
+    assert.deepEqual(
+      fake.tokenRequests.map((r) => r.form.assertion),
+      [assertion, assertion],
+    );
     await cred.close();
   });
 
@@ -134,8 +208,20 @@ describe("OnBehalfOfCredential: refusals", () => {
   test("an assertion Entra did not issue is invalid_grant, and it appears in no message or log", async () => {
     const forged = "eyJhbGciOiJSUzI1NiJ9.eyJ1c2VyIjoibWFsbG9yeSJ9.c2lnbmF0dXJlLW5vdC12YWxpZA";
     const lines: string[] = [];
-    const cred = credential({ clientSecret: SECRET, userAssertionToken: forged, loggingOptions: { logLevel: "verbose", logger: (level, message) => lines.push(`${level} ${message}`) } });
-    const error = await rejectsWith(cred.getToken(DOWNSTREAM), { class: AuthenticationError, code: "invalid_grant", message: /^OnBehalfOfCredential: invalid_grant \(HTTP 400\): AADSTS50013: Assertion failed signature validation/ });
+    const cred = credential({
+      clientSecret: SECRET,
+      userAssertionToken: forged,
+      loggingOptions: {
+        logLevel: "verbose",
+        logger: (level, message) => lines.push(`${level} ${message}`),
+      },
+    });
+    const error = await rejectsWith(cred.getToken(DOWNSTREAM), {
+      class: AuthenticationError,
+      code: "invalid_grant",
+      message:
+        /^OnBehalfOfCredential: invalid_grant \(HTTP 400\): AADSTS50013: Assertion failed signature validation/,
+    });
     assertNoSecret(error, forged);
     assertNoSecret(error, SECRET);
     assert.ok(lines.some((l) => l.startsWith("error OnBehalfOfCredential: getToken failed")));
@@ -144,25 +230,63 @@ describe("OnBehalfOfCredential: refusals", () => {
   });
 
   test("a wrong secret is invalid_client", async () => {
-    const cred = credential({ clientSecret: "not-the-secret-value", userAssertionToken: await userToken() });
-    await rejectsWith(cred.getToken(DOWNSTREAM), { class: AuthenticationError, code: "invalid_client", message: /AADSTS7000215/ });
+    const cred = credential({
+      clientSecret: "not-the-secret-value",
+      userAssertionToken: await userToken(),
+    });
+    await rejectsWith(cred.getToken(DOWNSTREAM), {
+      class: AuthenticationError,
+      code: "invalid_client",
+      message: /AADSTS7000215/,
+    });
     await cred.close();
   });
 });
 
 describe("OnBehalfOfCredential: bad arguments", () => {
   test("missing tenant, client or user assertion are named", () => {
-    throwsWith(() => credential({ clientSecret: SECRET, userAssertionToken: "" }), { class: InvalidArgumentError, code: "ERR_INVALID_ARG_VALUE", message: /^OnBehalfOfCredential: "userAssertionToken" is required/ });
-    throwsWith(() => credential({ clientSecret: SECRET, userAssertionToken: "x", clientId: "" }), { class: InvalidArgumentError, code: "ERR_INVALID_ARG_VALUE", message: /"clientId" is required/ });
-    throwsWith(() => credential({ clientSecret: SECRET, userAssertionToken: "x", tenantId: "bad/tenant" }), { class: InvalidArgumentError, code: "ERR_INVALID_ARG_VALUE", message: /"tenantId"/ });
+    throwsWith(() => credential({ clientSecret: SECRET, userAssertionToken: "" }), {
+      class: InvalidArgumentError,
+      code: "ERR_INVALID_ARG_VALUE",
+      message: /^OnBehalfOfCredential: "userAssertionToken" is required/,
+    });
+    throwsWith(() => credential({ clientSecret: SECRET, userAssertionToken: "x", clientId: "" }), {
+      class: InvalidArgumentError,
+      code: "ERR_INVALID_ARG_VALUE",
+      message: /"clientId" is required/,
+    });
+    throwsWith(
+      () => credential({ clientSecret: SECRET, userAssertionToken: "x", tenantId: "bad/tenant" }),
+      { class: InvalidArgumentError, code: "ERR_INVALID_ARG_VALUE", message: /"tenantId"/ },
+    );
   });
 
   test("exactly one of clientSecret, certificatePath and getAssertion", () => {
-    throwsWith(() => credential({ userAssertionToken: "x" }), { class: InvalidArgumentError, code: "ERR_INVALID_ARG_VALUE", message: /exactly one of "clientSecret", "certificatePath" and "getAssertion"/ });
-    throwsWith(() => credential({ userAssertionToken: "x", clientSecret: SECRET, certificatePath: fixturePath("certs/cert.pem") }), { class: InvalidArgumentError, code: "ERR_INVALID_ARG_VALUE", message: /exactly one of/ });
+    throwsWith(() => credential({ userAssertionToken: "x" }), {
+      class: InvalidArgumentError,
+      code: "ERR_INVALID_ARG_VALUE",
+      message: /exactly one of "clientSecret", "certificatePath" and "getAssertion"/,
+    });
+    throwsWith(
+      () =>
+        credential({
+          userAssertionToken: "x",
+          clientSecret: SECRET,
+          certificatePath: fixturePath("certs/cert.pem"),
+        }),
+      { class: InvalidArgumentError, code: "ERR_INVALID_ARG_VALUE", message: /exactly one of/ },
+    );
   });
 
   test("a wrong certificate password is a CertificateError naming the credential", () => {
-    throwsWith(() => credential({ userAssertionToken: "x", certificatePath: fixturePath("certs/cert_encrypted.pem"), certificatePassword: "wrong" }), { class: CertificateError, code: "ERR_CERT_PASSWORD", message: /^OnBehalfOfCredential: / });
+    throwsWith(
+      () =>
+        credential({
+          userAssertionToken: "x",
+          certificatePath: fixturePath("certs/cert_encrypted.pem"),
+          certificatePassword: "wrong",
+        }),
+      { class: CertificateError, code: "ERR_CERT_PASSWORD", message: /^OnBehalfOfCredential: / },
+    );
   });
 });

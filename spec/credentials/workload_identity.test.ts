@@ -4,7 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { AuthenticationError, CredentialUnavailableError } from "../../lib/errors.js";
-import { WorkloadIdentityCredential, type WorkloadIdentityCredentialOptions } from "../../lib/credentials/workload_identity.js";
+import {
+  WorkloadIdentityCredential,
+  type WorkloadIdentityCredentialOptions,
+} from "../../lib/credentials/workload_identity.js";
 import { FakeEntra } from "../support/fake_entra.js";
 import { FEDERATION_CERTIFICATE, federatedToken } from "../support/federated_token.js";
 import { TEST_TLS } from "../support/fixtures.js";
@@ -18,8 +21,17 @@ let fake: FakeEntra;
 let dir: string;
 let tokenFile: string;
 
-function credential(options: WorkloadIdentityCredentialOptions & Record<string, unknown> = {}): WorkloadIdentityCredential {
-  return new WorkloadIdentityCredential({ authorityHost: fake.url, disableInstanceDiscovery: true, tlsOptions: TEST_TLS, retryOptions: { retryDelayInMs: 1 }, env: {}, ...options } as WorkloadIdentityCredentialOptions);
+function credential(
+  options: WorkloadIdentityCredentialOptions & Record<string, unknown> = {},
+): WorkloadIdentityCredential {
+  return new WorkloadIdentityCredential({
+    authorityHost: fake.url,
+    disableInstanceDiscovery: true,
+    tlsOptions: TEST_TLS,
+    retryOptions: { retryDelayInMs: 1 },
+    env: {},
+    ...options,
+  } as WorkloadIdentityCredentialOptions);
 }
 
 before(async () => {
@@ -40,18 +52,42 @@ beforeEach(() => {
 
 describe("WorkloadIdentityCredential", () => {
   test("reads AZURE_TENANT_ID / AZURE_CLIENT_ID / AZURE_FEDERATED_TOKEN_FILE and sends the file as the client assertion", async () => {
-    const cred = credential({ env: { AZURE_TENANT_ID: TENANT, AZURE_CLIENT_ID: CLIENT, AZURE_FEDERATED_TOKEN_FILE: tokenFile } });
+    const cred = credential({
+      env: {
+        AZURE_TENANT_ID: TENANT,
+        AZURE_CLIENT_ID: CLIENT,
+        AZURE_FEDERATED_TOKEN_FILE: tokenFile,
+      },
+    });
     const token = await cred.getToken(SCOPE);
     assert.equal(token.token, fake.issuedTokens.at(-1));
     const request = fake.tokenRequests[0]!;
     assert.equal(request.path, `/${TENANT}/oauth2/v2.0/token`);
-    assert.deepEqual(request.fieldOrder, ["client_id", "scope", "grant_type", "client_assertion", "client_assertion_type"]);
-    assert.equal(request.form.client_assertion_type, "urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
+    assert.deepEqual(request.fieldOrder, [
+      "client_id",
+      "scope",
+      "grant_type",
+      "client_assertion",
+      "client_assertion_type",
+    ]);
+    assert.equal(
+      request.form.client_assertion_type,
+      "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+    );
     await cred.close();
   });
 
   test("options win over the environment", async () => {
-    const cred = credential({ tenantId: TENANT, clientId: CLIENT, tokenFilePath: tokenFile, env: { AZURE_TENANT_ID: "other", AZURE_CLIENT_ID: "other", AZURE_FEDERATED_TOKEN_FILE: "/nope" } });
+    const cred = credential({
+      tenantId: TENANT,
+      clientId: CLIENT,
+      tokenFilePath: tokenFile,
+      env: {
+        AZURE_TENANT_ID: "other",
+        AZURE_CLIENT_ID: "other",
+        AZURE_FEDERATED_TOKEN_FILE: "/nope",
+      },
+    });
     await cred.getToken(SCOPE);
     assert.equal(fake.tokenRequests[0]!.form.client_id, CLIENT);
     await cred.close();
@@ -59,13 +95,22 @@ describe("WorkloadIdentityCredential", () => {
 
   test("the file is re-read once the copy is older than 5 minutes, not before", async () => {
     let now = Date.now();
-    const cred = credential({ tenantId: TENANT, clientId: CLIENT, tokenFilePath: tokenFile, now: () => now });
+    const cred = credential({
+      tenantId: TENANT,
+      clientId: CLIENT,
+      tokenFilePath: tokenFile,
+      now: () => now,
+    });
     await cred.getToken(SCOPE);
     const first = fake.tokenRequests[0]!.form.client_assertion;
     writeFileSync(tokenFile, federatedToken(CLIENT, fake.tokenEndpoint(TENANT)));
     now += 4 * 60_000;
     // The copy in memory is reused (the fake, like a strict Entra, refuses the replayed jti).
-    await rejectsWith(cred.getToken(SCOPE, { claims: '{"access_token":{}}' }), { class: AuthenticationError, code: "invalid_client", message: /AADSTS700025/ });
+    await rejectsWith(cred.getToken(SCOPE, { claims: '{"access_token":{}}' }), {
+      class: AuthenticationError,
+      code: "invalid_client",
+      message: /AADSTS700025/,
+    });
     assert.equal(fake.tokenRequests[1]!.form.client_assertion, first);
     now += 61_000;
     await cred.getToken(SCOPE, { claims: '{"access_token":{}}' });
@@ -76,14 +121,26 @@ describe("WorkloadIdentityCredential", () => {
   test("an empty federated token file is a clear error", async () => {
     writeFileSync(tokenFile, "  \n");
     const cred = credential({ tenantId: TENANT, clientId: CLIENT, tokenFilePath: tokenFile });
-    await rejectsWith(cred.getToken(SCOPE), { class: CredentialUnavailableError, code: "ERR_FEDERATED_TOKEN_FILE", message: /^WorkloadIdentityCredential: the federated token file .* is empty/ });
+    await rejectsWith(cred.getToken(SCOPE), {
+      class: CredentialUnavailableError,
+      code: "ERR_FEDERATED_TOKEN_FILE",
+      message: /^WorkloadIdentityCredential: the federated token file .* is empty/,
+    });
     assert.equal(fake.tokenRequests.length, 0);
     await cred.close();
   });
 
   test("a missing token file is a clear error", async () => {
-    const cred = credential({ tenantId: TENANT, clientId: CLIENT, tokenFilePath: join(dir, "absent") });
-    await rejectsWith(cred.getToken(SCOPE), { class: CredentialUnavailableError, code: "ERR_FEDERATED_TOKEN_FILE", message: /cannot read the federated token file .*ENOENT/ });
+    const cred = credential({
+      tenantId: TENANT,
+      clientId: CLIENT,
+      tokenFilePath: join(dir, "absent"),
+    });
+    await rejectsWith(cred.getToken(SCOPE), {
+      class: CredentialUnavailableError,
+      code: "ERR_FEDERATED_TOKEN_FILE",
+      message: /cannot read the federated token file .*ENOENT/,
+    });
     await cred.close();
   });
 
@@ -91,7 +148,11 @@ describe("WorkloadIdentityCredential", () => {
     const bogus = federatedToken(CLIENT, "https://elsewhere.example/token");
     writeFileSync(tokenFile, bogus);
     const cred = credential({ tenantId: TENANT, clientId: CLIENT, tokenFilePath: tokenFile });
-    const error = await rejectsWith(cred.getToken(SCOPE), { class: AuthenticationError, code: "invalid_client", message: /AADSTS700021/ });
+    const error = await rejectsWith(cred.getToken(SCOPE), {
+      class: AuthenticationError,
+      code: "invalid_client",
+      message: /AADSTS700021/,
+    });
     assertNoSecret(error, bogus);
     await cred.close();
   });
@@ -100,7 +161,8 @@ describe("WorkloadIdentityCredential", () => {
     throwsWith(() => credential({ env: { AZURE_TENANT_ID: TENANT } }), {
       class: CredentialUnavailableError,
       code: "ERR_CREDENTIAL_UNAVAILABLE",
-      message: /^WorkloadIdentityCredential: workload identity is not configured; missing "clientId" \(or AZURE_CLIENT_ID\), "tokenFilePath" \(or AZURE_FEDERATED_TOKEN_FILE\)/,
+      message:
+        /^WorkloadIdentityCredential: workload identity is not configured; missing "clientId" \(or AZURE_CLIENT_ID\), "tokenFilePath" \(or AZURE_FEDERATED_TOKEN_FILE\)/,
     });
   });
 });

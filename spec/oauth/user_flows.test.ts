@@ -2,12 +2,20 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { AuthenticationError, InvalidArgumentError } from "../../lib/errors.js";
 import type { HttpResponse } from "../../lib/http/transport.js";
-import { accountFromTokenResponse, deserializeAuthenticationRecord } from "../../lib/oauth/authentication_record.js";
+import {
+  accountFromTokenResponse,
+  deserializeAuthenticationRecord,
+} from "../../lib/oauth/authentication_record.js";
 import { resolveAuthority } from "../../lib/oauth/authority.js";
 import { buildAuthorizeUrl } from "../../lib/oauth/authorize.js";
 import { parseDeviceCodeResponse } from "../../lib/oauth/device_code.js";
 import { parseLoopbackRedirectUri } from "../../lib/oauth/loopback.js";
-import { codeChallengeS256, constantTimeEqual, createPkcePair, CODE_VERIFIER_PATTERN } from "../../lib/oauth/pkce.js";
+import {
+  codeChallengeS256,
+  constantTimeEqual,
+  createPkcePair,
+  CODE_VERIFIER_PATTERN,
+} from "../../lib/oauth/pkce.js";
 import { assertError, throwsWith } from "../support/assert_error.js";
 
 const reply = (status: number, body: unknown): HttpResponse => ({
@@ -19,7 +27,10 @@ const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("bas
 
 describe("PKCE and state", () => {
   test("RFC 7636 appendix B known answer", () => {
-    assert.equal(codeChallengeS256("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"), "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
+    assert.equal(
+      codeChallengeS256("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
+      "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+    );
   });
 
   test("a fresh pair: 43-character verifier, S256 challenge, never the same twice", () => {
@@ -42,8 +53,21 @@ describe("PKCE and state", () => {
 describe("authorize URL", () => {
   test("carries exactly the authorization-code-with-PKCE parameters", () => {
     const authority = resolveAuthority("T", "https://login.microsoftonline.com", {});
-    const url = new URL(buildAuthorizeUrl(authority, { tenantId: "contoso.com", clientId: "cid", redirectUri: "http://localhost:1234", scopes: ["User.Read", "openid"], state: "st", codeChallenge: "ch", claims: '{"a":1}' }));
-    assert.equal(url.origin + url.pathname, "https://login.microsoftonline.com/contoso.com/oauth2/v2.0/authorize");
+    const url = new URL(
+      buildAuthorizeUrl(authority, {
+        tenantId: "contoso.com",
+        clientId: "cid",
+        redirectUri: "http://localhost:1234",
+        scopes: ["User.Read", "openid"],
+        state: "st",
+        codeChallenge: "ch",
+        claims: '{"a":1}',
+      }),
+    );
+    assert.equal(
+      url.origin + url.pathname,
+      "https://login.microsoftonline.com/contoso.com/oauth2/v2.0/authorize",
+    );
     assert.deepEqual(Object.fromEntries(url.searchParams), {
       client_id: "cid",
       response_type: "code",
@@ -61,7 +85,9 @@ describe("authorize URL", () => {
 });
 
 describe("loopback redirect URIs", () => {
-  const cases: Array<[string | undefined, { hostname: string; port: number; path: string } | RegExp]> = [
+  const cases: Array<
+    [string | undefined, { hostname: string; port: number; path: string } | RegExp]
+  > = [
     [undefined, { hostname: "localhost", port: 0, path: "/" }],
     ["http://localhost:8400", { hostname: "localhost", port: 8400, path: "/" }],
     ["http://127.0.0.1/cb", { hostname: "127.0.0.1", port: 0, path: "/cb" }],
@@ -72,14 +98,26 @@ describe("loopback redirect URIs", () => {
   ];
   for (const [input, expected] of cases) {
     test(`${String(input)}`, () => {
-      if (expected instanceof RegExp) throwsWith(() => parseLoopbackRedirectUri("X", input), { class: InvalidArgumentError, code: "ERR_INVALID_ARG_VALUE", message: expected });
+      if (expected instanceof RegExp)
+        throwsWith(() => parseLoopbackRedirectUri("X", input), {
+          class: InvalidArgumentError,
+          code: "ERR_INVALID_ARG_VALUE",
+          message: expected,
+        });
       else assert.deepEqual(parseLoopbackRedirectUri("X", input), expected);
     });
   }
 });
 
 describe("device authorization reply parser", () => {
-  const valid = { device_code: "DC-secret-value-123", user_code: "ABCD1234", verification_uri: "https://microsoft.com/devicelogin", expires_in: 900, interval: 5, message: "Go there." };
+  const valid = {
+    device_code: "DC-secret-value-123",
+    user_code: "ABCD1234",
+    verification_uri: "https://microsoft.com/devicelogin",
+    expires_in: 900,
+    interval: 5,
+    message: "Go there.",
+  };
 
   test("a valid reply", () => {
     assert.deepEqual(parseDeviceCodeResponse(reply(200, valid), "D"), {
@@ -94,19 +132,57 @@ describe("device authorization reply parser", () => {
 
   test("ADFS-style verification_url, string numbers, default interval and message", () => {
     const { verification_uri: _unused, interval: _interval, message: _message, ...rest } = valid;
-    const info = parseDeviceCodeResponse(reply(200, { ...rest, verification_url: "https://adfs.example/device", expires_in: "600" }), "D");
+    const info = parseDeviceCodeResponse(
+      reply(200, { ...rest, verification_url: "https://adfs.example/device", expires_in: "600" }),
+      "D",
+    );
     assert.equal(info.verificationUri, "https://adfs.example/device");
     assert.equal(info.expiresInSeconds, 600);
     assert.equal(info.intervalSeconds, 5);
-    assert.match(info.message, /open the page https:\/\/adfs\.example\/device and enter the code ABCD1234/);
+    assert.match(
+      info.message,
+      /open the page https:\/\/adfs\.example\/device and enter the code ABCD1234/,
+    );
   });
 
   const bad: Array<[string, HttpResponse, string, RegExp]> = [
-    ["an Entra error", reply(400, { error: "invalid_client", error_description: "AADSTS7000218: public client flows disabled." }), "invalid_client", /^D: invalid_client \(HTTP 400\): AADSTS7000218/],
-    ["HTML", { status: 200, headers: { "content-type": "text/html" }, body: Buffer.from("<html>portal</html>") }, "ERR_RESPONSE_NOT_JSON", /device code endpoint's response is not JSON/],
-    ["no user_code", reply(200, { ...valid, user_code: undefined }), "ERR_RESPONSE_INVALID", /lacks "user_code"/],
-    ["no expires_in", reply(200, { ...valid, expires_in: "soon" }), "ERR_RESPONSE_INVALID", /no valid "expires_in"/],
-    ["a negative interval", reply(200, { ...valid, interval: -1 }), "ERR_RESPONSE_INVALID", /invalid "interval"/],
+    [
+      "an Entra error",
+      reply(400, {
+        error: "invalid_client",
+        error_description: "AADSTS7000218: public client flows disabled.",
+      }),
+      "invalid_client",
+      /^D: invalid_client \(HTTP 400\): AADSTS7000218/,
+    ],
+    [
+      "HTML",
+      {
+        status: 200,
+        headers: { "content-type": "text/html" },
+        body: Buffer.from("<html>portal</html>"),
+      },
+      "ERR_RESPONSE_NOT_JSON",
+      /device code endpoint's response is not JSON/,
+    ],
+    [
+      "no user_code",
+      reply(200, { ...valid, user_code: undefined }),
+      "ERR_RESPONSE_INVALID",
+      /lacks "user_code"/,
+    ],
+    [
+      "no expires_in",
+      reply(200, { ...valid, expires_in: "soon" }),
+      "ERR_RESPONSE_INVALID",
+      /no valid "expires_in"/,
+    ],
+    [
+      "a negative interval",
+      reply(200, { ...valid, interval: -1 }),
+      "ERR_RESPONSE_INVALID",
+      /invalid "interval"/,
+    ],
   ];
   for (const [name, response, code, message] of bad) {
     test(`${name} is refused`, () => {
@@ -129,19 +205,55 @@ describe("AuthenticationRecord", () => {
       clientInfo: b64({ uid: "oid-1", utid: "home-tid" }),
       idToken: `${b64({ alg: "none" })}.${b64({ tid: "res-tid", preferred_username: "ada@contoso.com" })}.`,
     });
-    assert.deepEqual(record, { authority: "login.microsoftonline.com", homeAccountId: "oid-1.home-tid", clientId: "cid", tenantId: "res-tid", username: "ada@contoso.com", version: "1.0" });
+    assert.deepEqual(record, {
+      authority: "login.microsoftonline.com",
+      homeAccountId: "oid-1.home-tid",
+      clientId: "cid",
+      tenantId: "res-tid",
+      username: "ada@contoso.com",
+      version: "1.0",
+    });
   });
 
   test("no account evidence, or garbage, gives no record", () => {
-    assert.equal(accountFromTokenResponse({ authorityHost: "https://h", clientId: "c" }), undefined);
-    assert.equal(accountFromTokenResponse({ authorityHost: "https://h", clientId: "c", clientInfo: "%%%", idToken: "a.b.c" }), undefined);
+    assert.equal(
+      accountFromTokenResponse({ authorityHost: "https://h", clientId: "c" }),
+      undefined,
+    );
+    assert.equal(
+      accountFromTokenResponse({
+        authorityHost: "https://h",
+        clientId: "c",
+        clientInfo: "%%%",
+        idToken: "a.b.c",
+      }),
+      undefined,
+    );
   });
 
   test("deserialize refuses other versions and malformed records", () => {
-    const good = { authority: "a", homeAccountId: "h", clientId: "c", tenantId: "t", username: "u" };
+    const good = {
+      authority: "a",
+      homeAccountId: "h",
+      clientId: "c",
+      tenantId: "t",
+      username: "u",
+    };
     assert.deepEqual(deserializeAuthenticationRecord(JSON.stringify(good)), good);
-    throwsWith(() => deserializeAuthenticationRecord(JSON.stringify({ ...good, version: "2.0" })), { class: InvalidArgumentError, code: "ERR_INVALID_ARG_VALUE", message: /unsupported AuthenticationRecord version "2\.0"/ });
-    throwsWith(() => deserializeAuthenticationRecord(JSON.stringify({ ...good, username: 7 })), { class: InvalidArgumentError, code: "ERR_INVALID_ARG_VALUE", message: /"username" must be a string/ });
-    throwsWith(() => deserializeAuthenticationRecord("nope"), { class: InvalidArgumentError, code: "ERR_INVALID_ARG_VALUE", message: /not a JSON object/ });
+    throwsWith(() => deserializeAuthenticationRecord(JSON.stringify({ ...good, version: "2.0" })), {
+      class: InvalidArgumentError,
+      code: "ERR_INVALID_ARG_VALUE",
+      message: /unsupported AuthenticationRecord version "2\.0"/,
+    });
+    throwsWith(() => deserializeAuthenticationRecord(JSON.stringify({ ...good, username: 7 })), {
+      class: InvalidArgumentError,
+      code: "ERR_INVALID_ARG_VALUE",
+      message: /"username" must be a string/,
+    });
+    throwsWith(() => deserializeAuthenticationRecord("nope"), {
+      class: InvalidArgumentError,
+      code: "ERR_INVALID_ARG_VALUE",
+      message: /not a JSON object/,
+    });
   });
 });

@@ -1,6 +1,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { checkCliScopes, checkProcessTimeout, checkSingleScope, checkSubscription } from "../../lib/process/arguments.js";
+import {
+  checkCliScopes,
+  checkProcessTimeout,
+  checkSingleScope,
+  checkSubscription,
+} from "../../lib/process/arguments.js";
 import { InvalidArgumentError } from "../../lib/errors.js";
 
 function refused(fn: () => unknown, gist: RegExp, secret?: string): void {
@@ -14,12 +19,27 @@ function refused(fn: () => unknown, gist: RegExp, secret?: string): void {
   });
 }
 
-const injections = ["a;b", "a && b", "a`id`", "$(id)", "a'b", 'a"b', "a\nb", "%PATH%", "a b", "a|b", "a\\b"];
+const injections = [
+  "a;b",
+  "a && b",
+  "a`id`",
+  "$(id)",
+  "a'b",
+  'a"b',
+  "a\nb",
+  "%PATH%",
+  "a b",
+  "a|b",
+  "a\\b",
+];
 
 test("CLI scopes: allowed characters pass, every injection attempt is refused naming scopes[i]", () => {
-  assert.deepEqual(checkCliScopes("X", "https://vault.azure.net/.default"), ["https://vault.azure.net/.default"]);
+  assert.deepEqual(checkCliScopes("X", "https://vault.azure.net/.default"), [
+    "https://vault.azure.net/.default",
+  ]);
   assert.deepEqual(checkCliScopes("X", ["api://a_b-c.d/e:f"]), ["api://a_b-c.d/e:f"]);
-  for (const value of injections) refused(() => checkCliScopes("X", ["ok", `https://x/${value}`]), /^X: "scopes\[1\]"/, value);
+  for (const value of injections)
+    refused(() => checkCliScopes("X", ["ok", `https://x/${value}`]), /^X: "scopes\[1\]"/, value);
   refused(() => checkCliScopes("X", []), /"scopes" must be/);
 });
 
@@ -30,12 +50,14 @@ test("exactly one scope for single-resource tools", () => {
 
 test("subscriptions: names with spaces pass; injections are refused without echoing the value", () => {
   assert.equal(checkSubscription("X", "My Sub_1.0-a"), "My Sub_1.0-a");
-  for (const value of injections.filter((v) => v !== "a b")) refused(() => checkSubscription("X", value), /^X: "subscription" may only contain/, value);
+  for (const value of injections.filter((v) => v !== "a b"))
+    refused(() => checkSubscription("X", value), /^X: "subscription" may only contain/, value);
   refused(() => checkSubscription("X", ""), /"subscription"/);
   refused(() => checkSubscription("X", 5), /"subscription"/);
 });
 
 test("process timeout must be a positive, finite, timer-sized number", () => {
   assert.equal(checkProcessTimeout("X", 1.2), 2);
-  for (const value of [0, -1, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 31, "10"]) refused(() => checkProcessTimeout("X", value), /"processTimeoutInMs"/);
+  for (const value of [0, -1, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 31, "10"])
+    refused(() => checkProcessTimeout("X", value), /"processTimeoutInMs"/);
 });

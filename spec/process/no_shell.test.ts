@@ -8,7 +8,11 @@ const LIB = fileURLToPath(new URL("../../../lib/", import.meta.url));
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? sources(join(dir, entry.name)) : entry.name.endsWith(".ts") ? [join(dir, entry.name)] : [],
+    entry.isDirectory()
+      ? sources(join(dir, entry.name))
+      : entry.name.endsWith(".ts")
+        ? [join(dir, entry.name)]
+        : [],
   );
 }
 
@@ -18,6 +22,7 @@ test("lib/ never asks for a shell, never uses exec/execFile, and builds a comman
     const name = file.slice(LIB.length);
     assert.doesNotMatch(text, /shell:\s*true/, `${name} asks for a shell`);
     assert.doesNotMatch(text, /\bexec(?:Sync|File|FileSync)?\(/, `${name} uses exec`);
-    if (/windowsVerbatimArguments:\s*true/.test(text)) assert.equal(name, join("process", "windows.ts"), `${name} builds a verbatim command line`);
+    if (/windowsVerbatimArguments:\s*true/.test(text))
+      assert.equal(name, join("process", "windows.ts"), `${name} builds a verbatim command line`);
   }
 });

@@ -6,7 +6,11 @@ import { ProcessError, run, type Spawner } from "../../lib/process/run.js";
 import { pathDirectories, resolveProgram } from "../../lib/process/resolve.js";
 import { FAKE_BIN, fakeCliSandbox, isRunning, waitGone } from "../support/fake_cli.js";
 
-async function rejectsWith(promise: Promise<unknown>, code: string, gist: RegExp): Promise<ProcessError> {
+async function rejectsWith(
+  promise: Promise<unknown>,
+  code: string,
+  gist: RegExp,
+): Promise<ProcessError> {
   const error = await promise.then(
     () => assert.fail("expected a rejection"),
     (e: unknown) => e,
@@ -49,16 +53,29 @@ test("death by signal is reported as the signal, with no exit code", async (t) =
 test("a program missing from PATH is ENOENT and nothing is started", async (t) => {
   const box = fakeCliSandbox();
   t.after(box.dispose);
-  await rejectsWith(run(["az"], { env: { ...box.env("success"), PATH: box.emptyDir } }), "ENOENT", /az was not found on PATH/);
+  await rejectsWith(
+    run(["az"], { env: { ...box.env("success"), PATH: box.emptyDir } }),
+    "ENOENT",
+    /az was not found on PATH/,
+  );
   assert.equal(box.started(), false);
 });
 
 test("relative PATH entries are ignored, so the working directory cannot supply the program", async () => {
-  assert.deepEqual(pathDirectories({ PATH: ["fixtures/bin", "", ".", "/usr/bin"].join(":") }, "linux"), ["/usr/bin"]);
-  assert.deepEqual(pathDirectories({ Path: ' "C:\\Tools" ;bin;C:\\Windows' }, "win32"), ["C:\\Tools", "C:\\Windows"]);
+  assert.deepEqual(
+    pathDirectories({ PATH: ["fixtures/bin", "", ".", "/usr/bin"].join(":") }, "linux"),
+    ["/usr/bin"],
+  );
+  assert.deepEqual(pathDirectories({ Path: ' "C:\\Tools" ;bin;C:\\Windows' }, "win32"), [
+    "C:\\Tools",
+    "C:\\Windows",
+  ]);
   assert.equal(await resolveProgram("az", { env: { PATH: "fixtures/bin" } }), undefined);
   assert.equal(await resolveProgram("../bin/az", { env: { PATH: FAKE_BIN } }), undefined);
-  assert.deepEqual(await resolveProgram("az", { env: { PATH: FAKE_BIN } }), { path: `${FAKE_BIN}az`, isBatch: false });
+  assert.deepEqual(await resolveProgram("az", { env: { PATH: FAKE_BIN } }), {
+    path: `${FAKE_BIN}az`,
+    isBatch: false,
+  });
 });
 
 test("timeout kills the child and its grandchild; the kill time is measured", async (t) => {
@@ -66,7 +83,11 @@ test("timeout kills the child and its grandchild; the kill time is measured", as
   t.after(box.dispose);
   const timeoutMs = 400;
   const started = Date.now();
-  await rejectsWith(run(["pwsh"], { env: box.env("hang"), timeoutMs }), "ERR_TIMEOUT", /did not finish within 400 ms/);
+  await rejectsWith(
+    run(["pwsh"], { env: box.env("hang"), timeoutMs }),
+    "ERR_TIMEOUT",
+    /did not finish within 400 ms/,
+  );
   const killMs = Date.now() - started - timeoutMs;
   const records = box.records();
   const child = records.find((r) => r.pid)?.pid;
@@ -83,7 +104,11 @@ test("abort kills the process group and rejects with ERR_ABORTED", async (t) => 
   t.after(box.dispose);
   const controller = new AbortController();
   setTimeout(() => controller.abort(), 300);
-  await rejectsWith(run(["az"], { env: box.env("hang"), signal: controller.signal }), "ERR_ABORTED", /aborted/);
+  await rejectsWith(
+    run(["az"], { env: box.env("hang"), signal: controller.signal }),
+    "ERR_ABORTED",
+    /aborted/,
+  );
   const grandchild = box.records().find((r) => r.grandchild)?.grandchild;
   assert.ok(grandchild);
   assert.equal(await waitGone(grandchild, 1000), true);
@@ -92,14 +117,22 @@ test("abort kills the process group and rejects with ERR_ABORTED", async (t) => 
 test("an already-aborted signal starts nothing", async (t) => {
   const box = fakeCliSandbox();
   t.after(box.dispose);
-  await rejectsWith(run(["az"], { env: box.env("success"), signal: AbortSignal.abort() }), "ERR_ABORTED", /not started/);
+  await rejectsWith(
+    run(["az"], { env: box.env("success"), signal: AbortSignal.abort() }),
+    "ERR_ABORTED",
+    /not started/,
+  );
   assert.equal(box.started(), false);
 });
 
 test("stdout over the cap kills the process and fails with ERR_OUTPUT_TOO_LARGE", async (t) => {
   const box = fakeCliSandbox();
   t.after(box.dispose);
-  await rejectsWith(run(["azd"], { env: box.env("huge"), maxOutputBytes: 256 * 1024 }), "ERR_OUTPUT_TOO_LARGE", /more than 262144 bytes/);
+  await rejectsWith(
+    run(["azd"], { env: box.env("huge"), maxOutputBytes: 256 * 1024 }),
+    "ERR_OUTPUT_TOO_LARGE",
+    /more than 262144 bytes/,
+  );
   const pid = box.records()[0]?.pid;
   assert.ok(pid);
   assert.equal(isRunning(pid), false);

@@ -10,7 +10,10 @@ export interface ExpectedError {
 
 /** Asserts an error's class, name, code and message gist; returns it for further checks. */
 export function assertError(error: unknown, expected: ExpectedError): Error & { code: string } {
-  assert.ok(error instanceof expected.class, `expected ${expected.class.name}, got ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+  assert.ok(
+    error instanceof expected.class,
+    `expected ${expected.class.name}, got ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+  );
   const e = error as Error & { code: string };
   if (expected.name) assert.equal(e.name, expected.name);
   assert.equal(e.code, expected.code, `code of: ${e.message}`);
@@ -19,7 +22,10 @@ export function assertError(error: unknown, expected: ExpectedError): Error & { 
 }
 
 /** Awaits a promise that must reject, and checks the rejection like {@link assertError}. */
-export async function rejectsWith(promise: Promise<unknown>, expected: ExpectedError): Promise<Error & { code: string }> {
+export async function rejectsWith(
+  promise: Promise<unknown>,
+  expected: ExpectedError,
+): Promise<Error & { code: string }> {
   try {
     await promise;
   } catch (error) {

@@ -18,7 +18,13 @@ export function get(url: string): Promise<PageResponse> {
     const req = send(target, { method: "GET", ca: TEST_CA, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, ...(res.headers.location ? { location: res.headers.location } : {}), body: Buffer.concat(chunks).toString("utf8") }));
+      res.on("end", () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          ...(res.headers.location ? { location: res.headers.location } : {}),
+          body: Buffer.concat(chunks).toString("utf8"),
+        }),
+      );
       res.on("error", reject);
     });
     req.on("error", reject);
@@ -30,9 +36,13 @@ export function get(url: string): Promise<PageResponse> {
  * Plays the browser: opens the authorize URL at the fake Entra, then follows its redirect to the
  * credential's loopback server. `tamper` may rewrite the redirect first (e.g. another `state`).
  */
-export async function playBrowser(authorizeUrl: string, tamper: (redirect: URL) => void = () => undefined): Promise<{ authorize: PageResponse; loopback: PageResponse; redirect: URL }> {
+export async function playBrowser(
+  authorizeUrl: string,
+  tamper: (redirect: URL) => void = () => undefined,
+): Promise<{ authorize: PageResponse; loopback: PageResponse; redirect: URL }> {
   const authorize = await get(authorizeUrl);
-  if (authorize.status !== 302 || !authorize.location) throw new Error(`authorize answered ${authorize.status}: ${authorize.body}`);
+  if (authorize.status !== 302 || !authorize.location)
+    throw new Error(`authorize answered ${authorize.status}: ${authorize.body}`);
   const redirect = new URL(authorize.location);
   tamper(redirect);
   const loopback = await get(redirect.toString());
@@ -43,7 +53,10 @@ export async function playBrowser(authorizeUrl: string, tamper: (redirect: URL) 
 export async function authorizeCode(authorizeUrl: string): Promise<string> {
   const authorize = await get(authorizeUrl);
   const code = authorize.location ? new URL(authorize.location).searchParams.get("code") : null;
-  if (!code) throw new Error(`no code from authorize (${authorize.status}): ${authorize.location ?? authorize.body}`);
+  if (!code)
+    throw new Error(
+      `no code from authorize (${authorize.status}): ${authorize.location ?? authorize.body}`,
+    );
   return code;
 }
 

@@ -18,7 +18,9 @@ export interface ExpectedPfx {
 
 /** Loads `fixtures/pfx/expected.json`. */
 export function expectedPfx(): Record<string, ExpectedPfx> {
-  return JSON.parse(readFileSync(new URL("../../../fixtures/pfx/expected.json", import.meta.url), "utf8"));
+  return JSON.parse(
+    readFileSync(new URL("../../../fixtures/pfx/expected.json", import.meta.url), "utf8"),
+  );
 }
 
 function encodeLength(length: number): Buffer {
@@ -29,7 +31,12 @@ function encodeLength(length: number): Buffer {
 }
 
 /** Encodes one TLV with a low tag number. */
-export function tlv(tagClass: number, constructed: boolean, tagNumber: number, content: Uint8Array): Buffer {
+export function tlv(
+  tagClass: number,
+  constructed: boolean,
+  tagNumber: number,
+  content: Uint8Array,
+): Buffer {
   const identifier = (tagClass << 6) | (constructed ? 0x20 : 0) | tagNumber;
   return Buffer.concat([Buffer.from([identifier]), encodeLength(content.length), content]);
 }
@@ -40,7 +47,8 @@ export function oidTlv(text: string): Buffer {
   const bytes = [arcs[0]! * 40 + arcs[1]!];
   for (const arc of arcs.slice(2)) {
     const group = [arc & 0x7f];
-    for (let v = Math.floor(arc / 128); v > 0; v = Math.floor(v / 128)) group.unshift(0x80 | (v & 0x7f));
+    for (let v = Math.floor(arc / 128); v > 0; v = Math.floor(v / 128))
+      group.unshift(0x80 | (v & 0x7f));
     bytes.push(...group);
   }
   return tlv(0, false, 6, Buffer.from(bytes));
@@ -62,7 +70,12 @@ export function rewrite(node: DerNode, edit: (node: DerNode) => Uint8Array | und
   const replaced = edit(node);
   if (replaced) return Buffer.from(replaced);
   if (!node.constructed) return Buffer.from(node.raw);
-  return tlv(node.tagClass, true, node.tagNumber, Buffer.concat(node.children.map((child) => rewrite(child, edit))));
+  return tlv(
+    node.tagClass,
+    true,
+    node.tagNumber,
+    Buffer.concat(node.children.map((child) => rewrite(child, edit))),
+  );
 }
 
 /** Decodes a whole file, for tests that navigate to a node. */
@@ -78,10 +91,16 @@ export function nestedSequences(levels: number): Buffer {
 }
 
 /** A copy of `data` with the `occurrence`-th (0-based; -1 for the last) match of `from` replaced by `to`. */
-export function patchBytes(data: Uint8Array, from: Uint8Array, to: Uint8Array, occurrence = 0): Buffer {
+export function patchBytes(
+  data: Uint8Array,
+  from: Uint8Array,
+  to: Uint8Array,
+  occurrence = 0,
+): Buffer {
   const buffer = Buffer.from(data);
   const positions: number[] = [];
-  for (let at = buffer.indexOf(from); at !== -1; at = buffer.indexOf(from, at + 1)) positions.push(at);
+  for (let at = buffer.indexOf(from); at !== -1; at = buffer.indexOf(from, at + 1))
+    positions.push(at);
   const at = occurrence < 0 ? positions[positions.length + occurrence] : positions[occurrence];
   if (at === undefined) throw new Error("pattern not found");
   return Buffer.concat([buffer.subarray(0, at), to, buffer.subarray(at + from.length)]);

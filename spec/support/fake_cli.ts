@@ -54,7 +54,10 @@ export function fakeCliSandbox(): FakeCliSandbox {
     }),
     records: () =>
       existsSync(recordFile)
-        ? readFileSync(recordFile, "utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line) as FakeRecord)
+        ? readFileSync(recordFile, "utf8")
+            .split("\n")
+            .filter(Boolean)
+            .map((line) => JSON.parse(line) as FakeRecord)
         : [],
     started: () => existsSync(recordFile),
     dispose: () => rmSync(dir, { recursive: true, force: true }),
@@ -99,7 +102,13 @@ export function rejectsWith<T extends Error & { code: string }>(
 /** Asserts every process a sandbox's fakes recorded, and their grandchildren, has exited. */
 export async function assertProcessesGone(box: FakeCliSandbox): Promise<void> {
   for (const record of box.records()) {
-    if (record.grandchild) assert.equal(await waitGone(record.grandchild, 1000), true, `grandchild ${record.grandchild} still running`);
-    if (record.pid) assert.equal(await waitGone(record.pid, 1000), true, `process ${record.pid} still running`);
+    if (record.grandchild)
+      assert.equal(
+        await waitGone(record.grandchild, 1000),
+        true,
+        `grandchild ${record.grandchild} still running`,
+      );
+    if (record.pid)
+      assert.equal(await waitGone(record.pid, 1000), true, `process ${record.pid} still running`);
   }
 }

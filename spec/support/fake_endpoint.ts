@@ -6,7 +6,12 @@
  *
  * @module
  */
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import { readFixture } from "./fixtures.js";
@@ -34,7 +39,16 @@ export type Script = Reply | ((request: EndpointRequest) => Reply);
 /** A token reply as the managed-identity endpoints send it. */
 export function tokenReply(token: string, fields: Record<string, unknown> = {}): Reply {
   const expiresOn = Math.floor(Date.now() / 1000) + 3600;
-  return { status: 200, body: { access_token: token, expires_on: String(expiresOn), resource: "https://vault.azure.net", token_type: "Bearer", ...fields } };
+  return {
+    status: 200,
+    body: {
+      access_token: token,
+      expires_on: String(expiresOn),
+      resource: "https://vault.azure.net",
+      token_type: "Bearer",
+      ...fields,
+    },
+  };
 }
 
 /** The scripted endpoint. */
@@ -53,12 +67,20 @@ export class FakeEndpoint {
    * Starts a fake on a random 127.0.0.1 port: plain HTTP by default, HTTPS with `tls` (a fixture
    * key and certificate name under `fixtures/tls/`, e.g. `"server"` or `"service_fabric"`).
    */
-  static async start(options: { tls?: "server" | "service_fabric"; fallback?: Script } = {}): Promise<FakeEndpoint> {
+  static async start(
+    options: { tls?: "server" | "service_fabric"; fallback?: Script } = {},
+  ): Promise<FakeEndpoint> {
     const fake = new FakeEndpoint();
     fake.fallback = options.fallback;
     const handler = (req: IncomingMessage, res: ServerResponse) => void fake.#handle(req, res);
     fake.#server = options.tls
-      ? createHttpsServer({ key: readFixture(`tls/${options.tls}.key`), cert: readFixture(`tls/${options.tls}.pem`) }, handler)
+      ? createHttpsServer(
+          {
+            key: readFixture(`tls/${options.tls}.key`),
+            cert: readFixture(`tls/${options.tls}.pem`),
+          },
+          handler,
+        )
       : createHttpServer(handler);
     fake.#server.on(options.tls ? "secureConnection" : "connection", (socket: Socket) => {
       fake.#sockets.add(socket);
@@ -107,9 +129,19 @@ export class FakeEndpoint {
       req.socket.destroy();
       return;
     }
-    const text = typeof reply.body === "string" ? reply.body : reply.body === undefined ? "" : JSON.stringify(reply.body);
-    const contentType = typeof reply.body === "object" ? "application/json; charset=utf-8" : "text/plain";
-    res.writeHead(reply.status, { "Content-Type": contentType, "Content-Length": Buffer.byteLength(text), ...reply.headers });
+    const text =
+      typeof reply.body === "string"
+        ? reply.body
+        : reply.body === undefined
+          ? ""
+          : JSON.stringify(reply.body);
+    const contentType =
+      typeof reply.body === "object" ? "application/json; charset=utf-8" : "text/plain";
+    res.writeHead(reply.status, {
+      "Content-Type": contentType,
+      "Content-Length": Buffer.byteLength(text),
+      ...reply.headers,
+    });
     res.end(text);
   }
 }

@@ -38,7 +38,13 @@ export interface RecordedRequest {
 
 /** A scripted misbehaviour for the next token request(s). */
 export type Fault =
-  | { kind: "status"; status: number; body?: string; contentType?: string; headers?: Record<string, string> }
+  | {
+      kind: "status";
+      status: number;
+      body?: string;
+      contentType?: string;
+      headers?: Record<string, string>;
+    }
   | { kind: "html" }
   | { kind: "delay"; ms: number }
   | { kind: "hang" }
@@ -78,7 +84,10 @@ export class FakeEntra {
   /** Starts a fake on a random loopback port. */
   static async start(): Promise<FakeEntra> {
     const fake = new FakeEntra();
-    fake.#server = createServer({ key: readFixture("tls/server.key"), cert: readFixture("tls/server.pem") }, (req, res) => fake.#handle(req, res));
+    fake.#server = createServer(
+      { key: readFixture("tls/server.key"), cert: readFixture("tls/server.pem") },
+      (req, res) => fake.#handle(req, res),
+    );
     fake.#server.on("secureConnection", (socket: Socket) => {
       fake.#sockets.add(socket);
       socket.on("close", () => fake.#sockets.delete(socket));
@@ -106,7 +115,11 @@ export class FakeEntra {
 
   /** Whether an app may get tokens in a tenant; user flows also accept `common` and `organizations`. */
   tenantAccepts(app: FakeApp, tenantId: string, userFlow: boolean): boolean {
-    return tenantId === app.tenantId || (app.tenants ?? []).includes(tenantId) || (userFlow && (tenantId === "common" || tenantId === "organizations"));
+    return (
+      tenantId === app.tenantId ||
+      (app.tenants ?? []).includes(tenantId) ||
+      (userFlow && (tenantId === "common" || tenantId === "organizations"))
+    );
   }
 
   /** Token requests only. */
@@ -137,15 +150,23 @@ export class FakeEntra {
     };
     this.requests.push(record);
 
-    if (req.method === "GET" && url.pathname === "/common/discovery/instance") return this.#discovery(url, res);
+    if (req.method === "GET" && url.pathname === "/common/discovery/instance")
+      return this.#discovery(url, res);
     const authorize = /^\/([^/]+)\/oauth2\/v2\.0\/authorize$/.exec(url.pathname);
     if (req.method === "GET" && authorize) return this.users.authorize(authorize[1]!, url, res);
     const deviceCode = /^\/([^/]+)\/oauth2\/v2\.0\/devicecode$/.exec(url.pathname);
-    if (req.method === "POST" && deviceCode) return this.users.deviceCode(deviceCode[1]!, record, res);
+    if (req.method === "POST" && deviceCode)
+      return this.users.deviceCode(deviceCode[1]!, record, res);
     const match = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(url.pathname);
     if (req.method !== "POST" || !match) {
       this.unexpected.push(`${req.method} ${url.pathname}`);
-      return entraError(res, 404, "invalid_request", 900561, `The endpoint only accepts POST requests. Unexpected ${req.method} ${url.pathname}.`);
+      return entraError(
+        res,
+        404,
+        "invalid_request",
+        900561,
+        `The endpoint only accepts POST requests. Unexpected ${req.method} ${url.pathname}.`,
+      );
     }
     const fault = this.faults.shift();
     if (fault && (await this.#applyFault(fault, req, res))) return;
@@ -163,20 +184,32 @@ export class FakeEntra {
     if (url.searchParams.get("api-version") !== "1.1" || !this.trustedHosts.has(host)) {
       return entraError(res, 400, "invalid_instance", 50049, "Unknown or invalid instance.");
     }
-    json(res, 200, { tenant_discovery_endpoint: `${endpoint.replace(/oauth2\/v2\.0\/authorize$/, "")}v2.0/.well-known/openid-configuration`, "api-version": "1.1", metadata: [] });
+    json(res, 200, {
+      tenant_discovery_endpoint: `${endpoint.replace(/oauth2\/v2\.0\/authorize$/, "")}v2.0/.well-known/openid-configuration`,
+      "api-version": "1.1",
+      metadata: [],
+    });
   }
 
   async #applyFault(fault: Fault, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     switch (fault.kind) {
       case "status": {
         const text = fault.body ?? "";
-        res.writeHead(fault.status, { "Content-Type": fault.contentType ?? "application/json", "Content-Length": Buffer.byteLength(text), ...fault.headers });
+        res.writeHead(fault.status, {
+          "Content-Type": fault.contentType ?? "application/json",
+          "Content-Length": Buffer.byteLength(text),
+          ...fault.headers,
+        });
         res.end(text);
         return true;
       }
       case "html": {
-        const html = "<!DOCTYPE html><html><head><title>Sign in to your account</title></head><body>Captive portal</body></html>";
-        res.writeHead(200, { "Content-Type": "text/html; charset=utf-8", "Content-Length": Buffer.byteLength(html) });
+        const html =
+          "<!DOCTYPE html><html><head><title>Sign in to your account</title></head><body>Captive portal</body></html>";
+        res.writeHead(200, {
+          "Content-Type": "text/html; charset=utf-8",
+          "Content-Length": Buffer.byteLength(html),
+        });
         res.end(html);
         return true;
       }
@@ -190,7 +223,9 @@ export class FakeEntra {
         return true;
       case "oversized": {
         res.writeHead(200, { "Content-Type": "application/json" });
-        res.end(`{"access_token":"${"a".repeat(2 * 1024 * 1024)}","token_type":"Bearer","expires_in":3599}`);
+        res.end(
+          `{"access_token":"${"a".repeat(2 * 1024 * 1024)}","token_type":"Bearer","expires_in":3599}`,
+        );
         return true;
       }
       case "truncated": {
@@ -207,57 +242,137 @@ export class FakeEntra {
     }
   }
 
-  #token(tenantId: string, record: RecordedRequest, req: IncomingMessage, res: ServerResponse): void {
+  #token(
+    tenantId: string,
+    record: RecordedRequest,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): void {
     const form = record.form;
-    if (!String(req.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded")) {
-      return entraError(res, 400, "invalid_request", 900144, "The request body must contain the following parameter: 'grant_type'.");
+    if (
+      !String(req.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded")
+    ) {
+      return entraError(
+        res,
+        400,
+        "invalid_request",
+        900144,
+        "The request body must contain the following parameter: 'grant_type'.",
+      );
     }
-    if (!form.grant_type) return entraError(res, 400, "invalid_request", 900144, "The request body must contain the following parameter: 'grant_type'.");
+    if (!form.grant_type)
+      return entraError(
+        res,
+        400,
+        "invalid_request",
+        900144,
+        "The request body must contain the following parameter: 'grant_type'.",
+      );
     const app = form.client_id ? this.#apps.get(form.client_id) : undefined;
-    if (!app) return entraError(res, 400, "unauthorized_client", 700016, `Application with identifier '${form.client_id ?? ""}' was not found in the directory.`);
+    if (!app)
+      return entraError(
+        res,
+        400,
+        "unauthorized_client",
+        700016,
+        `Application with identifier '${form.client_id ?? ""}' was not found in the directory.`,
+      );
     const userFlow = isUserGrant(form.grant_type);
-    if (!this.tenantAccepts(app, tenantId, userFlow)) return entraError(res, 400, "invalid_request", 90002, `Tenant '${tenantId}' not found.`);
+    if (!this.tenantAccepts(app, tenantId, userFlow))
+      return entraError(res, 400, "invalid_request", 90002, `Tenant '${tenantId}' not found.`);
 
-    const presentsClientAuth = form.client_secret !== undefined || form.client_assertion !== undefined;
+    const presentsClientAuth =
+      form.client_secret !== undefined || form.client_assertion !== undefined;
     if (presentsClientAuth || !app.publicClient || !userFlow) {
       const authError = this.#checkClientAuth(app, tenantId, form);
-      if (authError) return entraError(res, authError.status, "invalid_client", authError.code, authError.description);
+      if (authError)
+        return entraError(
+          res,
+          authError.status,
+          "invalid_client",
+          authError.code,
+          authError.description,
+        );
     }
     if (userFlow) return this.users.token(app, tenantId, form, res);
     if (form.grant_type !== "client_credentials") {
-      return entraError(res, 400, "unsupported_grant_type", 70003, `The app requested an unsupported grant type '${form.grant_type}'.`);
+      return entraError(
+        res,
+        400,
+        "unsupported_grant_type",
+        70003,
+        `The app requested an unsupported grant type '${form.grant_type}'.`,
+      );
     }
     const scopes = (form.scope ?? "").split(" ").filter(Boolean);
     if (scopes.length !== 1 || !scopes[0]!.endsWith("/.default")) {
-      return entraError(res, 400, "invalid_scope", 1002012, `The provided value for scope ${form.scope ?? ""} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`);
+      return entraError(
+        res,
+        400,
+        "invalid_scope",
+        1002012,
+        `The provided value for scope ${form.scope ?? ""} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
+      );
     }
     if (form.claims !== undefined) {
       try {
         JSON.parse(form.claims);
       } catch {
-        return entraError(res, 400, "invalid_request", 90014, "The claims parameter is not valid JSON.");
+        return entraError(
+          res,
+          400,
+          "invalid_request",
+          90014,
+          "The claims parameter is not valid JSON.",
+        );
       }
     }
     const token = `fake-at.${Buffer.from(JSON.stringify({ aud: scopes[0]!.slice(0, -"/.default".length), tid: tenantId, appid: app.clientId, n: this.issuedTokens.length })).toString("base64url")}`;
     this.issuedTokens.push(token);
-    const reply: Record<string, unknown> = { token_type: "Bearer", expires_in: app.expiresIn ?? 3599, ext_expires_in: 3599, access_token: token };
+    const reply: Record<string, unknown> = {
+      token_type: "Bearer",
+      expires_in: app.expiresIn ?? 3599,
+      ext_expires_in: 3599,
+      access_token: token,
+    };
     if (app.refreshIn !== undefined) reply.refresh_in = app.refreshIn;
     json(res, 200, reply);
   }
 
-  #checkClientAuth(app: FakeApp, tenantId: string, form: Record<string, string>): { status: number; code: number; description: string } | undefined {
+  #checkClientAuth(
+    app: FakeApp,
+    tenantId: string,
+    form: Record<string, string>,
+  ): { status: number; code: number; description: string } | undefined {
     if (form.client_secret !== undefined && form.client_assertion !== undefined) {
-      return { status: 401, code: 700025, description: "Client is presenting both a secret and an assertion." };
+      return {
+        status: 401,
+        code: 700025,
+        description: "Client is presenting both a secret and an assertion.",
+      };
     }
     if (form.client_secret !== undefined) {
       if (app.secret !== undefined && form.client_secret === app.secret) return undefined;
-      return { status: 401, code: 7000215, description: `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${app.clientId}'.` };
+      return {
+        status: 401,
+        code: 7000215,
+        description: `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${app.clientId}'.`,
+      };
     }
     if (form.client_assertion !== undefined) return this.#checkAssertion(app, tenantId, form);
-    return { status: 401, code: 7000218, description: "The request body must contain the following parameter: 'client_assertion' or 'client_secret'." };
+    return {
+      status: 401,
+      code: 7000218,
+      description:
+        "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+    };
   }
 
-  #checkAssertion(app: FakeApp, tenantId: string, form: Record<string, string>): { status: number; code: number; description: string } | undefined {
+  #checkAssertion(
+    app: FakeApp,
+    tenantId: string,
+    form: Record<string, string>,
+  ): { status: number; code: number; description: string } | undefined {
     const bad = (code: number, description: string) => ({ status: 401, code, description });
     if (form.client_assertion_type !== "urn:ietf:params:oauth:client-assertion-type:jwt-bearer") {
       return bad(700024, "Client assertion type is invalid.");
@@ -272,28 +387,56 @@ export class FakeEntra {
     if (alg === "RS256" && typeof header.x5t === "string") {
       cert = certs.find((c) => createHash("sha1").update(c.raw).digest("base64url") === header.x5t);
     } else if (alg === "PS256" && typeof header["x5t#S256"] === "string") {
-      cert = certs.find((c) => createHash("sha256").update(c.raw).digest("base64url") === header["x5t#S256"]);
+      cert = certs.find(
+        (c) => createHash("sha256").update(c.raw).digest("base64url") === header["x5t#S256"],
+      );
     } else {
-      return bad(5002738, `Invalid JWT token. '${String(alg)}' is not a supported signature algorithm or the thumbprint header is missing.`);
+      return bad(
+        5002738,
+        `Invalid JWT token. '${String(alg)}' is not a supported signature algorithm or the thumbprint header is missing.`,
+      );
     }
-    if (!cert) return bad(700027, "Client assertion contains an invalid signature. [Reason - The key was not found.]");
+    if (!cert)
+      return bad(
+        700027,
+        "Client assertion contains an invalid signature. [Reason - The key was not found.]",
+      );
     if (header.x5c !== undefined) {
       const chain = header.x5c;
-      if (!Array.isArray(chain) || chain[0] !== cert.raw.toString("base64")) return bad(700027, "Client assertion x5c does not start with the signing certificate.");
+      if (!Array.isArray(chain) || chain[0] !== cert.raw.toString("base64"))
+        return bad(700027, "Client assertion x5c does not start with the signing certificate.");
     }
     const signed = Buffer.from(`${parts[0]}.${parts[1]}`);
     const signature = Buffer.from(parts[2]!, "base64url");
     const key = createPublicKey(cert.publicKey.export({ format: "pem", type: "spki" }));
-    const ok = alg === "RS256"
-      ? verify("sha256", signed, key, signature)
-      : verify("sha256", signed, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, signature);
-    if (!ok) return bad(700027, "Client assertion contains an invalid signature. [Reason - The signature could not be verified.]");
-    if (payload.aud !== this.tokenEndpoint(tenantId)) return bad(700021, `Client assertion audience claim does not match Realm issuer. Review the documentation at https://learn.microsoft.com/entra/identity-platform/certificate-credentials.`);
-    if (payload.iss !== app.clientId || payload.sub !== app.clientId) return bad(700023, "Client assertion issuer and subject must be the client id.");
+    const ok =
+      alg === "RS256"
+        ? verify("sha256", signed, key, signature)
+        : verify(
+            "sha256",
+            signed,
+            { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 },
+            signature,
+          );
+    if (!ok)
+      return bad(
+        700027,
+        "Client assertion contains an invalid signature. [Reason - The signature could not be verified.]",
+      );
+    if (payload.aud !== this.tokenEndpoint(tenantId))
+      return bad(
+        700021,
+        `Client assertion audience claim does not match Realm issuer. Review the documentation at https://learn.microsoft.com/entra/identity-platform/certificate-credentials.`,
+      );
+    if (payload.iss !== app.clientId || payload.sub !== app.clientId)
+      return bad(700023, "Client assertion issuer and subject must be the client id.");
     const now = Date.now() / 1000;
-    if (typeof payload.exp !== "number" || payload.exp <= now) return bad(700024, "Client assertion is not within its valid time range.");
-    if (typeof payload.nbf === "number" && payload.nbf > now + 300) return bad(700024, "Client assertion is not within its valid time range.");
-    if (typeof payload.jti !== "string" || this.#usedJti.has(payload.jti)) return bad(700025, "Client assertion has been used before (jti replay).");
+    if (typeof payload.exp !== "number" || payload.exp <= now)
+      return bad(700024, "Client assertion is not within its valid time range.");
+    if (typeof payload.nbf === "number" && payload.nbf > now + 300)
+      return bad(700024, "Client assertion is not within its valid time range.");
+    if (typeof payload.jti !== "string" || this.#usedJti.has(payload.jti))
+      return bad(700025, "Client assertion has been used before (jti replay).");
     this.#usedJti.add(payload.jti);
     return undefined;
   }

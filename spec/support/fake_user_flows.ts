@@ -28,7 +28,12 @@ interface DeviceGrant {
 }
 
 const OIDC = new Set(["openid", "profile", "offline_access"]);
-const USER_GRANTS = new Set(["authorization_code", "refresh_token", "urn:ietf:params:oauth:grant-type:device_code", "urn:ietf:params:oauth:grant-type:jwt-bearer"]);
+const USER_GRANTS = new Set([
+  "authorization_code",
+  "refresh_token",
+  "urn:ietf:params:oauth:grant-type:device_code",
+  "urn:ietf:params:oauth:grant-type:jwt-bearer",
+]);
 
 /** Whether a `grant_type` is one of the user (delegated) grants. */
 export function isUserGrant(grantType: string): boolean {
@@ -54,7 +59,12 @@ function redirectUriRegistered(app: FakeApp, redirectUri: string): boolean {
   return (app.redirectUris ?? []).some((registered) => {
     if (registered === redirectUri) return true;
     const known = new URL(registered);
-    return isLoopback(asked) && isLoopback(known) && asked.hostname === known.hostname && asked.pathname === known.pathname;
+    return (
+      isLoopback(asked) &&
+      isLoopback(known) &&
+      asked.hostname === known.hostname &&
+      asked.pathname === known.pathname
+    );
   });
 }
 
@@ -64,7 +74,11 @@ function redirectUriRegistered(app: FakeApp, redirectUri: string): boolean {
  * rotate (the previous one stops working), and on-behalf-of exchanges of issued user tokens.
  */
 export class FakeUserFlows {
-  user: FakeUser = { username: "ada@contoso.example", objectId: "00000000-0000-4000-8000-0000000000ad", homeTenantId: "" };
+  user: FakeUser = {
+    username: "ada@contoso.example",
+    objectId: "00000000-0000-4000-8000-0000000000ad",
+    homeTenantId: "",
+  };
   /** Interval and lifetime the device code endpoint announces. */
   device = { interval: 0, expiresIn: 900 };
   /** OAuth errors the next device-code polls answer with, before the grant's real state applies. */
@@ -88,18 +102,33 @@ export class FakeUserFlows {
 
   /** The user approves (or declines) the device sign-in showing `userCode`. */
   completeDeviceSignIn(userCode: string, approve = true): void {
-    for (const grant of this.#devices.values()) if (grant.userCode === userCode) grant.status = approve ? "approved" : "declined";
+    for (const grant of this.#devices.values())
+      if (grant.userCode === userCode) grant.status = approve ? "approved" : "declined";
   }
 
   /** `GET /{tenant}/oauth2/v2.0/authorize`: the user signs in at once and is redirected with a code. */
   authorize(tenantId: string, url: URL, res: ServerResponse): void {
     const q = url.searchParams;
     const app = this.#fake.app(q.get("client_id") ?? undefined);
-    if (!app) return entraError(res, 400, "unauthorized_client", 700016, `Application with identifier '${q.get("client_id") ?? ""}' was not found in the directory.`);
-    if (!this.#fake.tenantAccepts(app, tenantId, true)) return entraError(res, 400, "invalid_request", 90002, `Tenant '${tenantId}' not found.`);
+    if (!app)
+      return entraError(
+        res,
+        400,
+        "unauthorized_client",
+        700016,
+        `Application with identifier '${q.get("client_id") ?? ""}' was not found in the directory.`,
+      );
+    if (!this.#fake.tenantAccepts(app, tenantId, true))
+      return entraError(res, 400, "invalid_request", 90002, `Tenant '${tenantId}' not found.`);
     const redirectUri = q.get("redirect_uri") ?? "";
     if (!redirectUriRegistered(app, redirectUri)) {
-      return entraError(res, 400, "invalid_request", 50011, `The redirect URI '${redirectUri}' specified in the request does not match the redirect URIs configured for the application '${app.clientId}'.`);
+      return entraError(
+        res,
+        400,
+        "invalid_request",
+        50011,
+        `The redirect URI '${redirectUri}' specified in the request does not match the redirect URIs configured for the application '${app.clientId}'.`,
+      );
     }
     const back = new URL(redirectUri);
     const state = q.get("state");
@@ -110,12 +139,25 @@ export class FakeUserFlows {
       res.writeHead(302, { Location: back.toString(), "Content-Length": 0 });
       res.end();
     };
-    if (q.get("response_type") !== "code") return fail("unsupported_response_type", 70005, "The response_type 'code' is required.");
-    if (!state) return fail("invalid_request", 900144, "The request must contain the parameter 'state'.");
+    if (q.get("response_type") !== "code")
+      return fail("unsupported_response_type", 70005, "The response_type 'code' is required.");
+    if (!state)
+      return fail("invalid_request", 900144, "The request must contain the parameter 'state'.");
     const challenge = q.get("code_challenge") ?? undefined;
-    if (challenge !== undefined && q.get("code_challenge_method") !== "S256") return fail("invalid_request", 50148, "Only the S256 code_challenge_method is accepted.");
-    if (app.publicClient && challenge === undefined) return fail("invalid_request", 9002325, "Proof Key for Code Exchange is required for this client.");
-    if (q.get("prompt") === "none") return fail("login_required", 50058, "A silent sign-in request was sent but no user is signed in.");
+    if (challenge !== undefined && q.get("code_challenge_method") !== "S256")
+      return fail("invalid_request", 50148, "Only the S256 code_challenge_method is accepted.");
+    if (app.publicClient && challenge === undefined)
+      return fail(
+        "invalid_request",
+        9002325,
+        "Proof Key for Code Exchange is required for this client.",
+      );
+    if (q.get("prompt") === "none")
+      return fail(
+        "login_required",
+        50058,
+        "A silent sign-in request was sent but no user is signed in.",
+      );
     const code = `fake-code.${randomBytes(24).toString("base64url")}`;
     this.#codes.set(code, { clientId: app.clientId, redirectUri, challenge, used: false });
     back.searchParams.set("code", code);
@@ -128,12 +170,33 @@ export class FakeUserFlows {
   deviceCode(tenantId: string, record: RecordedRequest, res: ServerResponse): void {
     const form = record.form;
     const app = this.#fake.app(form.client_id);
-    if (!app) return entraError(res, 400, "unauthorized_client", 700016, `Application with identifier '${form.client_id ?? ""}' was not found in the directory.`);
-    if (!this.#fake.tenantAccepts(app, tenantId, true)) return entraError(res, 400, "invalid_request", 90002, `Tenant '${tenantId}' not found.`);
-    if (!form.scope) return entraError(res, 400, "invalid_request", 900144, "The request body must contain the following parameter: 'scope'.");
+    if (!app)
+      return entraError(
+        res,
+        400,
+        "unauthorized_client",
+        700016,
+        `Application with identifier '${form.client_id ?? ""}' was not found in the directory.`,
+      );
+    if (!this.#fake.tenantAccepts(app, tenantId, true))
+      return entraError(res, 400, "invalid_request", 90002, `Tenant '${tenantId}' not found.`);
+    if (!form.scope)
+      return entraError(
+        res,
+        400,
+        "invalid_request",
+        900144,
+        "The request body must contain the following parameter: 'scope'.",
+      );
     const deviceCode = `fake-device-code.${randomBytes(24).toString("base64url")}`;
     const userCode = randomBytes(6).toString("hex").toUpperCase().slice(0, 9);
-    this.#devices.set(deviceCode, { clientId: app.clientId, userCode, scope: form.scope, status: "pending", expiresAt: Date.now() + this.device.expiresIn * 1000 });
+    this.#devices.set(deviceCode, {
+      clientId: app.clientId,
+      userCode,
+      scope: form.scope,
+      status: "pending",
+      expiresAt: Date.now() + this.device.expiresIn * 1000,
+    });
     json(res, 200, {
       user_code: userCode,
       device_code: deviceCode,
@@ -150,7 +213,13 @@ export class FakeUserFlows {
       try {
         JSON.parse(form.claims);
       } catch {
-        return entraError(res, 400, "invalid_request", 90014, "The claims parameter is not valid JSON.");
+        return entraError(
+          res,
+          400,
+          "invalid_request",
+          90014,
+          "The claims parameter is not valid JSON.",
+        );
       }
     }
     switch (form.grant_type) {
@@ -165,60 +234,169 @@ export class FakeUserFlows {
     }
   }
 
-  #redeemCode(app: FakeApp, tenantId: string, form: Record<string, string>, res: ServerResponse): void {
+  #redeemCode(
+    app: FakeApp,
+    tenantId: string,
+    form: Record<string, string>,
+    res: ServerResponse,
+  ): void {
     const issued = form.code ? this.#codes.get(form.code) : undefined;
-    if (!issued || issued.clientId !== app.clientId) return entraError(res, 400, "invalid_grant", 9002313, "Invalid request. Request is malformed or invalid.");
+    if (!issued || issued.clientId !== app.clientId)
+      return entraError(
+        res,
+        400,
+        "invalid_grant",
+        9002313,
+        "Invalid request. Request is malformed or invalid.",
+      );
     if (issued.used) {
-      return entraError(res, 400, "invalid_grant", 54005, "OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.");
+      return entraError(
+        res,
+        400,
+        "invalid_grant",
+        54005,
+        "OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.",
+      );
     }
     issued.used = true;
     if (form.redirect_uri !== issued.redirectUri) {
-      return entraError(res, 400, "invalid_grant", 500112, "The reply address does not match the reply address provided when requesting the authorization code.");
+      return entraError(
+        res,
+        400,
+        "invalid_grant",
+        500112,
+        "The reply address does not match the reply address provided when requesting the authorization code.",
+      );
     }
     if (issued.challenge !== undefined) {
       const verifier = form.code_verifier ?? "";
       if (createHash("sha256").update(verifier).digest("base64url") !== issued.challenge) {
-        return entraError(res, 400, "invalid_grant", 501481, "The Code_Verifier does not match the code_challenge supplied in the authorization request.");
+        return entraError(
+          res,
+          400,
+          "invalid_grant",
+          501481,
+          "The Code_Verifier does not match the code_challenge supplied in the authorization request.",
+        );
       }
     }
     this.#issue(app, tenantId, form, res);
   }
 
-  #refresh(app: FakeApp, tenantId: string, form: Record<string, string>, res: ServerResponse): void {
+  #refresh(
+    app: FakeApp,
+    tenantId: string,
+    form: Record<string, string>,
+    res: ServerResponse,
+  ): void {
     const entry = form.refresh_token ? this.refreshTokens.get(form.refresh_token) : undefined;
-    if (!entry || entry.clientId !== app.clientId) return entraError(res, 400, "invalid_grant", 9002313, "Invalid request. Request is malformed or invalid.");
-    if (!entry.live) return entraError(res, 400, "invalid_grant", 50173, "The provided grant has expired due to it being revoked, a fresh auth token is needed.");
+    if (!entry || entry.clientId !== app.clientId)
+      return entraError(
+        res,
+        400,
+        "invalid_grant",
+        9002313,
+        "Invalid request. Request is malformed or invalid.",
+      );
+    if (!entry.live)
+      return entraError(
+        res,
+        400,
+        "invalid_grant",
+        50173,
+        "The provided grant has expired due to it being revoked, a fresh auth token is needed.",
+      );
     entry.live = false;
     this.#issue(app, tenantId, form, res);
   }
 
-  #pollDevice(app: FakeApp, tenantId: string, form: Record<string, string>, res: ServerResponse): void {
+  #pollDevice(
+    app: FakeApp,
+    tenantId: string,
+    form: Record<string, string>,
+    res: ServerResponse,
+  ): void {
     const grant = form.device_code ? this.#devices.get(form.device_code) : undefined;
-    if (!grant || grant.clientId !== app.clientId) return entraError(res, 400, "invalid_grant", 70019, "Verification code expired or invalid.");
+    if (!grant || grant.clientId !== app.clientId)
+      return entraError(res, 400, "invalid_grant", 70019, "Verification code expired or invalid.");
     const scripted = this.devicePollScript.shift();
-    if (scripted === "slow_down") return entraError(res, 400, "slow_down", 70016, "Polling too fast; slow down.");
-    if (scripted === "authorization_pending") return entraError(res, 400, "authorization_pending", 70016, "OAuth 2.0 device flow error. Authorization is pending. Continue polling.");
+    if (scripted === "slow_down")
+      return entraError(res, 400, "slow_down", 70016, "Polling too fast; slow down.");
+    if (scripted === "authorization_pending")
+      return entraError(
+        res,
+        400,
+        "authorization_pending",
+        70016,
+        "OAuth 2.0 device flow error. Authorization is pending. Continue polling.",
+      );
     if (scripted === "expired_token" || Date.now() > grant.expiresAt) {
-      return entraError(res, 400, "expired_token", 70020, "The provided value for the input parameter 'device_code' is not valid. This device code has expired.");
+      return entraError(
+        res,
+        400,
+        "expired_token",
+        70020,
+        "The provided value for the input parameter 'device_code' is not valid. This device code has expired.",
+      );
     }
-    if (grant.status === "declined") return entraError(res, 400, "authorization_declined", 70000, "The user denied the authorization request.");
-    if (grant.status === "pending") return entraError(res, 400, "authorization_pending", 70016, "OAuth 2.0 device flow error. Authorization is pending. Continue polling.");
+    if (grant.status === "declined")
+      return entraError(
+        res,
+        400,
+        "authorization_declined",
+        70000,
+        "The user denied the authorization request.",
+      );
+    if (grant.status === "pending")
+      return entraError(
+        res,
+        400,
+        "authorization_pending",
+        70016,
+        "OAuth 2.0 device flow error. Authorization is pending. Continue polling.",
+      );
     this.#devices.delete(form.device_code!);
     this.#issue(app, tenantId, { ...form, scope: grant.scope }, res);
   }
 
-  #onBehalfOf(app: FakeApp, tenantId: string, form: Record<string, string>, res: ServerResponse): void {
+  #onBehalfOf(
+    app: FakeApp,
+    tenantId: string,
+    form: Record<string, string>,
+    res: ServerResponse,
+  ): void {
     if (form.requested_token_use !== "on_behalf_of") {
-      return entraError(res, 400, "invalid_request", 900144, "The request body must contain the following parameter: 'requested_token_use'.");
+      return entraError(
+        res,
+        400,
+        "invalid_request",
+        900144,
+        "The request body must contain the following parameter: 'requested_token_use'.",
+      );
     }
-    if (!form.assertion) return entraError(res, 400, "invalid_request", 900144, "The request body must contain the following parameter: 'assertion'.");
-    if (!this.userAccessTokens.has(form.assertion)) return entraError(res, 400, "invalid_grant", 50013, "Assertion failed signature validation.");
+    if (!form.assertion)
+      return entraError(
+        res,
+        400,
+        "invalid_request",
+        900144,
+        "The request body must contain the following parameter: 'assertion'.",
+      );
+    if (!this.userAccessTokens.has(form.assertion))
+      return entraError(res, 400, "invalid_grant", 50013, "Assertion failed signature validation.");
     this.#issue(app, tenantId, form, res);
   }
 
   #issue(app: FakeApp, tenantId: string, form: Record<string, string>, res: ServerResponse): void {
     const scopes = (form.scope ?? "").split(" ").filter((s) => s && !OIDC.has(s));
-    if (scopes.length === 0) return entraError(res, 400, "invalid_scope", 70011, "The provided request must include a 'scope' input parameter.");
+    if (scopes.length === 0)
+      return entraError(
+        res,
+        400,
+        "invalid_scope",
+        70011,
+        "The provided request must include a 'scope' input parameter.",
+      );
     const homeTenant = this.user.homeTenantId || app.tenantId;
     const tid = tenantId === "common" || tenantId === "organizations" ? homeTenant : tenantId;
     const issued = this.#fake.issuedTokens;

@@ -14,5 +14,12 @@ export const FEDERATION_CERTIFICATE = readFixture("certs/cert_only.pem");
 /** A fresh federated token for `clientId`, valid at `audience` (the fake's token endpoint). */
 export function federatedToken(clientId: string, audience: string): string {
   const certificate = loadCertificate("test", { certificatePath: fixturePath("certs/cert.pem") });
-  return createClientAssertion({ certificate, clientId, audience, algorithm: "RS256", sendCertificateChain: false, nowSeconds: Date.now() / 1000 });
+  return createClientAssertion({
+    certificate,
+    clientId,
+    audience,
+    algorithm: "RS256",
+    sendCertificateChain: false,
+    nowSeconds: Date.now() / 1000,
+  });
 }

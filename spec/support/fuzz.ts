@@ -34,7 +34,13 @@ export function headerOffsets(data: Uint8Array): number[] {
   const visit = (node: DerNode, depth: number): void => {
     offsets.push(node.raw.byteOffset - data.byteOffset);
     for (const child of node.children) visit(child, depth);
-    if (!node.constructed && node.tagNumber === 4 && node.value.length > 1 && node.value[0] === 0x30 && depth < 4) {
+    if (
+      !node.constructed &&
+      node.tagNumber === 4 &&
+      node.value.length > 1 &&
+      node.value[0] === 0x30 &&
+      depth < 4
+    ) {
       try {
         visit(decodeDer(node.value), depth + 1);
       } catch {
@@ -90,14 +96,28 @@ function mutateInner(data: Buffer, password: string, prng: Prng): Buffer {
     }
   })();
   const pick = prng.below(3);
-  const mutated = pick === 0 ? flipBits(inner, prng) : pick === 1 ? tamperLength(inner, offsets, prng) : insertBytes(inner, prng);
+  const mutated =
+    pick === 0
+      ? flipBits(inner, prng)
+      : pick === 1
+        ? tamperLength(inner, offsets, prng)
+        : insertBytes(inner, prng);
   const macData = root.children[2];
   let mac: Buffer | undefined;
   if (macData) {
     const algorithm = macData.children[0]?.children[0]?.children[0];
     const digest = MAC_DIGESTS.get(algorithm ? oid(algorithm, "MAC algorithm") : "")!;
-    const iterations = macData.children[2] ? smallInteger(macData.children[2], "MAC iterations") : 1;
-    const key = pkcs12Kdf(digest, bmpPassword(password), macData.children[1]!.value, iterations, 3, digest.outputBytes);
+    const iterations = macData.children[2]
+      ? smallInteger(macData.children[2], "MAC iterations")
+      : 1;
+    const key = pkcs12Kdf(
+      digest,
+      bmpPassword(password),
+      macData.children[1]!.value,
+      iterations,
+      3,
+      digest.outputBytes,
+    );
     mac = createHmac(digest.name, key).update(mutated).digest();
   }
   const macDigest = macData?.children[0]?.children[1];

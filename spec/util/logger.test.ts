@@ -13,7 +13,9 @@ test("AZURE_LOG_LEVEL sets the threshold; unset means silent; the option wins", 
   log.warning("kept");
   log.error("kept too");
   createLogger("X", { logger: sink }, {}).error("silent");
-  createLogger("X", { logger: sink, logLevel: "verbose" }, { AZURE_LOG_LEVEL: "error" }).verbose("option wins");
+  createLogger("X", { logger: sink, logLevel: "verbose" }, { AZURE_LOG_LEVEL: "error" }).verbose(
+    "option wins",
+  );
   createLogger("X", { logger: sink }, { AZURE_LOG_LEVEL: "loud" }).error("unknown level is silent");
   assert.deepEqual(lines, ["warning X: kept", "error X: kept too", "verbose X: option wins"]);
 });
@@ -21,7 +23,14 @@ test("AZURE_LOG_LEVEL sets the threshold; unset means silent; the option wins", 
 test("the default sink writes one prefixed line to stderr", () => {
   const logger = new URL("../../lib/util/logger.js", import.meta.url).href;
   const script = `const { createLogger } = await import(${JSON.stringify(logger)}); createLogger("ClientSecretCredential", undefined, process.env).info("getToken succeeded scopes=[s]");`;
-  const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], { env: { AZURE_LOG_LEVEL: "info" }, encoding: "utf8", cwd: fileURLToPath(new URL(".", import.meta.url)) });
+  const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+    env: { AZURE_LOG_LEVEL: "info" },
+    encoding: "utf8",
+    cwd: fileURLToPath(new URL(".", import.meta.url)),
+  });
   assert.equal(child.status, 0, child.stderr);
-  assert.equal(child.stderr, "entra-zero:ClientSecretCredential info getToken succeeded scopes=[s]\n");
+  assert.equal(
+    child.stderr,
+    "entra-zero:ClientSecretCredential info getToken succeeded scopes=[s]\n",
+  );
 });

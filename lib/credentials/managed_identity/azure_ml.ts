@@ -13,7 +13,11 @@ export const AZURE_ML_API_VERSION = "2017-09-01";
  * The Azure ML source: `GET {MSI_ENDPOINT}?api-version=2017-09-01&resource=…&clientid=…` with
  * `secret`. `clientId` is the user-assigned client id, else `DEFAULT_IDENTITY_CLIENT_ID`, else none.
  */
-export function azureMlSource(endpoint: string, secret: string, clientId: string | undefined): ManagedIdentitySource {
+export function azureMlSource(
+  endpoint: string,
+  secret: string,
+  clientId: string | undefined,
+): ManagedIdentitySource {
   return {
     kind: "azureMl",
     displayName: "Azure ML",

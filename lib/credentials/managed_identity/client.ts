@@ -5,11 +5,21 @@
  *
  * @module
  */
-import { AuthenticationError, CredentialUnavailableError, InvalidArgumentError } from "../../errors.js";
+import {
+  AuthenticationError,
+  CredentialUnavailableError,
+  InvalidArgumentError,
+} from "../../errors.js";
 import { TokenCache } from "../../cache/token_cache.js";
 import type { ResolvedRetryOptions } from "../../http/retry.js";
 import { CERT_MISMATCH_CODE, createPinnedAgent } from "../../http/pinned_agent.js";
-import { createTransport, isTransientTransportError, type HttpRequest, type HttpResponse, type Transport } from "../../http/transport.js";
+import {
+  createTransport,
+  isTransientTransportError,
+  type HttpRequest,
+  type HttpResponse,
+  type Transport,
+} from "../../http/transport.js";
 import { DEFAULT_TIMEOUT_MS } from "../../oauth/token_client.js";
 import { normalizeScopes, scopeToResource } from "../../oauth/scopes.js";
 import type { AbortSignalLike, AccessToken, GetTokenOptions } from "../../types.js";
@@ -68,16 +78,24 @@ export class ManagedIdentityClient {
     const { credentialName: name, logger } = this.#options;
     const list = normalizeScopes(name, scopes);
     if (list.length !== 1) {
-      throw new InvalidArgumentError(`${name}: managed identity issues a token for one resource at a time, but ${list.length} scopes were given. Call getToken once per resource.`);
+      throw new InvalidArgumentError(
+        `${name}: managed identity issues a token for one resource at a time, but ${list.length} scopes were given. Call getToken once per resource.`,
+      );
     }
     const resource = scopeToResource(list[0]!);
     const timeoutMs = options.requestOptions?.timeout ?? DEFAULT_TIMEOUT_MS;
     try {
-      const token = await this.#cache.get(resource, (signal) => this.#fetch(resource, timeoutMs, signal, options.requestOptions?.timeout), {
-        abortMessage: `${name}: the operation was aborted.`,
-        ...(options.abortSignal ? { signal: options.abortSignal } : {}),
-      });
-      logger.info(`getToken succeeded source=${this.#options.source.displayName} resource=${resource}`);
+      const token = await this.#cache.get(
+        resource,
+        (signal) => this.#fetch(resource, timeoutMs, signal, options.requestOptions?.timeout),
+        {
+          abortMessage: `${name}: the operation was aborted.`,
+          ...(options.abortSignal ? { signal: options.abortSignal } : {}),
+        },
+      );
+      logger.info(
+        `getToken succeeded source=${this.#options.source.displayName} resource=${resource}`,
+      );
       return token;
     } catch (error) {
       logger.error(`getToken failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -85,7 +103,12 @@ export class ManagedIdentityClient {
     }
   }
 
-  async #fetch(resource: string, timeoutMs: number, signal: AbortSignalLike, probeTimeout: number | undefined): Promise<AccessToken> {
+  async #fetch(
+    resource: string,
+    timeoutMs: number,
+    signal: AbortSignalLike,
+    probeTimeout: number | undefined,
+  ): Promise<AccessToken> {
     const { source, credentialName, userAssigned } = this.#options;
     if (this.#options.probe && source.probeUrl && !this.#imdsAvailable) {
       await this.#probe(source.probeUrl, probeTimeout ?? IMDS_PROBE_TIMEOUT_MS, signal);
@@ -95,23 +118,46 @@ export class ManagedIdentityClient {
     const requestStartMs = this.#options.now();
     let response = await this.#send(request);
     if (source.kind === "azureArc" && response.status === 401) {
-      const keyPath = checkArcKeyPath(credentialName, parseArcChallenge(credentialName, response), source.arcKeyDirectory);
+      const keyPath = checkArcKeyPath(
+        credentialName,
+        parseArcChallenge(credentialName, response),
+        source.arcKeyDirectory,
+      );
       const key = await readArcKey(credentialName, keyPath);
-      response = await this.#send({ ...request, headers: { ...request.headers, Authorization: `Basic ${key}` } });
+      response = await this.#send({
+        ...request,
+        headers: { ...request.headers, Authorization: `Basic ${key}` },
+      });
     }
-    const result = parseManagedIdentityResponse(response, { credentialName, sourceName: source.displayName, requestStartMs, userAssigned });
-    const token: AccessToken = { token: result.accessToken, expiresOnTimestamp: result.expiresOnTimestamp, tokenType: "Bearer" };
-    if (result.refreshAfterTimestamp !== undefined) token.refreshAfterTimestamp = result.refreshAfterTimestamp;
+    const result = parseManagedIdentityResponse(response, {
+      credentialName,
+      sourceName: source.displayName,
+      requestStartMs,
+      userAssigned,
+    });
+    const token: AccessToken = {
+      token: result.accessToken,
+      expiresOnTimestamp: result.expiresOnTimestamp,
+      tokenType: "Bearer",
+    };
+    if (result.refreshAfterTimestamp !== undefined)
+      token.refreshAfterTimestamp = result.refreshAfterTimestamp;
     return token;
   }
 
   async #send(request: HttpRequest): Promise<HttpResponse> {
     const { credentialName: name, source, retry } = this.#options;
     try {
-      return await sendWithManagedIdentityRetry(this.#transport, request, retry, name, (error) => isTransientTransportError(error) && !isPinMismatch(error));
+      return await sendWithManagedIdentityRetry(
+        this.#transport,
+        request,
+        retry,
+        name,
+        (error) => isTransientTransportError(error) && !isPinMismatch(error),
+      );
     } catch (error) {
       if (isPinMismatch(error)) {
-        const detail = ((error as { cause: Error }).cause).message;
+        const detail = (error as { cause: Error }).cause.message;
         throw new AuthenticationError(0, null, {
           credentialName: name,
           code: "ERR_SERVER_CERT_MISMATCH",
@@ -120,11 +166,15 @@ export class ManagedIdentityClient {
         });
       }
       if (isTransientTransportError(error)) {
-        const detail = error instanceof Error ? error.message.replace(`${name}: `, "") : String(error);
-        throw new CredentialUnavailableError(`${name}: no response from the ${source.displayName} endpoint: ${detail}`, {
-          code: (error as { code: string }).code,
-          cause: error,
-        });
+        const detail =
+          error instanceof Error ? error.message.replace(`${name}: `, "") : String(error);
+        throw new CredentialUnavailableError(
+          `${name}: no response from the ${source.displayName} endpoint: ${detail}`,
+          {
+            code: (error as { code: string }).code,
+            cause: error,
+          },
+        );
       }
       throw error;
     }
@@ -138,13 +188,19 @@ export class ManagedIdentityClient {
       response = await this.#transport.send({ method: "GET", url, timeoutMs, signal });
     } catch (error) {
       if ((error as { name?: unknown }).name === "AbortError") throw error;
-      throw new CredentialUnavailableError(`${name}: the IMDS endpoint is not available (no response to a ${timeoutMs} ms probe), so this is not an Azure VM or the identity endpoint is blocked.`, {
-        code: "ERR_IMDS_UNAVAILABLE",
-        cause: error,
-      });
+      throw new CredentialUnavailableError(
+        `${name}: the IMDS endpoint is not available (no response to a ${timeoutMs} ms probe), so this is not an Azure VM or the identity endpoint is blocked.`,
+        {
+          code: "ERR_IMDS_UNAVAILABLE",
+          cause: error,
+        },
+      );
     }
     if (response.status === 403 && /unreachable/i.test(response.body.toString("utf8"))) {
-      throw new CredentialUnavailableError(`${name}: the IMDS endpoint is unreachable from here (HTTP 403 from a proxy, as Docker Desktop answers).`, { code: "ERR_IMDS_UNAVAILABLE" });
+      throw new CredentialUnavailableError(
+        `${name}: the IMDS endpoint is unreachable from here (HTTP 403 from a proxy, as Docker Desktop answers).`,
+        { code: "ERR_IMDS_UNAVAILABLE" },
+      );
     }
     this.#imdsAvailable = true;
   }

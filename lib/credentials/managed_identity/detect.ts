@@ -42,10 +42,18 @@ function checkUrl(name: string, value: string, allowRemoteHttp = false): string 
   try {
     url = new URL(value);
   } catch {
-    return { kind: "unavailable", code: "ERR_MANAGED_IDENTITY_CONFIG", reason: `the environment variable ${name} is not a valid URL.` };
+    return {
+      kind: "unavailable",
+      code: "ERR_MANAGED_IDENTITY_CONFIG",
+      reason: `the environment variable ${name} is not a valid URL.`,
+    };
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    return { kind: "unavailable", code: "ERR_MANAGED_IDENTITY_CONFIG", reason: `the environment variable ${name} must be an http or https URL, not ${url.protocol}.` };
+    return {
+      kind: "unavailable",
+      code: "ERR_MANAGED_IDENTITY_CONFIG",
+      reason: `the environment variable ${name} must be an http or https URL, not ${url.protocol}.`,
+    };
   }
   if (url.protocol === "http:" && !allowRemoteHttp && !isLoopbackOrLinkLocal(url.hostname)) {
     return {
@@ -57,7 +65,11 @@ function checkUrl(name: string, value: string, allowRemoteHttp = false): string 
   return url.toString();
 }
 
-function refuseUserAssigned(sourceName: string, identity: UserAssignedIdentity, allowed: string): never {
+function refuseUserAssigned(
+  sourceName: string,
+  identity: UserAssignedIdentity,
+  allowed: string,
+): never {
   throw new CredentialUnavailableError(
     `${NAME}: a user-assigned identity (${identity.kind}) cannot be used on ${sourceName}: ${allowed} ` +
       `Omit "clientId", "resourceId" and "objectId" (and unset AZURE_CLIENT_ID for DefaultAzureCredential) to use the identity this environment provides.`,
@@ -72,7 +84,11 @@ function refuseUserAssigned(sourceName: string, identity: UserAssignedIdentity, 
  * @throws CredentialUnavailableError (`ERR_USER_ASSIGNED_UNSUPPORTED`) when a user-assigned id is
  *   given for a source that cannot honour it, so another identity is never used silently.
  */
-export function detectSource(env: NodeJS.ProcessEnv, identity: UserAssignedIdentity | undefined, seams: DetectionSeams = {}): Detection {
+export function detectSource(
+  env: NodeJS.ProcessEnv,
+  identity: UserAssignedIdentity | undefined,
+  seams: DetectionSeams = {},
+): Detection {
   const identityEndpoint = read(env, "IDENTITY_ENDPOINT");
   const msiEndpoint = read(env, "MSI_ENDPOINT");
   if (identityEndpoint) {
@@ -81,23 +97,40 @@ export function detectSource(env: NodeJS.ProcessEnv, identity: UserAssignedIdent
     const header = read(env, "IDENTITY_HEADER");
     const thumbprint = read(env, "IDENTITY_SERVER_THUMBPRINT");
     if (header && thumbprint) {
-      if (identity) refuseUserAssigned("Service Fabric", identity, "the cluster's configuration decides the identity.");
+      if (identity)
+        refuseUserAssigned(
+          "Service Fabric",
+          identity,
+          "the cluster's configuration decides the identity.",
+        );
       const pinned = normalizeThumbprint(thumbprint);
       if (!pinned) {
-        return { kind: "unavailable", code: "ERR_MANAGED_IDENTITY_CONFIG", reason: "IDENTITY_SERVER_THUMBPRINT must be a SHA-1 or SHA-256 certificate thumbprint in hex." };
+        return {
+          kind: "unavailable",
+          code: "ERR_MANAGED_IDENTITY_CONFIG",
+          reason:
+            "IDENTITY_SERVER_THUMBPRINT must be a SHA-1 or SHA-256 certificate thumbprint in hex.",
+        };
       }
       return { kind: "source", source: serviceFabricSource(endpoint, header, pinned) };
     }
     if (header) return { kind: "source", source: appServiceSource(identity, endpoint, header) };
     if (read(env, "IMDS_ENDPOINT")) {
-      if (identity) refuseUserAssigned("Azure Arc", identity, "Azure Arc supports only the system-assigned identity.");
-      const directory = seams.arcKeyDirectory ?? arcKeyDirectory(seams.platform ?? process.platform, env);
+      if (identity)
+        refuseUserAssigned(
+          "Azure Arc",
+          identity,
+          "Azure Arc supports only the system-assigned identity.",
+        );
+      const directory =
+        seams.arcKeyDirectory ?? arcKeyDirectory(seams.platform ?? process.platform, env);
       return { kind: "source", source: azureArcSource(endpoint, directory) };
     }
     return {
       kind: "unavailable",
       code: "ERR_MANAGED_IDENTITY_CONFIG",
-      reason: "IDENTITY_ENDPOINT is set but IDENTITY_HEADER is not (App Service, Service Fabric) and neither is IMDS_ENDPOINT (Azure Arc); the environment is incomplete.",
+      reason:
+        "IDENTITY_ENDPOINT is set but IDENTITY_HEADER is not (App Service, Service Fabric) and neither is IMDS_ENDPOINT (Azure Arc); the environment is incomplete.",
     };
   }
   if (msiEndpoint) {
@@ -105,16 +138,38 @@ export function detectSource(env: NodeJS.ProcessEnv, identity: UserAssignedIdent
     if (typeof endpoint !== "string") return endpoint;
     const secret = read(env, "MSI_SECRET");
     if (secret) {
-      if (identity && identity.kind !== "clientId") refuseUserAssigned("Azure ML", identity, "Azure ML selects a user-assigned identity by client id only.");
-      return { kind: "source", source: azureMlSource(endpoint, secret, identity?.value ?? read(env, "DEFAULT_IDENTITY_CLIENT_ID")) };
+      if (identity && identity.kind !== "clientId")
+        refuseUserAssigned(
+          "Azure ML",
+          identity,
+          "Azure ML selects a user-assigned identity by client id only.",
+        );
+      return {
+        kind: "source",
+        source: azureMlSource(
+          endpoint,
+          secret,
+          identity?.value ?? read(env, "DEFAULT_IDENTITY_CLIENT_ID"),
+        ),
+      };
     }
-    if (identity) refuseUserAssigned("Cloud Shell", identity, "Cloud Shell issues tokens for the signed-in user only.");
+    if (identity)
+      refuseUserAssigned(
+        "Cloud Shell",
+        identity,
+        "Cloud Shell issues tokens for the signed-in user only.",
+      );
     return { kind: "source", source: cloudShellSource(endpoint) };
   }
   const tokenFilePath = read(env, "AZURE_FEDERATED_TOKEN_FILE");
   const tenantId = read(env, "AZURE_TENANT_ID");
-  const clientId = identity ? (identity.kind === "clientId" ? identity.value : undefined) : read(env, "AZURE_CLIENT_ID");
-  if (tokenFilePath && tenantId && clientId) return { kind: "workload", tenantId, clientId, tokenFilePath };
+  const clientId = identity
+    ? identity.kind === "clientId"
+      ? identity.value
+      : undefined
+    : read(env, "AZURE_CLIENT_ID");
+  if (tokenFilePath && tenantId && clientId)
+    return { kind: "workload", tenantId, clientId, tokenFilePath };
   const podIdentityHost = read(env, "AZURE_POD_IDENTITY_AUTHORITY_HOST");
   if (podIdentityHost) {
     const host = checkUrl("AZURE_POD_IDENTITY_AUTHORITY_HOST", podIdentityHost, true);

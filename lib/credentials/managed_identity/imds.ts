@@ -4,7 +4,13 @@
  * @see https://learn.microsoft.com/entra/identity/managed-identities-azure-resources/how-to-use-vm-token
  * @module
  */
-import { FORM_CONTENT_TYPE, identityPair, withQuery, type ManagedIdentitySource, type UserAssignedIdentity } from "./types.js";
+import {
+  FORM_CONTENT_TYPE,
+  identityPair,
+  withQuery,
+  type ManagedIdentitySource,
+  type UserAssignedIdentity,
+} from "./types.js";
 
 /** The real IMDS address. Tests never send traffic here: they pass a loopback host instead. */
 export const IMDS_HOST = "http://169.254.169.254";
@@ -18,7 +24,11 @@ export const IMDS_API_VERSION = "2018-02-01";
  * and no probe is made (the pod-identity agent answers); otherwise to `host`, probed inside
  * `DefaultAzureCredential`.
  */
-export function imdsSource(identity: UserAssignedIdentity | undefined, host: string, podIdentityHost?: string): ManagedIdentitySource {
+export function imdsSource(
+  identity: UserAssignedIdentity | undefined,
+  host: string,
+  podIdentityHost?: string,
+): ManagedIdentitySource {
   const base = (podIdentityHost ?? host).replace(/\/+$/, "");
   const endpoint = `${base}${IMDS_TOKEN_PATH}`;
   const source: ManagedIdentitySource = {
@@ -29,7 +39,11 @@ export function imdsSource(identity: UserAssignedIdentity | undefined, host: str
       url: withQuery(endpoint, [
         ["api-version", IMDS_API_VERSION],
         ["resource", resource],
-        ...identityPair(identity, { clientId: "client_id", resourceId: "msi_res_id", objectId: "object_id" }),
+        ...identityPair(identity, {
+          clientId: "client_id",
+          resourceId: "msi_res_id",
+          objectId: "object_id",
+        }),
       ]),
       headers: { Metadata: "true", "Content-Type": FORM_CONTENT_TYPE },
     }),

@@ -45,13 +45,17 @@ function parseJson(body: Buffer): unknown {
 }
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return value !== null && typeof value === "object" && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }
 
 /** The service's own words from an error body: `error_description`, `message`, or Service Fabric's `error.message`. */
 function serviceMessage(json: Record<string, unknown> | undefined, body: Buffer): string {
   const nested = asRecord(json?.error);
-  const text = [json?.error_description, json?.message, nested?.message].find((v): v is string => typeof v === "string" && v.trim() !== "");
+  const text = [json?.error_description, json?.message, nested?.message].find(
+    (v): v is string => typeof v === "string" && v.trim() !== "",
+  );
   return text ? redactSecrets(text.replace(/\s+/g, " ").trim()).slice(0, 400) : describeBody(body);
 }
 
@@ -70,38 +74,65 @@ function errorCode(json: Record<string, unknown> | undefined): string | undefine
  * @throws AuthenticationError with the service's error code or `ERR_HTTP_STATUS` for other
  *   failures, `ERR_RESPONSE_INVALID` for a token reply missing fields.
  */
-export function parseManagedIdentityResponse(response: HttpResponse, context: ManagedIdentityParseContext): TokenResult {
+export function parseManagedIdentityResponse(
+  response: HttpResponse,
+  context: ManagedIdentityParseContext,
+): TokenResult {
   const { credentialName, sourceName, status } = { ...context, status: response.status };
   const json = parseJson(response.body);
   const record = asRecord(json);
-  const arrived = () => `HTTP ${status}, content-type ${String(response.headers["content-type"] ?? "none")}, body starting ${describeBody(response.body)}`;
+  const arrived = () =>
+    `HTTP ${status}, content-type ${String(response.headers["content-type"] ?? "none")}, body starting ${describeBody(response.body)}`;
 
   if (status < 200 || status >= 300) {
     const detail = serviceMessage(record, response.body);
     if (status === 400) {
-      const what = context.userAssigned ? "The requested identity has not been assigned to this resource." : "No identity has been assigned to this resource.";
-      throw new CredentialUnavailableError(`${credentialName}: ${sourceName} answered HTTP 400. ${what} Service message: ${detail}`, { code: "ERR_IDENTITY_NOT_FOUND" });
+      const what = context.userAssigned
+        ? "The requested identity has not been assigned to this resource."
+        : "No identity has been assigned to this resource.";
+      throw new CredentialUnavailableError(
+        `${credentialName}: ${sourceName} answered HTTP 400. ${what} Service message: ${detail}`,
+        { code: "ERR_IDENTITY_NOT_FOUND" },
+      );
     }
     if (status === 403 && /unreachable/i.test(response.body.toString("utf8"))) {
-      throw new CredentialUnavailableError(`${credentialName}: ${sourceName} is unreachable from here (HTTP 403: ${detail}).`, { code: "ERR_IMDS_UNAVAILABLE" });
+      throw new CredentialUnavailableError(
+        `${credentialName}: ${sourceName} is unreachable from here (HTTP 403: ${detail}).`,
+        { code: "ERR_IMDS_UNAVAILABLE" },
+      );
     }
     const code = errorCode(record);
-    throw new AuthenticationError(status, record && typeof record.error === "string" ? record : null, {
-      credentialName,
-      code: code ?? "ERR_HTTP_STATUS",
-      message: `${sourceName} refused the token request with HTTP ${status}${code ? ` (${code})` : ""}: ${detail}`,
-    });
+    throw new AuthenticationError(
+      status,
+      record && typeof record.error === "string" ? record : null,
+      {
+        credentialName,
+        code: code ?? "ERR_HTTP_STATUS",
+        message: `${sourceName} refused the token request with HTTP ${status}${code ? ` (${code})` : ""}: ${detail}`,
+      },
+    );
   }
   if (json === undefined) {
-    throw new CredentialUnavailableError(`${credentialName}: ${sourceName} answered with a body that is not JSON (${arrived()}); this is not a managed-identity endpoint.`, {
-      code: "ERR_RESPONSE_NOT_JSON",
-    });
+    throw new CredentialUnavailableError(
+      `${credentialName}: ${sourceName} answered with a body that is not JSON (${arrived()}); this is not a managed-identity endpoint.`,
+      {
+        code: "ERR_RESPONSE_NOT_JSON",
+      },
+    );
   }
   const invalid = (what: string) =>
-    new AuthenticationError(status, null, { credentialName, code: "ERR_RESPONSE_INVALID", message: `the ${sourceName} response body ${what}.` });
+    new AuthenticationError(status, null, {
+      credentialName,
+      code: "ERR_RESPONSE_INVALID",
+      message: `the ${sourceName} response body ${what}.`,
+    });
   if (!record) throw invalid("is not a JSON object");
-  if (typeof record.access_token !== "string" || record.access_token === "") throw invalid(`"access_token" must be a non-empty string`);
-  if (record.token_type !== undefined && (typeof record.token_type !== "string" || record.token_type.toLowerCase() !== "bearer")) {
+  if (typeof record.access_token !== "string" || record.access_token === "")
+    throw invalid(`"access_token" must be a non-empty string`);
+  if (
+    record.token_type !== undefined &&
+    (typeof record.token_type !== "string" || record.token_type.toLowerCase() !== "bearer")
+  ) {
     throw invalid(`"token_type" must be "Bearer"`);
   }
   const start = context.requestStartMs;
@@ -119,6 +150,7 @@ export function parseManagedIdentityResponse(response: HttpResponse, context: Ma
   const result: TokenResult = { accessToken: record.access_token, expiresOnTimestamp: expiresOn };
   const refreshIn = readSeconds(record.refresh_in);
   if (refreshIn !== undefined) result.refreshAfterTimestamp = start + refreshIn * 1000;
-  else if (expiresOn - start >= HALF_LIFE_THRESHOLD_MS) result.refreshAfterTimestamp = start + (expiresOn - start) / 2;
+  else if (expiresOn - start >= HALF_LIFE_THRESHOLD_MS)
+    result.refreshAfterTimestamp = start + (expiresOn - start) / 2;
   return result;
 }

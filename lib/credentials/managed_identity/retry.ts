@@ -7,7 +7,12 @@
  * @module
  */
 import { retryAfterMs, sleep, type ResolvedRetryOptions } from "../../http/retry.js";
-import { isTransientTransportError, type HttpRequest, type HttpResponse, type Transport } from "../../http/transport.js";
+import {
+  isTransientTransportError,
+  type HttpRequest,
+  type HttpResponse,
+  type Transport,
+} from "../../http/transport.js";
 import type { RetryOptions } from "../../types.js";
 
 /** 410 waits this many times the base delay (3 s with the default 800 ms). */
@@ -31,10 +36,17 @@ export function isManagedIdentityRetriableStatus(status: number): boolean {
  * The wait before retry `attempt` (0-based): the server's `Retry-After` when given, else
  * `min(base · 2^attempt, max)` with jitter in its upper half.
  */
-export function managedIdentityRetryDelay(attempt: number, response: HttpResponse | undefined, options: ResolvedRetryOptions, now: number, random: () => number): number {
+export function managedIdentityRetryDelay(
+  attempt: number,
+  response: HttpResponse | undefined,
+  options: ResolvedRetryOptions,
+  now: number,
+  random: () => number,
+): number {
   const asked = response ? retryAfterMs(response, now) : undefined;
   if (asked !== undefined) return Math.min(asked, options.maxRetryDelayInMs);
-  const base = response?.status === 410 ? options.retryDelayInMs * GONE_DELAY_FACTOR : options.retryDelayInMs;
+  const base =
+    response?.status === 410 ? options.retryDelayInMs * GONE_DELAY_FACTOR : options.retryDelayInMs;
   const delay = Math.min(base * 2 ** attempt, options.maxRetryDelayInMs);
   return delay / 2 + (random() * delay) / 2;
 }
@@ -54,10 +66,15 @@ export async function sendWithManagedIdentityRetry(
     let response: HttpResponse | undefined;
     try {
       response = await transport.send(request);
-      if (!isManagedIdentityRetriableStatus(response.status) || attempt >= options.maxRetries) return response;
+      if (!isManagedIdentityRetriableStatus(response.status) || attempt >= options.maxRetries)
+        return response;
     } catch (error) {
       if (!retryError(error) || attempt >= options.maxRetries) throw error;
     }
-    await sleep(managedIdentityRetryDelay(attempt, response, options, Date.now(), Math.random), request.signal, `${credentialName}: the operation was aborted.`);
+    await sleep(
+      managedIdentityRetryDelay(attempt, response, options, Date.now(), Math.random),
+      request.signal,
+      `${credentialName}: the operation was aborted.`,
+    );
   }
 }

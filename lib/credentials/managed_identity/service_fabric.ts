@@ -12,7 +12,11 @@ import { FORM_CONTENT_TYPE, withQuery, type ManagedIdentitySource } from "./type
 export const SERVICE_FABRIC_API_VERSION = "2019-07-01-preview";
 
 /** The Service Fabric source: `GET {IDENTITY_ENDPOINT}?api-version=2019-07-01-preview&resource=…` with `secret`. */
-export function serviceFabricSource(endpoint: string, identityHeader: string, thumbprint: string): ManagedIdentitySource {
+export function serviceFabricSource(
+  endpoint: string,
+  identityHeader: string,
+  thumbprint: string,
+): ManagedIdentitySource {
   return {
     kind: "serviceFabric",
     displayName: "Service Fabric",

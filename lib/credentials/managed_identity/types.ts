@@ -20,7 +20,8 @@ export interface ManagedIdentityRequest {
 }
 
 /** The hosting environments a token can come from. */
-export type SourceKind = "imds" | "appService" | "serviceFabric" | "azureArc" | "azureMl" | "cloudShell";
+export type SourceKind =
+  "imds" | "appService" | "serviceFabric" | "azureArc" | "azureMl" | "cloudShell";
 
 /** A detected managed-identity source: how to ask it for a token. */
 export interface ManagedIdentitySource {
@@ -48,15 +49,23 @@ export interface IdentityParameterNames {
  * Appends `key=value` pairs to a URL's query, encoded with `encodeURIComponent`, keeping any query
  * the endpoint URL already has.
  */
-export function withQuery(endpoint: string, pairs: ReadonlyArray<readonly [string, string]>): string {
+export function withQuery(
+  endpoint: string,
+  pairs: ReadonlyArray<readonly [string, string]>,
+): string {
   const url = new URL(endpoint);
-  const extra = pairs.map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`).join("&");
+  const extra = pairs
+    .map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`)
+    .join("&");
   url.search = url.search && url.search !== "?" ? `${url.search}&${extra}` : `?${extra}`;
   return url.toString();
 }
 
 /** The query pair that selects a user-assigned identity, or none for the system-assigned one. */
-export function identityPair(identity: UserAssignedIdentity | undefined, names: IdentityParameterNames): Array<[string, string]> {
+export function identityPair(
+  identity: UserAssignedIdentity | undefined,
+  names: IdentityParameterNames,
+): Array<[string, string]> {
   return identity ? [[names[identity.kind], identity.value]] : [];
 }
 

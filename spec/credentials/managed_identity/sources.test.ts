@@ -2,29 +2,77 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { AuthenticationError, CredentialUnavailableError } from "../../../lib/errors.js";
 import type { HttpResponse } from "../../../lib/http/transport.js";
-import { checkArcKeyPath, parseArcChallenge, arcKeyDirectory } from "../../../lib/credentials/managed_identity/azure_arc.js";
+import {
+  checkArcKeyPath,
+  parseArcChallenge,
+  arcKeyDirectory,
+} from "../../../lib/credentials/managed_identity/azure_arc.js";
 import { detectSource } from "../../../lib/credentials/managed_identity/detect.js";
 import { isLoopbackOrLinkLocal } from "../../../lib/http/local_address.js";
-import { parseManagedIdentityResponse, readExpiresOn } from "../../../lib/credentials/managed_identity/response.js";
-import { isManagedIdentityRetriableStatus, managedIdentityRetryDelay, resolveManagedIdentityRetry } from "../../../lib/credentials/managed_identity/retry.js";
+import {
+  parseManagedIdentityResponse,
+  readExpiresOn,
+} from "../../../lib/credentials/managed_identity/response.js";
+import {
+  isManagedIdentityRetriableStatus,
+  managedIdentityRetryDelay,
+  resolveManagedIdentityRetry,
+} from "../../../lib/credentials/managed_identity/retry.js";
 import { assertError, throwsWith } from "../../support/assert_error.js";
 
 const R = "https://vault.azure.net";
 const SF_THUMB = "B026437EC8BACA0F14A5C0FE57AA4C8A452F620D";
 
-function response(status: number, body: unknown, headers: Record<string, string> = {}): HttpResponse {
-  return { status, headers, body: Buffer.from(typeof body === "string" ? body : JSON.stringify(body)) };
+function response(
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): HttpResponse {
+  return {
+    status,
+    headers,
+    body: Buffer.from(typeof body === "string" ? body : JSON.stringify(body)),
+  };
 }
 
 describe("managed identity: source detection (first match wins)", () => {
   const table: Array<[string, NodeJS.ProcessEnv, string]> = [
-    ["Service Fabric", { IDENTITY_ENDPOINT: "https://10.0.0.4:2377/metadata/identity/oauth2/token", IDENTITY_HEADER: "h", IDENTITY_SERVER_THUMBPRINT: SF_THUMB, MSI_ENDPOINT: "http://x" }, "serviceFabric"],
-    ["App Service", { IDENTITY_ENDPOINT: "http://localhost:8081/msi/token", IDENTITY_HEADER: "h", MSI_ENDPOINT: "http://x", MSI_SECRET: "s" }, "appService"],
-    ["Azure Arc", { IDENTITY_ENDPOINT: "http://localhost:40342/metadata/identity/oauth2/token", IMDS_ENDPOINT: "http://localhost:40342" }, "azureArc"],
+    [
+      "Service Fabric",
+      {
+        IDENTITY_ENDPOINT: "https://10.0.0.4:2377/metadata/identity/oauth2/token",
+        IDENTITY_HEADER: "h",
+        IDENTITY_SERVER_THUMBPRINT: SF_THUMB,
+        MSI_ENDPOINT: "http://x",
+      },
+      "serviceFabric",
+    ],
+    [
+      "App Service",
+      {
+        IDENTITY_ENDPOINT: "http://localhost:8081/msi/token",
+        IDENTITY_HEADER: "h",
+        MSI_ENDPOINT: "http://x",
+        MSI_SECRET: "s",
+      },
+      "appService",
+    ],
+    [
+      "Azure Arc",
+      {
+        IDENTITY_ENDPOINT: "http://localhost:40342/metadata/identity/oauth2/token",
+        IMDS_ENDPOINT: "http://localhost:40342",
+      },
+      "azureArc",
+    ],
     ["Azure ML", { MSI_ENDPOINT: "http://127.0.0.1:46808/", MSI_SECRET: "s" }, "azureMl"],
     ["Cloud Shell", { MSI_ENDPOINT: "http://localhost:50342/oauth2/token" }, "cloudShell"],
     ["IMDS", {}, "imds"],
-    ["IMDS behind pod identity", { AZURE_POD_IDENTITY_AUTHORITY_HOST: "http://10.0.0.9:2579" }, "imds"],
+    [
+      "IMDS behind pod identity",
+      { AZURE_POD_IDENTITY_AUTHORITY_HOST: "http://10.0.0.9:2579" },
+      "imds",
+    ],
   ];
   for (const [name, env, kind] of table) {
     test(name, () => {
@@ -35,35 +83,78 @@ describe("managed identity: source detection (first match wins)", () => {
   }
 
   test("token exchange when the federated token file, tenant and client id are all set", () => {
-    const env = { AZURE_FEDERATED_TOKEN_FILE: "/var/run/token", AZURE_TENANT_ID: "t", AZURE_CLIENT_ID: "c" };
-    assert.deepEqual(detectSource(env, undefined), { kind: "workload", tenantId: "t", clientId: "c", tokenFilePath: "/var/run/token" });
-    assert.deepEqual(detectSource(env, { kind: "clientId", value: "mine" }), { kind: "workload", tenantId: "t", clientId: "mine", tokenFilePath: "/var/run/token" });
+    const env = {
+      AZURE_FEDERATED_TOKEN_FILE: "/var/run/token",
+      AZURE_TENANT_ID: "t",
+      AZURE_CLIENT_ID: "c",
+    };
+    assert.deepEqual(detectSource(env, undefined), {
+      kind: "workload",
+      tenantId: "t",
+      clientId: "c",
+      tokenFilePath: "/var/run/token",
+    });
+    assert.deepEqual(detectSource(env, { kind: "clientId", value: "mine" }), {
+      kind: "workload",
+      tenantId: "t",
+      clientId: "mine",
+      tokenFilePath: "/var/run/token",
+    });
     assert.equal(detectSource(env, { kind: "resourceId", value: "/r" }).kind, "source");
   });
 
   test("the IMDS probe is skipped behind pod identity", () => {
-    const pod = detectSource({ AZURE_POD_IDENTITY_AUTHORITY_HOST: "http://10.0.0.9:2579/" }, undefined);
+    const pod = detectSource(
+      { AZURE_POD_IDENTITY_AUTHORITY_HOST: "http://10.0.0.9:2579/" },
+      undefined,
+    );
     const vm = detectSource({}, undefined);
     assert.ok(pod.kind === "source" && pod.source.probeUrl === undefined);
-    assert.ok(vm.kind === "source" && vm.source.probeUrl === "http://169.254.169.254/metadata/identity/oauth2/token");
+    assert.ok(
+      vm.kind === "source" &&
+        vm.source.probeUrl === "http://169.254.169.254/metadata/identity/oauth2/token",
+    );
   });
 
   test("a thumbprint that is not hex is an environment error", () => {
-    const d = detectSource({ IDENTITY_ENDPOINT: "https://h/", IDENTITY_HEADER: "h", IDENTITY_SERVER_THUMBPRINT: "xyz" }, undefined);
+    const d = detectSource(
+      { IDENTITY_ENDPOINT: "https://h/", IDENTITY_HEADER: "h", IDENTITY_SERVER_THUMBPRINT: "xyz" },
+      undefined,
+    );
     assert.equal(d.kind === "unavailable" && d.code, "ERR_MANAGED_IDENTITY_CONFIG");
   });
 
   test("plain http to a host that is neither loopback nor link-local is refused (hard rule: no tokens over open networks)", () => {
-    for (const env of [{ IDENTITY_ENDPOINT: "http://tokens.example.com/msi/token", IDENTITY_HEADER: "h" }, { MSI_ENDPOINT: "http://10.1.2.3:50342/oauth2/token" }]) {
+    for (const env of [
+      { IDENTITY_ENDPOINT: "http://tokens.example.com/msi/token", IDENTITY_HEADER: "h" },
+      { MSI_ENDPOINT: "http://10.1.2.3:50342/oauth2/token" },
+    ]) {
       const d = detectSource(env, undefined);
-      assert.ok(d.kind === "unavailable" && d.code === "ERR_MANAGED_IDENTITY_CONFIG" && /over plain http; managed-identity endpoints may use http only on a loopback or link-local address/.test(d.reason), JSON.stringify(d));
+      assert.ok(
+        d.kind === "unavailable" &&
+          d.code === "ERR_MANAGED_IDENTITY_CONFIG" &&
+          /over plain http; managed-identity endpoints may use http only on a loopback or link-local address/.test(
+            d.reason,
+          ),
+        JSON.stringify(d),
+      );
     }
   });
 
   test("loopback and link-local hosts", () => {
     const cases: Array<[string, boolean]> = [
-      ["localhost", true], ["127.0.0.1", true], ["127.10.0.1", true], ["169.254.169.254", true], ["[::1]", true], ["fe80::1", true],
-      ["10.0.0.1", false], ["192.168.1.1", false], ["example.com", false], ["localhost.example.com", false], ["::", false], ["2001:db8::1", false],
+      ["localhost", true],
+      ["127.0.0.1", true],
+      ["127.10.0.1", true],
+      ["169.254.169.254", true],
+      ["[::1]", true],
+      ["fe80::1", true],
+      ["10.0.0.1", false],
+      ["192.168.1.1", false],
+      ["example.com", false],
+      ["localhost.example.com", false],
+      ["::", false],
+      ["2001:db8::1", false],
     ];
     for (const [host, expected] of cases) assert.equal(isLoopbackOrLinkLocal(host), expected, host);
   });
@@ -81,83 +172,227 @@ describe("managed identity: requests (pure)", () => {
     return d.kind === "source" ? d.source.request(R) : assert.fail();
   };
   test("Azure Arc rewrites localhost to 127.0.0.1", () => {
-    const request = build({ IDENTITY_ENDPOINT: "http://localhost:40342/metadata/identity/oauth2/token", IMDS_ENDPOINT: "http://localhost:40342" });
-    assert.equal(request.url, `http://127.0.0.1:40342/metadata/identity/oauth2/token?api-version=2020-06-01&resource=${encodeURIComponent(R)}`);
+    const request = build({
+      IDENTITY_ENDPOINT: "http://localhost:40342/metadata/identity/oauth2/token",
+      IMDS_ENDPOINT: "http://localhost:40342",
+    });
+    assert.equal(
+      request.url,
+      `http://127.0.0.1:40342/metadata/identity/oauth2/token?api-version=2020-06-01&resource=${encodeURIComponent(R)}`,
+    );
   });
   test("an endpoint's own query is kept", () => {
-    const request = build({ IDENTITY_ENDPOINT: "http://localhost:8081/msi/token?x=1", IDENTITY_HEADER: "h" });
-    assert.equal(request.url, `http://localhost:8081/msi/token?x=1&api-version=2019-08-01&resource=${encodeURIComponent(R)}`);
+    const request = build({
+      IDENTITY_ENDPOINT: "http://localhost:8081/msi/token?x=1",
+      IDENTITY_HEADER: "h",
+    });
+    assert.equal(
+      request.url,
+      `http://localhost:8081/msi/token?x=1&api-version=2019-08-01&resource=${encodeURIComponent(R)}`,
+    );
   });
   test("Arc key directory per platform", () => {
     assert.equal(arcKeyDirectory("linux", {}), "/var/opt/azcmagent/tokens");
-    assert.equal(arcKeyDirectory("win32", { ProgramData: "D:\\PD" }), "D:\\PD\\AzureConnectedMachineAgent\\Tokens");
+    assert.equal(
+      arcKeyDirectory("win32", { ProgramData: "D:\\PD" }),
+      "D:\\PD\\AzureConnectedMachineAgent\\Tokens",
+    );
     assert.equal(arcKeyDirectory("darwin", {}), undefined);
   });
 });
 
 describe("managed identity: Azure Arc challenge (pure)", () => {
   const cases: Array<[string, Record<string, string>, RegExp | string]> = [
-    ["plain realm", { "www-authenticate": "Basic realm=/var/opt/azcmagent/tokens/a.key" }, "/var/opt/azcmagent/tokens/a.key"],
-    ["quoted realm", { "www-authenticate": 'Basic realm="/var/opt/azcmagent/tokens/a.key"' }, "/var/opt/azcmagent/tokens/a.key"],
-    ["Bearer scheme", { "www-authenticate": "Bearer realm=x" }, /not "Basic realm=<key file path>"/],
+    [
+      "plain realm",
+      { "www-authenticate": "Basic realm=/var/opt/azcmagent/tokens/a.key" },
+      "/var/opt/azcmagent/tokens/a.key",
+    ],
+    [
+      "quoted realm",
+      { "www-authenticate": 'Basic realm="/var/opt/azcmagent/tokens/a.key"' },
+      "/var/opt/azcmagent/tokens/a.key",
+    ],
+    [
+      "Bearer scheme",
+      { "www-authenticate": "Bearer realm=x" },
+      /not "Basic realm=<key file path>"/,
+    ],
     ["missing", {}, /no WWW-Authenticate header/],
   ];
   for (const [name, headers, expected] of cases) {
     test(name, () => {
-      if (typeof expected === "string") assert.equal(parseArcChallenge("C", response(401, "", headers)), expected);
-      else throwsWith(() => parseArcChallenge("C", response(401, "", headers)), { class: AuthenticationError, code: "ERR_ARC_CHALLENGE", message: expected });
+      if (typeof expected === "string")
+        assert.equal(parseArcChallenge("C", response(401, "", headers)), expected);
+      else
+        throwsWith(() => parseArcChallenge("C", response(401, "", headers)), {
+          class: AuthenticationError,
+          code: "ERR_ARC_CHALLENGE",
+          message: expected,
+        });
     });
   }
   test("key path rules: directory, extension, traversal, Windows case", () => {
-    assert.equal(checkArcKeyPath("C", "/var/opt/azcmagent/tokens/a.key", "/var/opt/azcmagent/tokens"), "/var/opt/azcmagent/tokens/a.key");
-    assert.equal(checkArcKeyPath("C", "c:\\programdata\\azureconnectedmachineagent\\tokens\\a.key", "C:\\ProgramData\\AzureConnectedMachineAgent\\Tokens"), "c:\\programdata\\azureconnectedmachineagent\\tokens\\a.key");
+    assert.equal(
+      checkArcKeyPath("C", "/var/opt/azcmagent/tokens/a.key", "/var/opt/azcmagent/tokens"),
+      "/var/opt/azcmagent/tokens/a.key",
+    );
+    assert.equal(
+      checkArcKeyPath(
+        "C",
+        "c:\\programdata\\azureconnectedmachineagent\\tokens\\a.key",
+        "C:\\ProgramData\\AzureConnectedMachineAgent\\Tokens",
+      ),
+      "c:\\programdata\\azureconnectedmachineagent\\tokens\\a.key",
+    );
     for (const [path, gist] of [
       ["/var/opt/azcmagent/tokens/../a.key", /not in the agent's token directory/],
       ["/var/opt/azcmagent/tokens/sub/a.key", /not in the agent's token directory/],
       ["/var/opt/azcmagent/tokens/a.key.txt", /does not end in "\.key"/],
     ] as const) {
-      throwsWith(() => checkArcKeyPath("C", path, "/var/opt/azcmagent/tokens"), { class: AuthenticationError, code: "ERR_ARC_KEY_FILE", message: gist });
+      throwsWith(() => checkArcKeyPath("C", path, "/var/opt/azcmagent/tokens"), {
+        class: AuthenticationError,
+        code: "ERR_ARC_KEY_FILE",
+        message: gist,
+      });
     }
-    throwsWith(() => checkArcKeyPath("C", "/x/a.key", undefined), { class: AuthenticationError, code: "ERR_ARC_KEY_FILE", message: /Linux and Windows only/ });
+    throwsWith(() => checkArcKeyPath("C", "/x/a.key", undefined), {
+      class: AuthenticationError,
+      code: "ERR_ARC_KEY_FILE",
+      message: /Linux and Windows only/,
+    });
   });
 });
 
 describe("managed identity: reply check (pure)", () => {
-  const context = { credentialName: "ManagedIdentityCredential", sourceName: "IMDS", requestStartMs: 1_000_000_000_000, userAssigned: false };
+  const context = {
+    credentialName: "ManagedIdentityCredential",
+    sourceName: "IMDS",
+    requestStartMs: 1_000_000_000_000,
+    userAssigned: false,
+  };
   const expiries: Array<[string, Record<string, unknown>, number]> = [
     ["expires_on epoch number", { expires_on: 1_000_003_600 }, 1_000_003_600_000],
     ["expires_on numeric string", { expires_on: "1000003600" }, 1_000_003_600_000],
-    ["expires_on Linux date string", { expires_on: "09/09/2001 01:46:40 +00:00" }, 1_000_000_000_000],
-    ["expires_on Windows date string", { expires_on: "9/9/2001 1:46:40 AM +00:00" }, 1_000_000_000_000],
+    [
+      "expires_on Linux date string",
+      { expires_on: "09/09/2001 01:46:40 +00:00" },
+      1_000_000_000_000,
+    ],
+    [
+      "expires_on Windows date string",
+      { expires_on: "9/9/2001 1:46:40 AM +00:00" },
+      1_000_000_000_000,
+    ],
     ["expires_in only", { expires_in: 3600 }, 1_000_003_600_000],
     ["expires_in as a string", { expires_in: "60" }, 1_000_000_060_000],
   ];
   for (const [name, fields, expected] of expiries) {
     test(name, () => {
-      const result = parseManagedIdentityResponse(response(200, { access_token: "at", token_type: "Bearer", ...fields }), context);
+      const result = parseManagedIdentityResponse(
+        response(200, { access_token: "at", token_type: "Bearer", ...fields }),
+        context,
+      );
       assert.equal(result.expiresOnTimestamp, expected);
       assert.equal(result.refreshAfterTimestamp, undefined);
     });
   }
   test("2 h or more refreshes at half-life; exactly under 2 h does not", () => {
-    assert.equal(parseManagedIdentityResponse(response(200, { access_token: "at", expires_in: 7200 }), context).refreshAfterTimestamp, 1_000_003_600_000);
-    assert.equal(parseManagedIdentityResponse(response(200, { access_token: "at", expires_in: 7199 }), context).refreshAfterTimestamp, undefined);
+    assert.equal(
+      parseManagedIdentityResponse(response(200, { access_token: "at", expires_in: 7200 }), context)
+        .refreshAfterTimestamp,
+      1_000_003_600_000,
+    );
+    assert.equal(
+      parseManagedIdentityResponse(response(200, { access_token: "at", expires_in: 7199 }), context)
+        .refreshAfterTimestamp,
+      undefined,
+    );
   });
   test("readExpiresOn refuses junk", () => {
-    for (const value of ["soon", "", null, -1, {}, "12abc"]) assert.equal(readExpiresOn(value), undefined, String(value));
+    for (const value of ["soon", "", null, -1, {}, "12abc"])
+      assert.equal(readExpiresOn(value), undefined, String(value));
   });
 
-  const failures: Array<[string, HttpResponse, abstract new (...a: never[]) => Error, string, RegExp]> = [
-    ["400 system-assigned", response(400, { error: "invalid_request", error_description: "Identity not found" }), CredentialUnavailableError, "ERR_IDENTITY_NOT_FOUND", /No identity has been assigned.*Identity not found/],
-    ["403 unreachable", response(403, "A socket operation was attempted to an unreachable network."), CredentialUnavailableError, "ERR_IMDS_UNAVAILABLE", /unreachable/],
-    ["403 other", response(403, { error: "forbidden", error_description: "nope" }), AuthenticationError, "forbidden", /HTTP 403 \(forbidden\): nope/],
-    ["Service Fabric error shape", response(401, { error: { correlationId: "c", code: "SecretHeaderNotFound", message: "Secret is not found in the request headers." } }), AuthenticationError, "SecretHeaderNotFound", /Secret is not found/],
-    ["App Service text error", response(500, { statusCode: 500, message: "error content is undefined" }), AuthenticationError, "ERR_HTTP_STATUS", /error content is undefined/],
-    ["non-JSON 2xx", response(200, "<html></html>"), CredentialUnavailableError, "ERR_RESPONSE_NOT_JSON", /not JSON/],
-    ["no access_token", response(200, { expires_in: 1 }), AuthenticationError, "ERR_RESPONSE_INVALID", /"access_token" must be a non-empty string/],
-    ["no expiry", response(200, { access_token: "at" }), AuthenticationError, "ERR_RESPONSE_INVALID", /neither "expires_on" nor "expires_in"/],
-    ["bad expires_on", response(200, { access_token: "at", expires_on: "later" }), AuthenticationError, "ERR_RESPONSE_INVALID", /"expires_on" must be epoch seconds or a date/],
-    ["pop token type", response(200, { access_token: "at", expires_in: 1, token_type: "pop" }), AuthenticationError, "ERR_RESPONSE_INVALID", /"token_type" must be "Bearer"/],
+  const failures: Array<
+    [string, HttpResponse, abstract new (...a: never[]) => Error, string, RegExp]
+  > = [
+    [
+      "400 system-assigned",
+      response(400, { error: "invalid_request", error_description: "Identity not found" }),
+      CredentialUnavailableError,
+      "ERR_IDENTITY_NOT_FOUND",
+      /No identity has been assigned.*Identity not found/,
+    ],
+    [
+      "403 unreachable",
+      response(403, "A socket operation was attempted to an unreachable network."),
+      CredentialUnavailableError,
+      "ERR_IMDS_UNAVAILABLE",
+      /unreachable/,
+    ],
+    [
+      "403 other",
+      response(403, { error: "forbidden", error_description: "nope" }),
+      AuthenticationError,
+      "forbidden",
+      /HTTP 403 \(forbidden\): nope/,
+    ],
+    [
+      "Service Fabric error shape",
+      response(401, {
+        error: {
+          correlationId: "c",
+          code: "SecretHeaderNotFound",
+          message: "Secret is not found in the request headers.",
+        },
+      }),
+      AuthenticationError,
+      "SecretHeaderNotFound",
+      /Secret is not found/,
+    ],
+    [
+      "App Service text error",
+      response(500, { statusCode: 500, message: "error content is undefined" }),
+      AuthenticationError,
+      "ERR_HTTP_STATUS",
+      /error content is undefined/,
+    ],
+    [
+      "non-JSON 2xx",
+      response(200, "<html></html>"),
+      CredentialUnavailableError,
+      "ERR_RESPONSE_NOT_JSON",
+      /not JSON/,
+    ],
+    [
+      "no access_token",
+      response(200, { expires_in: 1 }),
+      AuthenticationError,
+      "ERR_RESPONSE_INVALID",
+      /"access_token" must be a non-empty string/,
+    ],
+    [
+      "no expiry",
+      response(200, { access_token: "at" }),
+      AuthenticationError,
+      "ERR_RESPONSE_INVALID",
+      /neither "expires_on" nor "expires_in"/,
+    ],
+    [
+      "bad expires_on",
+      response(200, { access_token: "at", expires_on: "later" }),
+      AuthenticationError,
+      "ERR_RESPONSE_INVALID",
+      /"expires_on" must be epoch seconds or a date/,
+    ],
+    [
+      "pop token type",
+      response(200, { access_token: "at", expires_in: 1, token_type: "pop" }),
+      AuthenticationError,
+      "ERR_RESPONSE_INVALID",
+      /"token_type" must be "Bearer"/,
+    ],
   ];
   for (const [name, res, cls, code, message] of failures) {
     test(name, () => {
@@ -173,7 +408,10 @@ describe("managed identity: reply check (pure)", () => {
   }
   test("a token in an error body never reaches the message", () => {
     try {
-      parseManagedIdentityResponse(response(500, { error_description: "oops eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.c2ln" }), context);
+      parseManagedIdentityResponse(
+        response(500, { error_description: "oops eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.c2ln" }),
+        context,
+      );
     } catch (error) {
       assert.doesNotMatch((error as Error).message, /eyJhbGciOiJub25lIn0/);
     }
@@ -182,12 +420,21 @@ describe("managed identity: reply check (pure)", () => {
 
 describe("managed identity: retry policy (pure)", () => {
   test("retried statuses: 404, 410, 429, 5xx; not 400, 401, 403", () => {
-    assert.deepEqual([400, 401, 403, 404, 410, 429, 500, 501, 503, 599].filter(isManagedIdentityRetriableStatus), [404, 410, 429, 500, 501, 503, 599]);
+    assert.deepEqual(
+      [400, 401, 403, 404, 410, 429, 500, 501, 503, 599].filter(isManagedIdentityRetriableStatus),
+      [404, 410, 429, 500, 501, 503, 599],
+    );
   });
   test("exponential with jitter in the upper half, 410 with a 3.75× base, Retry-After first, capped", () => {
     const options = resolveManagedIdentityRetry();
     assert.deepEqual(options, { maxRetries: 5, retryDelayInMs: 800, maxRetryDelayInMs: 64_000 });
-    const at = (attempt: number, status: number, random: number, headers: Record<string, string> = {}) => managedIdentityRetryDelay(attempt, response(status, "", headers), options, 0, () => random);
+    const at = (
+      attempt: number,
+      status: number,
+      random: number,
+      headers: Record<string, string> = {},
+    ) =>
+      managedIdentityRetryDelay(attempt, response(status, "", headers), options, 0, () => random);
     assert.equal(at(0, 500, 0), 400);
     assert.equal(at(0, 500, 1), 800);
     assert.equal(at(3, 404, 1), 6400);
