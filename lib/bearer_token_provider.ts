@@ -1,11 +1,11 @@
-import type { AbortSignalLike, AccessToken, TokenCredential } from "./types.js";
+import type { AccessToken, TracingContext, TokenCredential } from "./types.js";
 
 /** Options of {@link getBearerTokenProvider}. */
 export interface GetBearerTokenProviderOptions {
   /** Aborts each token request. */
-  abortSignal?: AbortSignalLike;
+  abortSignal?: AbortSignal;
   /** Accepted for compatibility; not used. */
-  tracingOptions?: { tracingContext?: unknown };
+  tracingOptions?: { tracingContext?: TracingContext };
 }
 
 const REFRESH_WINDOW_MS = 2 * 60 * 1000;

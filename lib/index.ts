@@ -6,6 +6,16 @@
  */
 export type {
   AbortSignalLike,
+  BrokerAuthOptions,
+  BrokerDisabledOptions,
+  BrokerEnabledOptions,
+  BrokerOptions,
+  BrowserCustomizationOptions,
+  BrowserLoginStyle,
+  IdentityPlugin,
+  InteractiveBrowserCredentialInBrowserOptions,
+  ProxyOptions,
+  TracingContext,
   AccessToken,
   AuthorityValidationOptions,
   CredentialPersistenceOptions,
@@ -107,3 +117,10 @@ export type {
   DefaultAzureCredentialOptions,
   DefaultAzureCredentialResourceIdOptions,
 } from "./credentials/default.js";
+export { UsernamePasswordCredential } from "./credentials/username_password_credential.js";
+export type { UsernamePasswordCredentialOptions } from "./credentials/username_password_credential.js";
+export { VisualStudioCodeCredential } from "./credentials/visual_studio_code_credential.js";
+export type { VisualStudioCodeCredentialOptions } from "./credentials/visual_studio_code_credential.js";
+export { useIdentityPlugin } from "./plugins.js";
+export { logger } from "./util/logger.js";
+export type { AzureLogger, Debugger } from "./util/logger.js";

@@ -46,13 +46,23 @@ export interface GetTokenOptions {
     timeout?: number;
   };
   /** Tracing context; accepted for compatibility, not used. */
-  tracingOptions?: { tracingContext?: unknown };
+  tracingOptions?: { tracingContext?: TracingContext };
   /** A claims challenge (decoded JSON) from a resource's `WWW-Authenticate` header. Bypasses the cache. */
   claims?: string;
   /** Ask for a Continuous Access Evaluation token (client capability `cp1`). */
   enableCae?: boolean;
   /** The tenant to get the token from, subject to `additionallyAllowedTenants`. */
   tenantId?: string;
+}
+
+/** `@azure/core-auth`'s tracing context, accepted for compatibility; this package does not trace. */
+export interface TracingContext {
+  /** Gets a value from the context. */
+  getValue(key: symbol): unknown;
+  /** A new context with `key` set. */
+  setValue(key: symbol, value: unknown): TracingContext;
+  /** A new context without `key`. */
+  deleteValue(key: symbol): TracingContext;
 }
 
 /** Anything that can hand out access tokens; every credential in this package implements it. */
@@ -192,3 +202,65 @@ export interface CredentialPersistenceOptions {
   /** Persistent token cache settings. */
   tokenCachePersistenceOptions?: TokenCachePersistenceOptions;
 }
+
+/** Texts shown in the browser after an interactive sign-in, as in `@azure/identity`. */
+export interface BrowserCustomizationOptions {
+  /** The page texts; accepted for compatibility, the loopback page uses its own. */
+  browserCustomizationOptions?: { errorMessage?: string; successMessage?: string };
+}
+
+/** The WAM broker is off. */
+export interface BrokerDisabledOptions {
+  /** Always false. */
+  enabled: false;
+  /** Not used when the broker is off. */
+  legacyEnableMsaPassthrough?: undefined;
+  /** Not used when the broker is off. */
+  parentWindowHandle: undefined;
+}
+
+/** The WAM broker is on: Windows only, and not supported by this package (no native module). */
+export interface BrokerEnabledOptions {
+  /** Always true. */
+  enabled: true;
+  /** Let Microsoft accounts through the broker. */
+  legacyEnableMsaPassthrough?: boolean;
+  /** The window the broker's dialog belongs to. */
+  parentWindowHandle: Uint8Array;
+  /** Sign in with the operating system's default account. */
+  useDefaultBrokerAccount?: boolean;
+}
+
+/** Broker settings, as in `@azure/identity`. */
+export type BrokerOptions = BrokerEnabledOptions | BrokerDisabledOptions;
+
+/** Options of credentials that can sign in through the WAM broker. */
+export interface BrokerAuthOptions {
+  /** Broker settings; an enabled broker makes the credential unavailable (no native module here). */
+  brokerOptions?: BrokerOptions;
+}
+
+/** How a browser-hosted sign-in shows itself; browsers only, kept for type compatibility. */
+export type BrowserLoginStyle = "redirect" | "popup";
+
+/** Options of `InteractiveBrowserCredential` in a web browser; this package runs on Node only. */
+export interface InteractiveBrowserCredentialInBrowserOptions
+  extends MultiTenantTokenCredentialOptions, AuthorityValidationOptions {
+  /** The app's redirect URI. */
+  redirectUri?: string | (() => string);
+  /** The tenant. */
+  tenantId?: string;
+  /** The application (client) id. */
+  clientId: string;
+  /** Popup or redirect. */
+  loginStyle?: BrowserLoginStyle;
+  /** Pre-fills the account. */
+  loginHint?: string;
+  /** The account signed in earlier. */
+  authenticationRecord?: import("./oauth/authentication_record.js").AuthenticationRecord;
+  /** Never start a sign-in from `getToken`. */
+  disableAutomaticAuthentication?: boolean;
+}
+
+/** A plugin of `@azure/identity` (`useIdentityPlugin`); see `useIdentityPlugin` for what happens to it here. */
+export type IdentityPlugin = (context: unknown) => void;

@@ -1,24 +1,43 @@
-import type { ConfidentialClient } from "../oauth/confidential_client.js";
+import type { ClientAuthentication } from "../oauth/client_auth.js";
+import { ConfidentialClient, type GrantFactory } from "../oauth/confidential_client.js";
+import { TokenClient, type TokenClientOptions } from "../oauth/token_client.js";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "../types.js";
 
 /**
- * What every application (client-credentials) credential does once constructed: hand `getToken`
+ * What every application (confidential-client) credential does once constructed: hand `getToken`
  * to its confidential client and release it on `close()`. Subclasses only validate their
- * arguments and choose the client authentication.
+ * arguments and choose the client authentication (and, for OBO, the grant).
  */
 export abstract class AppCredential implements TokenCredential {
   readonly #client: ConfidentialClient;
 
-  /** @param client - the configured core. */
-  protected constructor(client: ConfidentialClient) {
-    this.#client = client;
+  /**
+   * @param name - the credential's name, which starts every message.
+   * @param tenantId - the validated tenant.
+   * @param clientId - the application (client) id.
+   * @param clientAuth - how the application proves its identity.
+   * @param options - the credential's options, passed whole.
+   * @param grant - the grant of each request; default client credentials.
+   * @param partition - separates the cache entries of different users (OBO).
+   */
+  protected constructor(
+    name: string,
+    tenantId: string,
+    clientId: string,
+    clientAuth: ClientAuthentication,
+    options: TokenClientOptions,
+    grant?: GrantFactory,
+    partition?: string,
+  ) {
+    const client = new TokenClient(name, tenantId, clientId, clientAuth, options);
+    this.#client = new ConfidentialClient(client, grant, partition);
   }
 
   /**
-   * Gets an application token. Served from the in-memory cache until five minutes before expiry;
-   * concurrent calls for the same scopes share one request.
+   * Gets a token. Served from the in-memory cache until five minutes before expiry; concurrent
+   * calls for the same scopes share one request.
    *
-   * @param scopes - one `…/.default` scope, e.g. `"https://management.azure.com/.default"`.
+   * @param scopes - e.g. `"https://management.azure.com/.default"`.
    * @param options - `abortSignal`, `tenantId`, `claims`, `enableCae`, `requestOptions.timeout`.
    * @throws AuthenticationError when Entra refuses (`code` = Entra's error, e.g. `invalid_client`) or the exchange fails (`ERR_TIMEOUT`, `ERR_NETWORK`, …).
    * @throws CredentialUnavailableError (`ERR_TENANT_NOT_ALLOWED`) for a tenant outside `additionallyAllowedTenants`.

@@ -7,12 +7,7 @@ import { CredentialUnavailableError } from "../errors.js";
 import { resolveRetryOptions, sendWithRetry } from "../http/retry.js";
 import { createIdentityTransport } from "../http/identity_transport.js";
 import type { Transport } from "../http/transport.js";
-import { ConfidentialClient } from "../oauth/confidential_client.js";
-import {
-  DEFAULT_TIMEOUT_MS,
-  TokenClient,
-  type InternalClientOptions,
-} from "../oauth/token_client.js";
+import { DEFAULT_TIMEOUT_MS } from "../oauth/token_client.js";
 import type {
   AuthorityValidationOptions,
   CredentialPersistenceOptions,
@@ -62,18 +57,18 @@ export class AzurePipelinesCredential extends AppCredential {
     systemAccessToken: string,
     options: AzurePipelinesCredentialOptions = {},
   ) {
-    const internal = options as AzurePipelinesCredentialOptions & InternalClientOptions;
+    const env = options.env ?? process.env;
     const tenant = requireAppTenant(NAME, tenantId);
     requireString(NAME, "clientId", clientId);
     requireString(NAME, "serviceConnectionId", serviceConnectionId);
     requireString(NAME, "systemAccessToken", systemAccessToken);
-    const oidcRequestUri = (internal.env ?? process.env).SYSTEM_OIDCREQUESTURI;
+    const oidcRequestUri = env.SYSTEM_OIDCREQUESTURI;
     if (!oidcRequestUri) {
       throw new CredentialUnavailableError(
         `${NAME}: SYSTEM_OIDCREQUESTURI is not set. This credential works inside an Azure Pipelines job, which sets it. See https://aka.ms/azsdk/js/identity/azurepipelinescredential/troubleshoot.`,
       );
     }
-    const transport = createIdentityTransport(NAME, options, internal.env ?? process.env);
+    const transport = createIdentityTransport(NAME, options, env);
     const retry = resolveRetryOptions(options.retryOptions);
     const { url, headers } = oidcTokenRequest(
       oidcRequestUri,
@@ -89,18 +84,7 @@ export class AzurePipelinesCredential extends AppCredential {
       );
       return parseOidcTokenResponse(NAME, response, [systemAccessToken]);
     };
-    super(
-      new ConfidentialClient(
-        new TokenClient(
-          NAME,
-          tenant,
-          clientId,
-          { kind: "assertion", getAssertion },
-          internal,
-          true,
-        ),
-      ),
-    );
+    super(NAME, tenant, clientId, { kind: "assertion", getAssertion }, options);
     this.#oidcTransport = transport;
   }
 

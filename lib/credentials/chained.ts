@@ -4,12 +4,26 @@ import {
   InvalidArgumentError,
 } from "../errors.js";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "../types.js";
+import type { CredentialLogger } from "../util/logger.js";
 
 const CONTINUE_ON = new Set(["CredentialUnavailableError", "AuthenticationRequiredError"]);
 
 /** Whether a chain may move past this error to its next source. */
 export function isChainContinuable(error: unknown): boolean {
   return error instanceof Error && CONTINUE_ON.has(error.name);
+}
+
+/** How a named chain (`DefaultAzureCredential`) reports and remembers; internal. */
+export interface ChainBehaviour {
+  /** The name of each source, for log lines. */
+  sourceNames: readonly string[];
+  logger: CredentialLogger;
+  /** The first line of the error when no source could give a token. */
+  failureMessage: string;
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /**
@@ -24,6 +38,8 @@ export function isChainContinuable(error: unknown): boolean {
  */
 export class ChainedTokenCredential implements TokenCredential {
   readonly #sources: TokenCredential[];
+  #behaviour: ChainBehaviour | undefined;
+  #selected: TokenCredential | undefined;
 
   /**
    * @param sources - the credentials to try, in order.
@@ -42,30 +58,58 @@ export class ChainedTokenCredential implements TokenCredential {
   }
 
   /**
+   * Names the chain, logs its decisions, and makes it sticky: once a source has returned a token,
+   * later calls go to it directly (as `DefaultAzureCredential` does).
+   *
+   * @internal
+   */
+  protected nameChain(behaviour: ChainBehaviour): void {
+    this.#behaviour = behaviour;
+  }
+
+  /**
    * Returns the first token a source produces.
    *
    * @throws AggregateAuthenticationError (`ERR_AGGREGATE`) listing every source's reason when none could.
    * @throws the first error that is not "unavailable", as it is.
    */
   async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
+    if (this.#selected) return (await this.#selected.getToken(scopes, options))!;
+    const chain = this.#behaviour;
     const errors: unknown[] = [];
-    for (const source of this.#sources) {
+    for (const [index, source] of this.#sources.entries()) {
+      const sourceName = chain?.sourceNames[index] ?? "";
+      chain?.logger.verbose(`trying ${sourceName}`);
       let token: AccessToken | null;
       try {
         token = await source.getToken(scopes, options);
       } catch (error) {
-        if (!isChainContinuable(error)) throw error;
+        if (!isChainContinuable(error)) {
+          chain?.logger.error(`${sourceName} failed and stopped the chain: ${message(error)}`);
+          throw error;
+        }
         errors.push(error);
         continue;
       }
-      if (token) return token;
+      if (token) {
+        if (chain) {
+          this.#selected = source;
+          chain.logger.info(`getToken succeeded with ${sourceName}; later calls use it directly`);
+        }
+        return token;
+      }
     }
-    if (errors.length === 0) {
+    if (!chain && errors.length === 0) {
       throw new CredentialUnavailableError(
         "ChainedTokenCredential: no source credential returned a token.",
       );
     }
-    throw new AggregateAuthenticationError(errors, "ChainedTokenCredential authentication failed.");
+    const failure = new AggregateAuthenticationError(
+      errors,
+      chain?.failureMessage ?? "ChainedTokenCredential authentication failed.",
+    );
+    chain?.logger.error(failure.message);
+    throw failure;
   }
 
   /** Closes every source that can be closed. */

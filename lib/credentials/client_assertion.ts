@@ -1,7 +1,5 @@
 import { InvalidArgumentError } from "../errors.js";
-import { ConfidentialClient } from "../oauth/confidential_client.js";
 import { AppCredential } from "./app_credential.js";
-import { TokenClient, type InternalClientOptions } from "../oauth/token_client.js";
 import type {
   AuthorityValidationOptions,
   CredentialPersistenceOptions,
@@ -40,7 +38,7 @@ export class ClientAssertionCredential extends AppCredential {
     getAssertion: () => Promise<string>,
     options: ClientAssertionCredentialOptions = {},
   ) {
-    const name = "ClientAssertionCredential";
+    const name = options.credentialName ?? "ClientAssertionCredential";
     const tenant = requireAppTenant(name, tenantId);
     requireString(name, "clientId", clientId);
     if (typeof getAssertion !== "function") {
@@ -50,16 +48,11 @@ export class ClientAssertionCredential extends AppCredential {
       );
     }
     super(
-      new ConfidentialClient(
-        new TokenClient(
-          name,
-          tenant,
-          clientId,
-          { kind: "assertion", getAssertion: () => getAssertion() },
-          options as ClientAssertionCredentialOptions & InternalClientOptions,
-          true,
-        ),
-      ),
+      name,
+      tenant,
+      clientId,
+      { kind: "assertion", getAssertion: () => getAssertion() },
+      options,
     );
   }
 }

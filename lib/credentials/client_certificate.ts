@@ -1,10 +1,8 @@
-import { loadCertificate, type CertificateSource } from "../cert/load.js";
+import type { CertificateSource } from "../cert/load.js";
 import { InvalidArgumentError } from "../errors.js";
 import type { AssertionAlgorithm } from "../oauth/algorithms.js";
-import { createClientAssertion } from "../oauth/assertion.js";
-import { ConfidentialClient } from "../oauth/confidential_client.js";
 import { AppCredential } from "./app_credential.js";
-import { TokenClient, type InternalClientOptions } from "../oauth/token_client.js";
+import { certificateAuthentication } from "./certificate_assertion.js";
 import type {
   AuthorityValidationOptions,
   CredentialPersistenceOptions,
@@ -70,7 +68,7 @@ export class ClientCertificateCredential extends AppCredential {
     certificate: string | ClientCertificateCredentialPEMConfiguration,
     options: ClientCertificateCredentialOptions = {},
   ) {
-    const name = "ClientCertificateCredential";
+    const name = options.credentialName ?? "ClientCertificateCredential";
     const tenant = requireAppTenant(name, tenantId);
     requireString(name, "clientId", clientId);
     if (
@@ -82,38 +80,12 @@ export class ClientCertificateCredential extends AppCredential {
         "ERR_INVALID_ARG_TYPE",
       );
     }
-    const algorithm = options.assertionAlgorithm ?? "RS256";
-    if (algorithm !== "RS256" && algorithm !== "PS256") {
-      throw new InvalidArgumentError(`${name}: "assertionAlgorithm" must be "RS256" or "PS256".`);
-    }
     const source: CertificateSource =
       typeof certificate === "string"
         ? { certificatePath: certificate }
         : (certificate as CertificateSource);
-    const bundle = loadCertificate(name, source);
-    const internal = options as ClientCertificateCredentialOptions & InternalClientOptions;
-    const now = internal.now ?? Date.now;
-    const getAssertion = (audience: string) =>
-      createClientAssertion({
-        certificate: bundle,
-        clientId,
-        audience,
-        algorithm,
-        sendCertificateChain: options.sendCertificateChain === true,
-        nowSeconds: now() / 1000,
-      });
-    super(
-      new ConfidentialClient(
-        new TokenClient(
-          name,
-          tenant,
-          clientId,
-          { kind: "assertion", getAssertion },
-          internal,
-          true,
-        ),
-      ),
-    );
+    const auth = certificateAuthentication(name, clientId, source, options);
+    super(name, tenant, clientId, auth, options);
   }
 }
 

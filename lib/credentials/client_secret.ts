@@ -1,6 +1,4 @@
-import { ConfidentialClient } from "../oauth/confidential_client.js";
 import { AppCredential } from "./app_credential.js";
-import { TokenClient, type InternalClientOptions } from "../oauth/token_client.js";
 import type {
   AuthorityValidationOptions,
   CredentialPersistenceOptions,
@@ -40,21 +38,10 @@ export class ClientSecretCredential extends AppCredential {
     clientSecret: string,
     options: ClientSecretCredentialOptions = {},
   ) {
-    const name = "ClientSecretCredential";
+    const name = options.credentialName ?? "ClientSecretCredential";
     const tenant = requireAppTenant(name, tenantId);
     requireString(name, "clientId", clientId);
     requireString(name, "clientSecret", clientSecret);
-    super(
-      new ConfidentialClient(
-        new TokenClient(
-          name,
-          tenant,
-          clientId,
-          { kind: "secret", secret: clientSecret },
-          options as ClientSecretCredentialOptions & InternalClientOptions,
-          true,
-        ),
-      ),
-    );
+    super(name, tenant, clientId, { kind: "secret", secret: clientSecret }, options);
   }
 }

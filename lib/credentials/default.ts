@@ -3,22 +3,15 @@
  *
  * @module
  */
-import { AggregateAuthenticationError, InvalidArgumentError } from "../errors.js";
+import { InvalidArgumentError } from "../errors.js";
 import type {
-  AccessToken,
   AuthorityValidationOptions,
-  GetTokenOptions,
   MultiTenantTokenCredentialOptions,
   TokenCredential,
 } from "../types.js";
-import { createLogger, type CredentialLogger } from "../util/logger.js";
-import { isChainContinuable } from "./chained.js";
-import {
-  createMembers,
-  type ChainMember,
-  type ClosableCredential,
-  type MemberSettings,
-} from "./default_members.js";
+import { createLogger } from "../util/logger.js";
+import { ChainedTokenCredential } from "./chained.js";
+import { createMembers, type MemberOptions } from "./default_members.js";
 import {
   checkRequiredEnvVars,
   selectMembers,
@@ -71,11 +64,7 @@ export interface DefaultAzureCredentialResourceIdOptions extends DefaultAzureCre
  * ```
  * @see https://aka.ms/azsdk/js/identity/defaultazurecredential/troubleshoot
  */
-export class DefaultAzureCredential implements TokenCredential {
-  readonly #members: ChainMember[];
-  readonly #logger: CredentialLogger;
-  #selected: ChainMember | undefined;
-
+export class DefaultAzureCredential extends ChainedTokenCredential {
   /**
    * @param options - see {@link DefaultAzureCredentialOptions}; `managedIdentityClientId` or `managedIdentityResourceId`, not both.
    * @throws TypeError (`ERR_INVALID_ARG_VALUE`) for an invalid `AZURE_TOKEN_CREDENTIALS`, or both managed-identity ids.
@@ -87,10 +76,7 @@ export class DefaultAzureCredential implements TokenCredential {
       | DefaultAzureCredentialClientIdOptions
       | DefaultAzureCredentialResourceIdOptions = {},
   ) {
-    const settings = options as Partial<
-      DefaultAzureCredentialClientIdOptions & DefaultAzureCredentialResourceIdOptions
-    > &
-      Omit<MemberSettings, "probeImds">;
+    const settings = options as MemberOptions;
     const env = settings.env ?? process.env;
     checkRequiredEnvVars(settings.requiredEnvVars, env);
     if (
@@ -102,59 +88,17 @@ export class DefaultAzureCredential implements TokenCredential {
       );
     }
     const { members, single } = selectMembers(env.AZURE_TOKEN_CREDENTIALS, settings);
-    this.#logger = createLogger(NAME, settings.loggingOptions, env);
-    this.#members = createMembers(members, { ...settings, probeImds: !single });
-    this.#logger.info(`chain: ${members.join(", ") || "(empty)"}`);
-  }
-
-  /**
-   * Gets a token from the first credential that can provide one, or from the one that did before.
-   *
-   * @throws AggregateAuthenticationError (`ERR_AGGREGATE`) listing every credential and why it was unavailable.
-   * @throws the error of a credential that was not merely unavailable (e.g. Entra refusing an environment-configured secret), as it is.
-   */
-  async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
-    if (this.#selected) return (await this.#selected.credential.getToken(scopes, options))!;
-    const errors: unknown[] = [];
-    for (const member of this.#members) {
-      this.#logger.verbose(`trying ${member.name}`);
-      try {
-        const token = await member.credential.getToken(scopes, options);
-        if (token) {
-          this.#selected = member;
-          this.#logger.info(`getToken succeeded with ${member.name}; later calls use it directly`);
-          return token;
-        }
-      } catch (error) {
-        if (!isChainContinuable(error)) {
-          this.#logger.error(
-            `${member.name} failed and stopped the chain: ${error instanceof Error ? error.message : String(error)}`,
-          );
-          throw error;
-        }
-        errors.push(error);
-      }
-    }
-    const failure = new AggregateAuthenticationError(
-      errors,
-      this.#members.length === 0
-        ? `${NAME}: every credential was excluded (AZURE_TOKEN_CREDENTIALS and the exclude options leave none to try).`
-        : `${NAME}: no credential in the chain could get a token. Attempted credentials (see https://aka.ms/azsdk/js/identity/defaultazurecredential/troubleshoot):`,
-    );
-    this.#logger.error(failure.message);
-    throw failure;
-  }
-
-  /** Closes every member: sockets, timers and running developer tools. */
-  async close(): Promise<void> {
-    await Promise.all(
-      this.#members.map((member) => (member.credential as ClosableCredential).close?.()),
-    );
-  }
-
-  /** Same as {@link DefaultAzureCredential.close}, for `await using`. */
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.close();
+    super(...createMembers(members, settings, !single));
+    const logger = createLogger(NAME, settings.loggingOptions, env);
+    this.nameChain({
+      sourceNames: members,
+      logger,
+      failureMessage:
+        members.length === 0
+          ? `${NAME}: every credential was excluded (AZURE_TOKEN_CREDENTIALS and the exclude options leave none to try).`
+          : `${NAME}: no credential in the chain could get a token. Attempted credentials (see https://aka.ms/azsdk/js/identity/defaultazurecredential/troubleshoot):`,
+    });
+    logger.info(`chain: ${members.join(", ") || "(empty)"}`);
   }
 }
 

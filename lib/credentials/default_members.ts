@@ -1,195 +1,102 @@
 /**
- * Builds the members of `DefaultAzureCredential`'s chain from its options. A member that cannot be
- * constructed becomes a stand-in that reports why; developer tools have their failures downgraded
- * to "unavailable" so the chain moves on.
+ * Builds the members of `DefaultAzureCredential`'s chain. Each member gets the options object
+ * whole (proxy, TLS, retry, logging, authority and every later option reach it without a list to
+ * keep up to date), plus the few fields whose names differ between the two.
  *
  * @module
  */
 import { AuthenticationError, CredentialUnavailableError } from "../errors.js";
-import type { Spawner } from "../process/run.js";
-import type {
-  AccessToken,
-  AuthorityValidationOptions,
-  GetTokenOptions,
-  MultiTenantTokenCredentialOptions,
-  TokenCredential,
-} from "../types.js";
+import type { AccessToken, GetTokenOptions, TokenCredential } from "../types.js";
 import { AzureCliCredential } from "./azure_cli.js";
 import { AzureDeveloperCliCredential } from "./azure_developer_cli.js";
 import { AzurePowerShellCredential } from "./azure_powershell.js";
+import type { DefaultAzureCredentialClientIdOptions } from "./default.js";
 import type { DefaultChainMember } from "./default_selection.js";
 import { EnvironmentCredential } from "./environment.js";
 import { InteractiveBrowserCredential } from "./interactive_browser.js";
-import {
-  ManagedIdentityCredential,
-  type ManagedIdentityInternalOptions,
-} from "./managed_identity.js";
+import { ManagedIdentityCredential } from "./managed_identity.js";
+import { VisualStudioCodeCredential } from "./visual_studio_code_credential.js";
 import { WorkloadIdentityCredential } from "./workload_identity.js";
 
-/** A credential that may be closed. */
-export type ClosableCredential = TokenCredential & { close?: () => Promise<void> | void };
-
-/** A member of the chain with its name. */
-export interface ChainMember {
-  name: DefaultChainMember;
-  credential: ClosableCredential;
-}
-
-/** What the factories need: the DAC options, flattened, plus the internal seams. */
-export interface MemberSettings
-  extends
-    MultiTenantTokenCredentialOptions,
-    AuthorityValidationOptions,
-    ManagedIdentityInternalOptions {
-  tenantId?: string;
-  managedIdentityClientId?: string;
+/** `DefaultAzureCredential`'s options with both ways of naming a user-assigned identity. */
+export type MemberOptions = DefaultAzureCredentialClientIdOptions & {
   managedIdentityResourceId?: string;
-  workloadIdentityClientId?: string;
-  processTimeoutInMs?: number;
-  /** @internal Replaces `child_process.spawn` for the developer tools. */
-  spawn?: Spawner;
-  /** Probe IMDS before the first managed-identity request (false when chosen alone by AZURE_TOKEN_CREDENTIALS). */
-  probeImds: boolean;
-}
+};
 
 /** Stands in for a member whose constructor threw: `getToken` throws that error. */
-function failed(error: unknown): ClosableCredential {
+function failed(error: unknown): TokenCredential {
   return { getToken: () => Promise.reject(error) };
 }
 
 /** Developer-tool failures (`AuthenticationError`) become `CredentialUnavailableError` with the same message and code. */
-function downgraded(credential: ClosableCredential): ClosableCredential {
+function downgraded(credential: TokenCredential & { close(): Promise<void> }): TokenCredential {
   return {
-    async getToken(
-      scopes: string | string[],
-      options?: GetTokenOptions,
-    ): Promise<AccessToken | null> {
+    async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
       try {
-        return await credential.getToken(scopes, options);
+        return (await credential.getToken(scopes, options))!;
       } catch (error) {
-        if (error instanceof AuthenticationError)
-          throw new CredentialUnavailableError(error.message, { code: error.code, cause: error });
-        throw error;
+        if (!(error instanceof AuthenticationError)) throw error;
+        throw new CredentialUnavailableError(error.message, { code: error.code, cause: error });
       }
     },
-    close: () => credential.close?.(),
-  };
+    close: () => credential.close(),
+  } as TokenCredential;
 }
 
-function common(
-  settings: MemberSettings,
-): MultiTenantTokenCredentialOptions & AuthorityValidationOptions & ManagedIdentityInternalOptions {
-  const {
-    authorityHost,
-    retryOptions,
-    tlsOptions,
-    loggingOptions,
-    userAgentOptions,
-    additionallyAllowedTenants,
-    disableInstanceDiscovery,
-    env,
-    now,
-    instanceDiscoveryHost,
-  } = settings;
-  return Object.fromEntries(
-    Object.entries({
-      authorityHost,
-      retryOptions,
-      tlsOptions,
-      loggingOptions,
-      userAgentOptions,
-      additionallyAllowedTenants,
-      disableInstanceDiscovery,
-      env,
-      now,
-      instanceDiscoveryHost,
-    }).filter(([, v]) => v !== undefined),
-  );
-}
-
-function create(
-  name: DefaultChainMember,
-  settings: MemberSettings,
-): ClosableCredential | undefined {
-  const env = settings.env ?? process.env;
-  const base = common(settings);
-  const clientId = settings.managedIdentityClientId ?? env.AZURE_CLIENT_ID;
-  const tools = {
-    ...(settings.tenantId !== undefined ? { tenantId: settings.tenantId } : {}),
-    ...(settings.processTimeoutInMs !== undefined
-      ? { processTimeoutInMs: settings.processTimeoutInMs }
-      : {}),
-    ...(settings.additionallyAllowedTenants
-      ? { additionallyAllowedTenants: settings.additionallyAllowedTenants }
-      : {}),
-    ...(settings.loggingOptions ? { loggingOptions: settings.loggingOptions } : {}),
-    ...(settings.env ? { env: settings.env } : {}),
-    ...(settings.spawn ? { spawn: settings.spawn } : {}),
-  };
+function create(name: DefaultChainMember, options: MemberOptions, probe: boolean): TokenCredential {
+  const env = options.env ?? process.env;
   switch (name) {
     case "EnvironmentCredential":
-      return new EnvironmentCredential(base);
-    case "WorkloadIdentityCredential": {
-      const workloadClientId = settings.workloadIdentityClientId ?? clientId;
-      const tenantId = settings.tenantId ?? env.AZURE_TENANT_ID;
+      return new EnvironmentCredential(options);
+    case "WorkloadIdentityCredential":
       return new WorkloadIdentityCredential({
-        ...base,
-        ...(workloadClientId ? { clientId: workloadClientId } : {}),
-        ...(tenantId ? { tenantId } : {}),
+        ...options,
+        clientId: options.workloadIdentityClientId ?? options.managedIdentityClientId,
       });
-    }
     case "ManagedIdentityCredential": {
-      const mi = {
-        ...base,
-        sendProbeRequest: settings.probeImds,
-        ...pick(settings, ["imdsHost", "arcKeyDirectory", "platform"]),
-      };
-      if (settings.managedIdentityResourceId)
-        return new ManagedIdentityCredential({
-          ...mi,
-          resourceId: settings.managedIdentityResourceId,
-        });
-      return new ManagedIdentityCredential({ ...mi, ...(clientId ? { clientId } : {}) });
-    }
-    case "AzureCliCredential":
-      return downgraded(new AzureCliCredential(tools));
-    case "AzurePowerShellCredential":
-      return downgraded(new AzurePowerShellCredential(tools));
-    case "AzureDeveloperCliCredential":
-      return downgraded(new AzureDeveloperCliCredential(tools));
-    case "InteractiveBrowserCredential":
-      return new InteractiveBrowserCredential({
-        ...base,
-        ...(settings.tenantId !== undefined ? { tenantId: settings.tenantId } : {}),
+      const { managedIdentityResourceId: resourceId } = options;
+      const clientId = resourceId
+        ? undefined
+        : (options.managedIdentityClientId ?? env.AZURE_CLIENT_ID);
+      return new ManagedIdentityCredential({
+        ...options,
+        clientId,
+        resourceId,
+        sendProbeRequest: probe,
       });
-    case "SharedTokenCacheCredential":
+    }
     case "VisualStudioCodeCredential":
-      return failed(
-        new CredentialUnavailableError(`${name}: not available in this version of entra-zero.`),
-      );
+      return new VisualStudioCodeCredential(options);
+    case "AzureCliCredential":
+      return downgraded(new AzureCliCredential(options));
+    case "AzurePowerShellCredential":
+      return downgraded(new AzurePowerShellCredential(options));
+    case "AzureDeveloperCliCredential":
+      return downgraded(new AzureDeveloperCliCredential(options));
+    case "InteractiveBrowserCredential":
+      return new InteractiveBrowserCredential(options);
+    case "SharedTokenCacheCredential":
+      throw new CredentialUnavailableError(`${name}: not available in this version of entra-zero.`);
   }
-}
-
-function pick<T extends object, K extends keyof T>(source: T, keys: K[]): Partial<Pick<T, K>> {
-  return Object.fromEntries(
-    keys.filter((k) => source[k] !== undefined).map((k) => [k, source[k]]),
-  ) as Partial<Pick<T, K>>;
 }
 
 /**
  * Builds each named member. A constructor that throws is replaced by a stand-in throwing the same
  * error from `getToken`: "unavailable" errors let the chain move on, others (a malformed tenant,
  * an unusable certificate in the environment) stop it, as real misconfigurations.
+ *
+ * @param probe - probe IMDS before the first managed-identity request (not when chosen alone).
  */
 export function createMembers(
   names: readonly DefaultChainMember[],
-  settings: MemberSettings,
-): ChainMember[] {
+  options: MemberOptions,
+  probe: boolean,
+): TokenCredential[] {
   return names.map((name) => {
     try {
-      return { name, credential: create(name, settings)! };
+      return create(name, options, probe);
     } catch (error) {
-      return { name, credential: failed(error) };
+      return failed(error);
     }
   });
 }

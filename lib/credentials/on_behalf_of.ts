@@ -1,22 +1,17 @@
 import { createHash } from "node:crypto";
-import { loadCertificate } from "../cert/load.js";
 import { InvalidArgumentError } from "../errors.js";
 import type { AssertionAlgorithm } from "../oauth/algorithms.js";
-import { createClientAssertion } from "../oauth/assertion.js";
 import type { ClientAuthentication } from "../oauth/client_auth.js";
-import { ConfidentialClient } from "../oauth/confidential_client.js";
 import { onBehalfOfGrant } from "../oauth/grants.js";
 import { checkTenantId } from "../oauth/tenant.js";
-import { TokenClient, type InternalClientOptions } from "../oauth/token_client.js";
 import type {
-  AccessToken,
   AuthorityValidationOptions,
   CredentialPersistenceOptions,
-  GetTokenOptions,
   MultiTenantTokenCredentialOptions,
-  TokenCredential,
 } from "../types.js";
+import { AppCredential } from "./app_credential.js";
 import { requireString } from "./arguments.js";
+import { certificateAuthentication } from "./certificate_assertion.js";
 
 interface OnBehalfOfBase {
   /** The directory (tenant) id or domain of the middle-tier application. */
@@ -65,7 +60,6 @@ const NAME = "OnBehalfOfCredential";
 function clientAuthentication(
   options: OnBehalfOfCredentialOptions,
   clientId: string,
-  now: () => number,
 ): ClientAuthentication {
   const given = ["clientSecret", "certificatePath", "getAssertion"].filter(
     (key) => (options as unknown as Record<string, unknown>)[key] !== undefined,
@@ -88,28 +82,13 @@ function clientAuthentication(
     return { kind: "assertion", getAssertion: () => getAssertion() };
   }
   const cert = options as OnBehalfOfCredentialCertificateOptions;
-  const algorithm = cert.assertionAlgorithm ?? "RS256";
-  if (algorithm !== "RS256" && algorithm !== "PS256")
-    throw new InvalidArgumentError(`${NAME}: "assertionAlgorithm" must be "RS256" or "PS256".`);
-  const bundle = loadCertificate(NAME, {
-    certificatePath: requireString(NAME, "certificatePath", cert.certificatePath),
-    ...(cert.certificatePassword !== undefined
-      ? { certificatePassword: cert.certificatePassword }
-      : {}),
-  });
-  const sendCertificateChain = cert.sendCertificateChain === true;
-  return {
-    kind: "assertion",
-    getAssertion: (audience) =>
-      createClientAssertion({
-        certificate: bundle,
-        clientId,
-        audience,
-        algorithm,
-        sendCertificateChain,
-        nowSeconds: now() / 1000,
-      }),
-  };
+  const path = requireString(NAME, "certificatePath", cert.certificatePath);
+  return certificateAuthentication(
+    NAME,
+    clientId,
+    { certificatePath: path, certificatePassword: cert.certificatePassword },
+    cert,
+  );
 }
 
 /**
@@ -123,11 +102,7 @@ function clientAuthentication(
  * ```
  * @see https://learn.microsoft.com/entra/identity-platform/v2-oauth2-on-behalf-of-flow
  */
-export class OnBehalfOfCredential implements TokenCredential {
-  readonly #client: ConfidentialClient;
-  readonly #userAssertion: string;
-  readonly #partition: string;
-
+export class OnBehalfOfCredential extends AppCredential {
   /**
    * @param options - tenant, client id, the user assertion, and exactly one of `clientSecret`, `certificatePath` (with `certificatePassword`) or `getAssertion`.
    * @throws TypeError (`ERR_INVALID_ARG_VALUE`) for a missing or malformed argument.
@@ -141,37 +116,10 @@ export class OnBehalfOfCredential implements TokenCredential {
       );
     const tenantId = checkTenantId(NAME, requireString(NAME, "tenantId", options.tenantId));
     const clientId = requireString(NAME, "clientId", options.clientId);
-    this.#userAssertion = requireString(NAME, "userAssertionToken", options.userAssertionToken);
-    this.#partition = createHash("sha256").update(this.#userAssertion).digest("base64url");
-    const internal = options as OnBehalfOfCredentialOptions & InternalClientOptions;
-    const auth = clientAuthentication(options, clientId, internal.now ?? Date.now);
-    this.#client = new ConfidentialClient(
-      new TokenClient(NAME, tenantId, clientId, auth, internal, true),
-    );
-  }
-
-  /**
-   * Gets a downstream token for the user. Served from the cache until five minutes before expiry.
-   *
-   * @param scopes - the downstream API's scopes, e.g. `"https://graph.microsoft.com/User.Read"`.
-   * @throws AuthenticationError when Entra refuses (`invalid_grant` for an expired or foreign user assertion, `interaction_required` when the user must consent, `invalid_client`, …).
-   */
-  getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
-    return this.#client.getToken(
-      scopes,
-      options,
-      (list) => onBehalfOfGrant(list, this.#userAssertion),
-      this.#partition,
-    );
-  }
-
-  /** Releases sockets and drops cached tokens. */
-  async close(): Promise<void> {
-    this.#client.close();
-  }
-
-  /** Same as {@link OnBehalfOfCredential.close}, for `await using`. */
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.close();
+    const userAssertion = requireString(NAME, "userAssertionToken", options.userAssertionToken);
+    const partition = createHash("sha256").update(userAssertion).digest("base64url");
+    const auth = clientAuthentication(options, clientId);
+    const grant = (list: readonly string[]) => onBehalfOfGrant(list, userAssertion);
+    super(NAME, tenantId, clientId, auth, options, grant, partition);
   }
 }

@@ -4,8 +4,6 @@
  * @module
  */
 import { CredentialUnavailableError } from "../errors.js";
-import { ConfidentialClient } from "../oauth/confidential_client.js";
-import { TokenClient, type InternalClientOptions } from "../oauth/token_client.js";
 import type { AuthorityValidationOptions, MultiTenantTokenCredentialOptions } from "../types.js";
 import { AppCredential } from "./app_credential.js";
 import { requireAppTenant } from "./arguments.js";
@@ -43,8 +41,7 @@ export class WorkloadIdentityCredential extends AppCredential {
    * @throws TypeError (`ERR_INVALID_ARG_VALUE`) for a malformed tenant id.
    */
   constructor(options: WorkloadIdentityCredentialOptions = {}) {
-    const internal = options as WorkloadIdentityCredentialOptions & InternalClientOptions;
-    const env = internal.env ?? process.env;
+    const env = options.env ?? process.env;
     const tenantId = options.tenantId || env.AZURE_TENANT_ID;
     const clientId = options.clientId || env.AZURE_CLIENT_ID;
     const tokenFilePath = options.tokenFilePath || env.AZURE_FEDERATED_TOKEN_FILE;
@@ -59,18 +56,7 @@ export class WorkloadIdentityCredential extends AppCredential {
       );
     }
     const tenant = requireAppTenant(NAME, tenantId);
-    const file = new FederatedTokenFile(NAME, tokenFilePath, internal.now ?? Date.now);
-    super(
-      new ConfidentialClient(
-        new TokenClient(
-          NAME,
-          tenant,
-          clientId,
-          { kind: "assertion", getAssertion: () => file.read() },
-          internal,
-          true,
-        ),
-      ),
-    );
+    const file = new FederatedTokenFile(NAME, tokenFilePath, options.now ?? Date.now);
+    super(NAME, tenant, clientId, { kind: "assertion", getAssertion: () => file.read() }, options);
   }
 }

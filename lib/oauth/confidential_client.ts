@@ -5,6 +5,7 @@ import { clientCredentialsGrant, type Grant } from "./grants.js";
 import { normalizeScopes } from "./scopes.js";
 import { resolveTenant } from "./tenant.js";
 import type { TokenClient } from "./token_client.js";
+import { toAccessToken } from "./token_response.js";
 
 /** Builds the grant of one request from its scopes. */
 export type GrantFactory = (scopes: readonly string[]) => Grant;
@@ -16,53 +17,47 @@ export type GrantFactory = (scopes: readonly string[]) => Grant;
 export class ConfidentialClient {
   readonly #client: TokenClient;
   readonly #cache: TokenCache;
+  readonly #grant: GrantFactory;
+  readonly #partition: string;
 
-  constructor(client: TokenClient) {
+  /**
+   * @param client - sends the requests.
+   * @param grant - builds each request's grant; default client credentials.
+   * @param partition - separates cache entries that share scopes and tenant but not identity
+   *   (the hash of an OBO user assertion).
+   */
+  constructor(client: TokenClient, grant: GrantFactory = clientCredentialsGrant, partition = "") {
     this.#client = client;
+    this.#grant = grant;
+    this.#partition = partition;
     this.#cache = new TokenCache({ now: client.now, logger: client.logger });
   }
 
-  /**
-   * Gets a token; `grant` defaults to client credentials. `partition` separates cache entries that
-   * share scopes and tenant but not identity (e.g. the hash of an OBO user assertion).
-   */
-  async getToken(
-    scopes: string | string[],
-    options: GetTokenOptions = {},
-    grant: GrantFactory = clientCredentialsGrant,
-    partition = "",
-  ): Promise<AccessToken> {
+  /** Gets a token for `scopes`; see `AppCredential.getToken` for what it throws. */
+  async getToken(scopes: string | string[], options: GetTokenOptions = {}): Promise<AccessToken> {
     const client = this.#client;
     const name = client.credentialName;
     try {
       const list = normalizeScopes(name, scopes);
       const tenantId = resolveTenant(name, client.tenantPolicy, options.tenantId);
       const claims = buildClaims(name, options.claims, options.enableCae);
-      const key = `${tenantId}\n${list.length === 1 ? list[0] : [...list].sort().join(" ")}\n${options.enableCae === true}\n${partition}`;
+      const scopeKey = list.length === 1 ? list[0] : [...list].sort().join(" ");
+      const key = `${tenantId}\n${scopeKey}\n${options.enableCae === true}\n${this.#partition}`;
       const token = await this.#cache.get(
         key,
-        async (signal) => {
-          const result = await client.request(tenantId, grant(list), {
-            signal,
-            ...(claims ? { claims } : {}),
-            ...(options.requestOptions?.timeout
-              ? { timeoutMs: options.requestOptions.timeout }
-              : {}),
-          });
-          const accessToken: AccessToken = {
-            token: result.accessToken,
-            expiresOnTimestamp: result.expiresOnTimestamp,
-            tokenType: "Bearer",
-          };
-          if (result.refreshAfterTimestamp !== undefined)
-            accessToken.refreshAfterTimestamp = result.refreshAfterTimestamp;
-          return accessToken;
-        },
+        async (signal) =>
+          toAccessToken(
+            await client.request(tenantId, this.#grant(list), {
+              signal,
+              claims,
+              timeoutMs: options.requestOptions?.timeout,
+            }),
+          ),
         {
           bypass: Boolean(options.claims),
           flightKey: `${key} ${claims ?? ""}`,
           abortMessage: `${name}: the operation was aborted.`,
-          ...(options.abortSignal ? { signal: options.abortSignal } : {}),
+          signal: options.abortSignal,
         },
       );
       if (client.logger.enabled("info"))

@@ -91,6 +91,25 @@ export function refreshTokenGrant(scopes: readonly string[], refreshToken: strin
   };
 }
 
+/** `password` (ROPC): a user's name and password, for legacy automation only. */
+export function passwordGrant(
+  scopes: readonly string[],
+  username: string,
+  password: string,
+): Grant {
+  return {
+    type: "password",
+    fields: [
+      ["scope", withOidc(scopes)],
+      ["grant_type", "password"],
+      ["username", username],
+      ["password", password],
+      ["client_info", "1"],
+    ],
+    secrets: [password],
+  };
+}
+
 /** Device code polling (RFC 8628 §3.4). */
 export function deviceCodeGrant(deviceCode: string): Grant {
   return {

@@ -1,5 +1,6 @@
 import { AuthenticationError } from "../errors.js";
 import type { HttpResponse } from "../http/transport.js";
+import type { AccessToken } from "../types.js";
 import { describeBody, redactSecrets } from "../util/redact.js";
 
 /** A validated token endpoint reply. */
@@ -14,6 +15,25 @@ export interface TokenResult {
   clientInfo?: string;
   /** The scopes granted, space-separated, when Entra says. */
   scope?: string;
+}
+
+/**
+ * The one conversion from a validated reply to the `AccessToken` that `getToken` returns.
+ *
+ * @param result - the token, its expiry and, when known, when to refresh it.
+ */
+export function toAccessToken(
+  result: Pick<TokenResult, "accessToken" | "expiresOnTimestamp" | "refreshAfterTimestamp">,
+): AccessToken {
+  const token: AccessToken = {
+    token: result.accessToken,
+    expiresOnTimestamp: result.expiresOnTimestamp,
+    tokenType: "Bearer",
+  };
+  if (result.refreshAfterTimestamp !== undefined) {
+    token.refreshAfterTimestamp = result.refreshAfterTimestamp;
+  }
+  return token;
 }
 
 /** What the parser needs besides the response. */

@@ -15,6 +15,8 @@ const SECRET_APP = "e0000000-0000-4000-8000-00000000005e";
 const CERT_APP = "e0000000-0000-4000-8000-0000000000ce";
 const CHAIN_APP = "e0000000-0000-4000-8000-0000000000c4";
 const SECRET = "env-secret~value.0123456789";
+const PUBLIC_APP = "e0000000-0000-4000-8000-0000000000ab";
+const PASSWORD = "hunter2-password-value";
 const SCOPE = "https://vault.azure.net/.default";
 
 let fake: FakeEntra;
@@ -144,8 +146,7 @@ describe("EnvironmentCredential", () => {
     const error = (await rejectsWith(cred.getToken(SCOPE), {
       class: AuthenticationError,
       code: "invalid_client",
-      message:
-        /^EnvironmentCredential: ClientSecretCredential: invalid_client \(HTTP 401\): AADSTS7000215/,
+      message: /^EnvironmentCredential: invalid_client \(HTTP 401\): AADSTS7000215/,
     })) as AuthenticationError;
     assert.equal(error.statusCode, 401);
     assert.deepEqual(error.errorResponse.errorCodes, [7000215]);
@@ -153,21 +154,62 @@ describe("EnvironmentCredential", () => {
     await cred.close();
   });
 
-  test("username/password is refused with a clear message (deprecated by Microsoft)", async () => {
+  test("username/password: the ROPC form with the exact fields, and the deprecation warning", async () => {
+    fake.register({ clientId: PUBLIC_APP, tenantId: TENANT, publicClient: true });
+    fake.passwordUsers.set("ada@contoso.com", { username: "ada@contoso.com", password: PASSWORD });
+    const lines: string[] = [];
+    const cred = new EnvironmentCredential({
+      authorityHost: fake.url,
+      disableInstanceDiscovery: true,
+      tlsOptions: TEST_TLS,
+      loggingOptions: {
+        logLevel: "warning",
+        logger: (level, line) => lines.push(`${level} ${line}`),
+      },
+      env: {
+        AZURE_TENANT_ID: TENANT,
+        AZURE_CLIENT_ID: PUBLIC_APP,
+        AZURE_USERNAME: "ada@contoso.com",
+        AZURE_PASSWORD: PASSWORD,
+      },
+    });
+    const token = await cred.getToken(SCOPE);
+    assert.equal(token.token, fake.issuedTokens.at(-1));
+    const [request] = fake.requests;
+    assert.equal(request!.path, `/${TENANT}/oauth2/v2.0/token`);
+    assert.deepEqual(request!.fieldOrder, [
+      "client_id",
+      "scope",
+      "grant_type",
+      "username",
+      "password",
+      "client_info",
+    ]);
+    assert.deepEqual(request!.form, {
+      client_id: PUBLIC_APP,
+      scope: `${SCOPE} openid profile offline_access`,
+      grant_type: "password",
+      username: "ada@contoso.com",
+      password: PASSWORD,
+      client_info: "1",
+    });
+    await cred.close();
+  });
+
+  test("username/password refused by Entra: named once, no password in it", async () => {
     const cred = credential({
       AZURE_TENANT_ID: TENANT,
-      AZURE_CLIENT_ID: SECRET_APP,
-      AZURE_USERNAME: "user@contoso.com",
-      AZURE_PASSWORD: "hunter2-password",
+      AZURE_CLIENT_ID: PUBLIC_APP,
+      AZURE_USERNAME: "nobody@contoso.com",
+      AZURE_PASSWORD: PASSWORD,
     });
     const error = await rejectsWith(cred.getToken(SCOPE), {
-      class: CredentialUnavailableError,
-      code: "ERR_USERNAME_PASSWORD_UNSUPPORTED",
-      message:
-        /^EnvironmentCredential: AZURE_USERNAME and AZURE_PASSWORD are set, but username\/password authentication is not supported/,
+      class: AuthenticationError,
+      code: "invalid_grant",
+      message: /^EnvironmentCredential: invalid_grant \(HTTP 400\): AADSTS50126/,
     });
-    assertNoSecret(error, "hunter2-password");
-    assert.equal(fake.requests.length, 0);
+    assertNoSecret(error, PASSWORD);
+    await cred.close();
   });
 
   test("incomplete variables: unavailable, naming what is set", async () => {
@@ -190,8 +232,7 @@ describe("EnvironmentCredential", () => {
       {
         class: CertificateError,
         code: "ERR_CERT_READ",
-        message:
-          /^EnvironmentCredential: ClientCertificateCredential: cannot read the certificate file/,
+        message: /^EnvironmentCredential: cannot read the certificate file/,
       },
     );
   });

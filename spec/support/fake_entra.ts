@@ -24,6 +24,21 @@ export interface FakeApp {
   tenants?: string[];
 }
 
+/** A user who may sign in with a password (the ROPC grant). */
+export interface FakePasswordUser {
+  username: string;
+  password: string;
+  /** An AADSTS code Entra answers with instead of a token: 50076 (MFA), 50079, 50158. */
+  requires?: 50076 | 50079 | 50158;
+}
+
+const INTERACTION_REQUIRED: Record<number, string> = {
+  50076:
+    "Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access the resource.",
+  50079: "The user is required to register for multi-factor authentication.",
+  50158: "External security challenge not satisfied. User will be redirected to another page.",
+};
+
 /** One request the fake received. */
 export interface RecordedRequest {
   method: string;
@@ -75,6 +90,8 @@ export class FakeEntra {
   readonly trustedHosts = new Set<string>();
   /** Authorization codes, device codes, refresh tokens, users and OBO. */
   readonly users = new FakeUserFlows(this);
+  /** Users of the password grant, by user name. */
+  readonly passwordUsers = new Map<string, FakePasswordUser>();
   readonly #apps = new Map<string, FakeApp>();
   readonly #usedJti = new Set<string>();
   readonly #sockets = new Set<Socket>();
@@ -277,7 +294,7 @@ export class FakeEntra {
         700016,
         `Application with identifier '${form.client_id ?? ""}' was not found in the directory.`,
       );
-    const userFlow = isUserGrant(form.grant_type);
+    const userFlow = isUserGrant(form.grant_type) || form.grant_type === "password";
     if (!this.tenantAccepts(app, tenantId, userFlow))
       return entraError(res, 400, "invalid_request", 90002, `Tenant '${tenantId}' not found.`);
 
@@ -294,6 +311,7 @@ export class FakeEntra {
           authError.description,
         );
     }
+    if (form.grant_type === "password") return this.#password(app, tenantId, form, res);
     if (userFlow) return this.users.token(app, tenantId, form, res);
     if (form.grant_type !== "client_credentials") {
       return entraError(
@@ -337,6 +355,36 @@ export class FakeEntra {
     };
     if (app.refreshIn !== undefined) reply.refresh_in = app.refreshIn;
     json(res, 200, reply);
+  }
+
+  #password(app: FakeApp, tenantId: string, form: Record<string, string>, res: ServerResponse) {
+    const user = this.passwordUsers.get(form.username ?? "");
+    if (!user || user.password !== form.password) {
+      return entraError(
+        res,
+        400,
+        "invalid_grant",
+        50126,
+        "Error validating credentials due to invalid username or password.",
+      );
+    }
+    if (user.requires) {
+      return entraError(
+        res,
+        400,
+        "invalid_grant",
+        user.requires,
+        INTERACTION_REQUIRED[user.requires]!,
+      );
+    }
+    const token = `fake-at.${Buffer.from(JSON.stringify({ tid: tenantId, appid: app.clientId, upn: user.username, n: this.issuedTokens.length })).toString("base64url")}`;
+    this.issuedTokens.push(token);
+    json(res, 200, {
+      token_type: "Bearer",
+      scope: form.scope,
+      expires_in: 3599,
+      access_token: token,
+    });
   }
 
   #checkClientAuth(
