@@ -52,7 +52,9 @@ export interface Authority {
 
 /**
  * Resolves the authority host: the `authorityHost` option, else `AZURE_AUTHORITY_HOST`, else the
- * public cloud. A bare host name gets `https://`; any other scheme is refused.
+ * public cloud. A bare host name gets `https://`; any other scheme is refused. A host ending in the
+ * credential's own tenant (`https://login.microsoftonline.com/<tenant>`, as `@azure/identity`
+ * accepts) loses that segment, so the tenant is not put in the path twice.
  *
  * @throws InvalidArgumentError (`ERR_INVALID_ARG_VALUE`) for a non-https or malformed host.
  */
@@ -61,6 +63,7 @@ export function resolveAuthority(
   authorityHost: string | undefined,
   env: NodeJS.ProcessEnv,
   region?: string,
+  tenantId?: string,
 ): Authority {
   const raw = (
     authorityHost ??
@@ -84,9 +87,12 @@ export function resolveAuthority(
       `${credentialName}: "authorityHost" must not carry a query, fragment or credentials.`,
     );
   }
-  const host = `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
-  const isKnownCloud =
-    KNOWN_CLOUD_HOSTS.has(url.hostname.toLowerCase()) && url.pathname.replace(/\/+$/, "") === "";
+  let path = url.pathname.replace(/\/+$/, "");
+  if (tenantId && path.toLowerCase().endsWith(`/${tenantId.toLowerCase()}`)) {
+    path = path.slice(0, -tenantId.length - 1);
+  }
+  const host = `${url.origin}${path}`;
+  const isKnownCloud = KNOWN_CLOUD_HOSTS.has(url.hostname.toLowerCase()) && path === "";
   const authority: Authority = { host, isKnownCloud };
   if (region) {
     if (!REGION_PATTERN.test(region)) {

@@ -86,6 +86,7 @@ export class TokenClient {
       options.authorityHost,
       env,
       regional ? regionFromEnvironment(env) : undefined,
+      tenantId,
     );
     this.tenantPolicy = createTenantPolicy(tenantId, options.additionallyAllowedTenants, env);
     this.logger = createLogger(credentialName, options.loggingOptions, env);

@@ -76,6 +76,17 @@ describe("ClientSecretCredential: obtaining tokens", () => {
     await cred.close();
   });
 
+  test("an authorityHost ending in the tenant posts to /<tenant>/oauth2/v2.0/token once (was a 404)", async () => {
+    const cred = credential({ authorityHost: `${fake.url}/${TENANT}` });
+    const token = await cred.getToken(SCOPE);
+    assert.equal(token.token, fake.issuedTokens.at(-1));
+    assert.deepEqual(
+      fake.requests.map((r) => r.path),
+      [`/${TENANT}/oauth2/v2.0/token`],
+    );
+    await cred.close();
+  });
+
   test("serves the second call from the cache: one request per first token", async () => {
     const cred = credential();
     const first = await cred.getToken([SCOPE]);

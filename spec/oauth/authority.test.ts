@@ -83,6 +83,39 @@ describe("authority resolution", () => {
       "https://adfs.contoso.com/adfs/adfs/oauth2/token",
     );
   });
+  test("an authority host ending in the tenant is accepted as @azure/identity does", () => {
+    const tenant = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+    const withTenant = resolveAuthority(
+      "C",
+      `https://login.microsoftonline.com/${tenant}/`,
+      {},
+      undefined,
+      tenant,
+    );
+    assert.equal(withTenant.host, "https://login.microsoftonline.com");
+    assert.equal(withTenant.isKnownCloud, true);
+    assert.equal(
+      tokenEndpoint(withTenant, tenant),
+      `https://login.microsoftonline.com/${tenant}/oauth2/v2.0/token`,
+    );
+    const organizations = resolveAuthority(
+      "C",
+      "login.microsoftonline.com/Organizations",
+      {},
+      undefined,
+      "organizations",
+    );
+    assert.equal(organizations.host, "https://login.microsoftonline.com");
+    assert.equal(
+      tokenEndpoint(
+        resolveAuthority("C", "https://adfs.contoso.com/adfs", {}, undefined, "adfs"),
+        "adfs",
+      ),
+      "https://adfs.contoso.com/adfs/oauth2/token",
+    );
+    const other = resolveAuthority("C", "https://login.contoso.com/other", {}, undefined, tenant);
+    assert.equal(other.host, "https://login.contoso.com/other");
+  });
   test("regional authority for the public cloud and others", () => {
     assert.equal(
       tokenEndpoint(resolveAuthority("C", undefined, {}, "westus2"), "t"),
