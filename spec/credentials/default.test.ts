@@ -21,6 +21,7 @@ import { fakeCliSandbox, type FakeCliSandbox } from "../support/fake_cli.js";
 import { FEDERATION_CERTIFICATE, federatedToken } from "../support/federated_token.js";
 import { TEST_TLS } from "../support/fixtures.js";
 import { rejectsWith, throwsWith } from "../support/assert_error.js";
+import { ConnectProxy } from "../support/connect_proxy.js";
 
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const SP = "dac00000-0000-4000-8000-0000000000sp";
@@ -226,6 +227,135 @@ describe("DefaultAzureCredential picks the right credential for each environment
     assert.equal((await cred.getToken(SCOPE)).token, "no-probe");
     assert.equal(mi.requests.length, 1);
     assert.equal(mi.requests[0]!.headers.metadata, "true");
+    await cred.close();
+  });
+});
+
+describe("DefaultAzureCredential passes every documented option to its members", () => {
+  let proxy: ConnectProxy;
+  before(async () => {
+    proxy = await ConnectProxy.start();
+  });
+  after(() => proxy.close());
+  const OTHER_TENANT = "a0000000-0000-4000-8000-0000000000t2";
+  const sp = () => ({
+    ...noTools(),
+    AZURE_TENANT_ID: TENANT,
+    AZURE_CLIENT_ID: SP,
+    AZURE_CLIENT_SECRET: SECRET,
+  });
+  const workload = (env: NodeJS.ProcessEnv = {}) => {
+    const file = join(dir, "wi-token-options");
+    writeFileSync(file, federatedToken(WI, entra.tokenEndpoint(TENANT)));
+    return { ...noTools(), AZURE_FEDERATED_TOKEN_FILE: file, ...env };
+  };
+  const table: Array<{
+    option: string;
+    member: string;
+    env: () => NodeJS.ProcessEnv;
+    options: () => Record<string, unknown>;
+    getTokenOptions?: Record<string, unknown>;
+    check: () => void;
+  }> = [
+    {
+      option: "proxyOptions",
+      member: "EnvironmentCredential",
+      env: sp,
+      options: () => ({ proxyOptions: { host: "http://127.0.0.1", port: proxy.port } }),
+      check: () =>
+        assert.deepEqual(
+          proxy.tunnels.map((t) => t.target),
+          [new URL(entra.url).host],
+        ),
+    },
+    {
+      option: "proxyOptions",
+      member: "WorkloadIdentityCredential",
+      env: () => workload({ AZURE_TENANT_ID: TENANT, AZURE_CLIENT_ID: WI }),
+      options: () => ({ proxyOptions: { host: "http://127.0.0.1", port: proxy.port } }),
+      check: () =>
+        assert.deepEqual(
+          proxy.tunnels.map((t) => t.target),
+          [new URL(entra.url).host],
+        ),
+    },
+    {
+      option: "userAgentOptions",
+      member: "EnvironmentCredential",
+      env: sp,
+      options: () => ({ userAgentOptions: { userAgentPrefix: "my-app/1.0" } }),
+      check: () => assert.match(String(entra.requests[0]!.headers["user-agent"]), /^my-app\/1\.0 /),
+    },
+    {
+      option: "additionallyAllowedTenants",
+      member: "EnvironmentCredential",
+      env: sp,
+      options: () => ({ additionallyAllowedTenants: [OTHER_TENANT] }),
+      getTokenOptions: { tenantId: OTHER_TENANT },
+      check: () => assert.equal(entra.requests[0]!.path, `/${OTHER_TENANT}/oauth2/v2.0/token`),
+    },
+    {
+      option: "tenantId and workloadIdentityClientId",
+      member: "WorkloadIdentityCredential",
+      env: () => workload(),
+      options: () => ({ tenantId: TENANT, workloadIdentityClientId: WI }),
+      check: () => {
+        assert.equal(entra.requests[0]!.path, `/${TENANT}/oauth2/v2.0/token`);
+        assert.equal(entra.requests[0]!.form.client_id, WI);
+      },
+    },
+    {
+      option: "managedIdentityClientId",
+      member: "ManagedIdentityCredential",
+      env: () => ({ ...noTools(), IDENTITY_ENDPOINT: `${mi.url}/msi/token`, IDENTITY_HEADER: "h" }),
+      options: () => ({ managedIdentityClientId: "uami-from-option" }),
+      check: () => assert.equal(mi.requests[0]!.query.client_id, "uami-from-option"),
+    },
+    {
+      option: "tenantId and processTimeoutInMs",
+      member: "AzureCliCredential",
+      env: () => box.env("success"),
+      options: () => ({ tenantId: TENANT, processTimeoutInMs: 7000 }),
+      check: () => {
+        const argv = box
+          .records()
+          .filter((r) => r.tool === "az")
+          .at(-1)!.argv!;
+        assert.equal(argv[argv.indexOf("--tenant") + 1], TENANT);
+      },
+    },
+  ];
+  for (const row of table) {
+    test(`${row.option} reaches ${row.member}`, async () => {
+      proxy.tunnels.length = 0;
+      mi.replies.push(tokenReply("mi-token"));
+      entra.register({
+        clientId: SP,
+        tenantId: TENANT,
+        secret: SECRET,
+        tenants: [OTHER_TENANT],
+      });
+      const lines: string[] = [];
+      const cred = dac(row.env(), row.options(), lines);
+      await cred.getToken(SCOPE, row.getTokenOptions);
+      assert.ok(
+        lines.includes(
+          `info DefaultAzureCredential: getToken succeeded with ${row.member}; later calls use it directly`,
+        ),
+        lines.join("\n"),
+      );
+      row.check();
+      await cred.close();
+    });
+  }
+
+  test("a processTimeoutInMs too short for the tool reaches it: the tool is stopped", async () => {
+    const cred = dac(box.env("hang"), { processTimeoutInMs: 300 });
+    await rejectsWith(cred.getToken(SCOPE), {
+      class: AggregateAuthenticationError,
+      code: "ERR_AGGREGATE",
+      message: /AzureCliCredential: .*300 ms/,
+    });
     await cred.close();
   });
 });
