@@ -25,12 +25,15 @@ const NODE_TIMEOUT_MS = 15_000;
 /** The published files: everything else in the repository stays out of the tarball. */
 const ALLOWED = [/^package\.json$/, /^README\.md$/, /^LICENSE$/, /^build\/lib\/.+\.(?:js|d\.ts)$/];
 
-/** The environment minus what `npm test` sets for its scripts, which would steer the child npm. */
+/**
+ * The environment minus what `npm test` sets for its scripts, which would steer the child npm,
+ * plus an empty npm cache of our own: the install must need nothing that is not in the tarball.
+ */
 function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env = Object.fromEntries(
     Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key) && key !== "INIT_CWD"),
   );
-  return { ...env, ...extra };
+  return { ...env, npm_config_cache: join(temp, "npm-cache"), ...extra };
 }
 
 function files(dir: string): string[] {
