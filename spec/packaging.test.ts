@@ -51,6 +51,21 @@ test("package.json is ESM with types first in the exports map, no side effects, 
   assert.equal(pkg.version, VERSION);
 });
 
+test("publishes only the build and LICENSE, an MIT licence as package.json says", () => {
+  assert.deepEqual(pkg.files, ["build/lib/**/*.js", "build/lib/**/*.d.ts", "LICENSE"]);
+  assert.equal(pkg.license, "MIT");
+  const license = readFileSync(join(root, "LICENSE"), "utf8");
+  assert.match(license, /^MIT License\n\nCopyright \(c\) 2026 the entra-zero contributors\n/);
+  assert.match(license, /THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND/);
+});
+
+test("installing from git or a folder builds: the build runs in prepare, the one script npm runs there", () => {
+  const scripts = pkg.scripts as Record<string, string>;
+  assert.equal(scripts.prepare, "npm run build");
+  // prepack would build a second time in `npm pack` and `npm publish`, which run prepare too.
+  assert.equal(scripts.prepack, undefined);
+});
+
 test("build/lib imports only node: built-ins and relative files, and prints its size", () => {
   const built = files(join(root, "build/lib")).filter((f) => f.endsWith(".js"));
   const offenders: string[] = [];
