@@ -68,17 +68,28 @@ export class TokenCache {
         !this.#flights.has(key)
       ) {
         entry.lastRefreshAttempt = now;
+        this.#logger.verbose(
+          "token cache: refresh time reached; serving the cached token, refreshing in the background",
+        );
         this.#start(key, key, fetch).promise.catch((error: unknown) => {
           this.#logger.warning(
             `background token refresh failed; the cached token is still valid: ${error instanceof Error ? error.message : String(error)}`,
           );
         });
-      }
+      } else this.#logger.verbose("token cache: hit");
       return entry.token;
     }
     if (options.signal?.aborted) throw new AbortError(options.abortMessage);
     const flightKey = options.flightKey ?? key;
-    const flight = this.#flights.get(flightKey) ?? this.#start(flightKey, key, fetch);
+    const joined = this.#flights.get(flightKey);
+    this.#logger.verbose(
+      options.bypass
+        ? "token cache: bypassed for a claims challenge"
+        : joined
+          ? "token cache: miss; joining the request in flight"
+          : "token cache: miss",
+    );
+    const flight = joined ?? this.#start(flightKey, key, fetch);
     return this.#wait(flight, options.signal, options.abortMessage);
   }
 

@@ -1,4 +1,5 @@
 import type { TokenCredentialOptions } from "../types.js";
+import type { CredentialLogger } from "../util/logger.js";
 import { isProxyBypassed, resolveProxy } from "./proxy.js";
 import { createTransport, type Transport } from "./transport.js";
 
@@ -11,19 +12,14 @@ export function createIdentityTransport(
   credentialName: string,
   options: TokenCredentialOptions,
   env: NodeJS.ProcessEnv,
+  logger?: CredentialLogger,
 ): Transport {
-  const proxy = resolveProxy(credentialName, options.proxyOptions, env);
   return createTransport({
     credentialName,
-    ...(proxy
-      ? {
-          proxy,
-          bypassProxy: (hostname: string, port: number) => isProxyBypassed(hostname, port, env),
-        }
-      : {}),
-    ...(options.tlsOptions ? { tlsOptions: options.tlsOptions } : {}),
-    ...(options.userAgentOptions?.userAgentPrefix
-      ? { userAgentPrefix: options.userAgentOptions.userAgentPrefix }
-      : {}),
+    proxy: resolveProxy(credentialName, options.proxyOptions, env),
+    bypassProxy: (hostname, port) => isProxyBypassed(hostname, port, env),
+    tlsOptions: options.tlsOptions,
+    userAgentPrefix: options.userAgentOptions?.userAgentPrefix,
+    logger,
   });
 }

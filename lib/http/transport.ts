@@ -1,8 +1,9 @@
 import * as http from "node:http";
 import * as https from "node:https";
 import { randomUUID } from "node:crypto";
-import { AbortError, AuthenticationError } from "../errors.js";
+import { AbortError, authenticationFailure } from "../errors.js";
 import type { AbortSignalLike, TlsOptions } from "../types.js";
+import type { CredentialLogger } from "../util/logger.js";
 import { VERSION } from "../version.js";
 import { createTunnelAgent, type ProxyTarget } from "./proxy.js";
 
@@ -46,6 +47,8 @@ export interface TransportOptions {
   bypassProxy?: (hostname: string, port: number) => boolean;
   /** Use this agent for `https:` instead of a default one (e.g. one that pins the server certificate); `close()` destroys it. */
   httpsAgent?: https.Agent;
+  /** Receives one `verbose` line per request and per response: method, URL without query, status. */
+  logger?: CredentialLogger;
 }
 
 /** The default response size cap. */
@@ -70,10 +73,7 @@ export function isTransientTransportError(error: unknown): boolean {
 export function createTransport(options: TransportOptions): Transport {
   const { credentialName } = options;
   const maxBytes = options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
-  const agentOptions: https.AgentOptions = {
-    keepAlive: true,
-    ...(options.tlsOptions?.ca ? { ca: options.tlsOptions.ca } : {}),
-  };
+  const agentOptions: https.AgentOptions = { keepAlive: true, ca: options.tlsOptions?.ca };
   const httpsAgent = options.httpsAgent ?? new https.Agent(agentOptions);
   const tunnelAgent = options.proxy ? createTunnelAgent(options.proxy, agentOptions) : undefined;
   const agentFor = (url: URL) => {
@@ -83,22 +83,21 @@ export function createTransport(options: TransportOptions): Transport {
   };
   const httpAgent = options.allowInsecureHttp ? new http.Agent({ keepAlive: true }) : undefined;
   const ua = userAgent(options.userAgentPrefix);
-  const fail = (code: string, message: string, status = 0, cause?: unknown) =>
-    new AuthenticationError(status, null, { credentialName, code, message, cause });
+  const aborted = () => new AbortError(`${credentialName}: the operation was aborted.`);
 
   function send(request: HttpRequest): Promise<HttpResponse> {
     const url = new URL(request.url);
     const isHttps = url.protocol === "https:";
     if (!isHttps && !(url.protocol === "http:" && httpAgent)) {
       return Promise.reject(
-        fail(
+        authenticationFailure(
+          credentialName,
           "ERR_INVALID_ARG_VALUE",
           `refusing to send a request to ${url.protocol}//${url.host}: only https is allowed.`,
         ),
       );
     }
-    if (request.signal?.aborted)
-      return Promise.reject(new AbortError(`${credentialName}: the operation was aborted.`));
+    if (request.signal?.aborted) return Promise.reject(aborted());
     const headers: Record<string, string> = {
       "User-Agent": ua,
       Accept: "application/json",
@@ -108,110 +107,107 @@ export function createTransport(options: TransportOptions): Transport {
     };
     if (request.body !== undefined)
       headers["Content-Length"] = String(Buffer.byteLength(request.body));
+    const target = `${url.origin}${url.pathname}`;
+    options.logger?.verbose(`${request.method} ${target}`);
+    const startedAt = performance.now();
 
     return new Promise<HttpResponse>((resolve, reject) => {
       let settled = false;
+      let req: http.ClientRequest | undefined;
       const finish = (error: Error | undefined, response?: HttpResponse) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
         request.signal?.removeEventListener("abort", onAbort);
         if (error) {
-          req.destroy();
+          req?.destroy();
           reject(error);
-        } else resolve(response!);
+        } else {
+          options.logger?.verbose(
+            `${request.method} ${target} answered HTTP ${response!.status} in ${Math.round(performance.now() - startedAt)} ms`,
+          );
+          resolve(response!);
+        }
       };
-      const onAbort = () => finish(new AbortError(`${credentialName}: the operation was aborted.`));
+      const fail = (code: string, message: string, status = 0, cause?: unknown) =>
+        finish(authenticationFailure(credentialName, code, message, { status, cause }));
+      const onAbort = () => finish(aborted());
       const timer = setTimeout(
         () =>
-          finish(
-            fail(
-              "ERR_TIMEOUT",
-              `no complete response from ${url.host} within ${request.timeoutMs} ms.`,
-            ),
+          fail(
+            "ERR_TIMEOUT",
+            `no complete response from ${url.host} within ${request.timeoutMs} ms.`,
           ),
         request.timeoutMs,
       );
-      const requestOptions = { method: request.method, headers, agent: agentFor(url) };
-      const req = (isHttps ? https : http).request(url, requestOptions, (res) => {
+      const onResponse = (res: http.IncomingMessage) => {
         const status = res.statusCode ?? 0;
+        const truncated = (cause?: unknown) =>
+          fail(
+            "ERR_RESPONSE_TRUNCATED",
+            `the response from ${url.host} was cut off after ${size} bytes.`,
+            status,
+            cause,
+          );
         if (status >= 300 && status < 400) {
           res.resume();
-          return finish(
-            fail(
-              "ERR_REDIRECT_REFUSED",
-              `${url.host} answered HTTP ${status} (a redirect); redirects are not followed for token requests.`,
-              status,
-            ),
+          return fail(
+            "ERR_REDIRECT_REFUSED",
+            `${url.host} answered HTTP ${status} (a redirect); redirects are not followed for token requests.`,
+            status,
           );
         }
         const declared = Number(res.headers["content-length"]);
         if (Number.isFinite(declared) && declared > maxBytes) {
-          return finish(
-            fail(
-              "ERR_RESPONSE_TOO_LARGE",
-              `the response from ${url.host} declares ${declared} bytes, over the ${maxBytes}-byte limit.`,
-              status,
-            ),
+          return fail(
+            "ERR_RESPONSE_TOO_LARGE",
+            `the response from ${url.host} declares ${declared} bytes, over the ${maxBytes}-byte limit.`,
+            status,
           );
         }
         const chunks: Buffer[] = [];
         let size = 0;
         res.on("data", (chunk: Buffer) => {
           size += chunk.length;
-          if (size > maxBytes) {
-            finish(
-              fail(
-                "ERR_RESPONSE_TOO_LARGE",
-                `the response from ${url.host} exceeded the ${maxBytes}-byte limit.`,
-                status,
-              ),
-            );
-          } else chunks.push(chunk);
-        });
-        res.on("end", () => {
-          if (!res.complete) {
-            return finish(
-              fail(
-                "ERR_RESPONSE_TRUNCATED",
-                `the response from ${url.host} was cut off after ${size} bytes.`,
-                status,
-              ),
-            );
-          }
-          finish(undefined, { status, headers: res.headers, body: Buffer.concat(chunks) });
-        });
-        res.on("error", (error) =>
-          finish(
+          if (size <= maxBytes) chunks.push(chunk);
+          else
             fail(
-              "ERR_RESPONSE_TRUNCATED",
-              `the response from ${url.host} was cut off after ${size} bytes.`,
+              "ERR_RESPONSE_TOO_LARGE",
+              `the response from ${url.host} exceeded the ${maxBytes}-byte limit.`,
               status,
+            );
+        });
+        res.on("end", () =>
+          res.complete
+            ? finish(undefined, { status, headers: res.headers, body: Buffer.concat(chunks) })
+            : truncated(),
+        );
+        res.on("error", truncated);
+        res.on("aborted", () => truncated());
+      };
+      try {
+        req = (isHttps ? https : http).request(
+          url,
+          { method: request.method, headers, agent: agentFor(url) },
+          onResponse,
+        );
+      } catch (error) {
+        // Node's message may quote the offending header value, which can be a secret: give the code only.
+        const code = (error as NodeJS.ErrnoException).code ?? "an invalid request";
+        return fail(
+          "ERR_INVALID_ARG_VALUE",
+          `the request to ${url.host} could not be built (${code}).`,
+        );
+      }
+      req.on("error", (error: NodeJS.ErrnoException) =>
+        error.code === "ERR_PROXY"
+          ? fail("ERR_PROXY", `${error.message}.`, 0, error)
+          : fail(
+              "ERR_NETWORK",
+              `could not reach ${url.host}: ${error.code ?? error.message}.`,
+              0,
               error,
             ),
-          ),
-        );
-        res.on("aborted", () =>
-          finish(
-            fail(
-              "ERR_RESPONSE_TRUNCATED",
-              `the response from ${url.host} was cut off after ${size} bytes.`,
-              status,
-            ),
-          ),
-        );
-      });
-      req.on("error", (error: NodeJS.ErrnoException) =>
-        finish(
-          error.code === "ERR_PROXY"
-            ? fail("ERR_PROXY", `${error.message}.`, 0, error)
-            : fail(
-                "ERR_NETWORK",
-                `could not reach ${url.host}: ${error.code ?? error.message}.`,
-                0,
-                error,
-              ),
-        ),
       );
       request.signal?.addEventListener("abort", onAbort, { once: true });
       req.end(request.body);

@@ -95,7 +95,7 @@ export class TokenClient {
     this.#retry = resolveRetryOptions(options.retryOptions);
     this.#disableInstanceDiscovery = options.disableInstanceDiscovery === true;
     this.#instanceDiscoveryHost = options.instanceDiscoveryHost;
-    this.#transport = createIdentityTransport(credentialName, options, env);
+    this.#transport = createIdentityTransport(credentialName, options, env, this.logger);
   }
 
   /** The token endpoint URL of a tenant. */

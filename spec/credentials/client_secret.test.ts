@@ -197,6 +197,41 @@ describe("ClientSecretCredential: obtaining tokens", () => {
     await cred.close();
     await bad.close();
   });
+  test("verbose says more than info: each request, its answer, cache hits and misses; never a secret", async () => {
+    const lines = (level: "info" | "verbose") => {
+      const out: string[] = [];
+      const cred = credential({
+        loggingOptions: { logLevel: level, logger: (l, message) => out.push(`${l} ${message}`) },
+      });
+      return { out, cred };
+    };
+    const verbose = lines("verbose");
+    await verbose.cred.getToken(SCOPE);
+    await verbose.cred.getToken(SCOPE);
+    const endpoint = `${fake.url}/${TENANT}/oauth2/v2.0/token`;
+    assert.deepEqual(
+      verbose.out
+        .filter((l) => l.startsWith("verbose "))
+        .map((l) => l.replace(/in \d+ ms$/, "in N ms")),
+      [
+        "verbose ClientSecretCredential: token cache: miss",
+        `verbose ClientSecretCredential: POST ${endpoint}`,
+        `verbose ClientSecretCredential: POST ${endpoint} answered HTTP 200 in N ms`,
+        "verbose ClientSecretCredential: token cache: hit",
+      ],
+    );
+    const info = lines("info");
+    await info.cred.getToken(SCOPE);
+    assert.deepEqual(
+      info.out.map((l) => l.split(" ")[0]),
+      ["info"],
+    );
+    assert.ok(
+      verbose.out.every((l) => !l.includes(SECRET) && !l.includes(fake.issuedTokens.at(-1)!)),
+    );
+    await verbose.cred.close();
+    await info.cred.close();
+  });
 });
 
 describe("ClientSecretCredential: Entra refusals and bad replies", () => {
