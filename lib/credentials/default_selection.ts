@@ -28,20 +28,8 @@ export const NOT_IMPLEMENTED: ReadonlySet<DefaultChainMember> = new Set([
   "VisualStudioCodeCredential",
 ]);
 
-const PROD: readonly DefaultChainMember[] = [
-  "EnvironmentCredential",
-  "WorkloadIdentityCredential",
-  "ManagedIdentityCredential",
-];
-const DEV: readonly DefaultChainMember[] = [
-  "SharedTokenCacheCredential",
-  "VisualStudioCodeCredential",
-  "AzureCliCredential",
-  "AzurePowerShellCredential",
-  "AzureDeveloperCliCredential",
-  "InteractiveBrowserCredential",
-];
-/** The credential names `AZURE_TOKEN_CREDENTIALS` may hold (case-insensitive), as in `@azure/identity`. */
+const PROD = DEFAULT_CHAIN.slice(0, 3);
+const DEV = DEFAULT_CHAIN.slice(3);
 const SELECTABLE: readonly DefaultChainMember[] = DEFAULT_CHAIN.filter(
   (name) => name !== "SharedTokenCacheCredential" && name !== "InteractiveBrowserCredential",
 );

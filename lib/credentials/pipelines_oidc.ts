@@ -5,9 +5,10 @@
  * @see https://learn.microsoft.com/rest/api/azure/devops/distributedtask/oidctoken/create
  * @module
  */
-import { AuthenticationError } from "../errors.js";
+import { authenticationFailure } from "../errors.js";
+import { readJsonResponse } from "../http/json_response.js";
 import type { HttpResponse } from "../http/transport.js";
-import { describeBody } from "../util/redact.js";
+import { asRecord } from "../util/json.js";
 
 /** The api-version of the OIDC token request. */
 export const PIPELINES_OIDC_API_VERSION = "7.1";
@@ -48,23 +49,18 @@ export function parseOidcTokenResponse(
   response: HttpResponse,
   secrets: readonly string[],
 ): string {
-  const details = () =>
-    `HTTP ${response.status}, content-type ${header(response, "content-type")}, x-vss-e2eid ${header(response, "x-vss-e2eid")}, ` +
-    `x-msedge-ref ${header(response, "x-msedge-ref")}, body starting ${describeBody(response.body, secrets)}`;
+  const { json, arrived } = readJsonResponse(response, secrets);
+  const ids = `x-vss-e2eid ${header(response, "x-vss-e2eid")}, x-msedge-ref ${header(response, "x-msedge-ref")}`;
   const fail = (what: string) =>
-    new AuthenticationError(response.status, null, {
+    authenticationFailure(
       credentialName,
-      code: "ERR_OIDC_RESPONSE",
-      message: `${what} (${details()}). Check the service connection id and that the job's System.AccessToken is passed. See https://aka.ms/azsdk/js/identity/azurepipelinescredential/troubleshoot.`,
-    });
+      "ERR_OIDC_RESPONSE",
+      `${what} (${arrived()}, ${ids}). Check the service connection id and that the job's System.AccessToken is passed. See https://aka.ms/azsdk/js/identity/azurepipelinescredential/troubleshoot.`,
+      { status: response.status },
+    );
   if (response.status !== 200) throw fail("the OIDC token request failed");
-  let json: unknown;
-  try {
-    json = JSON.parse(response.body.toString("utf8"));
-  } catch {
-    throw fail("the OIDC token response is not JSON, so it has no oidcToken");
-  }
-  const token = (json as { oidcToken?: unknown } | null)?.oidcToken;
+  if (json === undefined) throw fail("the OIDC token response is not JSON, so it has no oidcToken");
+  const token = asRecord(json)?.oidcToken;
   if (typeof token !== "string" || token === "")
     throw fail("the OIDC token response has no oidcToken field");
   return token;

@@ -1,5 +1,6 @@
 import { AuthenticationError } from "../errors.js";
 import { sendWithRetry, type ResolvedRetryOptions } from "../http/retry.js";
+import { readJsonResponse } from "../http/json_response.js";
 import type { Transport } from "../http/transport.js";
 import type { AbortSignalLike } from "../types.js";
 import { authorizeEndpoint, AzureAuthorityHosts, type Authority } from "./authority.js";
@@ -48,23 +49,15 @@ async function discover(
   context: InstanceDiscoveryContext,
 ): Promise<void> {
   const url = `${discoveryHost}/common/discovery/instance?api-version=1.1&authorization_endpoint=${encodeURIComponent(authorizeEndpoint(authority, tenantId))}`;
+  const { timeoutMs, signal } = context;
+  const request = { method: "GET" as const, url, timeoutMs, signal };
   const response = await sendWithRetry(
     context.transport,
-    {
-      method: "GET",
-      url,
-      timeoutMs: context.timeoutMs,
-      ...(context.signal ? { signal: context.signal } : {}),
-    },
+    request,
     context.retry,
     context.credentialName,
   );
-  let body: Record<string, unknown> = {};
-  try {
-    body = JSON.parse(response.body.toString("utf8")) as Record<string, unknown>;
-  } catch {
-    body = {};
-  }
+  const body = readJsonResponse(response).record ?? {};
   if (response.status === 200 && typeof body.tenant_discovery_endpoint === "string") return;
   throw new AuthenticationError(response.status, body.error ? body : null, {
     credentialName: context.credentialName,

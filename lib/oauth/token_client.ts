@@ -4,6 +4,7 @@ import type { HttpResponse, Transport } from "../http/transport.js";
 import type {
   AbortSignalLike,
   AuthorityValidationOptions,
+  InternalOptions,
   MultiTenantTokenCredentialOptions,
 } from "../types.js";
 import { createLogger, type CredentialLogger } from "../util/logger.js";
@@ -23,20 +24,11 @@ import { parseTokenResponse, type TokenResult } from "./token_response.js";
 /** Default timeout of one HTTP attempt. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
-/** Seams for tests; stripped from the published types. */
-export interface InternalClientOptions {
-  /** @internal The clock, in milliseconds since the epoch. */
-  now?: () => number;
-  /** @internal Where instance discovery is asked (default: the public cloud). */
-  instanceDiscoveryHost?: string;
-  /** @internal The environment read at construction (default `process.env`). */
-  env?: NodeJS.ProcessEnv;
-}
+/** Options a token client is built from: the credential's, passed whole. */
+export type TokenClientOptions = MultiTenantTokenCredentialOptions & AuthorityValidationOptions;
 
-/** Options a token client is built from. */
-export type TokenClientOptions = MultiTenantTokenCredentialOptions &
-  AuthorityValidationOptions &
-  InternalClientOptions;
+/** @deprecated Seams live in `InternalOptions` (types.ts), part of every options type. */
+export type InternalClientOptions = InternalOptions;
 
 /** Per-request settings. */
 export interface RequestSettings {
@@ -59,8 +51,7 @@ export class TokenClient {
   readonly #clientAuth: ClientAuthentication;
   readonly #transport: Transport;
   readonly #retry: ResolvedRetryOptions;
-  readonly #disableInstanceDiscovery: boolean;
-  readonly #instanceDiscoveryHost: string | undefined;
+  readonly #options: TokenClientOptions;
 
   /**
    * @param credentialName - starts every message and log line.
@@ -68,7 +59,7 @@ export class TokenClient {
    * @param clientId - the application (client) id.
    * @param clientAuth - secret, assertion or none.
    * @param options - the credential's options.
-   * @param regional - whether `AZURE_REGIONAL_AUTHORITY_NAME` applies (confidential clients only).
+   * @param regional - whether `AZURE_REGIONAL_AUTHORITY_NAME` applies: confidential clients only.
    */
   constructor(
     credentialName: string,
@@ -76,7 +67,7 @@ export class TokenClient {
     clientId: string,
     clientAuth: ClientAuthentication,
     options: TokenClientOptions = {},
-    regional = false,
+    regional = clientAuth.kind !== "none",
   ) {
     const env = options.env ?? process.env;
     this.credentialName = credentialName;
@@ -93,8 +84,7 @@ export class TokenClient {
     this.now = options.now ?? Date.now;
     this.#clientAuth = clientAuth;
     this.#retry = resolveRetryOptions(options.retryOptions);
-    this.#disableInstanceDiscovery = options.disableInstanceDiscovery === true;
-    this.#instanceDiscoveryHost = options.instanceDiscoveryHost;
+    this.#options = options;
     this.#transport = createIdentityTransport(credentialName, options, env, this.logger);
   }
 
@@ -148,14 +138,14 @@ export class TokenClient {
     timeoutMs: number,
     signal: AbortSignalLike | undefined,
   ): Promise<void> {
-    if (this.#disableInstanceDiscovery) return;
+    if (this.#options.disableInstanceDiscovery) return;
     await validateAuthority(this.authority, tenantId, {
       credentialName: this.credentialName,
       transport: this.#transport,
       retry: this.#retry,
       timeoutMs,
-      ...(this.#instanceDiscoveryHost ? { discoveryHost: this.#instanceDiscoveryHost } : {}),
-      ...(signal ? { signal } : {}),
+      discoveryHost: this.#options.instanceDiscoveryHost,
+      signal,
     });
   }
 
@@ -173,7 +163,7 @@ export class TokenClient {
         headers: { "Content-Type": "application/x-www-form-urlencoded;charset=utf-8" },
         body: encodeForm(fields),
         timeoutMs,
-        ...(signal ? { signal } : {}),
+        signal,
       },
       this.#retry,
       this.credentialName,

@@ -1,7 +1,8 @@
-import { AuthenticationError } from "../errors.js";
+import { AuthenticationError, authenticationFailure, type IdentityErrorCode } from "../errors.js";
 import type { HttpResponse } from "../http/transport.js";
 import type { AccessToken } from "../types.js";
-import { describeBody, redactSecrets } from "../util/redact.js";
+import { readJsonResponse } from "../http/json_response.js";
+import { redactSecrets } from "../util/redact.js";
 
 /** A validated token endpoint reply. */
 export interface TokenResult {
@@ -46,32 +47,18 @@ export interface ParseContext {
 }
 
 const HALF_LIFE_THRESHOLD_S = 2 * 60 * 60;
-
-function contentType(response: HttpResponse): string {
-  return String(response.headers["content-type"] ?? "none");
-}
-
-function invalid(context: ParseContext, response: HttpResponse, what: string): AuthenticationError {
-  return new AuthenticationError(response.status, null, {
-    credentialName: context.credentialName,
-    code: "ERR_RESPONSE_INVALID",
-    message: `the token endpoint's response body ${what}.`,
-  });
-}
+const OPTIONAL_STRINGS = {
+  refresh_token: "refreshToken",
+  id_token: "idToken",
+  client_info: "clientInfo",
+  scope: "scope",
+} as const;
 
 /** Reads a non-negative number of seconds given as a JSON number or numeric string. */
 export function readSeconds(value: unknown): number | undefined {
   if (typeof value === "number") return Number.isFinite(value) && value >= 0 ? value : undefined;
   if (typeof value === "string" && /^\s*\d+(\.\d+)?\s*$/.test(value)) return Number(value);
   return undefined;
-}
-
-function parseJson(response: HttpResponse): unknown {
-  try {
-    return JSON.parse(response.body.toString("utf8"));
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -82,48 +69,43 @@ function parseJson(response: HttpResponse): unknown {
  *   say what arrived (status, content type, first bytes redacted) and never carry a token.
  */
 export function parseTokenResponse(response: HttpResponse, context: ParseContext): TokenResult {
-  const json = parseJson(response);
-  const isObject = json !== null && typeof json === "object" && !Array.isArray(json);
-  const arrived = () =>
-    `HTTP ${response.status}, content-type ${contentType(response)}, body starting ${describeBody(response.body, context.secrets)}`;
+  const { json, record: body, arrived } = readJsonResponse(response, context.secrets);
+  const fail = (code: IdentityErrorCode, message: string) =>
+    authenticationFailure(context.credentialName, code, message, { status: response.status });
+  const invalid = (what: string) =>
+    fail("ERR_RESPONSE_INVALID", `the token endpoint's response body ${what}.`);
 
   if (response.status < 200 || response.status >= 300) {
-    if (isObject && typeof (json as Record<string, unknown>).error === "string") {
-      return throwOAuthError(response.status, json as Record<string, unknown>, context);
-    }
-    throw new AuthenticationError(response.status, null, {
-      credentialName: context.credentialName,
-      code: "ERR_HTTP_STATUS",
-      message: `the token endpoint failed without an OAuth error body (${arrived()}).`,
-    });
+    if (typeof body?.error === "string") throwOAuthError(response.status, body, context);
+    throw fail(
+      "ERR_HTTP_STATUS",
+      `the token endpoint failed without an OAuth error body (${arrived()}).`,
+    );
   }
   if (json === undefined) {
-    throw new AuthenticationError(response.status, null, {
-      credentialName: context.credentialName,
-      code: "ERR_RESPONSE_NOT_JSON",
-      message: `the token endpoint's response is not JSON (${arrived()}).`,
-    });
+    throw fail(
+      "ERR_RESPONSE_NOT_JSON",
+      `the token endpoint's response is not JSON (${arrived()}).`,
+    );
   }
-  if (!isObject) throw invalid(context, response, "is not a JSON object");
-  const body = json as Record<string, unknown>;
-  if (typeof body.error === "string") return throwOAuthError(response.status, body, context);
+  if (!body) throw invalid("is not a JSON object");
+  if (typeof body.error === "string") throwOAuthError(response.status, body, context);
 
   if (typeof body.access_token !== "string" || body.access_token.length === 0) {
-    throw invalid(context, response, `"access_token" must be a non-empty string`);
+    throw invalid(`"access_token" must be a non-empty string`);
   }
   if (typeof body.token_type !== "string" || body.token_type.toLowerCase() !== "bearer") {
-    throw invalid(context, response, `"token_type" must be "Bearer"`);
+    throw invalid(`"token_type" must be "Bearer"`);
   }
   const expiresIn = readSeconds(body.expires_in);
-  if (expiresIn === undefined)
-    throw invalid(context, response, `"expires_in" must be a non-negative number`);
+  if (expiresIn === undefined) throw invalid(`"expires_in" must be a non-negative number`);
   const refreshIn = body.refresh_in === undefined ? undefined : readSeconds(body.refresh_in);
   if (body.refresh_in !== undefined && refreshIn === undefined) {
-    throw invalid(context, response, `"refresh_in" must be a non-negative number`);
+    throw invalid(`"refresh_in" must be a non-negative number`);
   }
-  for (const field of ["refresh_token", "id_token", "client_info", "scope"] as const) {
+  for (const field of Object.keys(OPTIONAL_STRINGS)) {
     if (body[field] !== undefined && typeof body[field] !== "string")
-      throw invalid(context, response, `"${field}" must be a string`);
+      throw invalid(`"${field}" must be a string`);
   }
 
   const start = context.requestStartMs;
@@ -134,10 +116,9 @@ export function parseTokenResponse(response: HttpResponse, context: ParseContext
   if (refreshIn !== undefined) result.refreshAfterTimestamp = start + refreshIn * 1000;
   else if (expiresIn >= HALF_LIFE_THRESHOLD_S)
     result.refreshAfterTimestamp = start + (expiresIn * 1000) / 2;
-  if (typeof body.refresh_token === "string") result.refreshToken = body.refresh_token;
-  if (typeof body.id_token === "string") result.idToken = body.id_token;
-  if (typeof body.client_info === "string") result.clientInfo = body.client_info;
-  if (typeof body.scope === "string") result.scope = body.scope;
+  for (const [field, key] of Object.entries(OPTIONAL_STRINGS)) {
+    if (typeof body[field] === "string") result[key] = body[field];
+  }
   return result;
 }
 

@@ -108,7 +108,7 @@ describe("AzurePipelinesCredential", () => {
       class: AuthenticationError,
       code: "ERR_OIDC_RESPONSE",
       message:
-        /^AzurePipelinesCredential: the OIDC token response is not JSON, so it has no oidcToken \(HTTP 200, content-type text\/html, x-vss-e2eid e2e-123, x-msedge-ref Ref A: 42, body starting .*Sign In/,
+        /^AzurePipelinesCredential: the OIDC token response is not JSON, so it has no oidcToken \(HTTP 200, content-type text\/html, body starting .*Sign In.*, x-vss-e2eid e2e-123, x-msedge-ref Ref A: 42\)/,
     });
     assertNoSecret(error, SYSTEM_TOKEN);
     assert.equal(entra.tokenRequests.length, 0);
