@@ -20,10 +20,7 @@ import { AzurePowerShellCredential } from "./azure_powershell.js";
 import type { DefaultChainMember } from "./default_selection.js";
 import { EnvironmentCredential } from "./environment.js";
 import { InteractiveBrowserCredential } from "./interactive_browser.js";
-import {
-  ManagedIdentityCredential,
-  type ManagedIdentityInternalOptions,
-} from "./managed_identity.js";
+import { ManagedIdentityCredential } from "./managed_identity_credential.js";
 import { WorkloadIdentityCredential } from "./workload_identity.js";
 
 /** A credential that may be closed. */
@@ -37,10 +34,7 @@ export interface ChainMember {
 
 /** What the factories need: the DAC options, flattened, plus the internal seams. */
 export interface MemberSettings
-  extends
-    MultiTenantTokenCredentialOptions,
-    AuthorityValidationOptions,
-    ManagedIdentityInternalOptions {
+  extends MultiTenantTokenCredentialOptions, AuthorityValidationOptions {
   tenantId?: string;
   managedIdentityClientId?: string;
   managedIdentityResourceId?: string;
@@ -78,7 +72,7 @@ function downgraded(credential: ClosableCredential): ClosableCredential {
 
 function common(
   settings: MemberSettings,
-): MultiTenantTokenCredentialOptions & AuthorityValidationOptions & ManagedIdentityInternalOptions {
+): MultiTenantTokenCredentialOptions & AuthorityValidationOptions {
   const {
     authorityHost,
     retryOptions,

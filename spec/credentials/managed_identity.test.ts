@@ -8,7 +8,7 @@ import {
   CredentialUnavailableError,
   InvalidArgumentError,
 } from "../../lib/errors.js";
-import { ManagedIdentityCredential } from "../../lib/credentials/managed_identity.js";
+import { ManagedIdentityCredential } from "../../lib/credentials/managed_identity_credential.js";
 import { FakeEndpoint, tokenReply } from "../support/fake_endpoint.js";
 import { FakeEntra } from "../support/fake_entra.js";
 import { TEST_TLS, readFixture } from "../support/fixtures.js";
