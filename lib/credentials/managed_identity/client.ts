@@ -98,9 +98,7 @@ export class ManagedIdentityClient {
           signal: options.abortSignal,
         },
       );
-      this.#logger.info(
-        `getToken succeeded source=${this.#source.displayName} resource=${resource}`,
-      );
+      this.#logger.info(`getToken succeeded source=${this.#source.name} resource=${resource}`);
       return token;
     } catch (error) {
       this.#logger.error(
@@ -122,14 +120,14 @@ export class ManagedIdentityClient {
     const request: HttpRequest = { ...tokenRequest(source, resource), timeoutMs, signal };
     const requestStartMs = (this.#options.now ?? Date.now)();
     let response = await this.#send(request);
-    if (source.kind === "azureArc" && response.status === 401) {
+    if (source.name === "Azure Arc" && response.status === 401) {
       const key = await readArcKey(
         checkArcKeyPath(parseArcChallenge(response), source.arcKeyDirectory),
       );
       const headers = { ...request.headers, Authorization: `Basic ${key}` };
       response = await this.#send({ ...request, headers });
     }
-    const sourceName = source.displayName;
+    const sourceName = source.name;
     return parseManagedIdentityResponse(response, {
       sourceName,
       requestStartMs,
@@ -142,7 +140,7 @@ export class ManagedIdentityClient {
       return await sendWithRetry(this.#transport, request, this.#retry, NAME);
     } catch (error) {
       const cause = (error as { cause?: { code?: unknown; message?: string } }).cause;
-      const where = this.#source.displayName;
+      const where = this.#source.name;
       if (cause?.code === CERT_MISMATCH_CODE) {
         const message = `${where}: ${cause.message} (IDENTITY_SERVER_THUMBPRINT); nothing was sent to the endpoint.`;
         throw authenticationFailure(NAME, "ERR_SERVER_CERT_MISMATCH", message, { cause: error });

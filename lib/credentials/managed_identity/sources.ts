@@ -26,14 +26,13 @@ export interface UserAssignedIdentity {
 
 /** A detected managed-identity source: where and how to ask it for a token. */
 export interface ManagedIdentitySource {
-  kind: "imds" | "appService" | "serviceFabric" | "azureArc" | "azureMl" | "cloudShell";
-  /** How messages name it, e.g. "App Service". */
-  displayName: string;
+  /** Also how messages name it. */
+  name: "IMDS" | "App Service" | "Service Fabric" | "Azure Arc" | "Azure ML" | "Cloud Shell";
   endpoint: string;
   /** The `api-version` of a GET; Cloud Shell has none and takes a POST form instead. */
   apiVersion?: string;
   /** Query parameters after `api-version` and `resource`: the user-assigned id, when any. */
-  query: Array<[string, string]>;
+  query?: Array<[string, string]>;
   headers: Record<string, string>;
   /** Service Fabric: the thumbprint the endpoint's certificate is pinned to. */
   serverThumbprint?: string;
@@ -86,7 +85,7 @@ export function tokenRequest(
   const query = encodeForm([
     ["api-version", source.apiVersion],
     ["resource", resource],
-    ...source.query,
+    ...(source.query ?? []),
   ]);
   url.search = url.search && url.search !== "?" ? `${url.search}&${query}` : `?${query}`;
   return { method: "GET", url: url.toString(), headers };
@@ -159,19 +158,16 @@ export function detectSource(
           "IDENTITY_SERVER_THUMBPRINT must be a SHA-1 or SHA-256 certificate thumbprint in hex.",
         );
       return source({
-        kind: "serviceFabric",
-        displayName: "Service Fabric",
+        name: "Service Fabric",
         endpoint,
         apiVersion: "2019-07-01-preview",
-        query: [],
         headers: { secret: header },
         serverThumbprint: pinned,
       });
     }
     if (header)
       return source({
-        kind: "appService",
-        displayName: "App Service",
+        name: "App Service",
         endpoint,
         apiVersion: "2019-08-01",
         query: idQuery("mi_res_id"),
@@ -185,11 +181,9 @@ export function detectSource(
     const url = new URL(endpoint);
     if (url.hostname === "localhost") url.hostname = "127.0.0.1";
     return source({
-      kind: "azureArc",
-      displayName: "Azure Arc",
+      name: "Azure Arc",
       endpoint: url.toString(),
       apiVersion: "2020-06-01",
-      query: [],
       headers: { Metadata: "true" },
       arcKeyDirectory:
         options.arcKeyDirectory ?? arcKeyDirectory(options.platform ?? process.platform, env),
@@ -201,14 +195,7 @@ export function detectSource(
     const secret = read("MSI_SECRET");
     if (!secret) {
       refuseUserAssigned("Cloud Shell", "Cloud Shell issues tokens for the signed-in user only.");
-      const headers = { Metadata: "true" };
-      return source({
-        kind: "cloudShell",
-        displayName: "Cloud Shell",
-        endpoint,
-        query: [],
-        headers,
-      });
+      return source({ name: "Cloud Shell", endpoint, headers: { Metadata: "true" } });
     }
     if (identity?.kind !== "clientId")
       refuseUserAssigned(
@@ -217,8 +204,7 @@ export function detectSource(
       );
     const clientId = identity?.value ?? read("DEFAULT_IDENTITY_CLIENT_ID");
     return source({
-      kind: "azureMl",
-      displayName: "Azure ML",
+      name: "Azure ML",
       endpoint,
       apiVersion: "2017-09-01",
       query: clientId ? [["clientid", clientId]] : [],
@@ -238,8 +224,7 @@ export function detectSource(
     : (options.imdsHost ?? IMDS_HOST);
   const endpoint = `${host.replace(/\/+$/, "")}${IMDS_TOKEN_PATH}`;
   return source({
-    kind: "imds",
-    displayName: "IMDS",
+    name: "IMDS",
     endpoint,
     apiVersion: "2018-02-01",
     query: idQuery("msi_res_id"),

@@ -44,7 +44,7 @@ describe("managed identity: source detection (first match wins)", () => {
         IDENTITY_SERVER_THUMBPRINT: SF_THUMB,
         MSI_ENDPOINT: "http://x",
       },
-      "serviceFabric",
+      "Service Fabric",
     ],
     [
       "App Service",
@@ -54,7 +54,7 @@ describe("managed identity: source detection (first match wins)", () => {
         MSI_ENDPOINT: "http://x",
         MSI_SECRET: "s",
       },
-      "appService",
+      "App Service",
     ],
     [
       "Azure Arc",
@@ -62,22 +62,22 @@ describe("managed identity: source detection (first match wins)", () => {
         IDENTITY_ENDPOINT: "http://localhost:40342/metadata/identity/oauth2/token",
         IMDS_ENDPOINT: "http://localhost:40342",
       },
-      "azureArc",
+      "Azure Arc",
     ],
-    ["Azure ML", { MSI_ENDPOINT: "http://127.0.0.1:46808/", MSI_SECRET: "s" }, "azureMl"],
-    ["Cloud Shell", { MSI_ENDPOINT: "http://localhost:50342/oauth2/token" }, "cloudShell"],
-    ["IMDS", {}, "imds"],
+    ["Azure ML", { MSI_ENDPOINT: "http://127.0.0.1:46808/", MSI_SECRET: "s" }, "Azure ML"],
+    ["Cloud Shell", { MSI_ENDPOINT: "http://localhost:50342/oauth2/token" }, "Cloud Shell"],
+    ["IMDS", {}, "IMDS"],
     [
       "IMDS behind pod identity",
       { AZURE_POD_IDENTITY_AUTHORITY_HOST: "http://10.0.0.9:2579" },
-      "imds",
+      "IMDS",
     ],
   ];
   for (const [name, env, kind] of table) {
     test(name, () => {
       const detection = detectSource(env, undefined);
       assert.equal(detection.kind, "source");
-      assert.equal(detection.kind === "source" && detection.source.kind, kind);
+      assert.equal(detection.kind === "source" && detection.source.name, kind);
     });
   }
 
