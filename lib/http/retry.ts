@@ -84,7 +84,7 @@ function header(response: HttpResponse, name: string): string | undefined {
 }
 
 /** The delay a response asks for through `retry-after-ms`, `x-ms-retry-after-ms` or `Retry-After` (seconds or HTTP date). */
-export function retryAfterMs(response: HttpResponse, now: number): number | undefined {
+function retryAfterMs(response: HttpResponse, now: number): number | undefined {
   for (const name of ["retry-after-ms", "x-ms-retry-after-ms"]) {
     const ms = Number(header(response, name));
     if (header(response, name) !== undefined && Number.isFinite(ms) && ms >= 0) return ms;
