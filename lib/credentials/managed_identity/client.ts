@@ -119,19 +119,23 @@ export class ManagedIdentityClient {
     const timeoutMs = timeout ?? DEFAULT_TIMEOUT_MS;
     const request: HttpRequest = { ...tokenRequest(source, resource), timeoutMs, signal };
     const requestStartMs = (this.#options.now ?? Date.now)();
+    const secrets = source.secret ? [source.secret] : [];
     let response = await this.#send(request);
     if (source.name === "Azure Arc" && response.status === 401) {
       const key = await readArcKey(
         checkArcKeyPath(parseArcChallenge(response), source.arcKeyDirectory),
       );
+      secrets.push(key);
       const headers = { ...request.headers, Authorization: `Basic ${key}` };
       response = await this.#send({ ...request, headers });
     }
-    const sourceName = source.name;
+    const { name: sourceName } = source;
+    const userAssigned = this.#userAssigned;
     return parseManagedIdentityResponse(response, {
       sourceName,
       requestStartMs,
-      userAssigned: this.#userAssigned,
+      userAssigned,
+      secrets,
     });
   }
 

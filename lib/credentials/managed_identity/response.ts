@@ -25,6 +25,8 @@ export interface ManagedIdentityParseContext {
   requestStartMs: number;
   /** Whether a user-assigned identity was requested (changes the "not found" message). */
   userAssigned: boolean;
+  /** Values the request carried (secret header, Arc key) that no message may hold. */
+  secrets?: readonly string[];
 }
 
 const HALF_LIFE_THRESHOLD_MS = 2 * 60 * 60 * 1000;
@@ -56,8 +58,8 @@ function refused(
     (v): v is string => typeof v === "string" && v.trim() !== "",
   );
   const detail = text
-    ? redactSecrets(text.replace(/\s+/g, " ").trim()).slice(0, 400)
-    : describeBody(response.body);
+    ? redactSecrets(text.replace(/\s+/g, " ").trim(), context.secrets).slice(0, 400)
+    : describeBody(response.body, context.secrets);
   if (status === 400) {
     const what = context.userAssigned
       ? "The requested identity has not been assigned to this resource."
@@ -100,7 +102,7 @@ export function parseManagedIdentityResponse(
   context: ManagedIdentityParseContext,
 ): AccessToken {
   const { sourceName, requestStartMs: start } = context;
-  const { json, record, arrived } = readJsonResponse(response);
+  const { json, record, arrived } = readJsonResponse(response, context.secrets);
   if (response.status < 200 || response.status >= 300) throw refused(response, record, context);
   if (json === undefined) {
     throw new CredentialUnavailableError(

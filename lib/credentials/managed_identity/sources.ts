@@ -34,6 +34,8 @@ export interface ManagedIdentitySource {
   /** Query parameters after `api-version` and `resource`: the user-assigned id, when any. */
   query?: Array<[string, string]>;
   headers: Record<string, string>;
+  /** The secret header's value (`IDENTITY_HEADER`, `MSI_SECRET`), redacted from every message. */
+  secret?: string;
   /** Service Fabric: the thumbprint the endpoint's certificate is pinned to. */
   serverThumbprint?: string;
   /** Azure Arc: the directory the challenge's key file must be in (none off Linux and Windows). */
@@ -162,6 +164,7 @@ export function detectSource(
         endpoint,
         apiVersion: "2019-07-01-preview",
         headers: { secret: header },
+        secret: header,
         serverThumbprint: pinned,
       });
     }
@@ -172,6 +175,7 @@ export function detectSource(
         apiVersion: "2019-08-01",
         query: idQuery("mi_res_id"),
         headers: { "X-IDENTITY-HEADER": header },
+        secret: header,
       });
     if (!read("IMDS_ENDPOINT"))
       throw configError(
@@ -209,6 +213,7 @@ export function detectSource(
       apiVersion: "2017-09-01",
       query: clientId ? [["clientid", clientId]] : [],
       headers: { Metadata: "true", secret },
+      secret,
     });
   }
   const tokenFilePath = read("AZURE_FEDERATED_TOKEN_FILE");
