@@ -75,13 +75,9 @@ function refused(
       { code: "ERR_IMDS_UNAVAILABLE" },
     );
   }
-  const oauthBody = typeof record?.error === "string" ? record : undefined;
-  const code = oauthBody
-    ? (oauthBody.error as string)
-    : typeof nested?.code === "string"
-      ? nested.code
-      : undefined;
-  return new AuthenticationError(status, oauthBody ?? null, {
+  const isOAuthBody = typeof record?.error === "string";
+  const code = [record?.error, nested?.code].find((v): v is string => typeof v === "string");
+  return new AuthenticationError(status, isOAuthBody ? record : null, {
     credentialName: NAME,
     code: code ?? "ERR_HTTP_STATUS",
     message: `${sourceName} refused the token request with HTTP ${status}${code ? ` (${code})` : ""}: ${detail}`,
