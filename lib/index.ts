@@ -98,12 +98,12 @@ export {
   serializeAuthenticationRecord,
 } from "./oauth/authentication_record.js";
 export type { AuthenticationRecord } from "./oauth/authentication_record.js";
-export { ManagedIdentityCredential } from "./credentials/managed_identity.js";
+export { ManagedIdentityCredential } from "./credentials/managed_identity_credential.js";
 export type {
   ManagedIdentityCredentialClientIdOptions,
   ManagedIdentityCredentialObjectIdOptions,
   ManagedIdentityCredentialResourceIdOptions,
-} from "./credentials/managed_identity.js";
+} from "./credentials/managed_identity_credential.js";
 export { WorkloadIdentityCredential } from "./credentials/workload_identity.js";
 export type { WorkloadIdentityCredentialOptions } from "./credentials/workload_identity.js";
 export { AzurePipelinesCredential } from "./credentials/azure_pipelines.js";

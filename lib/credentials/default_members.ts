@@ -14,7 +14,7 @@ import type { DefaultAzureCredentialClientIdOptions } from "./default.js";
 import type { DefaultChainMember } from "./default_selection.js";
 import { EnvironmentCredential } from "./environment.js";
 import { InteractiveBrowserCredential } from "./interactive_browser.js";
-import { ManagedIdentityCredential } from "./managed_identity.js";
+import { ManagedIdentityCredential } from "./managed_identity_credential.js";
 import { VisualStudioCodeCredential } from "./visual_studio_code_credential.js";
 import { WorkloadIdentityCredential } from "./workload_identity.js";
 

@@ -1,5 +1,13 @@
+/**
+ * The one retry loop, and the two policies it runs under: the token endpoint's and managed
+ * identity's. A policy is its retry settings plus which statuses to retry and how long to wait.
+ *
+ * @see https://learn.microsoft.com/entra/identity/managed-identities-azure-resources/how-to-use-vm-token#error-handling
+ * @module
+ */
 import { AbortError } from "../errors.js";
 import type { AbortSignalLike, RetryOptions } from "../types.js";
+import { CERT_MISMATCH_CODE } from "./pinned_agent.js";
 import {
   isTransientTransportError,
   type HttpRequest,
@@ -7,17 +15,66 @@ import {
   type Transport,
 } from "./transport.js";
 
-const DEFAULTS = { maxRetries: 3, retryDelayInMs: 800, maxRetryDelayInMs: 60_000 };
+/** How one kind of endpoint is retried. */
+interface RetryPolicy {
+  defaults: Required<RetryOptions>;
+  /** Whether a reply with this status is worth another attempt. */
+  retriable(status: number): boolean;
+  /** The wait before retry `attempt` (0-based) when the server names none; `random` is in [0, 1). */
+  backoff(
+    attempt: number,
+    status: number | undefined,
+    options: RetryPolicy["defaults"],
+    random: number,
+  ): number;
+}
 
-/** Retry settings with every default filled in. */
-export type ResolvedRetryOptions = Required<RetryOptions>;
+/** The retry policies, side by side. */
+const POLICIES: Record<"tokenEndpoint" | "managedIdentity", RetryPolicy> = {
+  /** Token endpoint, instance discovery, Pipelines OIDC: 408, 429, 5xx except 501 and 505; ±20 % jitter. */
+  tokenEndpoint: {
+    defaults: { maxRetries: 3, retryDelayInMs: 800, maxRetryDelayInMs: 60_000 },
+    retriable: (status) =>
+      status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505),
+    backoff: (attempt, _status, options, random) =>
+      options.retryDelayInMs * 2 ** attempt * (0.8 + random * 0.4),
+  },
+  /**
+   * Managed identity: also 404 (identity not yet provisioned) and 410 (IMDS upgrading), which waits
+   * 3.75 times longer so the waits add up to the 70 seconds IMDS asks for; jitter in the upper half.
+   */
+  managedIdentity: {
+    defaults: { maxRetries: 5, retryDelayInMs: 800, maxRetryDelayInMs: 64_000 },
+    retriable: (status) =>
+      status === 404 || status === 410 || status === 429 || (status >= 500 && status <= 599),
+    backoff: (attempt, status, options, random) => {
+      const base = options.retryDelayInMs * (status === 410 ? 3.75 : 1);
+      const delay = Math.min(base * 2 ** attempt, options.maxRetryDelayInMs);
+      return delay / 2 + (random * delay) / 2;
+    },
+  },
+};
 
-/** Fills in the defaults: 3 retries, 800 ms base delay, 60 s longest delay. */
-export function resolveRetryOptions(options?: RetryOptions): ResolvedRetryOptions {
+/** Retry settings with every default filled in, and the policy they apply to. */
+export interface ResolvedRetryOptions extends Required<RetryOptions> {
+  policy: RetryPolicy;
+}
+
+/**
+ * Fills in a policy's defaults: 3 retries, 800 ms base, 60 s longest wait for the token endpoint;
+ * 5 retries, 800 ms, 64 s for managed identity.
+ */
+export function resolveRetryOptions(
+  options?: RetryOptions,
+  policy: keyof typeof POLICIES = "tokenEndpoint",
+): ResolvedRetryOptions {
+  const { defaults } = POLICIES[policy];
+  const pick = (key: keyof RetryOptions) => Math.max(0, options?.[key] ?? defaults[key]);
   return {
-    maxRetries: Math.max(0, options?.maxRetries ?? DEFAULTS.maxRetries),
-    retryDelayInMs: Math.max(0, options?.retryDelayInMs ?? DEFAULTS.retryDelayInMs),
-    maxRetryDelayInMs: Math.max(0, options?.maxRetryDelayInMs ?? DEFAULTS.maxRetryDelayInMs),
+    maxRetries: pick("maxRetries"),
+    retryDelayInMs: pick("retryDelayInMs"),
+    maxRetryDelayInMs: pick("maxRetryDelayInMs"),
+    policy: POLICIES[policy],
   };
 }
 
@@ -27,7 +84,7 @@ function header(response: HttpResponse, name: string): string | undefined {
 }
 
 /** The delay a response asks for through `retry-after-ms`, `x-ms-retry-after-ms` or `Retry-After` (seconds or HTTP date). */
-export function retryAfterMs(response: HttpResponse, now: number): number | undefined {
+function retryAfterMs(response: HttpResponse, now: number): number | undefined {
   for (const name of ["retry-after-ms", "x-ms-retry-after-ms"]) {
     const ms = Number(header(response, name));
     if (header(response, name) !== undefined && Number.isFinite(ms) && ms >= 0) return ms;
@@ -40,14 +97,9 @@ export function retryAfterMs(response: HttpResponse, now: number): number | unde
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-/** Whether a response status is worth another attempt: 408, 429 and 5xx except 501 and 505. */
-export function isRetriableStatus(status: number): boolean {
-  return status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505);
-}
-
 /**
- * The wait before retry number `attempt` (0-based): the server's `Retry-After` when given, else
- * exponential back-off with jitter; both capped at `maxRetryDelayInMs`.
+ * The wait before retry `attempt` (0-based): the server's `Retry-After` when given, else the
+ * policy's back-off; both capped at `maxRetryDelayInMs`.
  */
 export function retryDelay(
   attempt: number,
@@ -57,21 +109,22 @@ export function retryDelay(
   random: () => number,
 ): number {
   const asked = response ? retryAfterMs(response, now) : undefined;
-  const backoff = options.retryDelayInMs * 2 ** attempt * (0.8 + random() * 0.4);
-  return Math.min(asked ?? backoff, options.maxRetryDelayInMs);
+  const wait = asked ?? options.policy.backoff(attempt, response?.status, options, random());
+  return Math.min(wait, options.maxRetryDelayInMs);
 }
 
 /** Waits `ms`, or rejects with {@link AbortError} as soon as `signal` fires. */
 export function sleep(
   ms: number,
   signal: AbortSignalLike | undefined,
-  abortMessage: string,
+  credentialName: string,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new AbortError(abortMessage));
+    const aborted = () => new AbortError(`${credentialName}: the operation was aborted.`);
+    if (signal?.aborted) return reject(aborted());
     const onAbort = () => {
       clearTimeout(timer);
-      reject(new AbortError(abortMessage));
+      reject(aborted());
     };
     const timer = setTimeout(() => {
       signal?.removeEventListener("abort", onAbort);
@@ -81,9 +134,17 @@ export function sleep(
   });
 }
 
+/** Timeouts and broken connections are retried; a server failing certificate pinning is not. */
+function isRetriableError(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: unknown } } | null)?.cause;
+  return isTransientTransportError(error) && cause?.code !== CERT_MISMATCH_CODE;
+}
+
 /**
- * Sends a request, retrying transient failures (408/429/5xx, timeouts, broken connections).
- * Returns the last response, whatever its status; throws the last transport error.
+ * Sends a request, retrying the statuses its policy names, timeouts and broken connections.
+ *
+ * @returns the last response, whatever its status.
+ * @throws the last transport error, or {@link AbortError} when the request's signal fires.
  */
 export async function sendWithRetry(
   transport: Transport,
@@ -95,11 +156,12 @@ export async function sendWithRetry(
     let response: HttpResponse | undefined;
     try {
       response = await transport.send(request);
-      if (!isRetriableStatus(response.status) || attempt >= options.maxRetries) return response;
+      const final = !options.policy.retriable(response.status) || attempt >= options.maxRetries;
+      if (final) return response;
     } catch (error) {
-      if (!isTransientTransportError(error) || attempt >= options.maxRetries) throw error;
+      if (!isRetriableError(error) || attempt >= options.maxRetries) throw error;
     }
     const delay = retryDelay(attempt, response, options, Date.now(), Math.random);
-    await sleep(delay, request.signal, `${credentialName}: the operation was aborted.`);
+    await sleep(delay, request.signal, credentialName);
   }
 }

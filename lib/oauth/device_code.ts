@@ -1,4 +1,5 @@
-import { AbortError, AuthenticationError } from "../errors.js";
+import { AuthenticationError } from "../errors.js";
+import { sleep } from "../http/retry.js";
 import type { HttpResponse } from "../http/transport.js";
 import type { AbortSignalLike } from "../types.js";
 import { describeBody } from "../util/redact.js";
@@ -127,26 +128,6 @@ export async function requestDeviceCode(
 export interface PollSettings extends DeviceCodeSettings {
   minIntervalMs?: number;
   slowDownStepMs?: number;
-}
-
-function sleep(
-  ms: number,
-  signal: AbortSignalLike | undefined,
-  credentialName: string,
-): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const aborted = () => new AbortError(`${credentialName}: the operation was aborted.`);
-    if (signal?.aborted) return reject(aborted());
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(aborted());
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }
 
 /**

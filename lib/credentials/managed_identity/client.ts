@@ -1,72 +1,78 @@
 /**
  * The `getToken` path of managed identity: one scope → resource, cache with single flight, the
- * IMDS probe (inside `DefaultAzureCredential` only), the request with the managed-identity retry
+ * IMDS probe (inside `DefaultAzureCredential` only), the request under the managed-identity retry
  * policy, the Azure Arc challenge, and the reply check.
  *
  * @module
  */
+import { TokenCache } from "../../cache/token_cache.js";
 import {
-  AuthenticationError,
   CredentialUnavailableError,
   InvalidArgumentError,
+  authenticationFailure,
 } from "../../errors.js";
-import { TokenCache } from "../../cache/token_cache.js";
-import type { ResolvedRetryOptions } from "../../http/retry.js";
 import { CERT_MISMATCH_CODE, createPinnedAgent } from "../../http/pinned_agent.js";
+import { resolveRetryOptions, sendWithRetry } from "../../http/retry.js";
 import {
   createTransport,
   isTransientTransportError,
   type HttpRequest,
   type HttpResponse,
-  type Transport,
 } from "../../http/transport.js";
-import { DEFAULT_TIMEOUT_MS } from "../../oauth/token_client.js";
 import { normalizeScopes, scopeToResource } from "../../oauth/scopes.js";
-import type { AbortSignalLike, AccessToken, GetTokenOptions } from "../../types.js";
-import type { CredentialLogger } from "../../util/logger.js";
+import { DEFAULT_TIMEOUT_MS } from "../../oauth/token_client.js";
+import type {
+  AbortSignalLike,
+  AccessToken,
+  GetTokenOptions,
+  TokenCredentialOptions,
+} from "../../types.js";
+import { createLogger } from "../../util/logger.js";
 import { checkArcKeyPath, parseArcChallenge, readArcKey } from "./azure_arc.js";
 import { parseManagedIdentityResponse } from "./response.js";
-import { sendWithManagedIdentityRetry } from "./retry.js";
-import type { ManagedIdentitySource } from "./types.js";
+import { NAME, tokenRequest, type ManagedIdentitySource } from "./sources.js";
 
-/** The default timeout of the IMDS probe. */
-export const IMDS_PROBE_TIMEOUT_MS = 1000;
-
-/** Settings of a {@link ManagedIdentityClient}. */
-export interface ManagedIdentityClientOptions {
-  credentialName: string;
-  source: ManagedIdentitySource;
-  userAssigned: boolean;
-  retry: ResolvedRetryOptions;
-  /** Probe IMDS (1 s, no retry) before the first request; `DefaultAzureCredential` only. */
-  probe: boolean;
-  logger: CredentialLogger;
-  now: () => number;
-  userAgentPrefix?: string;
-}
-
-function isPinMismatch(error: unknown): boolean {
-  return (error as { cause?: { code?: unknown } } | null)?.cause?.code === CERT_MISMATCH_CODE;
-}
+/**
+ * The default timeout of the IMDS probe: IMDS answers a VM within milliseconds, while off Azure
+ * the link-local address may swallow the connection, and `DefaultAzureCredential` must move on.
+ */
+const IMDS_PROBE_TIMEOUT_MS = 1000;
 
 /** Gets tokens from one detected managed-identity source. */
 export class ManagedIdentityClient {
-  readonly #options: ManagedIdentityClientOptions;
-  readonly #transport: Transport;
-  readonly #cache: TokenCache;
+  readonly #source: ManagedIdentitySource;
+  readonly #userAssigned: boolean;
+  readonly #options: TokenCredentialOptions;
+  readonly #retry;
+  readonly #logger;
+  readonly #transport;
+  readonly #cache;
   #imdsAvailable = false;
 
-  constructor(options: ManagedIdentityClientOptions) {
+  /**
+   * @param source - the detected source.
+   * @param userAssigned - whether a user-assigned identity was asked for (it shapes messages).
+   * @param options - the credential's options: retry, logging, user agent, and the seams `env`,
+   *   `now` and `sendProbeRequest`.
+   */
+  constructor(
+    source: ManagedIdentitySource,
+    userAssigned: boolean,
+    options: TokenCredentialOptions,
+  ) {
+    this.#source = source;
+    this.#userAssigned = userAssigned;
     this.#options = options;
-    const pin = options.source.serverThumbprint;
+    this.#retry = resolveRetryOptions(options.retryOptions, "managedIdentity");
+    this.#logger = createLogger(NAME, options.loggingOptions, options.env ?? process.env);
     // Managed-identity endpoints are local to the host: plain http is expected and no proxy applies.
     this.#transport = createTransport({
-      credentialName: options.credentialName,
+      credentialName: NAME,
       allowInsecureHttp: true,
-      ...(pin ? { httpsAgent: createPinnedAgent(pin) } : {}),
-      ...(options.userAgentPrefix ? { userAgentPrefix: options.userAgentPrefix } : {}),
+      httpsAgent: source.serverThumbprint ? createPinnedAgent(source.serverThumbprint) : undefined,
+      userAgentPrefix: options.userAgentOptions?.userAgentPrefix,
     });
-    this.#cache = new TokenCache({ now: options.now, logger: options.logger });
+    this.#cache = new TokenCache({ now: options.now, logger: this.#logger });
   }
 
   /**
@@ -75,130 +81,98 @@ export class ManagedIdentityClient {
    * @throws InvalidArgumentError when not exactly one scope is given.
    */
   async getToken(scopes: string | string[], options: GetTokenOptions = {}): Promise<AccessToken> {
-    const { credentialName: name, logger } = this.#options;
-    const list = normalizeScopes(name, scopes);
+    const list = normalizeScopes(NAME, scopes);
     if (list.length !== 1) {
       throw new InvalidArgumentError(
-        `${name}: managed identity issues a token for one resource at a time, but ${list.length} scopes were given. Call getToken once per resource.`,
+        `${NAME}: managed identity issues a token for one resource at a time, but ${list.length} scopes were given. Call getToken once per resource.`,
       );
     }
     const resource = scopeToResource(list[0]!);
-    const timeoutMs = options.requestOptions?.timeout ?? DEFAULT_TIMEOUT_MS;
+    const timeout = options.requestOptions?.timeout;
     try {
       const token = await this.#cache.get(
         resource,
-        (signal) => this.#fetch(resource, timeoutMs, signal, options.requestOptions?.timeout),
+        (signal) => this.#fetch(resource, signal, timeout),
         {
-          abortMessage: `${name}: the operation was aborted.`,
-          ...(options.abortSignal ? { signal: options.abortSignal } : {}),
+          abortMessage: `${NAME}: the operation was aborted.`,
+          signal: options.abortSignal,
         },
       );
-      logger.info(
-        `getToken succeeded source=${this.#options.source.displayName} resource=${resource}`,
-      );
+      this.#logger.info(`getToken succeeded source=${this.#source.name} resource=${resource}`);
       return token;
     } catch (error) {
-      logger.error(`getToken failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.#logger.error(
+        `getToken failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
       throw error;
     }
   }
 
   async #fetch(
     resource: string,
-    timeoutMs: number,
     signal: AbortSignalLike,
-    probeTimeout: number | undefined,
+    timeout: number | undefined,
   ): Promise<AccessToken> {
-    const { source, credentialName, userAssigned } = this.#options;
-    if (this.#options.probe && source.probeUrl && !this.#imdsAvailable) {
-      await this.#probe(source.probeUrl, probeTimeout ?? IMDS_PROBE_TIMEOUT_MS, signal);
-    }
-    const built = source.request(resource);
-    const request: HttpRequest = { ...built, timeoutMs, signal };
-    const requestStartMs = this.#options.now();
+    const source = this.#source;
+    if (this.#options.sendProbeRequest && source.probeUrl && !this.#imdsAvailable)
+      await this.#probe(source.probeUrl, timeout ?? IMDS_PROBE_TIMEOUT_MS, signal);
+    const timeoutMs = timeout ?? DEFAULT_TIMEOUT_MS;
+    const request: HttpRequest = { ...tokenRequest(source, resource), timeoutMs, signal };
+    const requestStartMs = (this.#options.now ?? Date.now)();
+    const secrets = source.secret ? [source.secret] : [];
     let response = await this.#send(request);
-    if (source.kind === "azureArc" && response.status === 401) {
-      const keyPath = checkArcKeyPath(
-        credentialName,
-        parseArcChallenge(credentialName, response),
-        source.arcKeyDirectory,
+    if (source.name === "Azure Arc" && response.status === 401) {
+      const key = await readArcKey(
+        checkArcKeyPath(parseArcChallenge(response), source.arcKeyDirectory),
       );
-      const key = await readArcKey(credentialName, keyPath);
-      response = await this.#send({
-        ...request,
-        headers: { ...request.headers, Authorization: `Basic ${key}` },
-      });
+      secrets.push(key);
+      const headers = { ...request.headers, Authorization: `Basic ${key}` };
+      response = await this.#send({ ...request, headers });
     }
-    const result = parseManagedIdentityResponse(response, {
-      credentialName,
-      sourceName: source.displayName,
+    const { name: sourceName } = source;
+    const userAssigned = this.#userAssigned;
+    return parseManagedIdentityResponse(response, {
+      sourceName,
       requestStartMs,
       userAssigned,
+      secrets,
     });
-    const token: AccessToken = {
-      token: result.accessToken,
-      expiresOnTimestamp: result.expiresOnTimestamp,
-      tokenType: "Bearer",
-    };
-    if (result.refreshAfterTimestamp !== undefined)
-      token.refreshAfterTimestamp = result.refreshAfterTimestamp;
-    return token;
   }
 
   async #send(request: HttpRequest): Promise<HttpResponse> {
-    const { credentialName: name, source, retry } = this.#options;
     try {
-      return await sendWithManagedIdentityRetry(
-        this.#transport,
-        request,
-        retry,
-        name,
-        (error) => isTransientTransportError(error) && !isPinMismatch(error),
-      );
+      return await sendWithRetry(this.#transport, request, this.#retry, NAME);
     } catch (error) {
-      if (isPinMismatch(error)) {
-        const detail = (error as { cause: Error }).cause.message;
-        throw new AuthenticationError(0, null, {
-          credentialName: name,
-          code: "ERR_SERVER_CERT_MISMATCH",
-          message: `${source.displayName}: ${detail} (IDENTITY_SERVER_THUMBPRINT); nothing was sent to the endpoint.`,
-          cause: error,
-        });
+      const cause = (error as { cause?: { code?: unknown; message?: string } }).cause;
+      const where = this.#source.name;
+      if (cause?.code === CERT_MISMATCH_CODE) {
+        const message = `${where}: ${cause.message} (IDENTITY_SERVER_THUMBPRINT); nothing was sent to the endpoint.`;
+        throw authenticationFailure(NAME, "ERR_SERVER_CERT_MISMATCH", message, { cause: error });
       }
-      if (isTransientTransportError(error)) {
-        const detail =
-          error instanceof Error ? error.message.replace(`${name}: `, "") : String(error);
-        throw new CredentialUnavailableError(
-          `${name}: no response from the ${source.displayName} endpoint: ${detail}`,
-          {
-            code: (error as { code: string }).code,
-            cause: error,
-          },
-        );
-      }
-      throw error;
+      if (!isTransientTransportError(error)) throw error;
+      throw new CredentialUnavailableError(
+        `${NAME}: no response from the ${where} endpoint: ${(error as Error).message.replace(`${NAME}: `, "")}`,
+        { code: (error as { code: string }).code, cause: error },
+      );
     }
   }
 
   async #probe(url: string, timeoutMs: number, signal: AbortSignalLike): Promise<void> {
-    const name = this.#options.credentialName;
     let response: HttpResponse;
     try {
-      // No query and no Metadata header: IMDS answers at once with an error, pod identity ignores it.
+      // No query and no Metadata header: IMDS answers at once with an error, and AAD pod identity
+      // does not process the request.
       response = await this.#transport.send({ method: "GET", url, timeoutMs, signal });
     } catch (error) {
-      if ((error as { name?: unknown }).name === "AbortError") throw error;
+      if ((error as Error).name === "AbortError") throw error;
       throw new CredentialUnavailableError(
-        `${name}: the IMDS endpoint is not available (no response to a ${timeoutMs} ms probe), so this is not an Azure VM or the identity endpoint is blocked.`,
-        {
-          code: "ERR_IMDS_UNAVAILABLE",
-          cause: error,
-        },
+        `${NAME}: the IMDS endpoint is not available (no response to a ${timeoutMs} ms probe), so this is not an Azure VM or the identity endpoint is blocked.`,
+        { code: "ERR_IMDS_UNAVAILABLE", cause: error },
       );
     }
     if (response.status === 403 && /unreachable/i.test(response.body.toString("utf8"))) {
       throw new CredentialUnavailableError(
-        `${name}: the IMDS endpoint is unreachable from here (HTTP 403 from a proxy, as Docker Desktop answers).`,
+        `${NAME}: the IMDS endpoint is unreachable from here (HTTP 403 from a proxy, as Docker Desktop answers).`,
         { code: "ERR_IMDS_UNAVAILABLE" },
       );
     }

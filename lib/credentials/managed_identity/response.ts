@@ -4,20 +4,29 @@
  *
  * @module
  */
-import { AuthenticationError, CredentialUnavailableError } from "../../errors.js";
+import {
+  AuthenticationError,
+  CredentialUnavailableError,
+  authenticationFailure,
+} from "../../errors.js";
+import { readJsonResponse } from "../../http/json_response.js";
 import type { HttpResponse } from "../../http/transport.js";
-import { readSeconds, type TokenResult } from "../../oauth/token_response.js";
+import { readSeconds } from "../../oauth/token_response.js";
+import type { AccessToken } from "../../types.js";
+import { asRecord } from "../../util/json.js";
 import { describeBody, redactSecrets } from "../../util/redact.js";
+import { NAME } from "./sources.js";
 
 /** What the parser needs besides the response. */
 export interface ManagedIdentityParseContext {
-  credentialName: string;
   /** The source's display name, e.g. "IMDS". */
   sourceName: string;
-  /** When the request was sent; `expires_in` counts from here. */
+  /** When the request was sent; `expires_in` and refresh times count from here. */
   requestStartMs: number;
   /** Whether a user-assigned identity was requested (changes the "not found" message). */
   userAssigned: boolean;
+  /** Values the request carried (secret header, Arc key) that no message may hold. */
+  secrets?: readonly string[];
 }
 
 const HALF_LIFE_THRESHOLD_MS = 2 * 60 * 60 * 1000;
@@ -36,37 +45,47 @@ export function readExpiresOn(value: unknown): number | undefined {
   return Number.isNaN(parsed) ? undefined : parsed;
 }
 
-function parseJson(body: Buffer): unknown {
-  try {
-    return JSON.parse(body.toString("utf8"));
-  } catch {
-    return undefined;
-  }
-}
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === "object" && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
-}
-
-/** The service's own words from an error body: `error_description`, `message`, or Service Fabric's `error.message`. */
-function serviceMessage(json: Record<string, unknown> | undefined, body: Buffer): string {
-  const nested = asRecord(json?.error);
-  const text = [json?.error_description, json?.message, nested?.message].find(
+function refused(
+  response: HttpResponse,
+  record: Record<string, unknown> | undefined,
+  context: ManagedIdentityParseContext,
+): Error {
+  const { status } = response;
+  const { sourceName } = context;
+  const nested = asRecord(record?.error);
+  // The service's own words: `error_description`, `message`, or Service Fabric's `error.message`.
+  const text = [record?.error_description, record?.message, nested?.message].find(
     (v): v is string => typeof v === "string" && v.trim() !== "",
   );
-  return text ? redactSecrets(text.replace(/\s+/g, " ").trim()).slice(0, 400) : describeBody(body);
-}
-
-function errorCode(json: Record<string, unknown> | undefined): string | undefined {
-  if (typeof json?.error === "string") return json.error;
-  const nested = asRecord(json?.error);
-  return typeof nested?.code === "string" ? nested.code : undefined;
+  const detail = text
+    ? redactSecrets(text.replace(/\s+/g, " ").trim(), context.secrets).slice(0, 400)
+    : describeBody(response.body, context.secrets);
+  if (status === 400) {
+    const what = context.userAssigned
+      ? "The requested identity has not been assigned to this resource."
+      : "No identity has been assigned to this resource.";
+    return new CredentialUnavailableError(
+      `${NAME}: ${sourceName} answered HTTP 400. ${what} Service message: ${detail}`,
+      { code: "ERR_IDENTITY_NOT_FOUND" },
+    );
+  }
+  if (status === 403 && /unreachable/i.test(response.body.toString("utf8"))) {
+    return new CredentialUnavailableError(
+      `${NAME}: ${sourceName} is unreachable from here (HTTP 403: ${detail}).`,
+      { code: "ERR_IMDS_UNAVAILABLE" },
+    );
+  }
+  const isOAuthBody = typeof record?.error === "string";
+  const code = [record?.error, nested?.code].find((v): v is string => typeof v === "string");
+  return new AuthenticationError(status, isOAuthBody ? record : null, {
+    credentialName: NAME,
+    code: code ?? "ERR_HTTP_STATUS",
+    message: `${sourceName} refused the token request with HTTP ${status}${code ? ` (${code})` : ""}: ${detail}`,
+  });
 }
 
 /**
- * Turns a managed-identity reply into a {@link TokenResult} or throws.
+ * Turns a managed-identity reply into an access token or throws.
  *
  * @throws CredentialUnavailableError `ERR_IDENTITY_NOT_FOUND` (HTTP 400), `ERR_IMDS_UNAVAILABLE`
  *   (Docker Desktop's "unreachable" 403), `ERR_RESPONSE_NOT_JSON` (a 2xx that is not JSON: not a
@@ -77,80 +96,47 @@ function errorCode(json: Record<string, unknown> | undefined): string | undefine
 export function parseManagedIdentityResponse(
   response: HttpResponse,
   context: ManagedIdentityParseContext,
-): TokenResult {
-  const { credentialName, sourceName, status } = { ...context, status: response.status };
-  const json = parseJson(response.body);
-  const record = asRecord(json);
-  const arrived = () =>
-    `HTTP ${status}, content-type ${String(response.headers["content-type"] ?? "none")}, body starting ${describeBody(response.body)}`;
-
-  if (status < 200 || status >= 300) {
-    const detail = serviceMessage(record, response.body);
-    if (status === 400) {
-      const what = context.userAssigned
-        ? "The requested identity has not been assigned to this resource."
-        : "No identity has been assigned to this resource.";
-      throw new CredentialUnavailableError(
-        `${credentialName}: ${sourceName} answered HTTP 400. ${what} Service message: ${detail}`,
-        { code: "ERR_IDENTITY_NOT_FOUND" },
-      );
-    }
-    if (status === 403 && /unreachable/i.test(response.body.toString("utf8"))) {
-      throw new CredentialUnavailableError(
-        `${credentialName}: ${sourceName} is unreachable from here (HTTP 403: ${detail}).`,
-        { code: "ERR_IMDS_UNAVAILABLE" },
-      );
-    }
-    const code = errorCode(record);
-    throw new AuthenticationError(
-      status,
-      record && typeof record.error === "string" ? record : null,
-      {
-        credentialName,
-        code: code ?? "ERR_HTTP_STATUS",
-        message: `${sourceName} refused the token request with HTTP ${status}${code ? ` (${code})` : ""}: ${detail}`,
-      },
-    );
-  }
+): AccessToken {
+  const { sourceName, requestStartMs: start } = context;
+  const { json, record, arrived } = readJsonResponse(response, context.secrets);
+  if (response.status < 200 || response.status >= 300) throw refused(response, record, context);
   if (json === undefined) {
     throw new CredentialUnavailableError(
-      `${credentialName}: ${sourceName} answered with a body that is not JSON (${arrived()}); this is not a managed-identity endpoint.`,
-      {
-        code: "ERR_RESPONSE_NOT_JSON",
-      },
+      `${NAME}: ${sourceName} answered with a body that is not JSON (${arrived()}); this is not a managed-identity endpoint.`,
+      { code: "ERR_RESPONSE_NOT_JSON" },
     );
   }
   const invalid = (what: string) =>
-    new AuthenticationError(status, null, {
-      credentialName,
-      code: "ERR_RESPONSE_INVALID",
-      message: `the ${sourceName} response body ${what}.`,
-    });
+    authenticationFailure(
+      NAME,
+      "ERR_RESPONSE_INVALID",
+      `the ${sourceName} response body ${what}.`,
+      {
+        status: response.status,
+      },
+    );
   if (!record) throw invalid("is not a JSON object");
-  if (typeof record.access_token !== "string" || record.access_token === "")
+  const { access_token: token, token_type: type, expires_on, expires_in } = record;
+  if (typeof token !== "string" || token === "")
     throw invalid(`"access_token" must be a non-empty string`);
-  if (
-    record.token_type !== undefined &&
-    (typeof record.token_type !== "string" || record.token_type.toLowerCase() !== "bearer")
-  ) {
+  if (type !== undefined && (typeof type !== "string" || type.toLowerCase() !== "bearer"))
     throw invalid(`"token_type" must be "Bearer"`);
-  }
-  const start = context.requestStartMs;
-  let expiresOn: number | undefined;
-  if (record.expires_on !== undefined) {
-    expiresOn = readExpiresOn(record.expires_on);
-    if (expiresOn === undefined) throw invalid(`"expires_on" must be epoch seconds or a date`);
-  } else if (record.expires_in !== undefined) {
-    const seconds = readSeconds(record.expires_in);
+  let expiresOnTimestamp: number | undefined;
+  if (expires_on !== undefined) {
+    expiresOnTimestamp = readExpiresOn(expires_on);
+    if (expiresOnTimestamp === undefined)
+      throw invalid(`"expires_on" must be epoch seconds or a date`);
+  } else if (expires_in !== undefined) {
+    const seconds = readSeconds(expires_in);
     if (seconds === undefined) throw invalid(`"expires_in" must be a non-negative number`);
-    expiresOn = start + seconds * 1000;
+    expiresOnTimestamp = start + seconds * 1000;
   } else {
     throw invalid(`has neither "expires_on" nor "expires_in"`);
   }
-  const result: TokenResult = { accessToken: record.access_token, expiresOnTimestamp: expiresOn };
+  const result: AccessToken = { token, expiresOnTimestamp, tokenType: "Bearer" };
   const refreshIn = readSeconds(record.refresh_in);
   if (refreshIn !== undefined) result.refreshAfterTimestamp = start + refreshIn * 1000;
-  else if (expiresOn - start >= HALF_LIFE_THRESHOLD_MS)
-    result.refreshAfterTimestamp = start + (expiresOn - start) / 2;
+  else if (expiresOnTimestamp - start >= HALF_LIFE_THRESHOLD_MS)
+    result.refreshAfterTimestamp = start + (expiresOnTimestamp - start) / 2;
   return result;
 }

@@ -5,19 +5,18 @@ import type { HttpResponse } from "../../../lib/http/transport.js";
 import {
   checkArcKeyPath,
   parseArcChallenge,
-  arcKeyDirectory,
 } from "../../../lib/credentials/managed_identity/azure_arc.js";
-import { detectSource } from "../../../lib/credentials/managed_identity/detect.js";
+import {
+  arcKeyDirectory,
+  detectSource,
+  tokenRequest,
+} from "../../../lib/credentials/managed_identity/sources.js";
 import { isLoopbackOrLinkLocal } from "../../../lib/http/local_address.js";
 import {
   parseManagedIdentityResponse,
   readExpiresOn,
 } from "../../../lib/credentials/managed_identity/response.js";
-import {
-  isManagedIdentityRetriableStatus,
-  managedIdentityRetryDelay,
-  resolveManagedIdentityRetry,
-} from "../../../lib/credentials/managed_identity/retry.js";
+import { resolveRetryOptions, retryDelay } from "../../../lib/http/retry.js";
 import { assertError, throwsWith } from "../../support/assert_error.js";
 
 const R = "https://vault.azure.net";
@@ -45,7 +44,7 @@ describe("managed identity: source detection (first match wins)", () => {
         IDENTITY_SERVER_THUMBPRINT: SF_THUMB,
         MSI_ENDPOINT: "http://x",
       },
-      "serviceFabric",
+      "Service Fabric",
     ],
     [
       "App Service",
@@ -55,7 +54,7 @@ describe("managed identity: source detection (first match wins)", () => {
         MSI_ENDPOINT: "http://x",
         MSI_SECRET: "s",
       },
-      "appService",
+      "App Service",
     ],
     [
       "Azure Arc",
@@ -63,22 +62,22 @@ describe("managed identity: source detection (first match wins)", () => {
         IDENTITY_ENDPOINT: "http://localhost:40342/metadata/identity/oauth2/token",
         IMDS_ENDPOINT: "http://localhost:40342",
       },
-      "azureArc",
+      "Azure Arc",
     ],
-    ["Azure ML", { MSI_ENDPOINT: "http://127.0.0.1:46808/", MSI_SECRET: "s" }, "azureMl"],
-    ["Cloud Shell", { MSI_ENDPOINT: "http://localhost:50342/oauth2/token" }, "cloudShell"],
-    ["IMDS", {}, "imds"],
+    ["Azure ML", { MSI_ENDPOINT: "http://127.0.0.1:46808/", MSI_SECRET: "s" }, "Azure ML"],
+    ["Cloud Shell", { MSI_ENDPOINT: "http://localhost:50342/oauth2/token" }, "Cloud Shell"],
+    ["IMDS", {}, "IMDS"],
     [
       "IMDS behind pod identity",
       { AZURE_POD_IDENTITY_AUTHORITY_HOST: "http://10.0.0.9:2579" },
-      "imds",
+      "IMDS",
     ],
   ];
   for (const [name, env, kind] of table) {
     test(name, () => {
       const detection = detectSource(env, undefined);
       assert.equal(detection.kind, "source");
-      assert.equal(detection.kind === "source" && detection.source.kind, kind);
+      assert.equal(detection.kind === "source" && detection.source.name, kind);
     });
   }
 
@@ -117,11 +116,16 @@ describe("managed identity: source detection (first match wins)", () => {
   });
 
   test("a thumbprint that is not hex is an environment error", () => {
-    const d = detectSource(
-      { IDENTITY_ENDPOINT: "https://h/", IDENTITY_HEADER: "h", IDENTITY_SERVER_THUMBPRINT: "xyz" },
-      undefined,
-    );
-    assert.equal(d.kind === "unavailable" && d.code, "ERR_MANAGED_IDENTITY_CONFIG");
+    const env = {
+      IDENTITY_ENDPOINT: "https://h/",
+      IDENTITY_HEADER: "h",
+      IDENTITY_SERVER_THUMBPRINT: "xyz",
+    };
+    throwsWith(() => detectSource(env, undefined), {
+      class: CredentialUnavailableError,
+      code: "ERR_MANAGED_IDENTITY_CONFIG",
+      message: /IDENTITY_SERVER_THUMBPRINT must be a SHA-1 or SHA-256/,
+    });
   });
 
   test("plain http to a host that is neither loopback nor link-local is refused (hard rule: no tokens over open networks)", () => {
@@ -129,15 +133,12 @@ describe("managed identity: source detection (first match wins)", () => {
       { IDENTITY_ENDPOINT: "http://tokens.example.com/msi/token", IDENTITY_HEADER: "h" },
       { MSI_ENDPOINT: "http://10.1.2.3:50342/oauth2/token" },
     ]) {
-      const d = detectSource(env, undefined);
-      assert.ok(
-        d.kind === "unavailable" &&
-          d.code === "ERR_MANAGED_IDENTITY_CONFIG" &&
-          /over plain http; managed-identity endpoints may use http only on a loopback or link-local address/.test(
-            d.reason,
-          ),
-        JSON.stringify(d),
-      );
+      throwsWith(() => detectSource(env, undefined), {
+        class: CredentialUnavailableError,
+        code: "ERR_MANAGED_IDENTITY_CONFIG",
+        message:
+          /over plain http; managed-identity endpoints may use http only on a loopback or link-local address/,
+      });
     }
   });
 
@@ -160,8 +161,11 @@ describe("managed identity: source detection (first match wins)", () => {
   });
 
   test("a non-http endpoint is an environment error", () => {
-    const d = detectSource({ MSI_ENDPOINT: "file:///etc/passwd" }, undefined);
-    assert.ok(d.kind === "unavailable" && /must be an http or https URL/.test(d.reason));
+    throwsWith(() => detectSource({ MSI_ENDPOINT: "file:///etc/passwd" }, undefined), {
+      class: CredentialUnavailableError,
+      code: "ERR_MANAGED_IDENTITY_CONFIG",
+      message: /must be an http or https URL/,
+    });
   });
 });
 
@@ -169,7 +173,7 @@ describe("managed identity: requests (pure)", () => {
   const build = (env: NodeJS.ProcessEnv) => {
     const d = detectSource(env, undefined);
     assert.equal(d.kind, "source");
-    return d.kind === "source" ? d.source.request(R) : assert.fail();
+    return d.kind === "source" ? tokenRequest(d.source, R) : assert.fail();
   };
   test("Azure Arc rewrites localhost to 127.0.0.1", () => {
     const request = build({
@@ -223,9 +227,9 @@ describe("managed identity: Azure Arc challenge (pure)", () => {
   for (const [name, headers, expected] of cases) {
     test(name, () => {
       if (typeof expected === "string")
-        assert.equal(parseArcChallenge("C", response(401, "", headers)), expected);
+        assert.equal(parseArcChallenge(response(401, "", headers)), expected);
       else
-        throwsWith(() => parseArcChallenge("C", response(401, "", headers)), {
+        throwsWith(() => parseArcChallenge(response(401, "", headers)), {
           class: AuthenticationError,
           code: "ERR_ARC_CHALLENGE",
           message: expected,
@@ -234,12 +238,11 @@ describe("managed identity: Azure Arc challenge (pure)", () => {
   }
   test("key path rules: directory, extension, traversal, Windows case", () => {
     assert.equal(
-      checkArcKeyPath("C", "/var/opt/azcmagent/tokens/a.key", "/var/opt/azcmagent/tokens"),
+      checkArcKeyPath("/var/opt/azcmagent/tokens/a.key", "/var/opt/azcmagent/tokens"),
       "/var/opt/azcmagent/tokens/a.key",
     );
     assert.equal(
       checkArcKeyPath(
-        "C",
         "c:\\programdata\\azureconnectedmachineagent\\tokens\\a.key",
         "C:\\ProgramData\\AzureConnectedMachineAgent\\Tokens",
       ),
@@ -250,13 +253,13 @@ describe("managed identity: Azure Arc challenge (pure)", () => {
       ["/var/opt/azcmagent/tokens/sub/a.key", /not in the agent's token directory/],
       ["/var/opt/azcmagent/tokens/a.key.txt", /does not end in "\.key"/],
     ] as const) {
-      throwsWith(() => checkArcKeyPath("C", path, "/var/opt/azcmagent/tokens"), {
+      throwsWith(() => checkArcKeyPath(path, "/var/opt/azcmagent/tokens"), {
         class: AuthenticationError,
         code: "ERR_ARC_KEY_FILE",
         message: gist,
       });
     }
-    throwsWith(() => checkArcKeyPath("C", "/x/a.key", undefined), {
+    throwsWith(() => checkArcKeyPath("/x/a.key", undefined), {
       class: AuthenticationError,
       code: "ERR_ARC_KEY_FILE",
       message: /Linux and Windows only/,
@@ -266,7 +269,6 @@ describe("managed identity: Azure Arc challenge (pure)", () => {
 
 describe("managed identity: reply check (pure)", () => {
   const context = {
-    credentialName: "ManagedIdentityCredential",
     sourceName: "IMDS",
     requestStartMs: 1_000_000_000_000,
     userAssigned: false,
@@ -418,23 +420,24 @@ describe("managed identity: reply check (pure)", () => {
   });
 });
 
-describe("managed identity: retry policy (pure)", () => {
-  test("retried statuses: 404, 410, 429, 5xx; not 400, 401, 403", () => {
+describe("retry policies (pure)", () => {
+  test("managed identity retries 404, 410, 429, 5xx; not 400, 401, 403", () => {
+    const { policy } = resolveRetryOptions(undefined, "managedIdentity");
     assert.deepEqual(
-      [400, 401, 403, 404, 410, 429, 500, 501, 503, 599].filter(isManagedIdentityRetriableStatus),
+      [400, 401, 403, 404, 410, 429, 500, 501, 503, 599].filter(policy.retriable),
       [404, 410, 429, 500, 501, 503, 599],
     );
   });
-  test("exponential with jitter in the upper half, 410 with a 3.75× base, Retry-After first, capped", () => {
-    const options = resolveManagedIdentityRetry();
-    assert.deepEqual(options, { maxRetries: 5, retryDelayInMs: 800, maxRetryDelayInMs: 64_000 });
+  test("managed identity: exponential with jitter in the upper half, 410 with a 3.75× base, Retry-After first, capped", () => {
+    const options = resolveRetryOptions(undefined, "managedIdentity");
+    const { policy: _policy, ...settings } = options;
+    assert.deepEqual(settings, { maxRetries: 5, retryDelayInMs: 800, maxRetryDelayInMs: 64_000 });
     const at = (
       attempt: number,
       status: number,
       random: number,
       headers: Record<string, string> = {},
-    ) =>
-      managedIdentityRetryDelay(attempt, response(status, "", headers), options, 0, () => random);
+    ) => retryDelay(attempt, response(status, "", headers), options, 0, () => random);
     assert.equal(at(0, 500, 0), 400);
     assert.equal(at(0, 500, 1), 800);
     assert.equal(at(3, 404, 1), 6400);
@@ -443,5 +446,23 @@ describe("managed identity: retry policy (pure)", () => {
     assert.equal(at(10, 500, 1), 64_000);
     assert.equal(at(0, 429, 0, { "retry-after": "7" }), 7000);
     assert.equal(at(0, 429, 0, { "retry-after": "100000" }), 64_000);
+  });
+  test("token endpoint: 408, 429, 5xx but not 501/505; 3 retries from 800 ms, ±20 % jitter, 60 s cap", () => {
+    const options = resolveRetryOptions();
+    const { policy, ...settings } = options;
+    assert.deepEqual(settings, { maxRetries: 3, retryDelayInMs: 800, maxRetryDelayInMs: 60_000 });
+    assert.equal(resolveRetryOptions({ maxRetries: -1 }).maxRetries, 0);
+    assert.deepEqual(
+      [400, 404, 408, 410, 429, 500, 501, 503, 505].filter(policy.retriable),
+      [408, 429, 500, 503],
+    );
+    const at = (attempt: number, random: number, headers: Record<string, string> = {}) =>
+      retryDelay(attempt, response(503, "", headers), options, 0, () => random);
+    assert.equal(at(0, 0), 640);
+    assert.equal(at(1, 0.5), 1600);
+    assert.ok(Math.abs(at(2, 1) - 3840) < 1e-6);
+    assert.equal(at(10, 1), 60_000);
+    assert.equal(at(0, 0, { "retry-after-ms": "250" }), 250);
+    assert.equal(at(0, 0, { "retry-after": "100000" }), 60_000);
   });
 });

@@ -8,7 +8,7 @@ import {
   CredentialUnavailableError,
   InvalidArgumentError,
 } from "../../lib/errors.js";
-import { ManagedIdentityCredential } from "../../lib/credentials/managed_identity.js";
+import { ManagedIdentityCredential } from "../../lib/credentials/managed_identity_credential.js";
 import { FakeEndpoint, tokenReply } from "../support/fake_endpoint.js";
 import { FakeEntra } from "../support/fake_entra.js";
 import { TEST_TLS, readFixture } from "../support/fixtures.js";
@@ -362,6 +362,40 @@ describe("ManagedIdentityCredential: retries and faults", () => {
     });
     assert.equal(http.requests.length, 4);
     await cred.close();
+  });
+
+  test("a secret header or Arc key echoed in an error body never reaches the message", async () => {
+    const header = "app-service-header-0123";
+    const app = mi({ IDENTITY_ENDPOINT: `${http.url}/msi/token`, IDENTITY_HEADER: header });
+    http.replies.push({
+      status: 401,
+      body: { error: "unauthorized", error_description: `header ${header} is not valid` },
+    });
+    const appError = await rejectsWith(app.getToken(SCOPE), {
+      class: AuthenticationError,
+      code: "unauthorized",
+      message: /header \[REDACTED\] is not valid/,
+    });
+    assert.doesNotMatch(appError.message, new RegExp(header));
+    await app.close();
+
+    const key = "arc-key-echoed-4567";
+    writeFileSync(join(keyDir, "echo.key"), key);
+    const arc = mi(
+      { IDENTITY_ENDPOINT: `${http.url}/metadata/identity/oauth2/token`, IMDS_ENDPOINT: http.url },
+      { arcKeyDirectory: keyDir },
+    );
+    http.replies.push(
+      { status: 401, headers: { "WWW-Authenticate": `Basic realm=${join(keyDir, "echo.key")}` } },
+      { status: 403, body: `key ${key} refused` },
+    );
+    const arcError = await rejectsWith(arc.getToken(SCOPE), {
+      class: AuthenticationError,
+      code: "ERR_HTTP_STATUS",
+      message: /HTTP 403.*key \[REDACTED\] refused/,
+    });
+    assert.doesNotMatch(arcError.message, new RegExp(key));
+    await arc.close();
   });
 
   test('400 "identity not found": unavailable, not retried', async () => {

@@ -4,21 +4,15 @@
  * @module
  */
 import { CredentialUnavailableError, InvalidArgumentError } from "../errors.js";
-import type { InternalClientOptions } from "../oauth/token_client.js";
 import type {
   AccessToken,
   GetTokenOptions,
   TokenCredential,
   TokenCredentialOptions,
 } from "../types.js";
-import { createLogger } from "../util/logger.js";
 import { ManagedIdentityClient } from "./managed_identity/client.js";
-import { detectSource, type DetectionSeams } from "./managed_identity/detect.js";
-import { resolveManagedIdentityRetry } from "./managed_identity/retry.js";
-import type { UserAssignedIdentity } from "./managed_identity/types.js";
+import { NAME, detectSource, type UserAssignedIdentity } from "./managed_identity/sources.js";
 import { WorkloadIdentityCredential } from "./workload_identity.js";
-
-const NAME = "ManagedIdentityCredential";
 
 /** Options selecting a user-assigned identity by client id (or the system-assigned one without it). */
 export interface ManagedIdentityCredentialClientIdOptions extends TokenCredentialOptions {
@@ -38,18 +32,11 @@ export interface ManagedIdentityCredentialObjectIdOptions extends TokenCredentia
   objectId: string;
 }
 
-/** Seams for `DefaultAzureCredential` and tests; stripped from the published types. */
-export interface ManagedIdentityInternalOptions extends InternalClientOptions, DetectionSeams {
-  /** @internal Probe IMDS (1 s, no retry) before the first request; set by `DefaultAzureCredential`. */
-  sendProbeRequest?: boolean;
-}
-
 type AnyOptions = Partial<
   ManagedIdentityCredentialClientIdOptions &
     ManagedIdentityCredentialResourceIdOptions &
     ManagedIdentityCredentialObjectIdOptions
-> &
-  ManagedIdentityInternalOptions;
+>;
 
 function userAssignedIdentity(options: AnyOptions): UserAssignedIdentity | undefined {
   const given = (["clientId", "resourceId", "objectId"] as const).filter(
@@ -57,7 +44,7 @@ function userAssignedIdentity(options: AnyOptions): UserAssignedIdentity | undef
   );
   if (given.length > 1) {
     throw new InvalidArgumentError(
-      `${NAME}: pass at most one of "clientId", "resourceId" and "objectId"; got ${given.map((k) => `"${k}"`).join(" and ")}.`,
+      `${NAME}: pass at most one of "clientId", "resourceId" and "objectId"; got "${given.join('" and "')}".`,
     );
   }
   const kind = given[0];
@@ -82,9 +69,10 @@ function userAssignedIdentity(options: AnyOptions): UserAssignedIdentity | undef
  * @see https://learn.microsoft.com/entra/identity/managed-identities-azure-resources/overview
  */
 export class ManagedIdentityCredential implements TokenCredential {
-  readonly #client: ManagedIdentityClient | undefined;
-  readonly #workload: WorkloadIdentityCredential | undefined;
-  readonly #unavailable: CredentialUnavailableError | undefined;
+  readonly #source: {
+    getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken>;
+    close(): unknown;
+  };
 
   /**
    * @param clientId - the client id of a user-assigned identity.
@@ -117,41 +105,22 @@ export class ManagedIdentityCredential implements TokenCredential {
         ? { ...maybeOptions, clientId: clientIdOrOptions }
         : { ...clientIdOrOptions };
     const identity = userAssignedIdentity(options);
-    const env = options.env ?? process.env;
-    const detection = detectSource(env, identity, options);
-    if (detection.kind === "unavailable") {
-      this.#unavailable = new CredentialUnavailableError(`${NAME}: ${detection.reason}`, {
-        code: detection.code,
-      });
-    } else if (detection.kind === "workload") {
-      const {
-        clientId: _c,
-        resourceId: _r,
-        objectId: _o,
-        sendProbeRequest: _p,
-        ...common
-      } = options;
-      this.#workload = new WorkloadIdentityCredential({
-        ...common,
-        tenantId: detection.tenantId,
-        clientId: detection.clientId,
-        tokenFilePath: detection.tokenFilePath,
-        disableInstanceDiscovery: true,
-      });
-    } else {
-      const now = options.now ?? Date.now;
-      this.#client = new ManagedIdentityClient({
-        credentialName: NAME,
-        source: detection.source,
-        userAssigned: identity !== undefined,
-        retry: resolveManagedIdentityRetry(options.retryOptions),
-        probe: options.sendProbeRequest === true,
-        logger: createLogger(NAME, options.loggingOptions, env),
-        now,
-        ...(options.userAgentOptions?.userAgentPrefix
-          ? { userAgentPrefix: options.userAgentOptions.userAgentPrefix }
-          : {}),
-      });
+    try {
+      const detection = detectSource(options.env ?? process.env, identity, options);
+      this.#source =
+        detection.kind === "source"
+          ? new ManagedIdentityClient(detection.source, identity !== undefined, options)
+          : new WorkloadIdentityCredential({
+              ...options,
+              tenantId: detection.tenantId,
+              clientId: detection.clientId,
+              tokenFilePath: detection.tokenFilePath,
+              disableInstanceDiscovery: true,
+            });
+    } catch (error) {
+      // An incomplete environment fails at getToken, so a DefaultAzureCredential chain moves on.
+      if ((error as CredentialUnavailableError).code !== "ERR_MANAGED_IDENTITY_CONFIG") throw error;
+      this.#source = { getToken: () => Promise.reject(error), close() {} };
     }
   }
 
@@ -166,15 +135,12 @@ export class ManagedIdentityCredential implements TokenCredential {
    * @throws AuthenticationError when the endpoint refuses (`ERR_HTTP_STATUS` or its error code), the Azure Arc challenge is refused (`ERR_ARC_CHALLENGE`, `ERR_ARC_KEY_FILE`) or the Service Fabric certificate does not match (`ERR_SERVER_CERT_MISMATCH`).
    */
   async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
-    if (this.#workload) return this.#workload.getToken(scopes, options);
-    if (this.#client) return this.#client.getToken(scopes, options);
-    throw this.#unavailable!;
+    return this.#source.getToken(scopes, options);
   }
 
   /** Releases sockets and drops cached tokens. */
   async close(): Promise<void> {
-    this.#client?.close();
-    await this.#workload?.close();
+    await this.#source.close();
   }
 
   /** Same as {@link ManagedIdentityCredential.close}, for `await using`. */
