@@ -7,6 +7,7 @@
  */
 import { AbortError } from "../errors.js";
 import type { AbortSignalLike, RetryOptions } from "../types.js";
+import type { CredentialLogger } from "../util/logger.js";
 import { CERT_MISMATCH_CODE } from "./pinned_agent.js";
 import {
   isTransientTransportError,
@@ -151,17 +152,24 @@ export async function sendWithRetry(
   request: HttpRequest,
   options: ResolvedRetryOptions,
   credentialName: string,
+  logger?: CredentialLogger,
 ): Promise<HttpResponse> {
   for (let attempt = 0; ; attempt++) {
     let response: HttpResponse | undefined;
+    let reason: string;
     try {
       response = await transport.send(request);
       const final = !options.policy.retriable(response.status) || attempt >= options.maxRetries;
       if (final) return response;
+      reason = `HTTP ${response.status}`;
     } catch (error) {
       if (!isRetriableError(error) || attempt >= options.maxRetries) throw error;
+      reason = (error as { code: string }).code;
     }
     const delay = retryDelay(attempt, response, options, Date.now(), Math.random);
+    logger?.verbose(
+      `retry ${attempt + 1} of ${options.maxRetries} after ${reason}, in ${Math.round(delay)} ms`,
+    );
     await sleep(delay, request.signal, credentialName);
   }
 }

@@ -3,6 +3,7 @@ import { sendWithRetry, type ResolvedRetryOptions } from "../http/retry.js";
 import { readJsonResponse } from "../http/json_response.js";
 import type { Transport } from "../http/transport.js";
 import type { AbortSignalLike } from "../types.js";
+import type { CredentialLogger } from "../util/logger.js";
 import { authorizeEndpoint, AzureAuthorityHosts, type Authority } from "./authority.js";
 
 const validatedAuthorities = new Map<string, Promise<void>>();
@@ -16,6 +17,7 @@ export interface InstanceDiscoveryContext {
   discoveryHost?: string;
   signal?: AbortSignalLike;
   timeoutMs: number;
+  logger?: CredentialLogger;
 }
 
 /**
@@ -49,14 +51,9 @@ async function discover(
   context: InstanceDiscoveryContext,
 ): Promise<void> {
   const url = `${discoveryHost}/common/discovery/instance?api-version=1.1&authorization_endpoint=${encodeURIComponent(authorizeEndpoint(authority, tenantId))}`;
-  const { timeoutMs, signal } = context;
+  const { timeoutMs, signal, transport, retry, credentialName, logger } = context;
   const request = { method: "GET" as const, url, timeoutMs, signal };
-  const response = await sendWithRetry(
-    context.transport,
-    request,
-    context.retry,
-    context.credentialName,
-  );
+  const response = await sendWithRetry(transport, request, retry, credentialName, logger);
   const body = readJsonResponse(response).record ?? {};
   if (response.status === 200 && typeof body.tenant_discovery_endpoint === "string") return;
   throw new AuthenticationError(response.status, body.error ? body : null, {

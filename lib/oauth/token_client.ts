@@ -146,6 +146,7 @@ export class TokenClient {
       timeoutMs,
       discoveryHost: this.#options.instanceDiscoveryHost,
       signal,
+      logger: this.logger,
     });
   }
 
@@ -167,6 +168,7 @@ export class TokenClient {
       },
       this.#retry,
       this.credentialName,
+      this.logger,
     );
   }
 

@@ -71,6 +71,7 @@ export class ManagedIdentityClient {
       allowInsecureHttp: true,
       httpsAgent: source.serverThumbprint ? createPinnedAgent(source.serverThumbprint) : undefined,
       userAgentPrefix: options.userAgentOptions?.userAgentPrefix,
+      logger: this.#logger,
     });
     this.#cache = new TokenCache({ now: options.now, logger: this.#logger });
   }
@@ -141,7 +142,7 @@ export class ManagedIdentityClient {
 
   async #send(request: HttpRequest): Promise<HttpResponse> {
     try {
-      return await sendWithRetry(this.#transport, request, this.#retry, NAME);
+      return await sendWithRetry(this.#transport, request, this.#retry, NAME, this.#logger);
     } catch (error) {
       const cause = (error as { cause?: { code?: unknown; message?: string } }).cause;
       const where = this.#source.name;
