@@ -17,7 +17,7 @@ import {
   resolveTenant,
   type TenantPolicy,
 } from "../oauth/tenant.js";
-import { checkProcessTimeout } from "../process/arguments.js";
+import { checkProcessTimeout } from "../process/cli_arguments.js";
 import { summarizeOutput } from "../process/redact.js";
 import { ProcessError, run, type ProcessResult, type Spawner } from "../process/run.js";
 import type {

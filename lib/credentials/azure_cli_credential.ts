@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { checkCliScopes, checkSingleScope, checkSubscription } from "../process/arguments.js";
+import { checkCliScopes, checkSingleScope, checkSubscription } from "../process/cli_arguments.js";
 import { parseAzureCliOutput } from "../process/cli_output.js";
 import { summarizeOutput } from "../process/redact.js";
 import { scopeToResource } from "../oauth/scopes.js";

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { checkCliScopes } from "../process/arguments.js";
+import { checkCliScopes } from "../process/cli_arguments.js";
 import { extractAzdErrorMessage, parseAzdOutput } from "../process/cli_output.js";
 import { summarizeOutput } from "../process/redact.js";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "../types.js";

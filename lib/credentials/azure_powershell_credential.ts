@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { checkCliScopes, checkSingleScope } from "../process/arguments.js";
+import { checkCliScopes, checkSingleScope } from "../process/cli_arguments.js";
 import { parsePowerShellOutput, POWERSHELL_NO_MODULE_MARKER } from "../process/cli_output.js";
 import {
   encodedPowerShellScript,
