@@ -3,18 +3,14 @@
  *
  * @module
  */
-import { checkCliScopes, checkSingleScope, checkSubscription } from "../process/cli_arguments.js";
-import { parseAzureCliOutput } from "../process/cli_output.js";
-import { summarizeOutput } from "../process/redact.js";
 import { scopeToResource } from "../oauth/scopes.js";
-import type { AccessToken, GetTokenOptions, TokenCredential } from "../types.js";
-import { DeveloperTool, type DeveloperToolCredentialOptions } from "./developer_tool.js";
+import { checkSingleScope, checkSubscription } from "../process/cli_arguments.js";
+import { parseAzureCliOutput } from "../process/cli_output.js";
+import type { ProcessResult } from "../process/run.js";
+import type { AccessToken, GetTokenOptions } from "../types.js";
+import { DeveloperToolCredential, type DeveloperToolCredentialOptions } from "./developer_tool.js";
 
 const NAME = "AzureCliCredential";
-const NOT_INSTALLED =
-  "Azure CLI could not be found. Install it from https://aka.ms/azure-cli, then sign in with 'az login'.";
-const NOT_LOGGED_IN =
-  "Please run 'az login' from a command prompt to authenticate before using this credential.";
 
 /** Options of {@link AzureCliCredential}. */
 export interface AzureCliCredentialOptions extends DeveloperToolCredentialOptions {
@@ -29,8 +25,7 @@ export interface AzureCliCredentialOptions extends DeveloperToolCredentialOption
  *
  * @see https://learn.microsoft.com/cli/azure/account#az-account-get-access-token
  */
-export class AzureCliCredential implements TokenCredential {
-  private readonly tool: DeveloperTool;
+export class AzureCliCredential extends DeveloperToolCredential {
   private readonly subscription: string | undefined;
 
   /**
@@ -38,10 +33,9 @@ export class AzureCliCredential implements TokenCredential {
    * @throws InvalidArgumentError (`ERR_INVALID_ARG_VALUE`) for a bad `tenantId`, `subscription` or `processTimeoutInMs`.
    */
   constructor(options: AzureCliCredentialOptions = {}) {
-    this.tool = new DeveloperTool(
-      { credentialName: NAME, notInstalled: NOT_INSTALLED, allowBatch: true },
-      options,
-    );
+    const notInstalled =
+      "Azure CLI could not be found. Install it from https://aka.ms/azure-cli, then sign in with 'az login'.";
+    super({ credentialName: NAME, notInstalled, allowBatch: true }, options);
     this.subscription =
       options.subscription === undefined
         ? undefined
@@ -60,63 +54,32 @@ export class AzureCliCredential implements TokenCredential {
    * @throws AbortError (`ERR_ABORTED`) when `options.abortSignal` fires; `az` is killed.
    */
   async getToken(scopes: string | string[], options: GetTokenOptions = {}): Promise<AccessToken> {
-    const scope = checkSingleScope(NAME, checkCliScopes(NAME, scopes));
-    const tenant = this.tool.tenantFor(options);
-    if (options.claims?.trim()) {
-      const challenge = Buffer.from(options.claims, "utf8").toString("base64");
-      throw this.tool.unavailable(
-        "this credential cannot answer a claims challenge. To authenticate with the required claims, run: " +
-          `az login --claims-challenge ${challenge} --scope ${scope}${tenant ? ` --tenant ${tenant}` : ""}`,
-      );
-    }
-    const argv = [
-      "az",
-      "account",
-      "get-access-token",
-      "--output",
-      "json",
-      "--resource",
-      scopeToResource(scope),
-    ];
+    const scope = checkSingleScope(NAME, scopes);
+    const tenant = this.tenantFor(options);
+    this.refuseClaims(
+      options.claims,
+      "",
+      (challenge) =>
+        `az login --claims-challenge ${challenge} --scope ${scope}${tenant ? ` --tenant ${tenant}` : ""}`,
+    );
+    const argv = ["az", "account", "get-access-token", "--output", "json"];
+    argv.push("--resource", scopeToResource(scope));
     if (tenant) argv.push("--tenant", tenant);
     if (this.subscription !== undefined) argv.push("--subscription", this.subscription);
+    const result = await this.run(argv, { AZURE_CORE_NO_COLOR: "true" }, options.abortSignal);
+    if (result.exitCode !== 0) throw this.azFailure(result);
+    return this.read(parseAzureCliOutput(result.stdout), "Azure CLI", result.stderr);
+  }
 
-    const result = await this.tool.run(argv, { AZURE_CORE_NO_COLOR: "true" }, options.abortSignal);
-    if (result.exitCode !== 0) {
-      const stderr = result.stderr;
-      if (/^'az' is not recognized/.test(stderr.trim()) || /az:.*not found/.test(stderr))
-        throw this.tool.notInstalled();
-      if (
-        /az login|az account set/.test(stderr) &&
-        !/az login --scope/.test(stderr) &&
-        !/AADSTS/.test(stderr)
-      ) {
-        throw this.tool.unavailable(NOT_LOGGED_IN);
-      }
-      throw this.tool.exitFailure("az", result);
-    }
-    const parsed = parseAzureCliOutput(result.stdout);
-    if (!parsed.ok) {
-      const stderr = summarizeOutput(result.stderr, 300);
-      throw this.tool.failure(
-        "ERR_PROCESS_OUTPUT",
-        `unexpected output from Azure CLI: ${parsed.reason}.${stderr ? ` Stderr: ${stderr}` : ""}`,
+  private azFailure(result: ProcessResult): Error {
+    const stderr = result.stderr;
+    if (/^'az' is not recognized/.test(stderr.trim()) || /az:.*not found/.test(stderr))
+      return this.notInstalled();
+    if (/az login|az account set/.test(stderr) && !/az login --scope|AADSTS/.test(stderr)) {
+      return this.unavailable(
+        "Please run 'az login' from a command prompt to authenticate before using this credential.",
       );
     }
-    return {
-      token: parsed.value.token,
-      expiresOnTimestamp: parsed.value.expiresOnTimestamp,
-      tokenType: "Bearer",
-    };
-  }
-
-  /** Stops any `az` process this credential is running. */
-  async close(): Promise<void> {
-    this.tool.abortAll();
-  }
-
-  /** Same as {@link AzureCliCredential.close}, for `await using`. */
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.close();
+    return this.exitFailure("az", result);
   }
 }

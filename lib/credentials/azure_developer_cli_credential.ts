@@ -5,16 +5,9 @@
  */
 import { checkCliScopes } from "../process/cli_arguments.js";
 import { extractAzdErrorMessage, parseAzdOutput } from "../process/cli_output.js";
-import { summarizeOutput } from "../process/redact.js";
-import type { AccessToken, GetTokenOptions, TokenCredential } from "../types.js";
-import { DeveloperTool, type DeveloperToolCredentialOptions } from "./developer_tool.js";
-
-const NAME = "AzureDeveloperCliCredential";
-const NOT_INSTALLED =
-  "Azure Developer CLI could not be found. Install it from https://aka.ms/azure-dev, then sign in with 'azd auth login'.";
-const NOT_LOGGED_IN =
-  "Please run 'azd auth login' from a command prompt to authenticate before using this credential.";
-const NOT_LOGGED_IN_TEXT = /not logged in, run `azd (?:auth )?login` to login/;
+import type { ProcessResult } from "../process/run.js";
+import type { AccessToken, GetTokenOptions } from "../types.js";
+import { DeveloperToolCredential, type DeveloperToolCredentialOptions } from "./developer_tool.js";
 
 /** Options of {@link AzureDeveloperCliCredential}. */
 export type AzureDeveloperCliCredentialOptions = DeveloperToolCredentialOptions;
@@ -25,16 +18,16 @@ export type AzureDeveloperCliCredentialOptions = DeveloperToolCredentialOptions;
  *
  * @see https://learn.microsoft.com/azure/developer/azure-developer-cli/reference#azd-auth-token
  */
-export class AzureDeveloperCliCredential implements TokenCredential {
-  private readonly tool: DeveloperTool;
-
+export class AzureDeveloperCliCredential extends DeveloperToolCredential {
   /**
    * @param options - tenant, process timeout (default 10 000 ms) and additionally allowed tenants.
    * @throws InvalidArgumentError (`ERR_INVALID_ARG_VALUE`) for a bad `tenantId` or `processTimeoutInMs`.
    */
   constructor(options: AzureDeveloperCliCredentialOptions = {}) {
-    this.tool = new DeveloperTool(
-      { credentialName: NAME, notInstalled: NOT_INSTALLED, allowBatch: true },
+    const notInstalled =
+      "Azure Developer CLI could not be found. Install it from https://aka.ms/azure-dev, then sign in with 'azd auth login'.";
+    super(
+      { credentialName: "AzureDeveloperCliCredential", notInstalled, allowBatch: true },
       options,
     );
   }
@@ -51,50 +44,36 @@ export class AzureDeveloperCliCredential implements TokenCredential {
    * @throws AbortError (`ERR_ABORTED`) when `options.abortSignal` fires; `azd` is killed.
    */
   async getToken(scopes: string | string[], options: GetTokenOptions = {}): Promise<AccessToken> {
-    const list = checkCliScopes(NAME, scopes);
-    const tenant = this.tool.tenantFor(options);
-    const argv = ["azd", "auth", "token", "--output", "json", "--no-prompt"];
-    for (const scope of list) argv.push("--scope", scope);
+    const list = checkCliScopes("AzureDeveloperCliCredential", scopes);
+    const tenant = this.tenantFor(options);
+    const scopeArgs = list.flatMap((scope) => ["--scope", scope]);
+    const argv = ["azd", "auth", "token", "--output", "json", "--no-prompt", ...scopeArgs];
     if (tenant) argv.push("--tenant-id", tenant);
     if (options.claims?.trim())
       argv.push("--claims", Buffer.from(options.claims, "utf8").toString("base64"));
+    const result = await this.run(argv, { NO_COLOR: "true" }, options.abortSignal);
+    const message = extractAzdErrorMessage(result.stderr);
+    if (result.exitCode !== 0) throw this.azdFailure(result, message, scopeArgs);
+    return this.read(parseAzdOutput(result.stdout), "Azure Developer CLI", message);
+  }
 
-    const result = await this.tool.run(argv, { NO_COLOR: "true" }, options.abortSignal);
-    if (result.exitCode !== 0) {
-      const message = extractAzdErrorMessage(result.stderr);
-      if (/^'azd' is not recognized/.test(message.trim()) || /azd:.*not found/.test(message))
-        throw this.tool.notInstalled();
-      if (NOT_LOGGED_IN_TEXT.test(result.stderr) && !/AADSTS/.test(result.stderr))
-        throw this.tool.unavailable(NOT_LOGGED_IN);
-      if (/must use multi-factor authentication|reauthentication required/i.test(result.stderr)) {
-        throw this.tool.unavailable(
-          `the account needs a fresh sign-in. Run: azd auth login ${list.map((s) => `--scope ${s}`).join(" ")}`,
-        );
-      }
-      throw this.tool.exitFailure("azd", result, message);
-    }
-    const parsed = parseAzdOutput(result.stdout);
-    if (!parsed.ok) {
-      const stderr = summarizeOutput(extractAzdErrorMessage(result.stderr), 300);
-      throw this.tool.failure(
-        "ERR_PROCESS_OUTPUT",
-        `unexpected output from Azure Developer CLI: ${parsed.reason}.${stderr ? ` Stderr: ${stderr}` : ""}`,
+  private azdFailure(result: ProcessResult, message: string, scopeArgs: string[]): Error {
+    const stderr = result.stderr;
+    if (/^'azd' is not recognized/.test(message.trim()) || /azd:.*not found/.test(message))
+      return this.notInstalled();
+    if (
+      /not logged in, run `azd (?:auth )?login` to login/.test(stderr) &&
+      !/AADSTS/.test(stderr)
+    ) {
+      return this.unavailable(
+        "Please run 'azd auth login' from a command prompt to authenticate before using this credential.",
       );
     }
-    return {
-      token: parsed.value.token,
-      expiresOnTimestamp: parsed.value.expiresOnTimestamp,
-      tokenType: "Bearer",
-    };
-  }
-
-  /** Stops any `azd` process this credential is running. */
-  async close(): Promise<void> {
-    this.tool.abortAll();
-  }
-
-  /** Same as {@link AzureDeveloperCliCredential.close}, for `await using`. */
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.close();
+    if (/must use multi-factor authentication|reauthentication required/i.test(stderr)) {
+      return this.unavailable(
+        `the account needs a fresh sign-in. Run: azd auth login ${scopeArgs.join(" ")}`,
+      );
+    }
+    return this.exitFailure("azd", result, message);
   }
 }

@@ -7,9 +7,11 @@
  */
 import {
   AbortError,
-  AuthenticationError,
+  authenticationFailure,
   CredentialUnavailableError,
   InvalidArgumentError,
+  type AuthenticationError,
+  type IdentityErrorCode,
 } from "../errors.js";
 import {
   checkTenantId,
@@ -18,12 +20,14 @@ import {
   type TenantPolicy,
 } from "../oauth/tenant.js";
 import { checkProcessTimeout } from "../process/cli_arguments.js";
-import { summarizeOutput } from "../process/redact.js";
-import { ProcessError, run, type ProcessResult, type Spawner } from "../process/run.js";
+import { summarizeOutput, type ParseResult } from "../process/cli_output.js";
+import { ProcessError, run, type ProcessResult } from "../process/run.js";
 import type {
+  AccessToken,
   AbortSignalLike,
   GetTokenOptions,
   MultiTenantTokenCredentialOptions,
+  TokenCredential,
 } from "../types.js";
 import { createLogger, type CredentialLogger } from "../util/logger.js";
 
@@ -33,13 +37,9 @@ export interface DeveloperToolCredentialOptions extends MultiTenantTokenCredenti
   tenantId?: string;
   /** How long the tool may run before it is killed, in milliseconds (default 10 000). */
   processTimeoutInMs?: number;
-  /** @internal Replaces `child_process.spawn`. */
-  spawn?: Spawner;
-  /** @internal The environment to run the tool in (and search `PATH` of); default `process.env` at call time. */
-  env?: NodeJS.ProcessEnv;
 }
 
-/** How one tool reports "not installed", used for `ENOENT` and exit code 127. */
+/** How one developer tool is named and started. */
 export interface ToolDescription {
   /** The credential's name, which starts every message. */
   credentialName: string;
@@ -49,26 +49,25 @@ export interface ToolDescription {
   allowBatch?: boolean;
 }
 
-/** The shared machinery of one developer-tool credential instance. */
-export class DeveloperTool {
-  /** The tenant rules fixed at construction. */
-  readonly policy: TenantPolicy;
-  /** The credential's logger. */
-  readonly logger: CredentialLogger;
+/**
+ * The base of the developer-tool credentials: each subclass builds the command line and reads the
+ * reply; this class runs the tool and turns what went wrong into errors.
+ */
+export abstract class DeveloperToolCredential implements TokenCredential {
   private readonly tool: ToolDescription;
+  private readonly options: DeveloperToolCredentialOptions;
+  private readonly policy: TenantPolicy;
+  private readonly logger: CredentialLogger;
   private readonly timeoutMs: number;
-  private readonly spawn: Spawner | undefined;
-  private readonly fixedEnv: NodeJS.ProcessEnv | undefined;
   private readonly inFlight = new Set<AbortController>();
   private readonly notInstalledErrors = new WeakSet<object>();
 
   /**
-   * @param tool - the credential's name and its not-installed message.
+   * @param tool - the credential's name, its not-installed message and whether batch launchers may run.
    * @param options - the constructor options.
    * @throws InvalidArgumentError for a bad `tenantId`, `processTimeoutInMs` or `additionallyAllowedTenants`.
    */
   constructor(tool: ToolDescription, options: DeveloperToolCredentialOptions) {
-    this.tool = tool;
     const name = tool.credentialName;
     if (options.tenantId !== undefined) checkTenantId(name, options.tenantId);
     this.timeoutMs = checkProcessTimeout(name, options.processTimeoutInMs ?? 10_000);
@@ -82,64 +81,81 @@ export class DeveloperTool {
         "ERR_INVALID_ARG_TYPE",
       );
     }
-    this.spawn = options.spawn;
-    this.fixedEnv = options.env;
+    this.tool = tool;
+    this.options = options;
     this.policy = createTenantPolicy(options.tenantId ?? "", allowed, this.env());
     this.logger = createLogger(name, options.loggingOptions, this.env());
   }
 
-  /** The environment the tool runs in, read now rather than at construction. */
-  env(): NodeJS.ProcessEnv {
-    return this.fixedEnv ?? process.env;
+  /** Gets a token from the tool; see each credential. */
+  abstract getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken>;
+
+  /** The environment the tool runs in, read at each call rather than at construction. */
+  protected env(): NodeJS.ProcessEnv {
+    return this.options.env ?? process.env;
   }
 
   /** The tenant for this request under the policy; `""` means "the tool's own". */
-  tenantFor(options: GetTokenOptions | undefined): string {
-    return resolveTenant(this.tool.credentialName, this.policy, options?.tenantId);
+  protected tenantFor(options: GetTokenOptions): string {
+    return resolveTenant(this.tool.credentialName, this.policy, options.tenantId);
   }
 
   /** A `CredentialUnavailableError` whose message starts with the credential name. */
-  unavailable(message: string): CredentialUnavailableError {
+  protected unavailable(message: string): CredentialUnavailableError {
     return new CredentialUnavailableError(`${this.tool.credentialName}: ${message}`);
   }
 
+  /** Throws when `claims` were given: the tool cannot answer a challenge, the user must run `command`. */
+  protected refuseClaims(
+    claims: string | undefined,
+    where: string,
+    command: (challenge: string) => string,
+  ): void {
+    if (!claims?.trim()) return;
+    throw this.unavailable(
+      `this credential cannot answer a claims challenge. To authenticate with the required claims, run${where}: ` +
+        command(Buffer.from(claims, "utf8").toString("base64")),
+    );
+  }
+
   /** The "not installed" error of this tool. */
-  notInstalled(): CredentialUnavailableError {
+  protected notInstalled(): CredentialUnavailableError {
     const error = this.unavailable(this.tool.notInstalled);
     this.notInstalledErrors.add(error);
     return error;
   }
 
-  /** Whether `error` is one made by {@link DeveloperTool.notInstalled}, so another program may be tried. */
-  isNotInstalled(error: unknown): boolean {
+  /** Whether `error` came from {@link DeveloperToolCredential.notInstalled}, so another program may be tried. */
+  protected isNotInstalled(error: unknown): boolean {
     return typeof error === "object" && error !== null && this.notInstalledErrors.has(error);
   }
 
-  /** An `AuthenticationError` (status 0) whose message starts with the credential name. */
-  failure(
-    code: "ERR_PROCESS_FAILED" | "ERR_PROCESS_OUTPUT" | "ERR_TIMEOUT" | "ERR_RESPONSE_TOO_LARGE",
-    message: string,
-    cause?: unknown,
-  ): AuthenticationError {
-    return new AuthenticationError(
-      0,
-      { error: code, error_description: message },
-      { credentialName: this.tool.credentialName, code, message, cause },
-    );
+  private failure(code: IdentityErrorCode, message: string, cause?: unknown): AuthenticationError {
+    return authenticationFailure(this.tool.credentialName, code, message, { cause });
   }
 
   /** The failure for a tool that ran and exited unsuccessfully, with its stderr trimmed and redacted. */
-  exitFailure(
-    what: string,
-    result: ProcessResult,
-    stderrText = result.stderr,
-  ): AuthenticationError {
+  protected exitFailure(what: string, result: ProcessResult, stderr = result.stderr): Error {
     const how =
       result.signal !== null
         ? `was terminated by ${result.signal}`
         : `exited with code ${result.exitCode}`;
-    const detail = summarizeOutput(stderrText);
+    const detail = summarizeOutput(stderr);
     return this.failure("ERR_PROCESS_FAILED", `${what} ${how}${detail ? `: ${detail}` : "."}`);
+  }
+
+  /**
+   * The token `parse` reads from `stdout`.
+   *
+   * @throws AuthenticationError (`ERR_PROCESS_OUTPUT`) naming `label`, with the reason and `stderr`.
+   */
+  protected read(parsed: ParseResult, label: string, stderr: string): AccessToken {
+    if (typeof parsed !== "string") return parsed;
+    const detail = summarizeOutput(stderr, 300);
+    throw this.failure(
+      "ERR_PROCESS_OUTPUT",
+      `unexpected output from ${label}: ${parsed}.${detail ? ` Stderr: ${detail}` : ""}`,
+    );
   }
 
   /**
@@ -150,7 +166,7 @@ export class DeveloperTool {
    * @throws AbortError (`ERR_ABORTED`) when `abortSignal` fires or the credential is closed.
    * @throws AuthenticationError `ERR_TIMEOUT`, `ERR_RESPONSE_TOO_LARGE` or `ERR_PROCESS_FAILED`.
    */
-  async run(
+  protected async run(
     argv: string[],
     extraEnv: NodeJS.ProcessEnv,
     abortSignal: AbortSignalLike | undefined,
@@ -167,8 +183,8 @@ export class DeveloperTool {
         env: { ...this.env(), ...extraEnv },
         timeoutMs: this.timeoutMs,
         signal: controller.signal,
-        allowBatch: this.tool.allowBatch ?? false,
-        ...(this.spawn ? { spawn: this.spawn } : {}),
+        allowBatch: this.tool.allowBatch,
+        spawn: this.options.spawn,
       });
       this.logger.verbose(
         `${argv[0]} exited (code ${result.exitCode}, signal ${result.signal}) after ${Date.now() - started} ms`,
@@ -176,23 +192,23 @@ export class DeveloperTool {
       if (result.exitCode === 127) throw this.notInstalled();
       return result;
     } catch (error) {
-      throw this.translate(error, argv[0] ?? "");
+      throw this.translate(error, argv[0]);
     } finally {
       abortSignal?.removeEventListener("abort", forward);
       this.inFlight.delete(controller);
     }
   }
 
-  private translate(error: unknown, program: string): unknown {
+  private translate(error: unknown, program: string | undefined): unknown {
     if (!(error instanceof ProcessError)) return error;
-    const name = this.tool.credentialName;
     switch (error.code) {
       case "ENOENT":
         return this.notInstalled();
       case "ERR_ABORTED":
-        return new AbortError(`${name}: the request was aborted and ${program} was stopped.`, {
-          cause: error,
-        });
+        return new AbortError(
+          `${this.tool.credentialName}: the request was aborted and ${program} was stopped.`,
+          { cause: error },
+        );
       case "ERR_TIMEOUT":
         return this.failure(
           "ERR_TIMEOUT",
@@ -206,7 +222,7 @@ export class DeveloperTool {
           error,
         );
       case "ERR_UNSAFE_WINDOWS_BATCH_ARGUMENT":
-        return new InvalidArgumentError(`${name}: ${error.message}`);
+        return new InvalidArgumentError(`${this.tool.credentialName}: ${error.message}`);
       default:
         return this.failure(
           "ERR_PROCESS_FAILED",
@@ -216,9 +232,14 @@ export class DeveloperTool {
     }
   }
 
-  /** Aborts every tool this credential is running; their `getToken` calls reject with `AbortError`. */
-  abortAll(): void {
+  /** Stops any tool process this credential is running; their `getToken` calls reject with `AbortError`. */
+  async close(): Promise<void> {
     for (const controller of this.inFlight) controller.abort();
     this.inFlight.clear();
+  }
+
+  /** Same as `close()`, for `await using`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
   }
 }

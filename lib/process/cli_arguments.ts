@@ -7,14 +7,8 @@
 import { InvalidArgumentError } from "../errors.js";
 import { normalizeScopes } from "../oauth/scopes.js";
 
-/** A scope a developer tool may receive: letters, digits and `_ . : / -`. */
-export const CLI_SCOPE_PATTERN = /^[A-Za-z0-9_.:/-]+$/;
-
-/** A subscription id or name `az` may receive: letters, digits, space and `_ . -`. */
-export const SUBSCRIPTION_PATTERN = /^[A-Za-z0-9_. -]+$/;
-
 /**
- * Normalizes `scopes` and checks each against {@link CLI_SCOPE_PATTERN}.
+ * Normalizes `scopes` and checks each holds only letters, digits and `_ . : / -`.
  *
  * @param credentialName - starts the message.
  * @param scopes - the `scopes` argument of `getToken`.
@@ -23,45 +17,40 @@ export const SUBSCRIPTION_PATTERN = /^[A-Za-z0-9_. -]+$/;
  */
 export function checkCliScopes(credentialName: string, scopes: unknown): string[] {
   const list = normalizeScopes(credentialName, scopes);
-  list.forEach((scope, index) => {
-    if (!CLI_SCOPE_PATTERN.test(scope)) {
-      throw new InvalidArgumentError(
-        `${credentialName}: "scopes[${index}]" may only contain letters, digits and "_", ".", ":", "/", "-".`,
-      );
-    }
-  });
+  const index = list.findIndex((scope) => !/^[A-Za-z0-9_.:/-]+$/.test(scope));
+  if (index >= 0) {
+    throw new InvalidArgumentError(
+      `${credentialName}: "scopes[${index}]" may only contain letters, digits and "_", ".", ":", "/", "-".`,
+    );
+  }
   return list;
 }
 
 /**
- * Checks that exactly one scope was requested, as `az` and `Get-AzAccessToken` take one resource.
+ * {@link checkCliScopes}, then checks that exactly one scope was requested, as `az` and
+ * `Get-AzAccessToken` take one resource.
  *
- * @throws InvalidArgumentError naming `scopes`.
+ * @throws InvalidArgumentError naming `scopes[i]` or `scopes`.
  */
-export function checkSingleScope(credentialName: string, scopes: string[]): string {
-  const [scope] = scopes;
-  if (scope === undefined || scopes.length !== 1) {
+export function checkSingleScope(credentialName: string, scopes: unknown): string {
+  const list = checkCliScopes(credentialName, scopes);
+  if (list.length !== 1) {
     throw new InvalidArgumentError(
       `${credentialName}: "scopes" must hold exactly one scope; this tool issues a token for one resource at a time. Call getToken once per resource.`,
     );
   }
-  return scope;
+  return list[0] as string;
 }
 
 /**
- * Checks a subscription id or name against {@link SUBSCRIPTION_PATTERN}.
+ * Checks a subscription id or name: letters, digits, space and `_ . -`.
  *
- * @param argumentName - the field named in the message.
- * @throws InvalidArgumentError naming the field.
+ * @throws InvalidArgumentError naming `subscription`.
  */
-export function checkSubscription(
-  credentialName: string,
-  subscription: unknown,
-  argumentName = "subscription",
-): string {
-  if (typeof subscription !== "string" || !SUBSCRIPTION_PATTERN.test(subscription)) {
+export function checkSubscription(credentialName: string, subscription: unknown): string {
+  if (typeof subscription !== "string" || !/^[A-Za-z0-9_. -]+$/.test(subscription)) {
     throw new InvalidArgumentError(
-      `${credentialName}: "${argumentName}" may only contain letters, digits, spaces and "_", ".", "-". ` +
+      `${credentialName}: "subscription" may only contain letters, digits, spaces and "_", ".", "-". ` +
         "If it is a subscription name, use its id instead; see https://learn.microsoft.com/azure/azure-portal/get-subscription-tenant-id.",
     );
   }
@@ -71,15 +60,11 @@ export function checkSubscription(
 /**
  * Checks `processTimeoutInMs`: a positive number of milliseconds that a timer can hold.
  *
+ * @returns the timeout rounded up to a whole millisecond.
  * @throws InvalidArgumentError naming `processTimeoutInMs`.
  */
 export function checkProcessTimeout(credentialName: string, timeout: unknown): number {
-  if (
-    typeof timeout !== "number" ||
-    !Number.isFinite(timeout) ||
-    timeout <= 0 ||
-    timeout > 2_147_483_647
-  ) {
+  if (typeof timeout !== "number" || !(timeout > 0 && timeout <= 2_147_483_647)) {
     throw new InvalidArgumentError(
       `${credentialName}: "processTimeoutInMs" must be a positive number of milliseconds.`,
     );
