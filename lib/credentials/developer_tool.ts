@@ -201,35 +201,27 @@ export abstract class DeveloperToolCredential implements TokenCredential {
 
   private translate(error: unknown, program: string | undefined): unknown {
     if (!(error instanceof ProcessError)) return error;
-    switch (error.code) {
-      case "ENOENT":
-        return this.notInstalled();
-      case "ERR_ABORTED":
-        return new AbortError(
-          `${this.tool.credentialName}: the request was aborted and ${program} was stopped.`,
-          { cause: error },
-        );
-      case "ERR_TIMEOUT":
-        return this.failure(
-          "ERR_TIMEOUT",
-          `${program} did not answer within ${this.timeoutMs} ms and was stopped. Raise "processTimeoutInMs" if it is just slow.`,
-          error,
-        );
-      case "ERR_OUTPUT_TOO_LARGE":
-        return this.failure(
-          "ERR_RESPONSE_TOO_LARGE",
-          `${program} wrote more output than a token response can hold and was stopped.`,
-          error,
-        );
-      case "ERR_UNSAFE_WINDOWS_BATCH_ARGUMENT":
-        return new InvalidArgumentError(`${this.tool.credentialName}: ${error.message}`);
-      default:
-        return this.failure(
-          "ERR_PROCESS_FAILED",
-          `${program} could not be started: ${error.message}`,
-          error,
-        );
+    const name = this.tool.credentialName;
+    if (error.code === "ENOENT") return this.notInstalled();
+    if (error.code === "ERR_UNSAFE_WINDOWS_BATCH_ARGUMENT")
+      return new InvalidArgumentError(`${name}: ${error.message}`);
+    if (error.code === "ERR_ABORTED") {
+      const message = `${name}: the request was aborted and ${program} was stopped.`;
+      return new AbortError(message, { cause: error });
     }
+    const [code, message]: [IdentityErrorCode, string] =
+      error.code === "ERR_TIMEOUT"
+        ? [
+            "ERR_TIMEOUT",
+            `did not answer within ${this.timeoutMs} ms and was stopped. Raise "processTimeoutInMs" if it is just slow.`,
+          ]
+        : error.code === "ERR_OUTPUT_TOO_LARGE"
+          ? [
+              "ERR_RESPONSE_TOO_LARGE",
+              "wrote more output than a token response can hold and was stopped.",
+            ]
+          : ["ERR_PROCESS_FAILED", `could not be started: ${error.message}`];
+    return this.failure(code, `${program} ${message}`, error);
   }
 
   /** Stops any tool process this credential is running; their `getToken` calls reject with `AbortError`. */

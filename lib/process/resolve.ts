@@ -7,6 +7,7 @@
 import { constants } from "node:fs";
 import { access, stat } from "node:fs/promises";
 import { posix, win32 } from "node:path";
+import { windowsVariable } from "./windows.js";
 
 /** Where a program was found and how it must be started. */
 export interface ResolvedProgram {
@@ -14,22 +15,6 @@ export interface ResolvedProgram {
   path: string;
   /** True for a Windows `.cmd`/`.bat` launcher, which needs `cmd.exe`. */
   isBatch: boolean;
-}
-
-/** Options of {@link resolveProgram}. */
-export interface ResolveOptions {
-  /** The environment whose `PATH` is searched. */
-  env: NodeJS.ProcessEnv;
-  /** The platform rules to apply; default `process.platform`. */
-  platform?: NodeJS.Platform;
-  /** On Windows, also accept `.cmd` and `.bat` launchers (after `.exe` and `.com`). */
-  allowBatch?: boolean;
-}
-
-function pathValue(env: NodeJS.ProcessEnv, windows: boolean): string {
-  if (!windows) return env.PATH ?? "";
-  const key = Object.keys(env).find((k) => k.toLowerCase() === "path");
-  return key === undefined ? "" : (env[key] ?? "");
 }
 
 /**
@@ -42,7 +27,7 @@ export function pathDirectories(
 ): string[] {
   const windows = platform === "win32";
   const flavour = windows ? win32 : posix;
-  return pathValue(env, windows)
+  return ((windows ? windowsVariable(env, "path") : env.PATH) ?? "")
     .split(flavour.delimiter)
     .map((entry) => (windows ? entry.trim().replace(/^"(.*)"$/, "$1") : entry))
     .filter((entry) => entry !== "" && flavour.isAbsolute(entry));
@@ -67,7 +52,7 @@ async function isExecutableFile(candidate: string, windows: boolean): Promise<bo
  */
 export async function resolveProgram(
   name: string,
-  options: ResolveOptions,
+  options: { env: NodeJS.ProcessEnv; platform?: NodeJS.Platform; allowBatch?: boolean },
 ): Promise<ResolvedProgram | undefined> {
   const platform = options.platform ?? process.platform;
   const windows = platform === "win32";
