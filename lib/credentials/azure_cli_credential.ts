@@ -66,7 +66,7 @@ export class AzureCliCredential extends DeveloperToolCredential {
     argv.push("--resource", scopeToResource(scope));
     if (tenant) argv.push("--tenant", tenant);
     if (this.subscription !== undefined) argv.push("--subscription", this.subscription);
-    const result = await this.run(argv, { AZURE_CORE_NO_COLOR: "true" }, options.abortSignal);
+    const result = await this.run(argv, { AZURE_CORE_NO_COLOR: "true" }, options);
     if (result.exitCode !== 0) throw this.azFailure(result);
     return this.read(parseAzureCliOutput(result.stdout), "Azure CLI", result.stderr);
   }

@@ -51,7 +51,7 @@ export class AzureDeveloperCliCredential extends DeveloperToolCredential {
     if (tenant) argv.push("--tenant-id", tenant);
     if (options.claims?.trim())
       argv.push("--claims", Buffer.from(options.claims, "utf8").toString("base64"));
-    const result = await this.run(argv, { NO_COLOR: "true" }, options.abortSignal);
+    const result = await this.run(argv, { NO_COLOR: "true" }, options);
     const message = extractAzdErrorMessage(result.stderr);
     if (result.exitCode !== 0) throw this.azdFailure(result, message, scopeArgs);
     return this.read(parseAzdOutput(result.stdout), "Azure Developer CLI", message);

@@ -71,24 +71,21 @@ export class AzurePowerShellCredential extends DeveloperToolCredential {
     }
     extraEnv[POWERSHELL_RESOURCE_VARIABLE] = scopeToResource(scope);
     if (tenant) extraEnv[POWERSHELL_TENANT_VARIABLE] = tenant;
-    const programs = process.platform === "win32" ? ["pwsh", "powershell"] : ["pwsh"];
-    const args = ["-NoProfile", "-NonInteractive", "-EncodedCommand", encodedPowerShellScript()];
-    for (const [index, program] of programs.entries()) {
-      try {
-        return await this.runOnce([program, ...args], extraEnv, options);
-      } catch (error) {
-        if (index === programs.length - 1 || !this.isNotInstalled(error)) throw error;
-      }
+    try {
+      return await this.runOnce("pwsh", extraEnv, options);
+    } catch (error) {
+      if (process.platform !== "win32" || !this.isNotInstalled(error)) throw error;
+      return this.runOnce("powershell", extraEnv, options);
     }
-    throw this.notInstalled();
   }
 
   private async runOnce(
-    argv: string[],
+    program: string,
     extraEnv: NodeJS.ProcessEnv,
     options: GetTokenOptions,
   ): Promise<AccessToken> {
-    const result = await this.run(argv, extraEnv, options.abortSignal);
+    const args = ["-NoProfile", "-NonInteractive", "-EncodedCommand", encodedPowerShellScript()];
+    const result = await this.run([program, ...args], extraEnv, options);
     const stderr = stripAnsi(decodeClixml(result.stderr));
     if (/Run Connect-AzAccount to login/i.test(stderr)) {
       throw this.unavailable(
@@ -110,7 +107,7 @@ export class AzurePowerShellCredential extends DeveloperToolCredential {
         "the PowerShell execution policy prevented the Az.Accounts module from loading.",
       );
     }
-    if (result.exitCode !== 0) throw this.exitFailure(argv[0] ?? "pwsh", result);
+    if (result.exitCode !== 0) throw this.exitFailure(program, result);
     return this.read(parsePowerShellOutput(result.stdout), "Get-AzAccessToken", result.stderr);
   }
 }

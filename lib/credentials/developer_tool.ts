@@ -10,7 +10,6 @@ import {
   authenticationFailure,
   CredentialUnavailableError,
   InvalidArgumentError,
-  type AuthenticationError,
   type IdentityErrorCode,
 } from "../errors.js";
 import {
@@ -22,13 +21,7 @@ import {
 import { checkProcessTimeout } from "../process/cli_arguments.js";
 import { summarizeOutput, type ParseResult } from "../process/cli_output.js";
 import { ProcessError, run, type ProcessResult } from "../process/run.js";
-import type {
-  AccessToken,
-  AbortSignalLike,
-  GetTokenOptions,
-  MultiTenantTokenCredentialOptions,
-  TokenCredential,
-} from "../types.js";
+import type { AccessToken, GetTokenOptions, MultiTenantTokenCredentialOptions } from "../types.js";
 import { createLogger, type CredentialLogger } from "../util/logger.js";
 
 /** Options shared by `AzureCliCredential`, `AzureDeveloperCliCredential` and `AzurePowerShellCredential`. */
@@ -53,7 +46,7 @@ export interface ToolDescription {
  * The base of the developer-tool credentials: each subclass builds the command line and reads the
  * reply; this class runs the tool and turns what went wrong into errors.
  */
-export abstract class DeveloperToolCredential implements TokenCredential {
+export abstract class DeveloperToolCredential {
   private readonly tool: ToolDescription;
   private readonly options: DeveloperToolCredentialOptions;
   private readonly policy: TenantPolicy;
@@ -130,12 +123,12 @@ export abstract class DeveloperToolCredential implements TokenCredential {
     return typeof error === "object" && error !== null && this.notInstalledErrors.has(error);
   }
 
-  private failure(code: IdentityErrorCode, message: string, cause?: unknown): AuthenticationError {
+  private failure(code: IdentityErrorCode, message: string, cause?: unknown) {
     return authenticationFailure(this.tool.credentialName, code, message, { cause });
   }
 
   /** The failure for a tool that ran and exited unsuccessfully, with its stderr trimmed and redacted. */
-  protected exitFailure(what: string, result: ProcessResult, stderr = result.stderr): Error {
+  protected exitFailure(what: string, result: ProcessResult, stderr = result.stderr) {
     const how =
       result.signal !== null
         ? `was terminated by ${result.signal}`
@@ -159,7 +152,7 @@ export abstract class DeveloperToolCredential implements TokenCredential {
   }
 
   /**
-   * Runs the tool with `argv`, adding `extraEnv` to the environment. `ENOENT` and exit code 127
+   * Runs the tool with `argv`, adding `extraEnv` to the environment, until `options.abortSignal` fires. `ENOENT` and exit code 127
    * become "not installed"; a timeout, abort, `close()` or oversized output become errors.
    *
    * @throws CredentialUnavailableError when the tool is not installed.
@@ -169,7 +162,7 @@ export abstract class DeveloperToolCredential implements TokenCredential {
   protected async run(
     argv: string[],
     extraEnv: NodeJS.ProcessEnv,
-    abortSignal: AbortSignalLike | undefined,
+    { abortSignal }: GetTokenOptions,
   ): Promise<ProcessResult> {
     const name = this.tool.credentialName;
     if (abortSignal?.aborted) throw new AbortError(`${name}: the request was aborted.`);

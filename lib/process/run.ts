@@ -123,11 +123,10 @@ export async function run(
   const { platform = process.platform, env = process.env, allowBatch } = options;
   const maxOutput = options.maxOutputBytes ?? 1024 * 1024;
   const windows = platform === "win32";
-  const aborted = `${name} was not started: the operation was aborted.`;
-  if (signal?.aborted) throw new ProcessError("ERR_ABORTED", aborted);
   const program = await resolveProgram(name, { env, platform, allowBatch });
+  if (signal?.aborted)
+    throw new ProcessError("ERR_ABORTED", `${name} was not started: the operation was aborted.`);
   if (program === undefined) throw new ProcessError("ENOENT", `${name} was not found on PATH.`);
-  if (signal?.aborted) throw new ProcessError("ERR_ABORTED", aborted);
 
   let command = { file: program.path, args, windowsVerbatimArguments: false };
   try {
