@@ -35,7 +35,7 @@ export class AzureCliCredential extends DeveloperToolCredential {
   constructor(options: AzureCliCredentialOptions = {}) {
     const notInstalled =
       "Azure CLI could not be found. Install it from https://aka.ms/azure-cli, then sign in with 'az login'.";
-    super({ credentialName: NAME, notInstalled, allowBatch: true }, options);
+    super(NAME, notInstalled, options, true);
     this.subscription =
       options.subscription === undefined
         ? undefined

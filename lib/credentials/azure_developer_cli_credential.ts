@@ -26,10 +26,7 @@ export class AzureDeveloperCliCredential extends DeveloperToolCredential {
   constructor(options: AzureDeveloperCliCredentialOptions = {}) {
     const notInstalled =
       "Azure Developer CLI could not be found. Install it from https://aka.ms/azure-dev, then sign in with 'azd auth login'.";
-    super(
-      { credentialName: "AzureDeveloperCliCredential", notInstalled, allowBatch: true },
-      options,
-    );
+    super("AzureDeveloperCliCredential", notInstalled, options, true);
   }
 
   /**

@@ -39,7 +39,7 @@ export class AzurePowerShellCredential extends DeveloperToolCredential {
   constructor(options: AzurePowerShellCredentialOptions = {}) {
     const notInstalled =
       "PowerShell could not be found. Install PowerShell 7 ('pwsh') from https://aka.ms/powershell.";
-    super({ credentialName: NAME, notInstalled }, options);
+    super(NAME, notInstalled, options);
   }
 
   /**

@@ -32,22 +32,14 @@ export interface DeveloperToolCredentialOptions extends MultiTenantTokenCredenti
   processTimeoutInMs?: number;
 }
 
-/** How one developer tool is named and started. */
-export interface ToolDescription {
-  /** The credential's name, which starts every message. */
-  credentialName: string;
-  /** The message after the name when the tool is not installed. */
-  notInstalled: string;
-  /** On Windows, allow a `.cmd` launcher (az, azd). */
-  allowBatch?: boolean;
-}
-
 /**
  * The base of the developer-tool credentials: each subclass builds the command line and reads the
  * reply; this class runs the tool and turns what went wrong into errors.
  */
 export abstract class DeveloperToolCredential {
-  private readonly tool: ToolDescription;
+  private readonly credentialName: string;
+  private readonly notInstalledMessage: string;
+  private readonly allowBatch: boolean;
   private readonly options: DeveloperToolCredentialOptions;
   private readonly policy: TenantPolicy;
   private readonly logger: CredentialLogger;
@@ -56,12 +48,18 @@ export abstract class DeveloperToolCredential {
   private readonly notInstalledErrors = new WeakSet<object>();
 
   /**
-   * @param tool - the credential's name, its not-installed message and whether batch launchers may run.
+   * @param name - the credential's name, which starts every message.
+   * @param notInstalled - the message after the name when the tool is not installed.
    * @param options - the constructor options.
+   * @param allowBatch - on Windows, allow a `.cmd` launcher (az, azd).
    * @throws InvalidArgumentError for a bad `tenantId`, `processTimeoutInMs` or `additionallyAllowedTenants`.
    */
-  constructor(tool: ToolDescription, options: DeveloperToolCredentialOptions) {
-    const name = tool.credentialName;
+  constructor(
+    name: string,
+    notInstalled: string,
+    options: DeveloperToolCredentialOptions,
+    allowBatch = false,
+  ) {
     if (options.tenantId !== undefined) checkTenantId(name, options.tenantId);
     this.timeoutMs = checkProcessTimeout(name, options.processTimeoutInMs ?? 10_000);
     const allowed = options.additionallyAllowedTenants;
@@ -74,7 +72,9 @@ export abstract class DeveloperToolCredential {
         "ERR_INVALID_ARG_TYPE",
       );
     }
-    this.tool = tool;
+    this.credentialName = name;
+    this.notInstalledMessage = notInstalled;
+    this.allowBatch = allowBatch;
     this.options = options;
     this.policy = createTenantPolicy(options.tenantId ?? "", allowed, this.env());
     this.logger = createLogger(name, options.loggingOptions, this.env());
@@ -90,12 +90,12 @@ export abstract class DeveloperToolCredential {
 
   /** The tenant for this request under the policy; `""` means "the tool's own". */
   protected tenantFor(options: GetTokenOptions): string {
-    return resolveTenant(this.tool.credentialName, this.policy, options.tenantId);
+    return resolveTenant(this.credentialName, this.policy, options.tenantId);
   }
 
   /** A `CredentialUnavailableError` whose message starts with the credential name. */
   protected unavailable(message: string): CredentialUnavailableError {
-    return new CredentialUnavailableError(`${this.tool.credentialName}: ${message}`);
+    return new CredentialUnavailableError(`${this.credentialName}: ${message}`);
   }
 
   /** Throws when `claims` were given: the tool cannot answer a challenge, the user must run `command`. */
@@ -113,7 +113,7 @@ export abstract class DeveloperToolCredential {
 
   /** The "not installed" error of this tool. */
   protected notInstalled(): CredentialUnavailableError {
-    const error = this.unavailable(this.tool.notInstalled);
+    const error = this.unavailable(this.notInstalledMessage);
     this.notInstalledErrors.add(error);
     return error;
   }
@@ -124,7 +124,7 @@ export abstract class DeveloperToolCredential {
   }
 
   private failure(code: IdentityErrorCode, message: string, cause?: unknown) {
-    return authenticationFailure(this.tool.credentialName, code, message, { cause });
+    return authenticationFailure(this.credentialName, code, message, { cause });
   }
 
   /** The failure for a tool that ran and exited unsuccessfully, with its stderr trimmed and redacted. */
@@ -164,8 +164,8 @@ export abstract class DeveloperToolCredential {
     extraEnv: NodeJS.ProcessEnv,
     { abortSignal }: GetTokenOptions,
   ): Promise<ProcessResult> {
-    const name = this.tool.credentialName;
-    if (abortSignal?.aborted) throw new AbortError(`${name}: the request was aborted.`);
+    if (abortSignal?.aborted)
+      throw new AbortError(`${this.credentialName}: the request was aborted.`);
     const controller = new AbortController();
     const forward = () => controller.abort();
     abortSignal?.addEventListener("abort", forward, { once: true });
@@ -176,7 +176,7 @@ export abstract class DeveloperToolCredential {
         env: { ...this.env(), ...extraEnv },
         timeoutMs: this.timeoutMs,
         signal: controller.signal,
-        allowBatch: this.tool.allowBatch,
+        allowBatch: this.allowBatch,
         spawn: this.options.spawn,
       });
       this.logger.verbose(
@@ -194,12 +194,11 @@ export abstract class DeveloperToolCredential {
 
   private translate(error: unknown, program: string | undefined): unknown {
     if (!(error instanceof ProcessError)) return error;
-    const name = this.tool.credentialName;
     if (error.code === "ENOENT") return this.notInstalled();
     if (error.code === "ERR_UNSAFE_WINDOWS_BATCH_ARGUMENT")
-      return new InvalidArgumentError(`${name}: ${error.message}`);
+      return new InvalidArgumentError(`${this.credentialName}: ${error.message}`);
     if (error.code === "ERR_ABORTED") {
-      const message = `${name}: the request was aborted and ${program} was stopped.`;
+      const message = `${this.credentialName}: the request was aborted and ${program} was stopped.`;
       return new AbortError(message, { cause: error });
     }
     const [code, message]: [IdentityErrorCode, string] =
