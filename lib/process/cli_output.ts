@@ -121,8 +121,8 @@ export function extractAzdErrorMessage(stderr: string): string {
   const modern = objects.find((o) => typeof o.error === "string");
   if (modern) {
     return [modern.error, modern.message, modern.suggestion]
-      .filter((part): part is string => typeof part === "string" && part.trim() !== "")
-      .map((part) => part.trim())
+      .map((part) => (typeof part === "string" ? part.trim() : ""))
+      .filter(Boolean)
       .join(" ");
   }
   for (const o of objects) {

@@ -76,23 +76,17 @@ export class ProcessError extends Error {
 const STDIO_GRACE_MS = 250;
 const EXIT_WAIT_MS = 2_000;
 
-function killTree(
-  child: ChildProcess,
-  windows: boolean,
-  spawner: Spawner,
-  env: NodeJS.ProcessEnv,
-): void {
+function killTree(child: ChildProcess, spawner: Spawner, windowsRoot?: string): void {
   if (child.pid === undefined) return;
   try {
-    if (!windows) {
+    if (windowsRoot === undefined) {
       process.kill(-child.pid, "SIGKILL");
       return;
     }
-    const root = windowsSystemRoot(env);
-    spawner(`${root}\\System32\\taskkill.exe`, ["/pid", String(child.pid), "/T", "/F"], {
+    spawner(`${windowsRoot}\\System32\\taskkill.exe`, ["/pid", String(child.pid), "/T", "/F"], {
       stdio: "ignore",
       windowsHide: true,
-      cwd: root,
+      cwd: windowsRoot,
     }).on("error", () => undefined);
   } catch {
     // The group is gone or taskkill is missing: the direct child is still killed below.
@@ -123,6 +117,7 @@ export async function run(
   const { platform = process.platform, env = process.env, allowBatch } = options;
   const maxOutput = options.maxOutputBytes ?? 1024 * 1024;
   const windows = platform === "win32";
+  const cwd = windows ? windowsSystemRoot(env) : "/bin";
   const program = await resolveProgram(name, { env, platform, allowBatch });
   if (signal?.aborted)
     throw new ProcessError("ERR_ABORTED", `${name} was not started: the operation was aborted.`);
@@ -130,8 +125,7 @@ export async function run(
 
   let command = { file: program.path, args, windowsVerbatimArguments: false };
   try {
-    if (program.isBatch)
-      command = buildWindowsBatchInvocation(windowsSystemRoot(env), program.path, args);
+    if (program.isBatch) command = buildWindowsBatchInvocation(cwd, program.path, args);
   } catch (error) {
     if (!(error instanceof UnsafeWindowsArgumentError)) throw error;
     throw new ProcessError("ERR_UNSAFE_WINDOWS_BATCH_ARGUMENT", `${name}: ${error.message}`, error);
@@ -147,7 +141,7 @@ export async function run(
     let child: ChildProcess;
     try {
       child = spawner(command.file, command.args, {
-        cwd: windows ? windowsSystemRoot(env) : "/bin",
+        cwd,
         env,
         stdio: ["ignore", "pipe", "pipe"],
         detached: !windows,
@@ -181,7 +175,7 @@ export async function run(
     const fail = (code: ProcessErrorCode, message: string) => {
       if (failure || settled) return;
       const error = (failure = new ProcessError(code, message));
-      killTree(child, windows, spawner, env);
+      killTree(child, spawner, windows ? cwd : undefined);
       if (child.exitCode !== null || child.signalCode !== null) finish(error);
       else timers.push(setTimeout(() => finish(error), EXIT_WAIT_MS));
     };
@@ -206,15 +200,11 @@ export async function run(
     });
     child.on("error", (error: NodeJS.ErrnoException) => {
       if (failure) return;
-      finish(
-        error.code === "ENOENT"
-          ? new ProcessError("ENOENT", `${name} was not found.`, error)
-          : new ProcessError(
-              "ERR_SPAWN",
-              `${name} could not be started (${error.code ?? "unknown error"}).`,
-              error,
-            ),
-      );
+      const missing = error.code === "ENOENT";
+      const problem = missing
+        ? "was not found."
+        : `could not be started (${error.code ?? "unknown error"}).`;
+      finish(new ProcessError(missing ? "ENOENT" : "ERR_SPAWN", `${name} ${problem}`, error));
     });
     child.on("exit", (exitCode, exitSignal) => {
       if (failure) return finish(failure);
