@@ -21,6 +21,7 @@ import {
 import { checkProcessTimeout } from "../process/cli_arguments.js";
 import { summarizeOutput, type ParseResult } from "../process/cli_output.js";
 import { ProcessError, run, type ProcessResult } from "../process/run.js";
+import { UnsafeWindowsArgumentError } from "../process/windows.js";
 import type { AccessToken, GetTokenOptions, MultiTenantTokenCredentialOptions } from "../types.js";
 import { createLogger, type CredentialLogger } from "../util/logger.js";
 
@@ -193,10 +194,10 @@ export abstract class DeveloperToolCredential {
   }
 
   private translate(error: unknown, program: string | undefined): unknown {
+    if (error instanceof UnsafeWindowsArgumentError)
+      return new InvalidArgumentError(`${this.credentialName}: ${program}: ${error.message}`);
     if (!(error instanceof ProcessError)) return error;
     if (error.code === "ENOENT") return this.notInstalled();
-    if (error.code === "ERR_UNSAFE_WINDOWS_BATCH_ARGUMENT")
-      return new InvalidArgumentError(`${this.credentialName}: ${error.message}`);
     if (error.code === "ERR_ABORTED") {
       const message = `${this.credentialName}: the request was aborted and ${program} was stopped.`;
       return new AbortError(message, { cause: error });

@@ -7,11 +7,7 @@
 import { spawn as nodeSpawn, type ChildProcess } from "node:child_process";
 import type { AbortSignalLike, InternalOptions } from "../types.js";
 import { resolveProgram } from "./resolve.js";
-import {
-  buildWindowsBatchInvocation,
-  UnsafeWindowsArgumentError,
-  windowsSystemRoot,
-} from "./windows.js";
+import { buildWindowsBatchInvocation, windowsSystemRoot } from "./windows.js";
 
 /** The subset of `child_process.spawn` this layer uses; injectable so credentials can be given another. */
 export type Spawner = NonNullable<InternalOptions["spawn"]>;
@@ -48,12 +44,7 @@ export interface ProcessResult {
 
 /** Why a process could not run to completion. */
 export type ProcessErrorCode =
-  | "ENOENT"
-  | "ERR_TIMEOUT"
-  | "ERR_ABORTED"
-  | "ERR_OUTPUT_TOO_LARGE"
-  | "ERR_UNSAFE_WINDOWS_BATCH_ARGUMENT"
-  | "ERR_SPAWN";
+  "ENOENT" | "ERR_TIMEOUT" | "ERR_ABORTED" | "ERR_OUTPUT_TOO_LARGE" | "ERR_SPAWN";
 
 /** A process that was not found, could not start, or was killed by this layer. */
 export class ProcessError extends Error {
@@ -106,7 +97,9 @@ function killTree(child: ChildProcess, spawner: Spawner, windowsRoot?: string): 
  * @param options - timeout, abort signal, environment, output cap, spawner.
  * @returns how the process ended and what it wrote; a non-zero exit is a result, not an error.
  * @throws ProcessError `ENOENT` (not on `PATH`), `ERR_TIMEOUT`, `ERR_ABORTED`, `ERR_OUTPUT_TOO_LARGE`
- *   (stdout over the cap), `ERR_UNSAFE_WINDOWS_BATCH_ARGUMENT`, or `ERR_SPAWN`.
+ *   (stdout over the cap), or `ERR_SPAWN`.
+ * @throws UnsafeWindowsArgumentError (`ERR_UNSAFE_WINDOWS_BATCH_ARGUMENT`) for a batch launcher
+ *   argument outside the allow-list; nothing is started.
  */
 export async function run(
   argv: readonly string[],
@@ -123,13 +116,9 @@ export async function run(
     throw new ProcessError("ERR_ABORTED", `${name} was not started: the operation was aborted.`);
   if (program === undefined) throw new ProcessError("ENOENT", `${name} was not found on PATH.`);
 
-  let command = { file: program.path, args, windowsVerbatimArguments: false };
-  try {
-    if (program.isBatch) command = buildWindowsBatchInvocation(cwd, program.path, args);
-  } catch (error) {
-    if (!(error instanceof UnsafeWindowsArgumentError)) throw error;
-    throw new ProcessError("ERR_UNSAFE_WINDOWS_BATCH_ARGUMENT", `${name}: ${error.message}`, error);
-  }
+  const command = program.isBatch
+    ? buildWindowsBatchInvocation(cwd, program.path, args)
+    : { file: program.path, args, windowsVerbatimArguments: false };
 
   return new Promise<ProcessResult>((resolve, reject) => {
     const stdout: Buffer[] = [];
