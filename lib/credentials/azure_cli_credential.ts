@@ -11,6 +11,8 @@ import type { AccessToken, GetTokenOptions } from "../types.js";
 import { DeveloperToolCredential, type DeveloperToolCredentialOptions } from "./developer_tool.js";
 
 const NAME = "AzureCliCredential";
+const NOT_LOGGED_IN =
+  "Please run 'az login' from a command prompt to authenticate before using this credential.";
 
 /** Options of {@link AzureCliCredential}. */
 export interface AzureCliCredentialOptions extends DeveloperToolCredentialOptions {
@@ -75,11 +77,8 @@ export class AzureCliCredential extends DeveloperToolCredential {
     const stderr = result.stderr;
     if (/^'az' is not recognized/.test(stderr.trim()) || /az:.*not found/.test(stderr))
       return this.notInstalled();
-    if (/az login|az account set/.test(stderr) && !/az login --scope|AADSTS/.test(stderr)) {
-      return this.unavailable(
-        "Please run 'az login' from a command prompt to authenticate before using this credential.",
-      );
-    }
+    if (/az login|az account set/.test(stderr) && !/az login --scope|AADSTS/.test(stderr))
+      return this.unavailable(NOT_LOGGED_IN);
     return this.exitFailure("az", result);
   }
 }

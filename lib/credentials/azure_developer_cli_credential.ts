@@ -9,6 +9,10 @@ import type { ProcessResult } from "../process/run.js";
 import type { AccessToken, GetTokenOptions } from "../types.js";
 import { DeveloperToolCredential, type DeveloperToolCredentialOptions } from "./developer_tool.js";
 
+const NOT_LOGGED_IN =
+  "Please run 'azd auth login' from a command prompt to authenticate before using this credential.";
+const NOT_LOGGED_IN_TEXT = /not logged in, run `azd (?:auth )?login` to login/;
+
 /** Options of {@link AzureDeveloperCliCredential}. */
 export type AzureDeveloperCliCredentialOptions = DeveloperToolCredentialOptions;
 
@@ -58,19 +62,11 @@ export class AzureDeveloperCliCredential extends DeveloperToolCredential {
     const stderr = result.stderr;
     if (/^'azd' is not recognized/.test(message.trim()) || /azd:.*not found/.test(message))
       return this.notInstalled();
-    if (
-      /not logged in, run `azd (?:auth )?login` to login/.test(stderr) &&
-      !/AADSTS/.test(stderr)
-    ) {
-      return this.unavailable(
-        "Please run 'azd auth login' from a command prompt to authenticate before using this credential.",
-      );
-    }
-    if (/must use multi-factor authentication|reauthentication required/i.test(stderr)) {
-      return this.unavailable(
-        `the account needs a fresh sign-in. Run: azd auth login ${scopeArgs.join(" ")}`,
-      );
-    }
+    if (NOT_LOGGED_IN_TEXT.test(stderr) && !/AADSTS/.test(stderr))
+      return this.unavailable(NOT_LOGGED_IN);
+    const login = `azd auth login ${scopeArgs.join(" ")}`;
+    if (/must use multi-factor authentication|reauthentication required/i.test(stderr))
+      return this.unavailable(`the account needs a fresh sign-in. Run: ${login}`);
     return this.exitFailure("azd", result, message);
   }
 }

@@ -20,6 +20,13 @@ import type { AccessToken, GetTokenOptions } from "../types.js";
 import { DeveloperToolCredential, type DeveloperToolCredentialOptions } from "./developer_tool.js";
 
 const NAME = "AzurePowerShellCredential";
+const NOT_LOGGED_IN =
+  "Please run 'Connect-AzAccount' from PowerShell to authenticate before using this credential.";
+const NO_MODULE =
+  "the 'Az.Accounts' module >= 2.2.0 is not installed. Install the Azure Az PowerShell module with: " +
+  '"Install-Module -Name Az -Scope CurrentUser -Repository PSGallery -Force".';
+const BLOCKED_BY_POLICY =
+  "the PowerShell execution policy prevented the Az.Accounts module from loading.";
 
 /** Options of {@link AzurePowerShellCredential}. */
 export type AzurePowerShellCredentialOptions = DeveloperToolCredentialOptions;
@@ -87,26 +94,14 @@ export class AzurePowerShellCredential extends DeveloperToolCredential {
     const args = ["-NoProfile", "-NonInteractive", "-EncodedCommand", encodedPowerShellScript()];
     const result = await this.run([program, ...args], extraEnv, options);
     const stderr = stripAnsi(decodeClixml(result.stderr));
-    if (/Run Connect-AzAccount to login/i.test(stderr)) {
-      throw this.unavailable(
-        "Please run 'Connect-AzAccount' from PowerShell to authenticate before using this credential.",
-      );
-    }
+    if (/Run Connect-AzAccount to login/i.test(stderr)) throw this.unavailable(NOT_LOGGED_IN);
     if (
       result.stdout.includes(POWERSHELL_NO_MODULE_MARKER) ||
       /module 'Az\.Accounts'.*was not loaded/i.test(stderr)
-    ) {
-      throw this.unavailable(
-        "the 'Az.Accounts' module >= 2.2.0 is not installed. Install the Azure Az PowerShell module with: " +
-          '"Install-Module -Name Az -Scope CurrentUser -Repository PSGallery -Force".',
-      );
-    }
+    )
+      throw this.unavailable(NO_MODULE);
     if (/is not recognized/.test(stderr) && result.exitCode !== 0) throw this.notInstalled();
-    if (/AuthorizationManager check failed/.test(stderr)) {
-      throw this.unavailable(
-        "the PowerShell execution policy prevented the Az.Accounts module from loading.",
-      );
-    }
+    if (/AuthorizationManager check failed/.test(stderr)) throw this.unavailable(BLOCKED_BY_POLICY);
     if (result.exitCode !== 0) throw this.exitFailure(program, result);
     return this.read(parsePowerShellOutput(result.stdout), "Get-AzAccessToken", result.stderr);
   }
