@@ -10,16 +10,14 @@ import { run, type RunOptions } from "./run.js";
 /** Options of {@link openSystemBrowser}: `env` (whose `PATH` is searched), `platform`, `timeoutMs` (default 10 000) and `spawn`. */
 export type OpenBrowserOptions = Pick<RunOptions, "env" | "platform" | "timeoutMs" | "spawn">;
 
+const SPACE_OR_CONTROL = /[\u0000-\u0020\u007f-\u009f]/;
+
 /**
  * Throws unless `url` is an absolute `https:` URL without whitespace or control characters.
  * @throws InvalidArgumentError (`ERR_INVALID_ARG_VALUE`).
  */
 export function checkBrowserUrl(credentialName: string, url: string): string {
-  if (
-    !URL.canParse(url) ||
-    new URL(url).protocol !== "https:" ||
-    /[\u0000-\u0020\u007f-\u009f]/.test(url)
-  ) {
+  if (SPACE_OR_CONTROL.test(url) || !URL.canParse(url) || new URL(url).protocol !== "https:") {
     throw new InvalidArgumentError(
       `${credentialName}: refusing to open a sign-in URL that is not https or holds whitespace or control characters.`,
     );

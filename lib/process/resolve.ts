@@ -13,10 +13,7 @@ import { windowsVariable } from "./windows.js";
  * The absolute directories of `PATH`, in order; relative and empty entries are dropped, and on
  * Windows entries are trimmed and stripped of surrounding quotes.
  */
-export function pathDirectories(
-  env: NodeJS.ProcessEnv,
-  platform: NodeJS.Platform = process.platform,
-): string[] {
+export function pathDirectories(env: NodeJS.ProcessEnv, platform = process.platform): string[] {
   const windows = platform === "win32";
   const flavour = windows ? win32 : posix;
   return ((windows ? windowsVariable(env, "path") : env.PATH) ?? "")

@@ -106,13 +106,13 @@ export async function run(
   options: RunOptions = {},
 ): Promise<ProcessResult> {
   const [name = "", ...args] = argv;
-  const { signal, spawn: spawner = nodeSpawn, timeoutMs = 10_000 } = options;
+  const { signal: abortSignal, spawn: spawner = nodeSpawn, timeoutMs = 10_000 } = options;
   const { platform = process.platform, env = process.env, allowBatch } = options;
   const maxOutput = options.maxOutputBytes ?? 1024 * 1024;
   const windows = platform === "win32";
   const cwd = windows ? windowsSystemRoot(env) : "/bin";
   const program = await resolveProgram(name, { env, platform, allowBatch });
-  if (signal?.aborted)
+  if (abortSignal?.aborted)
     throw new ProcessError("ERR_ABORTED", `${name} was not started: the operation was aborted.`);
   if (program === undefined) throw new ProcessError("ENOENT", `${name} was not found on PATH.`);
 
@@ -144,18 +144,12 @@ export async function run(
     }
 
     const text = (chunks: Buffer[]) => Buffer.concat(chunks).toString("utf8");
-    const ended = (exitCode: number | null, exitSignal: NodeJS.Signals | null) => ({
-      exitCode,
-      signal: exitSignal,
-      stdout: text(stdout),
-      stderr: text(stderr),
-    });
     const timers: NodeJS.Timeout[] = [];
     const finish = (outcome: ProcessResult | ProcessError) => {
       if (settled) return;
       settled = true;
       timers.forEach(clearTimeout);
-      signal?.removeEventListener("abort", onAbort);
+      abortSignal?.removeEventListener("abort", onAbort);
       child.stdout?.destroy();
       child.stderr?.destroy();
       if (outcome instanceof ProcessError) reject(outcome);
@@ -171,7 +165,7 @@ export async function run(
     const onAbort = () => fail("ERR_ABORTED", `${name} was killed: the operation was aborted.`);
     const timeout = `${name} did not finish within ${timeoutMs} ms and was killed.`;
     timers.push(setTimeout(() => fail("ERR_TIMEOUT", timeout), timeoutMs));
-    signal?.addEventListener("abort", onAbort, { once: true });
+    abortSignal?.addEventListener("abort", onAbort, { once: true });
 
     child.stdout?.on("data", (chunk: Buffer) => {
       stdoutBytes += chunk.length;
@@ -195,13 +189,13 @@ export async function run(
         : `could not be started (${error.code ?? "unknown error"}).`;
       finish(new ProcessError(missing ? "ENOENT" : "ERR_SPAWN", `${name} ${problem}`, error));
     });
-    child.on("exit", (exitCode, exitSignal) => {
+    const ended = (exitCode: number | null, signal: NodeJS.Signals | null) =>
+      finish(failure ?? { exitCode, signal, stdout: text(stdout), stderr: text(stderr) });
+    child.on("exit", (exitCode, signal) => {
       if (failure) return finish(failure);
       // A grandchild may hold the pipes open; do not wait for it forever.
-      timers.push(setTimeout(() => finish(ended(exitCode, exitSignal)), STDIO_GRACE_MS));
+      timers.push(setTimeout(() => ended(exitCode, signal), STDIO_GRACE_MS));
     });
-    child.on("close", (exitCode: number | null, exitSignal: NodeJS.Signals | null) =>
-      finish(failure ?? ended(exitCode, exitSignal)),
-    );
+    child.on("close", ended);
   });
 }
