@@ -68,12 +68,12 @@ export type { ClientAssertionCredentialOptions } from "./credentials/client_asse
 export { ChainedTokenCredential } from "./credentials/chained.js";
 export { getBearerTokenProvider } from "./bearer_token_provider.js";
 export type { GetBearerTokenProviderOptions } from "./bearer_token_provider.js";
-export { AzureCliCredential } from "./credentials/azure_cli.js";
-export type { AzureCliCredentialOptions } from "./credentials/azure_cli.js";
-export { AzureDeveloperCliCredential } from "./credentials/azure_developer_cli.js";
-export type { AzureDeveloperCliCredentialOptions } from "./credentials/azure_developer_cli.js";
-export { AzurePowerShellCredential } from "./credentials/azure_powershell.js";
-export type { AzurePowerShellCredentialOptions } from "./credentials/azure_powershell.js";
+export { AzureCliCredential } from "./credentials/azure_cli_credential.js";
+export type { AzureCliCredentialOptions } from "./credentials/azure_cli_credential.js";
+export { AzureDeveloperCliCredential } from "./credentials/azure_developer_cli_credential.js";
+export type { AzureDeveloperCliCredentialOptions } from "./credentials/azure_developer_cli_credential.js";
+export { AzurePowerShellCredential } from "./credentials/azure_powershell_credential.js";
+export type { AzurePowerShellCredentialOptions } from "./credentials/azure_powershell_credential.js";
 export type { DeveloperToolCredentialOptions } from "./credentials/developer_tool.js";
 export { AuthorizationCodeCredential } from "./credentials/authorization_code.js";
 export type { AuthorizationCodeCredentialOptions } from "./credentials/authorization_code.js";

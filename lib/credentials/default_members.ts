@@ -7,9 +7,9 @@
  */
 import { AuthenticationError, CredentialUnavailableError } from "../errors.js";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "../types.js";
-import { AzureCliCredential } from "./azure_cli.js";
-import { AzureDeveloperCliCredential } from "./azure_developer_cli.js";
-import { AzurePowerShellCredential } from "./azure_powershell.js";
+import { AzureCliCredential } from "./azure_cli_credential.js";
+import { AzureDeveloperCliCredential } from "./azure_developer_cli_credential.js";
+import { AzurePowerShellCredential } from "./azure_powershell_credential.js";
 import type { DefaultAzureCredentialClientIdOptions } from "./default.js";
 import type { DefaultChainMember } from "./default_selection.js";
 import { EnvironmentCredential } from "./environment.js";

@@ -7,9 +7,10 @@
  */
 import {
   AbortError,
-  AuthenticationError,
+  authenticationFailure,
   CredentialUnavailableError,
   InvalidArgumentError,
+  type IdentityErrorCode,
 } from "../errors.js";
 import {
   checkTenantId,
@@ -17,14 +18,11 @@ import {
   resolveTenant,
   type TenantPolicy,
 } from "../oauth/tenant.js";
-import { checkProcessTimeout } from "../process/arguments.js";
-import { summarizeOutput } from "../process/redact.js";
-import { ProcessError, run, type ProcessResult, type Spawner } from "../process/run.js";
-import type {
-  AbortSignalLike,
-  GetTokenOptions,
-  MultiTenantTokenCredentialOptions,
-} from "../types.js";
+import { checkProcessTimeout } from "../process/cli_arguments.js";
+import { summarizeOutput, type ParseResult } from "../process/cli_output.js";
+import { ProcessError, run, type ProcessResult } from "../process/run.js";
+import { UnsafeWindowsArgumentError } from "../process/windows.js";
+import type { AccessToken, GetTokenOptions, MultiTenantTokenCredentialOptions } from "../types.js";
 import { createLogger, type CredentialLogger } from "../util/logger.js";
 
 /** Options shared by `AzureCliCredential`, `AzureDeveloperCliCredential` and `AzurePowerShellCredential`. */
@@ -33,43 +31,36 @@ export interface DeveloperToolCredentialOptions extends MultiTenantTokenCredenti
   tenantId?: string;
   /** How long the tool may run before it is killed, in milliseconds (default 10 000). */
   processTimeoutInMs?: number;
-  /** @internal Replaces `child_process.spawn`. */
-  spawn?: Spawner;
-  /** @internal The environment to run the tool in (and search `PATH` of); default `process.env` at call time. */
-  env?: NodeJS.ProcessEnv;
 }
 
-/** How one tool reports "not installed", used for `ENOENT` and exit code 127. */
-export interface ToolDescription {
-  /** The credential's name, which starts every message. */
-  credentialName: string;
-  /** The message after the name when the tool is not installed. */
-  notInstalled: string;
-  /** On Windows, allow a `.cmd` launcher (az, azd). */
-  allowBatch?: boolean;
-}
-
-/** The shared machinery of one developer-tool credential instance. */
-export class DeveloperTool {
-  /** The tenant rules fixed at construction. */
-  readonly policy: TenantPolicy;
-  /** The credential's logger. */
-  readonly logger: CredentialLogger;
-  private readonly tool: ToolDescription;
+/**
+ * The base of the developer-tool credentials: each subclass builds the command line and reads the
+ * reply; this class runs the tool and turns what went wrong into errors.
+ */
+export abstract class DeveloperToolCredential {
+  private readonly credentialName: string;
+  private readonly notInstalledMessage: string;
+  private readonly allowBatch: boolean;
+  private readonly options: DeveloperToolCredentialOptions;
+  private readonly policy: TenantPolicy;
+  private readonly logger: CredentialLogger;
   private readonly timeoutMs: number;
-  private readonly spawn: Spawner | undefined;
-  private readonly fixedEnv: NodeJS.ProcessEnv | undefined;
   private readonly inFlight = new Set<AbortController>();
   private readonly notInstalledErrors = new WeakSet<object>();
 
   /**
-   * @param tool - the credential's name and its not-installed message.
+   * @param name - the credential's name, which starts every message.
+   * @param notInstalled - the message after the name when the tool is not installed.
    * @param options - the constructor options.
+   * @param allowBatch - on Windows, allow a `.cmd` launcher (az, azd).
    * @throws InvalidArgumentError for a bad `tenantId`, `processTimeoutInMs` or `additionallyAllowedTenants`.
    */
-  constructor(tool: ToolDescription, options: DeveloperToolCredentialOptions) {
-    this.tool = tool;
-    const name = tool.credentialName;
+  constructor(
+    name: string,
+    notInstalled: string,
+    options: DeveloperToolCredentialOptions,
+    allowBatch = false,
+  ) {
     if (options.tenantId !== undefined) checkTenantId(name, options.tenantId);
     this.timeoutMs = checkProcessTimeout(name, options.processTimeoutInMs ?? 10_000);
     const allowed = options.additionallyAllowedTenants;
@@ -82,81 +73,100 @@ export class DeveloperTool {
         "ERR_INVALID_ARG_TYPE",
       );
     }
-    this.spawn = options.spawn;
-    this.fixedEnv = options.env;
+    this.credentialName = name;
+    this.notInstalledMessage = notInstalled;
+    this.allowBatch = allowBatch;
+    this.options = options;
     this.policy = createTenantPolicy(options.tenantId ?? "", allowed, this.env());
     this.logger = createLogger(name, options.loggingOptions, this.env());
   }
 
-  /** The environment the tool runs in, read now rather than at construction. */
-  env(): NodeJS.ProcessEnv {
-    return this.fixedEnv ?? process.env;
+  /** Gets a token from the tool; see each credential. */
+  abstract getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken>;
+
+  /** The environment the tool runs in, read at each call rather than at construction. */
+  protected env(): NodeJS.ProcessEnv {
+    return this.options.env ?? process.env;
   }
 
   /** The tenant for this request under the policy; `""` means "the tool's own". */
-  tenantFor(options: GetTokenOptions | undefined): string {
-    return resolveTenant(this.tool.credentialName, this.policy, options?.tenantId);
+  protected tenantFor(options: GetTokenOptions): string {
+    return resolveTenant(this.credentialName, this.policy, options.tenantId);
   }
 
   /** A `CredentialUnavailableError` whose message starts with the credential name. */
-  unavailable(message: string): CredentialUnavailableError {
-    return new CredentialUnavailableError(`${this.tool.credentialName}: ${message}`);
+  protected unavailable(message: string): CredentialUnavailableError {
+    return new CredentialUnavailableError(`${this.credentialName}: ${message}`);
+  }
+
+  /** Throws when `claims` were given: the tool cannot answer a challenge, the user must run `command`. */
+  protected refuseClaims(
+    claims: string | undefined,
+    where: string,
+    command: (challenge: string) => string,
+  ): void {
+    if (!claims?.trim()) return;
+    throw this.unavailable(
+      `this credential cannot answer a claims challenge. To authenticate with the required claims, run${where}: ` +
+        command(Buffer.from(claims, "utf8").toString("base64")),
+    );
   }
 
   /** The "not installed" error of this tool. */
-  notInstalled(): CredentialUnavailableError {
-    const error = this.unavailable(this.tool.notInstalled);
+  protected notInstalled(): CredentialUnavailableError {
+    const error = this.unavailable(this.notInstalledMessage);
     this.notInstalledErrors.add(error);
     return error;
   }
 
-  /** Whether `error` is one made by {@link DeveloperTool.notInstalled}, so another program may be tried. */
-  isNotInstalled(error: unknown): boolean {
+  /** Whether `error` came from {@link DeveloperToolCredential.notInstalled}, so another program may be tried. */
+  protected isNotInstalled(error: unknown): boolean {
     return typeof error === "object" && error !== null && this.notInstalledErrors.has(error);
   }
 
-  /** An `AuthenticationError` (status 0) whose message starts with the credential name. */
-  failure(
-    code: "ERR_PROCESS_FAILED" | "ERR_PROCESS_OUTPUT" | "ERR_TIMEOUT" | "ERR_RESPONSE_TOO_LARGE",
-    message: string,
-    cause?: unknown,
-  ): AuthenticationError {
-    return new AuthenticationError(
-      0,
-      { error: code, error_description: message },
-      { credentialName: this.tool.credentialName, code, message, cause },
-    );
+  private failure(code: IdentityErrorCode, message: string, cause?: unknown) {
+    return authenticationFailure(this.credentialName, code, message, { cause });
   }
 
   /** The failure for a tool that ran and exited unsuccessfully, with its stderr trimmed and redacted. */
-  exitFailure(
-    what: string,
-    result: ProcessResult,
-    stderrText = result.stderr,
-  ): AuthenticationError {
+  protected exitFailure(what: string, result: ProcessResult, stderr = result.stderr) {
     const how =
       result.signal !== null
         ? `was terminated by ${result.signal}`
         : `exited with code ${result.exitCode}`;
-    const detail = summarizeOutput(stderrText);
+    const detail = summarizeOutput(stderr);
     return this.failure("ERR_PROCESS_FAILED", `${what} ${how}${detail ? `: ${detail}` : "."}`);
   }
 
   /**
-   * Runs the tool with `argv`, adding `extraEnv` to the environment. `ENOENT` and exit code 127
+   * The token `parse` reads from `stdout`.
+   *
+   * @throws AuthenticationError (`ERR_PROCESS_OUTPUT`) naming `label`, with the reason and `stderr`.
+   */
+  protected read(parsed: ParseResult, label: string, stderr: string): AccessToken {
+    if (typeof parsed !== "string") return parsed;
+    const detail = summarizeOutput(stderr, 300);
+    throw this.failure(
+      "ERR_PROCESS_OUTPUT",
+      `unexpected output from ${label}: ${parsed}.${detail ? ` Stderr: ${detail}` : ""}`,
+    );
+  }
+
+  /**
+   * Runs the tool with `argv`, adding `extraEnv` to the environment, until `options.abortSignal` fires. `ENOENT` and exit code 127
    * become "not installed"; a timeout, abort, `close()` or oversized output become errors.
    *
    * @throws CredentialUnavailableError when the tool is not installed.
    * @throws AbortError (`ERR_ABORTED`) when `abortSignal` fires or the credential is closed.
    * @throws AuthenticationError `ERR_TIMEOUT`, `ERR_RESPONSE_TOO_LARGE` or `ERR_PROCESS_FAILED`.
    */
-  async run(
+  protected async run(
     argv: string[],
     extraEnv: NodeJS.ProcessEnv,
-    abortSignal: AbortSignalLike | undefined,
+    { abortSignal }: GetTokenOptions,
   ): Promise<ProcessResult> {
-    const name = this.tool.credentialName;
-    if (abortSignal?.aborted) throw new AbortError(`${name}: the request was aborted.`);
+    if (abortSignal?.aborted)
+      throw new AbortError(`${this.credentialName}: the request was aborted.`);
     const controller = new AbortController();
     const forward = () => controller.abort();
     abortSignal?.addEventListener("abort", forward, { once: true });
@@ -167,8 +177,8 @@ export class DeveloperTool {
         env: { ...this.env(), ...extraEnv },
         timeoutMs: this.timeoutMs,
         signal: controller.signal,
-        allowBatch: this.tool.allowBatch ?? false,
-        ...(this.spawn ? { spawn: this.spawn } : {}),
+        allowBatch: this.allowBatch,
+        spawn: this.options.spawn,
       });
       this.logger.verbose(
         `${argv[0]} exited (code ${result.exitCode}, signal ${result.signal}) after ${Date.now() - started} ms`,
@@ -176,49 +186,45 @@ export class DeveloperTool {
       if (result.exitCode === 127) throw this.notInstalled();
       return result;
     } catch (error) {
-      throw this.translate(error, argv[0] ?? "");
+      throw this.translate(error, argv[0]);
     } finally {
       abortSignal?.removeEventListener("abort", forward);
       this.inFlight.delete(controller);
     }
   }
 
-  private translate(error: unknown, program: string): unknown {
+  private translate(error: unknown, program: string | undefined): unknown {
+    if (error instanceof UnsafeWindowsArgumentError)
+      return new InvalidArgumentError(`${this.credentialName}: ${program}: ${error.message}`);
     if (!(error instanceof ProcessError)) return error;
-    const name = this.tool.credentialName;
-    switch (error.code) {
-      case "ENOENT":
-        return this.notInstalled();
-      case "ERR_ABORTED":
-        return new AbortError(`${name}: the request was aborted and ${program} was stopped.`, {
-          cause: error,
-        });
-      case "ERR_TIMEOUT":
-        return this.failure(
-          "ERR_TIMEOUT",
-          `${program} did not answer within ${this.timeoutMs} ms and was stopped. Raise "processTimeoutInMs" if it is just slow.`,
-          error,
-        );
-      case "ERR_OUTPUT_TOO_LARGE":
-        return this.failure(
-          "ERR_RESPONSE_TOO_LARGE",
-          `${program} wrote more output than a token response can hold and was stopped.`,
-          error,
-        );
-      case "ERR_UNSAFE_WINDOWS_BATCH_ARGUMENT":
-        return new InvalidArgumentError(`${name}: ${error.message}`);
-      default:
-        return this.failure(
-          "ERR_PROCESS_FAILED",
-          `${program} could not be started: ${error.message}`,
-          error,
-        );
+    if (error.code === "ENOENT") return this.notInstalled();
+    if (error.code === "ERR_ABORTED") {
+      const message = `${this.credentialName}: the request was aborted and ${program} was stopped.`;
+      return new AbortError(message, { cause: error });
     }
+    const [code, message]: [IdentityErrorCode, string] =
+      error.code === "ERR_TIMEOUT"
+        ? [
+            "ERR_TIMEOUT",
+            `did not answer within ${this.timeoutMs} ms and was stopped. Raise "processTimeoutInMs" if it is just slow.`,
+          ]
+        : error.code === "ERR_OUTPUT_TOO_LARGE"
+          ? [
+              "ERR_RESPONSE_TOO_LARGE",
+              "wrote more output than a token response can hold and was stopped.",
+            ]
+          : ["ERR_PROCESS_FAILED", `could not be started: ${error.message}`];
+    return this.failure(code, `${program} ${message}`, error);
   }
 
-  /** Aborts every tool this credential is running; their `getToken` calls reject with `AbortError`. */
-  abortAll(): void {
+  /** Stops any tool process this credential is running; their `getToken` calls reject with `AbortError`. */
+  async close(): Promise<void> {
     for (const controller of this.inFlight) controller.abort();
     this.inFlight.clear();
+  }
+
+  /** Same as `close()`, for `await using`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
   }
 }

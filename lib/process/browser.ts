@@ -5,32 +5,19 @@
  * @module
  */
 import { InvalidArgumentError } from "../errors.js";
-import { run, type Spawner } from "./run.js";
+import { run, type RunOptions } from "./run.js";
 
-/** Options of {@link openSystemBrowser}. */
-export interface OpenBrowserOptions {
-  /** The environment whose `PATH` is searched; default `process.env`. */
-  env?: NodeJS.ProcessEnv;
-  /** The platform rules to apply; default `process.platform`. */
-  platform?: NodeJS.Platform;
-  /** How long the opener may run (default 10 000 ms). */
-  timeoutMs?: number;
-  /** The spawner; default `child_process.spawn`. */
-  spawn?: Spawner;
-}
+/** Options of {@link openSystemBrowser}: `env` (whose `PATH` is searched), `platform`, `timeoutMs` (default 10 000) and `spawn`. */
+export type OpenBrowserOptions = Pick<RunOptions, "env" | "platform" | "timeoutMs" | "spawn">;
+
+const SPACE_OR_CONTROL = /[\u0000-\u0020\u007f-\u009f]/;
 
 /**
  * Throws unless `url` is an absolute `https:` URL without whitespace or control characters.
  * @throws InvalidArgumentError (`ERR_INVALID_ARG_VALUE`).
  */
 export function checkBrowserUrl(credentialName: string, url: string): string {
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(url);
-  } catch {
-    parsed = undefined;
-  }
-  if (!parsed || parsed.protocol !== "https:" || /[\u0000-\u0020\u007f-\u009f]/.test(url)) {
+  if (SPACE_OR_CONTROL.test(url) || !URL.canParse(url) || new URL(url).protocol !== "https:") {
     throw new InvalidArgumentError(
       `${credentialName}: refusing to open a sign-in URL that is not https or holds whitespace or control characters.`,
     );
@@ -41,8 +28,7 @@ export function checkBrowserUrl(credentialName: string, url: string): string {
 /** The command that opens `url` on `platform`. */
 export function browserCommand(url: string, platform: NodeJS.Platform): string[] {
   if (platform === "win32") return ["rundll32", "url.dll,FileProtocolHandler", url];
-  if (platform === "darwin") return ["open", url];
-  return ["xdg-open", url];
+  return [platform === "darwin" ? "open" : "xdg-open", url];
 }
 
 /**
@@ -58,16 +44,8 @@ export async function openSystemBrowser(
   options: OpenBrowserOptions = {},
 ): Promise<boolean> {
   checkBrowserUrl(credentialName, url);
-  const platform = options.platform ?? process.platform;
-  try {
-    const result = await run(browserCommand(url, platform), {
-      timeoutMs: options.timeoutMs ?? 10_000,
-      platform,
-      ...(options.env ? { env: options.env } : {}),
-      ...(options.spawn ? { spawn: options.spawn } : {}),
-    });
-    return result.exitCode === 0;
-  } catch {
-    return false;
-  }
+  return run(browserCommand(url, options.platform ?? process.platform), options).then(
+    (result) => result.exitCode === 0,
+    () => false,
+  );
 }

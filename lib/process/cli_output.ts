@@ -1,22 +1,15 @@
 /**
- * Pure parsers for what `az`, `azd` and the PowerShell script print. They never throw and never
- * put a token into a failure reason; the credentials turn a failure into an error.
+ * Reading what `az`, `azd` and the PowerShell script print: pure parsers that never throw and never
+ * put a token into a failure reason, and the cleaning that makes stderr fit for an error message.
  *
  * @module
  */
+import type { AccessToken } from "../types.js";
+import { asRecord, parseJson } from "../util/json.js";
 import { redactSecrets } from "../util/redact.js";
-import { stripAnsi } from "./redact.js";
 
-/** A token read from a tool's output. */
-export interface ToolToken {
-  /** The bearer token. */
-  token: string;
-  /** Expiry in milliseconds since the epoch. */
-  expiresOnTimestamp: number;
-}
-
-/** The result of a parser: a token, or why the output was not usable (safe to show). */
-export type ParseResult = { ok: true; value: ToolToken } | { ok: false; reason: string };
+/** A token read from a tool's output, or why the output was not usable (safe to show). */
+export type ParseResult = AccessToken | string;
 
 /** The line the PowerShell script prints on success: marker, token, expiry in epoch seconds. */
 export const POWERSHELL_TOKEN_MARKER = "entrazero%";
@@ -27,22 +20,17 @@ export const POWERSHELL_NO_MODULE_MARKER = "ENTRA_ZERO_NO_AZ_ACCOUNTS";
 const AZ_LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?$/;
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})$/i;
 
-function fail(reason: string): ParseResult {
-  return { ok: false, reason };
+function bearer(token: string, expiresOnTimestamp: number): AccessToken {
+  return { token, expiresOnTimestamp, tokenType: "Bearer" };
 }
 
 function parseObject(stdout: string): Record<string, unknown> | string {
   const text = stdout.trim();
   if (text === "") return "the output was empty";
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
+  const value = parseJson(text);
+  if (value === undefined)
     return `the output was not JSON (it began with "${redactSecrets(stripAnsi(text.slice(0, 60)))}")`;
-  }
-  if (value === null || typeof value !== "object" || Array.isArray(value))
-    return "the output was JSON but not an object";
-  return value as Record<string, unknown>;
+  return asRecord(value) ?? "the output was JSON but not an object";
 }
 
 /**
@@ -54,23 +42,12 @@ function parseObject(stdout: string): Record<string, unknown> | string {
 export function parseToolTime(text: string): number | undefined {
   const local = text.trim().match(AZ_LOCAL_TIME);
   if (local) {
-    const [, y, mo, d, h, mi, s, fraction = "0"] = local.map((part) => part ?? "");
-    const ms = Math.floor(Number(`0.${fraction || "0"}`) * 1000);
-    const date = new Date(
-      Number(y),
-      Number(mo) - 1,
-      Number(d),
-      Number(h),
-      Number(mi),
-      Number(s),
-      ms,
-    );
-    return Number.isNaN(date.getTime()) || date.getMonth() !== Number(mo) - 1
-      ? undefined
-      : date.getTime();
+    const [y, mo, d, h, mi, s] = local.slice(1, 7).map(Number);
+    const ms = Math.floor(Number(`0.${local[7] ?? "0"}`) * 1000);
+    const date = new Date(y, mo - 1, d, h, mi, s, ms);
+    return date.getMonth() === mo - 1 ? date.getTime() : undefined;
   }
-  if (!ISO_WITH_ZONE.test(text.trim())) return undefined;
-  const ms = Date.parse(text.trim());
+  const ms = ISO_WITH_ZONE.test(text.trim()) ? Date.parse(text.trim()) : NaN;
   return Number.isNaN(ms) ? undefined : ms;
 }
 
@@ -87,33 +64,31 @@ function epochSeconds(value: unknown): number | undefined {
  */
 export function parseAzureCliOutput(stdout: string): ParseResult {
   const body = parseObject(stdout);
-  if (typeof body === "string") return fail(body);
+  if (typeof body === "string") return body;
   if (typeof body.accessToken !== "string" || body.accessToken === "")
-    return fail(`"accessToken" is missing or not a non-empty string`);
+    return `"accessToken" is missing or not a non-empty string`;
   if (body.expires_on !== undefined) {
     const expires = epochSeconds(body.expires_on);
     if (expires === undefined)
-      return fail(`"expires_on" is not a whole number of seconds since the epoch`);
-    return { ok: true, value: { token: body.accessToken, expiresOnTimestamp: expires } };
+      return `"expires_on" is not a whole number of seconds since the epoch`;
+    return bearer(body.accessToken, expires);
   }
-  if (typeof body.expiresOn !== "string")
-    return fail(`neither "expires_on" nor "expiresOn" is present`);
+  if (typeof body.expiresOn !== "string") return `neither "expires_on" nor "expiresOn" is present`;
   const expires = parseToolTime(body.expiresOn);
-  if (expires === undefined)
-    return fail(`"expiresOn" is not a time like "2024-01-01 12:00:00.000000"`);
-  return { ok: true, value: { token: body.accessToken, expiresOnTimestamp: expires } };
+  if (expires === undefined) return `"expiresOn" is not a time like "2024-01-01 12:00:00.000000"`;
+  return bearer(body.accessToken, expires);
 }
 
 /** Parses `azd auth token --output json`: `token` and `expiresOn` (ISO 8601). */
 export function parseAzdOutput(stdout: string): ParseResult {
   const body = parseObject(stdout);
-  if (typeof body === "string") return fail(body);
+  if (typeof body === "string") return body;
   if (typeof body.token !== "string" || body.token === "")
-    return fail(`"token" is missing or not a non-empty string`);
-  if (typeof body.expiresOn !== "string") return fail(`"expiresOn" is missing or not a string`);
+    return `"token" is missing or not a non-empty string`;
+  if (typeof body.expiresOn !== "string") return `"expiresOn" is missing or not a string`;
   const expires = parseToolTime(body.expiresOn);
-  if (expires === undefined) return fail(`"expiresOn" is not an ISO 8601 time`);
-  return { ok: true, value: { token: body.token, expiresOnTimestamp: expires } };
+  if (expires === undefined) return `"expiresOn" is not an ISO 8601 time`;
+  return bearer(body.token, expires);
 }
 
 /**
@@ -125,12 +100,12 @@ export function parsePowerShellOutput(stdout: string): ParseResult {
   const word = stripAnsi(stdout)
     .split(/\s+/)
     .find((w) => w.startsWith(POWERSHELL_TOKEN_MARKER));
-  if (word === undefined) return fail("the token line is missing");
+  if (word === undefined) return "the token line is missing";
   const [, token = "", seconds = "", ...rest] = word.split("%");
-  if (token === "" || rest.length > 0) return fail("the token line has no token");
+  if (token === "" || rest.length > 0) return "the token line has no token";
   const expires = epochSeconds(seconds);
-  if (expires === undefined) return fail("the token line has no expiry");
-  return { ok: true, value: { token, expiresOnTimestamp: expires } };
+  if (expires === undefined) return "the token line has no expiry";
+  return bearer(token, expires);
 }
 
 /**
@@ -139,29 +114,54 @@ export function parsePowerShellOutput(stdout: string): ParseResult {
  * `{"type":"consoleMessage","data":{"message"}}`, else the text unchanged.
  */
 export function extractAzdErrorMessage(stderr: string): string {
-  const objects: Record<string, unknown>[] = [];
-  for (const line of stderr.split(/\r?\n/)) {
-    const trimmed = line.trim();
-    if (!trimmed.startsWith("{")) continue;
-    try {
-      const value: unknown = JSON.parse(trimmed);
-      if (value !== null && typeof value === "object" && !Array.isArray(value))
-        objects.push(value as Record<string, unknown>);
-    } catch {
-      // not a JSON line: azd also prints plain text
-    }
-  }
+  const objects = stderr
+    .split(/\r?\n/)
+    .map((line) => asRecord(parseJson(line.trim())))
+    .filter((o) => o !== undefined);
   const modern = objects.find((o) => typeof o.error === "string");
   if (modern) {
     return [modern.error, modern.message, modern.suggestion]
-      .filter((part): part is string => typeof part === "string" && part.trim() !== "")
-      .map((part) => part.trim())
+      .map((part) => (typeof part === "string" ? part.trim() : ""))
+      .filter(Boolean)
       .join(" ");
   }
   for (const o of objects) {
-    const data = o.data as Record<string, unknown> | null | undefined;
-    if (o.type === "consoleMessage" && data && typeof data.message === "string")
+    const data = asRecord(o.data);
+    if (o.type === "consoleMessage" && typeof data?.message === "string")
       return data.message.trim();
   }
   return stderr;
+}
+
+/**
+ * Turns PowerShell's CLIXML error stream (`#< CLIXML <Objs …><S S="Error">…</S>`) into plain text;
+ * other text is returned unchanged.
+ */
+export function decodeClixml(text: string): string {
+  const start = text.indexOf("#< CLIXML");
+  if (start < 0) return text;
+  const records = [...text.slice(start).matchAll(/<S S="(?:Error|Warning)">([\s\S]*?)<\/S>/g)];
+  const entities: Record<string, string> = { lt: "<", gt: ">", quot: '"', apos: "'", amp: "&" };
+  const decoded = records.map(([, record = ""]) =>
+    record
+      .replace(/_x([0-9A-Fa-f]{4})_/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
+      .replace(/&(lt|gt|quot|apos|amp);/g, (_, name: string) => entities[name] as string),
+  );
+  return text.slice(0, start) + decoded.join("");
+}
+
+/** Strips ANSI colour and cursor sequences. */
+export function stripAnsi(text: string): string {
+  return text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "");
+}
+
+/**
+ * The text of a tool's stderr (or stdout) as it may appear in an error message: CLIXML decoded,
+ * ANSI stripped, secrets redacted, trimmed, and cut to `maxLength` characters.
+ */
+export function summarizeOutput(text: string, maxLength = 1000): string {
+  const clean = redactSecrets(stripAnsi(decodeClixml(text)))
+    .replace(/\r\n?/g, "\n")
+    .trim();
+  return clean.length > maxLength ? `${clean.slice(0, maxLength)}…` : clean;
 }

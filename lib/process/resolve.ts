@@ -7,42 +7,16 @@
 import { constants } from "node:fs";
 import { access, stat } from "node:fs/promises";
 import { posix, win32 } from "node:path";
-
-/** Where a program was found and how it must be started. */
-export interface ResolvedProgram {
-  /** Absolute path of the executable. */
-  path: string;
-  /** True for a Windows `.cmd`/`.bat` launcher, which needs `cmd.exe`. */
-  isBatch: boolean;
-}
-
-/** Options of {@link resolveProgram}. */
-export interface ResolveOptions {
-  /** The environment whose `PATH` is searched. */
-  env: NodeJS.ProcessEnv;
-  /** The platform rules to apply; default `process.platform`. */
-  platform?: NodeJS.Platform;
-  /** On Windows, also accept `.cmd` and `.bat` launchers (after `.exe` and `.com`). */
-  allowBatch?: boolean;
-}
-
-function pathValue(env: NodeJS.ProcessEnv, windows: boolean): string {
-  if (!windows) return env.PATH ?? "";
-  const key = Object.keys(env).find((k) => k.toLowerCase() === "path");
-  return key === undefined ? "" : (env[key] ?? "");
-}
+import { windowsVariable } from "./windows.js";
 
 /**
  * The absolute directories of `PATH`, in order; relative and empty entries are dropped, and on
  * Windows entries are trimmed and stripped of surrounding quotes.
  */
-export function pathDirectories(
-  env: NodeJS.ProcessEnv,
-  platform: NodeJS.Platform = process.platform,
-): string[] {
+export function pathDirectories(env: NodeJS.ProcessEnv, platform = process.platform): string[] {
   const windows = platform === "win32";
   const flavour = windows ? win32 : posix;
-  return pathValue(env, windows)
+  return ((windows ? windowsVariable(env, "path") : env.PATH) ?? "")
     .split(flavour.delimiter)
     .map((entry) => (windows ? entry.trim().replace(/^"(.*)"$/, "$1") : entry))
     .filter((entry) => entry !== "" && flavour.isAbsolute(entry));
@@ -63,25 +37,23 @@ async function isExecutableFile(candidate: string, windows: boolean): Promise<bo
  *
  * @param name - a bare program name such as `az`; names holding a path separator are refused.
  * @param options - the environment, platform and whether batch launchers are acceptable.
- * @returns where the program is, or `undefined` when it is not installed.
+ * @returns the absolute `path` of the program and whether it `isBatch` (a Windows `.cmd`/`.bat`
+ *   launcher, which needs `cmd.exe`), or `undefined` when it is not installed.
  */
 export async function resolveProgram(
   name: string,
-  options: ResolveOptions,
-): Promise<ResolvedProgram | undefined> {
-  const platform = options.platform ?? process.platform;
+  options: { env: NodeJS.ProcessEnv; platform?: NodeJS.Platform; allowBatch?: boolean },
+): Promise<{ path: string; isBatch: boolean } | undefined> {
+  const { env, platform = process.platform, allowBatch } = options;
   const windows = platform === "win32";
   if (name === "" || /[\\/]/.test(name)) return undefined;
   const flavour = windows ? win32 : posix;
-  const extensions = windows
-    ? [".exe", ".com", ...(options.allowBatch ? [".cmd", ".bat"] : [])]
-    : [""];
-  for (const directory of pathDirectories(options.env, platform)) {
+  const extensions = windows ? [".exe", ".com", ...(allowBatch ? [".cmd", ".bat"] : [])] : [""];
+  for (const directory of pathDirectories(env, platform)) {
     for (const extension of extensions) {
       const candidate = flavour.join(directory, name + extension);
-      if (await isExecutableFile(candidate, windows)) {
+      if (await isExecutableFile(candidate, windows))
         return { path: candidate, isBatch: extension === ".cmd" || extension === ".bat" };
-      }
     }
   }
   return undefined;

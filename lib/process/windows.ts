@@ -58,29 +58,21 @@ export function quoteWindowsBatchArgument(argument: string, index = 0): string {
   return `"${argument}"`;
 }
 
-/** What to hand to `spawn` to run a batch launcher. */
-export interface WindowsBatchInvocation {
-  /** `%SystemRoot%\System32\cmd.exe`. */
-  file: string;
-  /** `/d /s /v:off /c "<quoted launcher and arguments>"`. */
-  args: string[];
-  /** Always true: the line is already quoted and Node must not quote it again. */
-  windowsVerbatimArguments: true;
-}
-
 /**
  * Builds the `cmd.exe` invocation that runs `batchFile` with `args` under the rule of this module.
  *
  * @param systemRoot - the Windows directory, e.g. `C:\Windows`.
  * @param batchFile - absolute path of the `.cmd`/`.bat` launcher.
  * @param args - the arguments for the launcher.
+ * @returns `file` (`%SystemRoot%\System32\cmd.exe`), `args` (`/d /s /v:off /c "<quoted launcher and
+ *   arguments>"`) and `windowsVerbatimArguments: true`, as the line is already quoted.
  * @throws UnsafeWindowsArgumentError when the path or an argument is refused.
  */
 export function buildWindowsBatchInvocation(
   systemRoot: string,
   batchFile: string,
   args: readonly string[],
-): WindowsBatchInvocation {
+) {
   if (BATCH_PATH_FORBIDDEN.test(batchFile) || !/^(?:[A-Za-z]:\\|\\\\)/.test(batchFile))
     throw new UnsafeWindowsArgumentError(-1);
   const quoted = args.map((arg, index) => quoteWindowsBatchArgument(arg, index));
@@ -97,7 +89,12 @@ export function buildWindowsBatchInvocation(
  * Used as the pinned working directory and to locate `cmd.exe` and `taskkill.exe`.
  */
 export function windowsSystemRoot(env: NodeJS.ProcessEnv): string {
-  const key = Object.keys(env).find((k) => k.toLowerCase() === "systemroot");
-  const value = key === undefined ? undefined : env[key];
+  const value = windowsVariable(env, "systemroot");
   return value && !BATCH_PATH_FORBIDDEN.test(value) ? value : "C:\\Windows";
+}
+
+/** The variable `name` (lower case) of `env`, found in any case as Windows does. */
+export function windowsVariable(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const key = Object.keys(env).find((k) => k.toLowerCase() === name);
+  return key === undefined ? undefined : env[key];
 }

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { AzureCliCredential } from "../../lib/credentials/azure_cli.js";
+import { AzureCliCredential } from "../../lib/credentials/azure_cli_credential.js";
 import {
   AbortError,
   AuthenticationError,

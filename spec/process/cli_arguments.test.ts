@@ -5,7 +5,7 @@ import {
   checkProcessTimeout,
   checkSingleScope,
   checkSubscription,
-} from "../../lib/process/arguments.js";
+} from "../../lib/process/cli_arguments.js";
 import { InvalidArgumentError } from "../../lib/errors.js";
 
 function refused(fn: () => unknown, gist: RegExp, secret?: string): void {

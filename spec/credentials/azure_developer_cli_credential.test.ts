@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { AzureDeveloperCliCredential } from "../../lib/credentials/azure_developer_cli.js";
+import { AzureDeveloperCliCredential } from "../../lib/credentials/azure_developer_cli_credential.js";
 import {
   AbortError,
   AuthenticationError,

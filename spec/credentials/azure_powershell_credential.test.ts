@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { AzurePowerShellCredential } from "../../lib/credentials/azure_powershell.js";
+import { AzurePowerShellCredential } from "../../lib/credentials/azure_powershell_credential.js";
 import { encodedPowerShellScript, POWERSHELL_SCRIPT } from "../../lib/process/powershell_script.js";
 import {
   AbortError,

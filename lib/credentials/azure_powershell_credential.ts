@@ -1,0 +1,108 @@
+/**
+ * `AzurePowerShellCredential`: the token of the account signed in with `Connect-AzAccount`.
+ *
+ * @module
+ */
+import { scopeToResource } from "../oauth/scopes.js";
+import { checkSingleScope } from "../process/cli_arguments.js";
+import {
+  decodeClixml,
+  parsePowerShellOutput,
+  POWERSHELL_NO_MODULE_MARKER,
+  stripAnsi,
+} from "../process/cli_output.js";
+import {
+  encodedPowerShellScript,
+  POWERSHELL_RESOURCE_VARIABLE,
+  POWERSHELL_TENANT_VARIABLE,
+} from "../process/powershell_script.js";
+import type { AccessToken, GetTokenOptions } from "../types.js";
+import { DeveloperToolCredential, type DeveloperToolCredentialOptions } from "./developer_tool.js";
+
+const NAME = "AzurePowerShellCredential";
+const NOT_LOGGED_IN =
+  "Please run 'Connect-AzAccount' from PowerShell to authenticate before using this credential.";
+const NO_MODULE =
+  "the 'Az.Accounts' module >= 2.2.0 is not installed. Install the Azure Az PowerShell module with: " +
+  '"Install-Module -Name Az -Scope CurrentUser -Repository PSGallery -Force".';
+const BLOCKED_BY_POLICY =
+  "the PowerShell execution policy prevented the Az.Accounts module from loading.";
+
+/** Options of {@link AzurePowerShellCredential}. */
+export type AzurePowerShellCredentialOptions = DeveloperToolCredentialOptions;
+
+/**
+ * Gets tokens by running `pwsh -NoProfile -NonInteractive -EncodedCommand <fixed script>` (on
+ * Windows, `powershell` when `pwsh` is absent). The resource and tenant reach the script through
+ * environment variables, never through its text. Needs Az.Accounts ≥ 2.2.0. No caching.
+ *
+ * @see https://learn.microsoft.com/powershell/module/az.accounts/get-azaccesstoken
+ */
+export class AzurePowerShellCredential extends DeveloperToolCredential {
+  /**
+   * @param options - tenant, process timeout (default 10 000 ms) and additionally allowed tenants.
+   * @throws InvalidArgumentError (`ERR_INVALID_ARG_VALUE`) for a bad `tenantId` or `processTimeoutInMs`.
+   */
+  constructor(options: AzurePowerShellCredentialOptions = {}) {
+    const notInstalled =
+      "PowerShell could not be found. Install PowerShell 7 ('pwsh') from https://aka.ms/powershell.";
+    super(NAME, notInstalled, options);
+  }
+
+  /**
+   * Runs PowerShell for a token for one scope.
+   *
+   * @param scopes - exactly one scope; a trailing `/.default` is removed to form the resource.
+   * @param options - `tenantId` (subject to `additionallyAllowedTenants`), `abortSignal`, `claims`.
+   * @returns the token with `tokenType` `"Bearer"`.
+   * @throws InvalidArgumentError for zero or several scopes, or a scope or tenant outside the allow-list; nothing is run.
+   * @throws CredentialUnavailableError when PowerShell or Az.Accounts is missing, nobody is signed in, or `claims` were given.
+   * @throws AuthenticationError `ERR_PROCESS_FAILED`, `ERR_PROCESS_OUTPUT`, `ERR_TIMEOUT` or `ERR_RESPONSE_TOO_LARGE`.
+   * @throws AbortError (`ERR_ABORTED`) when `options.abortSignal` fires; PowerShell is killed.
+   */
+  async getToken(scopes: string | string[], options: GetTokenOptions = {}): Promise<AccessToken> {
+    const scope = checkSingleScope(NAME, scopes);
+    const tenant = this.tenantFor(options);
+    this.refuseClaims(
+      options.claims,
+      " in PowerShell",
+      (challenge) =>
+        `Connect-AzAccount -ClaimsChallenge ${challenge}${tenant ? ` -Tenant ${tenant}` : ""}`,
+    );
+    // Windows matches variable names case-insensitively: clear any stale variant of ours.
+    const extraEnv: NodeJS.ProcessEnv = {};
+    for (const key of Object.keys(this.env())) {
+      const upper = key.toUpperCase();
+      if (upper === POWERSHELL_RESOURCE_VARIABLE || upper === POWERSHELL_TENANT_VARIABLE)
+        extraEnv[key] = undefined;
+    }
+    extraEnv[POWERSHELL_RESOURCE_VARIABLE] = scopeToResource(scope);
+    if (tenant) extraEnv[POWERSHELL_TENANT_VARIABLE] = tenant;
+    try {
+      return await this.runOnce("pwsh", extraEnv, options);
+    } catch (error) {
+      if (process.platform !== "win32" || !this.isNotInstalled(error)) throw error;
+      return this.runOnce("powershell", extraEnv, options);
+    }
+  }
+
+  private async runOnce(
+    program: string,
+    extraEnv: NodeJS.ProcessEnv,
+    options: GetTokenOptions,
+  ): Promise<AccessToken> {
+    const args = ["-NoProfile", "-NonInteractive", "-EncodedCommand", encodedPowerShellScript()];
+    const result = await this.run([program, ...args], extraEnv, options);
+    const stderr = stripAnsi(decodeClixml(result.stderr));
+    if (/Run Connect-AzAccount to login/i.test(stderr)) throw this.unavailable(NOT_LOGGED_IN);
+    if (
+      result.stdout.includes(POWERSHELL_NO_MODULE_MARKER) ||
+      /module 'Az\.Accounts'.*was not loaded/i.test(stderr)
+    )
+      throw this.unavailable(NO_MODULE);
+    if (/is not recognized/.test(stderr) && result.exitCode !== 0) throw this.notInstalled();
+    if (/AuthorizationManager check failed/.test(stderr)) throw this.unavailable(BLOCKED_BY_POLICY);
+    if (result.exitCode !== 0) throw this.exitFailure(program, result);
+    return this.read(parsePowerShellOutput(result.stdout), "Get-AzAccessToken", result.stderr);
+  }
+}
