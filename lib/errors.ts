@@ -6,14 +6,13 @@
  */
 
 /**
- * Every `code` an error from this package can carry. Entra's own OAuth error strings (such as
- * `invalid_client` or `invalid_grant`) are passed through as codes of {@link AuthenticationError}.
+ * Every `code` this package gives its errors, so `switch (error.code)` narrows. Only
+ * {@link AuthenticationError} adds Entra's own OAuth error strings (`invalid_client`,
+ * `invalid_grant`, …), which stay open.
  */
 export type IdentityErrorCode =
   | "ERR_INVALID_ARG_VALUE"
   | "ERR_INVALID_ARG_TYPE"
-  | "ERR_CREDENTIAL_UNAVAILABLE"
-  | "ERR_TENANT_NOT_ALLOWED"
   | "ERR_TIMEOUT"
   | "ERR_ABORTED"
   | "ERR_NETWORK"
@@ -25,7 +24,7 @@ export type IdentityErrorCode =
   | "ERR_RESPONSE_INVALID"
   | "ERR_HTTP_STATUS"
   | "ERR_UNTRUSTED_AUTHORITY"
-  | "ERR_ASSERTION_CALLBACK"
+  | "ERR_OIDC_RESPONSE"
   | "ERR_CERT_READ"
   | "ERR_CERT_FORMAT"
   | "ERR_CERT_NO_KEY"
@@ -38,24 +37,26 @@ export type IdentityErrorCode =
   | "ERR_PKCS12_UNSUPPORTED_ALGORITHM"
   | "ERR_PKCS12_ITERATIONS"
   | "ERR_DER_INVALID"
-  | "ERR_CHAIN_EMPTY"
+  | "ERR_CREDENTIAL_UNAVAILABLE"
+  | "ERR_TENANT_NOT_ALLOWED"
   | "ERR_AGGREGATE"
   | "ERR_AUTHENTICATION_REQUIRED"
+  | "ERR_ASSERTION_CALLBACK"
   | "ERR_STATE_MISMATCH"
   | "ERR_LOOPBACK_LISTEN"
   | "ERR_PROCESS_FAILED"
   | "ERR_PROCESS_OUTPUT"
+  | "ERR_FEDERATED_TOKEN_FILE"
   | "ERR_MANAGED_IDENTITY_CONFIG"
   | "ERR_USER_ASSIGNED_UNSUPPORTED"
   | "ERR_IDENTITY_NOT_FOUND"
   | "ERR_IMDS_UNAVAILABLE"
   | "ERR_ARC_CHALLENGE"
   | "ERR_ARC_KEY_FILE"
-  | "ERR_SERVER_CERT_MISMATCH"
-  | "ERR_FEDERATED_TOKEN_FILE"
-  | "ERR_OIDC_RESPONSE"
-  | "ERR_USERNAME_PASSWORD_UNSUPPORTED"
-  | (string & {});
+  | "ERR_SERVER_CERT_MISMATCH";
+
+/** Entra's own OAuth `error` strings (`invalid_client`, `invalid_grant`, …), passed through as codes. */
+export type EntraErrorCode = string & {};
 
 /** Options accepted by every error constructor of this package. */
 export interface IdentityErrorOptions {
@@ -121,7 +122,9 @@ export interface ErrorResponse {
 }
 
 /** Extra options of {@link AuthenticationError}. */
-export interface AuthenticationErrorOptions extends IdentityErrorOptions {
+export interface AuthenticationErrorOptions extends Omit<IdentityErrorOptions, "code"> {
+  /** A stable code: one of this package's, or Entra's own `error` string. */
+  code?: IdentityErrorCode | EntraErrorCode;
   /** The credential that failed; it starts the message. */
   credentialName?: string;
   /** A full message to use instead of the one built from the error body. */
@@ -193,7 +196,7 @@ export class AuthenticationError extends Error {
   /** Entra's error details. */
   readonly errorResponse: ErrorResponse;
   /** A stable code: Entra's `error` string or an `ERR_…` code of this package. */
-  readonly code: IdentityErrorCode;
+  readonly code: IdentityErrorCode | EntraErrorCode;
 
   /**
    * @param statusCode - the HTTP status, 0 when none.

@@ -5,7 +5,11 @@
  *
  * @module
  */
-import { AuthenticationError, CredentialUnavailableError } from "../errors.js";
+import {
+  AuthenticationError,
+  CredentialUnavailableError,
+  type IdentityErrorCode,
+} from "../errors.js";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "../types.js";
 import { AzureCliCredential } from "./azure_cli_credential.js";
 import { AzureDeveloperCliCredential } from "./azure_developer_cli_credential.js";
@@ -36,7 +40,9 @@ function downgraded(credential: TokenCredential & { close(): Promise<void> }): T
         return (await credential.getToken(scopes, options))!;
       } catch (error) {
         if (!(error instanceof AuthenticationError)) throw error;
-        throw new CredentialUnavailableError(error.message, { code: error.code, cause: error });
+        // Developer tools fail with this package's codes only, never with an Entra error string.
+        const code = error.code as IdentityErrorCode;
+        throw new CredentialUnavailableError(error.message, { code, cause: error });
       }
     },
     close: () => credential.close(),

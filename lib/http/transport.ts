@@ -1,7 +1,7 @@
 import * as http from "node:http";
 import * as https from "node:https";
 import { randomUUID } from "node:crypto";
-import { AbortError, authenticationFailure } from "../errors.js";
+import { AbortError, authenticationFailure, type IdentityErrorCode } from "../errors.js";
 import type { AbortSignalLike, TlsOptions } from "../types.js";
 import type { CredentialLogger } from "../util/logger.js";
 import { VERSION } from "../version.js";
@@ -129,7 +129,7 @@ export function createTransport(options: TransportOptions): Transport {
           resolve(response!);
         }
       };
-      const fail = (code: string, message: string, status = 0, cause?: unknown) =>
+      const fail = (code: IdentityErrorCode, message: string, status = 0, cause?: unknown) =>
         finish(authenticationFailure(credentialName, code, message, { status, cause }));
       const onAbort = () => finish(aborted());
       const timer = setTimeout(

@@ -10,6 +10,7 @@ import {
   CredentialUnavailableError,
   InvalidArgumentError,
   authenticationFailure,
+  type IdentityErrorCode,
 } from "../../errors.js";
 import { CERT_MISMATCH_CODE, createPinnedAgent } from "../../http/pinned_agent.js";
 import { resolveRetryOptions, sendWithRetry } from "../../http/retry.js";
@@ -153,7 +154,7 @@ export class ManagedIdentityClient {
       if (!isTransientTransportError(error)) throw error;
       throw new CredentialUnavailableError(
         `${NAME}: no response from the ${where} endpoint: ${(error as Error).message.replace(`${NAME}: `, "")}`,
-        { code: (error as { code: string }).code, cause: error },
+        { code: (error as { code: IdentityErrorCode }).code, cause: error },
       );
     }
   }
