@@ -19,7 +19,7 @@ import { AzureDeveloperCliCredential } from "./azure_developer_cli.js";
 import { AzurePowerShellCredential } from "./azure_powershell.js";
 import type { DefaultChainMember } from "./default_selection.js";
 import { EnvironmentCredential } from "./environment.js";
-import { InteractiveBrowserCredential } from "./interactive_browser.js";
+import { InteractiveBrowserCredential } from "./interactive_browser_credential.js";
 import {
   ManagedIdentityCredential,
   type ManagedIdentityInternalOptions,

@@ -8,7 +8,7 @@ import {
 } from "../../lib/oauth/authentication_record.js";
 import { resolveAuthority } from "../../lib/oauth/authority.js";
 import { buildAuthorizeUrl } from "../../lib/oauth/authorize.js";
-import { parseDeviceCodeResponse } from "../../lib/oauth/device_code.js";
+import { parseDeviceCodeResponse } from "../../lib/oauth/device_code_flow.js";
 import { parseLoopbackRedirectUri } from "../../lib/oauth/loopback.js";
 import {
   codeChallengeS256,

@@ -1,4 +1,4 @@
-import { pollForToken, requestDeviceCode } from "../oauth/device_code.js";
+import { pollForToken, requestDeviceCode } from "../oauth/device_code_flow.js";
 import type { Interaction } from "../oauth/user_session.js";
 import { InvalidArgumentError } from "../errors.js";
 import {
