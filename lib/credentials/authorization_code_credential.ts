@@ -1,8 +1,8 @@
-import { AuthenticationError, InvalidArgumentError } from "../errors.js";
+import { AuthenticationError, authenticationFailure, InvalidArgumentError } from "../errors.js";
 import { authorizationCodeGrant } from "../oauth/grants.js";
 import { CODE_VERIFIER_PATTERN } from "../oauth/pkce.js";
 import { checkTenantId } from "../oauth/tenant.js";
-import { TokenClient, type InternalClientOptions } from "../oauth/token_client.js";
+import { TokenClient } from "../oauth/token_client.js";
 import { UserSession, type Interaction } from "../oauth/user_session.js";
 import type {
   AccessToken,
@@ -76,7 +76,7 @@ export class AuthorizationCodeCredential implements TokenCredential {
     const clientSecret = confidential
       ? requireString(NAME, "clientSecret", secretOrCode)
       : undefined;
-    const code = requireString(
+    this.#code = requireString(
       NAME,
       "authorizationCode",
       confidential ? codeOrRedirectUri : secretOrCode,
@@ -106,38 +106,27 @@ export class AuthorizationCodeCredential implements TokenCredential {
       clientSecret === undefined
         ? { kind: "none" as const }
         : { kind: "secret" as const, secret: clientSecret };
-    const client = new TokenClient(
-      NAME,
-      tenantId,
-      clientId,
-      auth,
-      options as AuthorizationCodeCredentialOptions & InternalClientOptions,
-    );
+    const client = new TokenClient(NAME, tenantId, clientId, auth, options);
     this.#session = new UserSession(client, tenantId);
-    this.#code = code;
-    this.#interaction = async (request) => {
-      if (this.#code === undefined) {
-        if (this.#redemptionError) throw this.#redemptionError;
-        if (request.reason.cause instanceof AuthenticationError) throw request.reason.cause;
-        throw new AuthenticationError(0, null, {
-          credentialName: NAME,
-          code: "invalid_grant",
-          message:
-            "the authorization code was already redeemed and no refresh token is left; get a new authorization code and create a new credential.",
-        });
-      }
-      const once = this.#code;
+    this.#interaction = async (client, request) => {
+      const code = this.#code;
       this.#code = undefined;
-      try {
-        return await client.request(
-          request.tenantId,
-          authorizationCodeGrant(request.scopes, once, redirectUri, verifier),
-          {
-            ...(request.claims ? { claims: request.claims } : {}),
-            ...(request.signal ? { signal: request.signal } : {}),
-            ...(request.timeoutMs ? { timeoutMs: request.timeoutMs } : {}),
-          },
+      if (code === undefined) {
+        const cause = request.reason.cause;
+        throw (
+          this.#redemptionError ??
+          (cause instanceof AuthenticationError
+            ? cause
+            : authenticationFailure(
+                NAME,
+                "invalid_grant",
+                "the authorization code was already redeemed and no refresh token is left; get a new authorization code and create a new credential.",
+              ))
         );
+      }
+      const grant = authorizationCodeGrant(request.scopes, code, redirectUri, verifier);
+      try {
+        return await client.request(request.tenantId, grant, request);
       } catch (error) {
         this.#redemptionError = error;
         throw error;

@@ -1,23 +1,12 @@
-import { pollForToken, requestDeviceCode } from "../oauth/device_code_flow.js";
-import type { Interaction } from "../oauth/user_session.js";
 import { InvalidArgumentError } from "../errors.js";
+import { signInWithDeviceCode, type DeviceCodeInfo } from "../oauth/device_code_flow.js";
 import {
-  createPublicUserSession,
   InteractiveUserCredential,
   writeToStderr,
   type InteractiveCredentialOptions,
-  type InternalUserFlowOptions,
 } from "./user_credential.js";
 
-/** What the user needs to sign in on another device, as in `@azure/identity`. */
-export interface DeviceCodeInfo {
-  /** The code to enter at `verificationUri`. */
-  userCode: string;
-  /** The page where the user enters the code. */
-  verificationUri: string;
-  /** Entra's ready-made instructions. */
-  message: string;
-}
+export type { DeviceCodeInfo };
 
 /** Receives the device code instructions; default writes `message` to stderr. */
 export type DeviceCodePromptCallback = (deviceCodeInfo: DeviceCodeInfo) => void;
@@ -49,40 +38,17 @@ export class DeviceCodeCredential extends InteractiveUserCredential {
    */
   constructor(options: DeviceCodeCredentialOptions = {}) {
     const name = "DeviceCodeCredential";
-    const internal = options as DeviceCodeCredentialOptions & InternalUserFlowOptions;
-    if (
-      options.userPromptCallback !== undefined &&
-      typeof options.userPromptCallback !== "function"
-    ) {
+    const callback = options.userPromptCallback;
+    if (callback !== undefined && typeof callback !== "function") {
       throw new InvalidArgumentError(
         `${name}: "userPromptCallback" must be a function.`,
         "ERR_INVALID_ARG_TYPE",
       );
     }
-    const session = createPublicUserSession(name, options);
-    const printLine = internal.printLine ?? writeToStderr;
-    const prompt =
-      options.userPromptCallback ?? ((info: DeviceCodeInfo) => printLine(info.message));
-    const client = session.client;
-    const interaction: Interaction = async (request) => {
-      const settings = {
-        ...(request.signal ? { signal: request.signal } : {}),
-        ...(request.timeoutMs ? { timeoutMs: request.timeoutMs } : {}),
-      };
-      const authorization = await requestDeviceCode(client, request.tenantId, request.scopes, {
-        ...settings,
-        ...(request.claims ? { claims: request.claims } : {}),
-      });
-      prompt({
-        userCode: authorization.userCode,
-        verificationUri: authorization.verificationUri,
-        message: authorization.message,
-      });
-      return pollForToken(client, request.tenantId, authorization, {
-        ...settings,
-        ...internal.deviceCodePolling,
-      });
-    };
-    super(session, interaction, options.disableAutomaticAuthentication !== true);
+    const printLine = options.printLine ?? writeToStderr;
+    const prompt = callback ?? ((info: DeviceCodeInfo) => printLine(info.message));
+    super(name, options, (client, request) =>
+      signInWithDeviceCode(client, request, prompt, options.deviceCodePolling),
+    );
   }
 }

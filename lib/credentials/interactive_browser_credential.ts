@@ -1,13 +1,10 @@
-import { signInWithBrowser } from "../oauth/browser_flow.js";
+import { signInWithBrowser, type BrowserFlowOptions } from "../oauth/browser_flow.js";
 import { parseLoopbackRedirectUri } from "../oauth/loopback.js";
-import type { Interaction } from "../oauth/user_session.js";
 import { openSystemBrowser } from "../process/browser.js";
 import {
-  createPublicUserSession,
   InteractiveUserCredential,
   writeToStderr,
   type InteractiveCredentialOptions,
-  type InternalUserFlowOptions,
 } from "./user_credential.js";
 
 /** Options of {@link InteractiveBrowserCredential} on Node.js, as in `@azure/identity`. */
@@ -45,25 +42,16 @@ export class InteractiveBrowserCredential extends InteractiveUserCredential {
    */
   constructor(options: InteractiveBrowserCredentialNodeOptions = {}) {
     const name = "InteractiveBrowserCredential";
-    const internal = options as InteractiveBrowserCredentialNodeOptions & InternalUserFlowOptions;
-    const session = createPublicUserSession(name, options);
-    const configured =
+    const redirectUri =
       typeof options.redirectUri === "function" ? options.redirectUri() : options.redirectUri;
-    parseLoopbackRedirectUri(name, configured);
-    const loginHint = options.loginHint ?? options.authenticationRecord?.username;
-    const env = internal.env;
-    const client = session.client;
-    const interaction: Interaction = (request) =>
-      signInWithBrowser(client, request, {
-        openBrowser:
-          internal.openBrowser ?? ((url) => openSystemBrowser(name, url, env ? { env } : {})),
-        printLine: internal.printLine ?? writeToStderr,
-        ...(configured ? { redirectUri: configured } : {}),
-        ...(loginHint ? { loginHint } : {}),
-        ...(internal.signInTimeoutMs !== undefined
-          ? { signInTimeoutMs: internal.signInTimeoutMs }
-          : {}),
-      });
-    super(session, interaction, options.disableAutomaticAuthentication !== true);
+    parseLoopbackRedirectUri(name, redirectUri);
+    const flow: BrowserFlowOptions = {
+      redirectUri,
+      loginHint: options.loginHint ?? options.authenticationRecord?.username,
+      openBrowser: options.openBrowser ?? ((url) => openSystemBrowser(name, url, options)),
+      printLine: options.printLine ?? writeToStderr,
+      signInTimeoutMs: options.signInTimeoutMs,
+    };
+    super(name, options, (client, request) => signInWithBrowser(client, request, flow));
   }
 }

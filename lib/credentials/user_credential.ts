@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from "../errors.js";
 import type { AuthenticationRecord } from "../oauth/authentication_record.js";
 import { checkTenantId } from "../oauth/tenant.js";
-import { TokenClient, type InternalClientOptions } from "../oauth/token_client.js";
+import { TokenClient } from "../oauth/token_client.js";
 import { UserSession, type Interaction } from "../oauth/user_session.js";
 import type {
   AccessToken,
@@ -11,11 +11,10 @@ import type {
   MultiTenantTokenCredentialOptions,
   TokenCredential,
 } from "../types.js";
-import type { BrowserOpener } from "../oauth/browser_flow.js";
 import { requireString } from "./arguments.js";
 
 /** The client id of the Azure CLI application, which `@azure/identity` uses when none is given. */
-export const DEVELOPER_SIGN_ON_CLIENT_ID = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
+const DEVELOPER_SIGN_ON_CLIENT_ID = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
 
 /** Options shared by the credentials that sign a user in, as in `@azure/identity`. */
 export interface InteractiveCredentialOptions
@@ -35,60 +34,9 @@ export interface InteractiveCredentialOptions
   disableAutomaticAuthentication?: boolean;
 }
 
-/** Test seams of the user credentials; stripped from the published types. */
-export interface InternalUserFlowOptions extends InternalClientOptions {
-  /** @internal Replaces the system browser (tests "play the browser"). */
-  openBrowser?: BrowserOpener;
-  /** @internal Where lines for the user go (default stderr). */
-  printLine?: (line: string) => void;
-  /** @internal How long a browser sign-in may take. */
-  signInTimeoutMs?: number;
-  /** @internal Shorter device-code polling for tests. */
-  deviceCodePolling?: { minIntervalMs?: number; slowDownStepMs?: number };
-}
-
 /** Writes one line for the user to stderr. */
 export function writeToStderr(line: string): void {
   process.stderr.write(`${line}\n`);
-}
-
-/**
- * Builds the session of a public-client user credential: the client id (default the developer
- * sign-on application), the tenant (default `organizations` with that client id, else `common`;
- * a configured tenant limits per-call tenants to `additionallyAllowedTenants`).
- *
- * @throws InvalidArgumentError for a malformed tenant id or client id.
- */
-export function createPublicUserSession(
-  credentialName: string,
-  options: { tenantId?: string; clientId?: string } & InteractiveCredentialOptions,
-): UserSession {
-  const clientId =
-    options.clientId === undefined
-      ? DEVELOPER_SIGN_ON_CLIENT_ID
-      : requireString(credentialName, "clientId", options.clientId);
-  const tenantId =
-    options.tenantId === undefined ? "" : checkTenantId(credentialName, options.tenantId);
-  if (
-    options.disableAutomaticAuthentication !== undefined &&
-    typeof options.disableAutomaticAuthentication !== "boolean"
-  ) {
-    throw new InvalidArgumentError(
-      `${credentialName}: "disableAutomaticAuthentication" must be a boolean.`,
-      "ERR_INVALID_ARG_TYPE",
-    );
-  }
-  const client = new TokenClient(
-    credentialName,
-    tenantId,
-    clientId,
-    { kind: "none" },
-    options as InteractiveCredentialOptions & InternalClientOptions,
-  );
-  return new UserSession(
-    client,
-    tenantId || (clientId === DEVELOPER_SIGN_ON_CLIENT_ID ? "organizations" : "common"),
-  );
 }
 
 /**
@@ -102,14 +50,38 @@ export abstract class InteractiveUserCredential implements TokenCredential {
   readonly #automatic: boolean;
 
   /**
-   * @param session - the user session (cache, refresh token, account).
+   * Builds the session of a public client: the client id (default the developer sign-on
+   * application), the tenant (default `organizations` with that client id, else `common`; a
+   * configured tenant limits per-call tenants to `additionallyAllowedTenants`).
+   *
+   * @param credentialName - starts every message.
+   * @param options - the credential's options, passed whole to the token client.
    * @param interaction - how this credential signs the user in.
-   * @param automatic - whether `getToken` may start the interaction.
+   * @throws InvalidArgumentError for a malformed tenant id, client id or `disableAutomaticAuthentication`.
    */
-  protected constructor(session: UserSession, interaction: Interaction, automatic: boolean) {
-    this.#session = session;
+  protected constructor(
+    credentialName: string,
+    options: { tenantId?: string; clientId?: string } & InteractiveCredentialOptions,
+    interaction: Interaction,
+  ) {
+    const clientId =
+      options.clientId === undefined
+        ? DEVELOPER_SIGN_ON_CLIENT_ID
+        : requireString(credentialName, "clientId", options.clientId);
+    const tenantId =
+      options.tenantId === undefined ? "" : checkTenantId(credentialName, options.tenantId);
+    const automatic = options.disableAutomaticAuthentication;
+    if (automatic !== undefined && typeof automatic !== "boolean") {
+      throw new InvalidArgumentError(
+        `${credentialName}: "disableAutomaticAuthentication" must be a boolean.`,
+        "ERR_INVALID_ARG_TYPE",
+      );
+    }
+    const client = new TokenClient(credentialName, tenantId, clientId, { kind: "none" }, options);
+    const defaultTenant = clientId === DEVELOPER_SIGN_ON_CLIENT_ID ? "organizations" : "common";
+    this.#session = new UserSession(client, tenantId || defaultTenant);
     this.#interaction = interaction;
-    this.#automatic = automatic;
+    this.#automatic = automatic !== true;
   }
 
   /**

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from "../errors.js";
+import { asRecord, parseJson } from "../util/json.js";
 
 /** The only `version` of {@link AuthenticationRecord} this package reads and writes. */
 export const AUTHENTICATION_RECORD_VERSION = "1.0";
@@ -27,14 +28,7 @@ const FIELDS = ["authority", "homeAccountId", "clientId", "tenantId", "username"
 
 function decodeJsonSegment(segment: string | undefined): Record<string, unknown> | undefined {
   if (!segment || !/^[A-Za-z0-9_-]+={0,2}$/.test(segment)) return undefined;
-  try {
-    const value: unknown = JSON.parse(Buffer.from(segment, "base64url").toString("utf8"));
-    return value !== null && typeof value === "object" && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
+  return asRecord(parseJson(Buffer.from(segment, "base64url").toString("utf8")));
 }
 
 function text(value: unknown): string | undefined {
@@ -97,36 +91,20 @@ export function serializeAuthenticationRecord(record: AuthenticationRecord): str
  *   `version` other than `"1.0"`.
  */
 export function deserializeAuthenticationRecord(serializedRecord: string): AuthenticationRecord {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(serializedRecord);
-  } catch {
-    parsed = undefined;
-  }
-  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
-    throw recordError("deserializeAuthenticationRecord: the text is not a JSON object.");
-  }
-  const raw = parsed as Record<string, unknown>;
+  const raw = asRecord(parseJson(serializedRecord));
+  const fail = (message: string) =>
+    new InvalidArgumentError(`deserializeAuthenticationRecord: ${message}`);
+  if (!raw) throw fail("the text is not a JSON object.");
   if (raw.version !== undefined && raw.version !== AUTHENTICATION_RECORD_VERSION) {
-    throw recordError(
-      `deserializeAuthenticationRecord: unsupported AuthenticationRecord version ${JSON.stringify(raw.version)}; expected "1.0".`,
+    throw fail(
+      `unsupported AuthenticationRecord version ${JSON.stringify(raw.version)}; expected "1.0".`,
     );
   }
+  const record: Record<string, string> = {};
   for (const field of FIELDS) {
-    if (typeof raw[field] !== "string")
-      throw recordError(`deserializeAuthenticationRecord: "${field}" must be a string.`);
+    if (typeof raw[field] !== "string") throw fail(`"${field}" must be a string.`);
+    record[field] = raw[field];
   }
-  const record: AuthenticationRecord = {
-    authority: raw.authority as string,
-    homeAccountId: raw.homeAccountId as string,
-    clientId: raw.clientId as string,
-    tenantId: raw.tenantId as string,
-    username: raw.username as string,
-  };
   if (raw.version !== undefined) record.version = AUTHENTICATION_RECORD_VERSION;
-  return record;
-}
-
-function recordError(message: string): InvalidArgumentError {
-  return new InvalidArgumentError(message);
+  return record as unknown as AuthenticationRecord;
 }

@@ -1,39 +1,34 @@
-import { AbortError, AuthenticationError } from "../errors.js";
+import { AuthenticationError, authenticationFailure, type IdentityErrorCode } from "../errors.js";
+import { readJsonResponse } from "../http/json_response.js";
+import { sleep } from "../http/retry.js";
 import type { HttpResponse } from "../http/transport.js";
-import type { AbortSignalLike } from "../types.js";
-import { describeBody } from "../util/redact.js";
-import type { Authority } from "./authority.js";
+import type { InternalOptions } from "../types.js";
+import type { FormFields } from "./form.js";
 import { deviceCodeGrant, withOidc } from "./grants.js";
 import type { TokenClient } from "./token_client.js";
 import { parseTokenResponse, readSeconds, type TokenResult } from "./token_response.js";
+import type { InteractionRequest } from "./user_session.js";
 
-/** The polling interval when Entra names none (RFC 8628 §3.2). */
-export const DEFAULT_POLL_INTERVAL_S = 5;
-/** How much longer to wait after each `slow_down` (RFC 8628 §3.5). */
-export const SLOW_DOWN_STEP_MS = 5_000;
-/** The shortest wait between polls, whatever Entra says. */
-export const MIN_POLL_INTERVAL_MS = 1_000;
+/** What the user needs to sign in on another device, as in `@azure/identity`. */
+export interface DeviceCodeInfo {
+  /** The code to enter at `verificationUri`. */
+  userCode: string;
+  /** The page where the user enters the code. */
+  verificationUri: string;
+  /** Entra's ready-made instructions. */
+  message: string;
+}
 
 /** A validated device authorization reply. */
-export interface DeviceAuthorization {
+export interface DeviceAuthorization extends DeviceCodeInfo {
   /** Secret: identifies this sign-in at the token endpoint. */
   deviceCode: string;
-  /** The code the user types at `verificationUri`. */
-  userCode: string;
-  verificationUri: string;
-  /** Entra's instructions for the user. */
-  message: string;
   expiresInSeconds: number;
   intervalSeconds: number;
 }
 
-/** The device authorization endpoint of a tenant. */
-export function deviceCodeEndpoint(authority: Authority, tenantId: string): string {
-  return `${authority.host}/${tenantId}/oauth2/v2.0/devicecode`;
-}
-
-function nonEmpty(value: unknown): value is string {
-  return typeof value === "string" && value.length > 0;
+function text(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
 }
 
 /**
@@ -47,145 +42,92 @@ export function parseDeviceCodeResponse(
   response: HttpResponse,
   credentialName: string,
 ): DeviceAuthorization {
-  let json: unknown;
-  try {
-    json = JSON.parse(response.body.toString("utf8"));
-  } catch {
-    json = undefined;
-  }
-  const body =
-    json !== null && typeof json === "object" && !Array.isArray(json)
-      ? (json as Record<string, unknown>)
-      : undefined;
+  const { json, record: body } = readJsonResponse(response);
+  // Here the secret is the device code, which arrives in this very body.
   const secrets = typeof body?.device_code === "string" ? [body.device_code] : [];
   if (response.status < 200 || response.status >= 300 || typeof body?.error === "string") {
     parseTokenResponse(response, { credentialName, requestStartMs: 0, secrets });
   }
-  const invalid = (code: string, what: string) =>
-    new AuthenticationError(response.status, null, {
+  const invalid = (what: string, code: IdentityErrorCode = "ERR_RESPONSE_INVALID") =>
+    authenticationFailure(
       credentialName,
       code,
-      message: `the device code endpoint's response ${what} (HTTP ${response.status}, body starting ${describeBody(response.body, secrets)}).`,
-    });
-  if (json === undefined) throw invalid("ERR_RESPONSE_NOT_JSON", "is not JSON");
-  if (!body) throw invalid("ERR_RESPONSE_INVALID", "is not a JSON object");
-  for (const field of ["device_code", "user_code"] as const) {
-    if (!nonEmpty(body[field])) throw invalid("ERR_RESPONSE_INVALID", `lacks "${field}"`);
-  }
-  const verificationUri = body.verification_uri ?? body.verification_url;
-  if (!nonEmpty(verificationUri)) throw invalid("ERR_RESPONSE_INVALID", `lacks "verification_uri"`);
-  const expiresIn = readSeconds(body.expires_in);
-  if (expiresIn === undefined) throw invalid("ERR_RESPONSE_INVALID", `has no valid "expires_in"`);
-  const interval =
-    body.interval === undefined ? DEFAULT_POLL_INTERVAL_S : readSeconds(body.interval);
-  if (interval === undefined) throw invalid("ERR_RESPONSE_INVALID", `has an invalid "interval"`);
-  const userCode = body.user_code as string;
+      `the device code endpoint's response ${what} (${readJsonResponse(response, secrets).arrived()}).`,
+      { status: response.status },
+    );
+  if (json === undefined) throw invalid("is not JSON", "ERR_RESPONSE_NOT_JSON");
+  if (!body) throw invalid("is not a JSON object");
+  const deviceCode = text(body.device_code);
+  const userCode = text(body.user_code);
+  const verificationUri = text(body.verification_uri ?? body.verification_url);
+  const expiresInSeconds = readSeconds(body.expires_in);
+  // RFC 8628 §3.2: 5 s when Entra names no interval.
+  const intervalSeconds = body.interval === undefined ? 5 : readSeconds(body.interval);
+  if (!deviceCode) throw invalid(`lacks "device_code"`);
+  if (!userCode) throw invalid(`lacks "user_code"`);
+  if (!verificationUri) throw invalid(`lacks "verification_uri"`);
+  if (expiresInSeconds === undefined) throw invalid(`has no valid "expires_in"`);
+  if (intervalSeconds === undefined) throw invalid(`has an invalid "interval"`);
   return {
-    deviceCode: body.device_code as string,
+    deviceCode,
     userCode,
     verificationUri,
-    message: nonEmpty(body.message)
-      ? body.message
-      : `To sign in, use a web browser to open the page ${verificationUri} and enter the code ${userCode} to authenticate.`,
-    expiresInSeconds: expiresIn,
-    intervalSeconds: interval,
+    message:
+      text(body.message) ??
+      `To sign in, use a web browser to open the page ${verificationUri} and enter the code ${userCode} to authenticate.`,
+    expiresInSeconds,
+    intervalSeconds,
   };
 }
 
-/** Per-request settings of the device code flow. */
-export interface DeviceCodeSettings {
-  claims?: string;
-  signal?: AbortSignalLike;
-  timeoutMs?: number;
-}
-
-/** Asks Entra for a device code and user code for `scopes`. */
-export async function requestDeviceCode(
-  client: TokenClient,
-  tenantId: string,
-  scopes: readonly string[],
-  settings: DeviceCodeSettings = {},
-): Promise<DeviceAuthorization> {
-  const fields: Array<[string, string]> = [
-    ["client_id", client.clientId],
-    ["scope", withOidc(scopes)],
-  ];
-  if (settings.claims) fields.push(["claims", settings.claims]);
-  const response = await client.postForm(
-    tenantId,
-    deviceCodeEndpoint(client.authority, tenantId),
-    fields,
-    {
-      ...(settings.signal ? { signal: settings.signal } : {}),
-      ...(settings.timeoutMs ? { timeoutMs: settings.timeoutMs } : {}),
-    },
-  );
-  return parseDeviceCodeResponse(response, client.credentialName);
-}
-
-/** Polling settings; the minimums exist so tests can shorten them. */
-export interface PollSettings extends DeviceCodeSettings {
-  minIntervalMs?: number;
-  slowDownStepMs?: number;
-}
-
-function sleep(
-  ms: number,
-  signal: AbortSignalLike | undefined,
-  credentialName: string,
-): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const aborted = () => new AbortError(`${credentialName}: the operation was aborted.`);
-    if (signal?.aborted) return reject(aborted());
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(aborted());
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
 /**
- * Polls the token endpoint until the user finishes: waits `interval` between polls, continues on
- * `authorization_pending`, waits 5 s longer after each `slow_down`, and stops at `expires_in`.
+ * Signs a user in on another device (RFC 8628): asks Entra for a device code, shows it through
+ * `prompt`, then polls the token endpoint until the user finishes: waits `interval` (at least 1 s)
+ * between polls, continues on `authorization_pending`, waits 5 s longer after each `slow_down`,
+ * and stops at `expires_in`.
  *
  * @throws AuthenticationError `authorization_declined`, `expired_token` (from Entra, or when
- *   `expires_in` passes), `bad_verification_code`, …; AbortError when `signal` fires.
+ *   `expires_in` passes), `bad_verification_code`, …; AbortError when `request.signal` fires.
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.4
  */
-export async function pollForToken(
+export async function signInWithDeviceCode(
   client: TokenClient,
-  tenantId: string,
-  info: DeviceAuthorization,
-  settings: PollSettings = {},
+  request: InteractionRequest,
+  prompt: (info: DeviceCodeInfo) => void,
+  polling: InternalOptions["deviceCodePolling"] = {},
 ): Promise<TokenResult> {
-  const name = client.credentialName;
-  const deadline = client.now() + info.expiresInSeconds * 1000;
-  let interval = Math.max(
-    info.intervalSeconds * 1000,
-    settings.minIntervalMs ?? MIN_POLL_INTERVAL_MS,
-  );
+  const { credentialName: name, now } = client;
+  const { tenantId, signal, timeoutMs } = request;
+  const fields: FormFields = [
+    ["client_id", client.clientId],
+    ["scope", withOidc(request.scopes)],
+  ];
+  if (request.claims) fields.push(["claims", request.claims]);
+  const url = `${client.authority.host}/${tenantId}/oauth2/v2.0/devicecode`;
+  const response = await client.postForm(tenantId, url, fields, { signal, timeoutMs });
+  const info = parseDeviceCodeResponse(response, name);
+  prompt({ userCode: info.userCode, verificationUri: info.verificationUri, message: info.message });
+
+  const deadline = now() + info.expiresInSeconds * 1000;
+  let interval = Math.max(info.intervalSeconds * 1000, polling.minIntervalMs ?? 1_000);
   for (;;) {
-    await sleep(Math.min(interval, Math.max(0, deadline - client.now())), settings.signal, name);
-    if (client.now() >= deadline) {
-      throw new AuthenticationError(0, null, {
-        credentialName: name,
-        code: "expired_token",
-        message: `the device code expired after ${info.expiresInSeconds} s before the user finished signing in. Call getToken again for a new code.`,
-      });
+    const wait = Math.min(interval, Math.max(0, deadline - now()));
+    await sleep(wait, signal, `${name}: the operation was aborted.`);
+    if (now() >= deadline) {
+      throw authenticationFailure(
+        name,
+        "expired_token",
+        `the device code expired after ${info.expiresInSeconds} s before the user finished signing in. Call getToken again for a new code.`,
+      );
     }
     try {
       return await client.request(tenantId, deviceCodeGrant(info.deviceCode), {
-        ...(settings.signal ? { signal: settings.signal } : {}),
-        ...(settings.timeoutMs ? { timeoutMs: settings.timeoutMs } : {}),
+        signal,
+        timeoutMs,
       });
     } catch (error) {
       if (!(error instanceof AuthenticationError)) throw error;
-      if (error.code === "slow_down") interval += settings.slowDownStepMs ?? SLOW_DOWN_STEP_MS;
+      if (error.code === "slow_down") interval += polling.slowDownStepMs ?? 5_000;
       else if (error.code !== "authorization_pending") throw error;
     }
   }

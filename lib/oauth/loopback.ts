@@ -1,8 +1,9 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import {
   AbortError,
   AuthenticationError,
+  authenticationFailure,
   CredentialUnavailableError,
   InvalidArgumentError,
 } from "../errors.js";
@@ -49,12 +50,7 @@ export function parseLoopbackRedirectUri(
   redirectUri: string | undefined,
 ): { hostname: string; port: number; path: string } {
   if (redirectUri === undefined) return { hostname: "localhost", port: 0, path: "/" };
-  let url: URL | undefined;
-  try {
-    url = new URL(redirectUri);
-  } catch {
-    url = undefined;
-  }
+  const url = URL.canParse(redirectUri) ? new URL(redirectUri) : undefined;
   if (
     !url ||
     url.protocol !== "http:" ||
@@ -72,6 +68,34 @@ export function parseLoopbackRedirectUri(
 }
 
 /**
+ * Reads the authorization reply: the code, or the error to reject the sign-in with. `state` is
+ * compared in constant time before anything else is believed.
+ */
+function readReply(params: URLSearchParams, expectedState: string, name: string): string | Error {
+  const state = params.get("state");
+  if (state === null || !constantTimeEqual(state, expectedState)) {
+    return authenticationFailure(
+      name,
+      "ERR_STATE_MISMATCH",
+      `the sign-in reply's "state" does not match the request, so it was refused and no token was requested. Sign in again.`,
+    );
+  }
+  const error = params.get("error");
+  if (error !== null) {
+    const body = { error, error_description: params.get("error_description") ?? "" };
+    return new AuthenticationError(0, body, { credentialName: name });
+  }
+  return (
+    params.get("code") ||
+    authenticationFailure(
+      name,
+      "ERR_RESPONSE_INVALID",
+      `the sign-in reply carries neither "code" nor "error".`,
+    )
+  );
+}
+
+/**
  * Starts an HTTP server on 127.0.0.1 that accepts exactly one authorization reply on the redirect
  * path: it checks `state` in constant time, turns Entra's `error` into an {@link AuthenticationError},
  * and stops listening as soon as the reply is handled, on timeout, or on abort.
@@ -79,19 +103,40 @@ export function parseLoopbackRedirectUri(
  * @throws CredentialUnavailableError (`ERR_LOOPBACK_LISTEN`) when the port cannot be bound.
  */
 export async function startLoopbackServer(options: LoopbackOptions): Promise<LoopbackServer> {
-  const { credentialName, expectedState, signal } = options;
-  const target = parseLoopbackRedirectUri(credentialName, options.redirectUri);
+  const { credentialName: name, expectedState, signal } = options;
+  const target = parseLoopbackRedirectUri(name, options.redirectUri);
   const timeoutMs = options.timeoutMs ?? DEFAULT_SIGN_IN_TIMEOUT_MS;
   let settled = false;
-  let resolveCode!: (code: string) => void;
-  let rejectCode!: (error: Error) => void;
+  let settle!: (outcome: string | Error) => void;
   const code = new Promise<string>((resolve, reject) => {
-    resolveCode = resolve;
-    rejectCode = reject;
+    settle = (outcome) => {
+      settled = true;
+      if (typeof outcome === "string") resolve(outcome);
+      else reject(outcome);
+    };
   });
   code.catch(() => undefined);
 
-  const server = createServer((req, res) => handle(req, res));
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    if (settled || req.method !== "GET" || url.pathname !== target.path) {
+      res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8", Connection: "close" });
+      res.end("Not found");
+      return;
+    }
+    // Stop accepting new connections at once; the reply below still goes out.
+    server.close();
+    const outcome = readReply(url.searchParams, expectedState, name);
+    settle(outcome);
+    const page = typeof outcome === "string" ? SUCCESS_PAGE : ERROR_PAGE;
+    res.writeHead(typeof outcome === "string" ? 200 : 400, {
+      "Content-Type": "text/html; charset=utf-8",
+      "Content-Length": Buffer.byteLength(page),
+      Connection: "close",
+      "Cache-Control": "no-store",
+    });
+    res.end(page, () => void close());
+  });
   const closed = new Promise<void>((resolve) => server.once("close", () => resolve()));
   let closing = false;
   const close = (): Promise<void> => {
@@ -104,83 +149,19 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
     }
     return closed;
   };
-  const settle = (outcome: { code: string } | { error: Error }) => {
-    if (settled) return;
-    settled = true;
-    if ("code" in outcome) resolveCode(outcome.code);
-    else rejectCode(outcome.error);
-  };
   const fail = (error: Error) => {
-    settle({ error });
+    if (!settled) settle(error);
     void close();
   };
-
-  function reply(res: ServerResponse, status: number, page: string, then?: () => void): void {
-    res.writeHead(status, {
-      "Content-Type": "text/html; charset=utf-8",
-      "Content-Length": Buffer.byteLength(page),
-      Connection: "close",
-      "Cache-Control": "no-store",
-    });
-    res.end(page, then);
-  }
-
-  function handle(req: IncomingMessage, res: ServerResponse): void {
-    const url = new URL(req.url ?? "/", "http://localhost");
-    if (settled || req.method !== "GET" || url.pathname !== target.path) {
-      res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8", Connection: "close" });
-      res.end("Not found");
-      return;
-    }
-    // Stop accepting new connections at once; the reply below still goes out.
-    server.close();
-    const params = url.searchParams;
-    const state = params.get("state");
-    if (state === null || !constantTimeEqual(state, expectedState)) {
-      settle({
-        error: new AuthenticationError(0, null, {
-          credentialName,
-          code: "ERR_STATE_MISMATCH",
-          message: `the sign-in reply's "state" does not match the request, so it was refused and no token was requested. Sign in again.`,
-        }),
-      });
-      return reply(res, 400, ERROR_PAGE, () => void close());
-    }
-    const error = params.get("error");
-    if (error !== null) {
-      settle({
-        error: new AuthenticationError(
-          0,
-          { error, error_description: params.get("error_description") ?? "" },
-          { credentialName },
-        ),
-      });
-      return reply(res, 400, ERROR_PAGE, () => void close());
-    }
-    const received = params.get("code");
-    if (!received) {
-      settle({
-        error: new AuthenticationError(0, null, {
-          credentialName,
-          code: "ERR_RESPONSE_INVALID",
-          message: `the sign-in reply carries neither "code" nor "error".`,
-        }),
-      });
-      return reply(res, 400, ERROR_PAGE, () => void close());
-    }
-    settle({ code: received });
-    reply(res, 200, SUCCESS_PAGE, () => void close());
-  }
-
-  const onAbort = () => fail(new AbortError(`${credentialName}: the operation was aborted.`));
+  const onAbort = () => fail(new AbortError(`${name}: the operation was aborted.`));
   const timer = setTimeout(
     () =>
       fail(
-        new AuthenticationError(0, null, {
-          credentialName,
-          code: "ERR_TIMEOUT",
-          message: `the user did not complete sign-in within ${Math.round(timeoutMs / 1000)} s; the loopback server was closed.`,
-        }),
+        authenticationFailure(
+          name,
+          "ERR_TIMEOUT",
+          `the user did not complete sign-in within ${Math.round(timeoutMs / 1000)} s; the loopback server was closed.`,
+        ),
       ),
     timeoutMs,
   );
@@ -189,7 +170,7 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
     server.once("error", (cause: NodeJS.ErrnoException) =>
       reject(
         new CredentialUnavailableError(
-          `${credentialName}: cannot listen on 127.0.0.1:${target.port} for the sign-in reply (${cause.code ?? cause.message}).`,
+          `${name}: cannot listen on 127.0.0.1:${target.port} for the sign-in reply (${cause.code ?? cause.message}).`,
           { code: "ERR_LOOPBACK_LISTEN", cause },
         ),
       ),

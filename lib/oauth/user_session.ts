@@ -1,12 +1,12 @@
 import { TokenCache } from "../cache/token_cache.js";
 import { AuthenticationError, AuthenticationRequiredError } from "../errors.js";
-import type { AbortSignalLike, AccessToken, GetTokenOptions } from "../types.js";
+import type { AccessToken, GetTokenOptions } from "../types.js";
 import { accountFromTokenResponse, type AuthenticationRecord } from "./authentication_record.js";
 import { buildClaims } from "./claims.js";
 import { refreshTokenGrant } from "./grants.js";
 import { normalizeScopes } from "./scopes.js";
 import { resolveTenant } from "./tenant.js";
-import type { TokenClient } from "./token_client.js";
+import type { RequestSettings, TokenClient } from "./token_client.js";
 import type { TokenResult } from "./token_response.js";
 
 /** Entra errors on a refresh that mean only the user can fix it by signing in again. */
@@ -17,25 +17,25 @@ const INTERACTION_REQUIRED = new Set([
   "consent_required",
 ]);
 
-/** What an interactive step is asked to do. */
-export interface InteractionRequest {
+/** What an interactive step is asked to do: `signal` fires when the caller aborts or the credential is closed. */
+export interface InteractionRequest extends RequestSettings {
   /** The scopes of the `getToken` or `authenticate` call. */
   scopes: string[];
   /** The resolved tenant. */
   tenantId: string;
-  /** The `claims` parameter (challenge and/or CAE), when any. */
-  claims?: string;
-  /** Fires when the caller aborts or the credential is closed. */
-  signal?: AbortSignalLike;
-  /** Timeout of each HTTP attempt. */
-  timeoutMs?: number;
   /** Why silent authentication did not work; carries the refused refresh as `cause`. */
   reason: AuthenticationRequiredError;
 }
 
 /** Gets tokens with the user's help: a browser sign-in, a device code, or redeeming a code. */
-export type Interaction = (request: InteractionRequest) => Promise<TokenResult>;
+export type Interaction = (
+  client: TokenClient,
+  request: InteractionRequest,
+) => Promise<TokenResult>;
 
+/**
+ * The one `TokenResult → AccessToken` of the user flows (lib/oauth/token_response.ts has none yet).
+ */
 function toAccessToken(result: TokenResult): AccessToken {
   const token: AccessToken = {
     token: result.accessToken,
@@ -51,8 +51,9 @@ interface Prepared {
   scopes: string[];
   tenantId: string;
   claims: string | undefined;
-  key: string;
   timeoutMs: number | undefined;
+  key: string;
+  options: GetTokenOptions;
 }
 
 /**
@@ -95,24 +96,17 @@ export class UserSession {
     options: GetTokenOptions = {},
     interaction?: Interaction,
   ): Promise<AccessToken> {
-    const name = this.client.credentialName;
     try {
       const request = this.#prepare(scopes, options);
-      let token: AccessToken;
-      try {
-        token = await this.#silentOrCached(request, options);
-      } catch (error) {
+      const token = await this.#silentOrCached(request).catch((error: unknown) => {
         if (!(error instanceof AuthenticationRequiredError)) throw error;
-        if (!interaction) {
-          throw new AuthenticationRequiredError({
-            scopes: request.scopes,
-            getTokenOptions: options,
-            message: `${name}: automatic authentication is disabled and no token can be obtained silently; call authenticate() first.`,
-            cause: error,
-          });
-        }
-        token = await this.#interactAfterOthers(interaction, request, options, error);
-      }
+        if (interaction) return this.#interactAfterOthers(interaction, request, error);
+        throw this.#required(
+          request,
+          "automatic authentication is disabled and no token can be obtained silently; call authenticate() first.",
+          error,
+        );
+      });
       this.client.logger.info(
         `getToken succeeded scopes=[${request.scopes.join(" ")}] tenant=${request.tenantId}`,
       );
@@ -132,12 +126,11 @@ export class UserSession {
     interaction: Interaction,
   ): Promise<AuthenticationRecord | undefined> {
     const request = this.#prepare(scopes, options);
-    const reason = new AuthenticationRequiredError({
-      scopes: request.scopes,
-      getTokenOptions: options,
-      message: `${this.client.credentialName}: authenticate() was called.`,
-    });
-    await this.#interact(interaction, request, options, reason);
+    await this.#interact(
+      interaction,
+      request,
+      this.#required(request, "authenticate() was called."),
+    );
     this.client.logger.info(`authenticate succeeded tenant=${request.tenantId}`);
     return this.#account;
   }
@@ -156,64 +149,57 @@ export class UserSession {
     const list = normalizeScopes(name, scopes);
     const tenantId =
       resolveTenant(name, this.client.tenantPolicy, options.tenantId) || this.#defaultTenantId;
-    const claims = buildClaims(name, options.claims, options.enableCae);
-    const key = JSON.stringify([tenantId, [...list].sort(), options.enableCae === true]);
-    return { scopes: list, tenantId, claims, key, timeoutMs: options.requestOptions?.timeout };
+    return {
+      scopes: list,
+      tenantId,
+      claims: buildClaims(name, options.claims, options.enableCae),
+      timeoutMs: options.requestOptions?.timeout || undefined,
+      key: JSON.stringify([tenantId, [...list].sort(), options.enableCae === true]),
+      options,
+    };
   }
 
-  #silentOrCached(request: Prepared, options: GetTokenOptions): Promise<AccessToken> {
-    return this.#cache.get(request.key, (signal) => this.#refresh(request, options, signal), {
-      bypass: Boolean(options.claims),
-      flightKey: `${request.key} ${request.claims ?? ""}`,
-      abortMessage: `${this.client.credentialName}: the operation was aborted.`,
-      ...(options.abortSignal ? { signal: options.abortSignal } : {}),
+  #required(request: Prepared, message: string, cause?: unknown): AuthenticationRequiredError {
+    return new AuthenticationRequiredError({
+      scopes: request.scopes,
+      getTokenOptions: request.options,
+      message: `${this.client.credentialName}: ${message}`,
+      cause,
     });
   }
 
-  async #refresh(
-    request: Prepared,
-    options: GetTokenOptions,
-    signal: AbortSignal,
-  ): Promise<AccessToken> {
-    const name = this.client.credentialName;
+  #silentOrCached(request: Prepared): Promise<AccessToken> {
+    return this.#cache.get(request.key, (signal) => this.#refresh(request, signal), {
+      bypass: Boolean(request.options.claims),
+      flightKey: `${request.key} ${request.claims ?? ""}`,
+      abortMessage: `${this.client.credentialName}: the operation was aborted.`,
+      signal: request.options.abortSignal,
+    });
+  }
+
+  async #refresh(request: Prepared, signal: AbortSignal): Promise<AccessToken> {
     const refreshToken = this.#refreshToken;
-    if (!refreshToken) {
-      throw new AuthenticationRequiredError({
-        scopes: request.scopes,
-        getTokenOptions: options,
-        message: `${name}: no user has signed in yet.`,
-      });
-    }
-    let result: TokenResult;
+    if (!refreshToken) throw this.#required(request, "no user has signed in yet.");
+    const grant = refreshTokenGrant(request.scopes, refreshToken);
     try {
-      result = await this.client.request(
-        request.tenantId,
-        refreshTokenGrant(request.scopes, refreshToken),
-        {
-          signal,
-          ...(request.claims ? { claims: request.claims } : {}),
-          ...(request.timeoutMs ? { timeoutMs: request.timeoutMs } : {}),
-        },
+      return this.#accept(
+        await this.client.request(request.tenantId, grant, { ...request, signal }),
       );
     } catch (error) {
-      if (error instanceof AuthenticationError && INTERACTION_REQUIRED.has(error.code)) {
-        if (this.#refreshToken === refreshToken) this.#refreshToken = undefined;
-        throw new AuthenticationRequiredError({
-          scopes: request.scopes,
-          getTokenOptions: options,
-          message: `${name}: the refresh token was refused (${error.code}); the user must sign in again.`,
-          cause: error,
-        });
-      }
-      throw error;
+      if (!(error instanceof AuthenticationError && INTERACTION_REQUIRED.has(error.code)))
+        throw error;
+      if (this.#refreshToken === refreshToken) this.#refreshToken = undefined;
+      throw this.#required(
+        request,
+        `the refresh token was refused (${error.code}); the user must sign in again.`,
+        error,
+      );
     }
-    return this.#accept(result);
   }
 
   async #interactAfterOthers(
     interaction: Interaction,
     request: Prepared,
-    options: GetTokenOptions,
     reason: AuthenticationRequiredError,
   ): Promise<AccessToken> {
     while (this.#interaction) {
@@ -221,37 +207,40 @@ export class UserSession {
       await this.#interaction.catch(() => undefined);
       if (this.#refreshToken) {
         try {
-          return await this.#silentOrCached(request, options);
+          return await this.#silentOrCached(request);
         } catch (error) {
           if (!(error instanceof AuthenticationRequiredError)) throw error;
         }
       }
     }
-    return this.#interact(interaction, request, options, reason);
+    return this.#interact(interaction, request, reason);
   }
 
   async #interact(
     interaction: Interaction,
     request: Prepared,
-    options: GetTokenOptions,
     reason: AuthenticationRequiredError,
   ): Promise<AccessToken> {
-    const signal = this.#interactionSignal(options.abortSignal);
+    // The sign-in stops when the caller aborts or the credential is closed.
+    const controller = new AbortController();
+    const abort = () => controller.abort();
+    const signals = [request.options.abortSignal, this.#closing.signal];
+    for (const signal of signals) {
+      if (signal?.aborted) abort();
+      signal?.addEventListener("abort", abort, { once: true });
+    }
     const run = (async () => {
       try {
-        const result = await interaction({
-          scopes: request.scopes,
-          tenantId: request.tenantId,
+        const result = await interaction(this.client, {
+          ...request,
+          signal: controller.signal,
           reason,
-          signal: signal.signal,
-          ...(request.claims ? { claims: request.claims } : {}),
-          ...(request.timeoutMs ? { timeoutMs: request.timeoutMs } : {}),
         });
         const token = this.#accept(result);
         this.#cache.set(request.key, token);
         return token;
       } finally {
-        signal.dispose();
+        for (const signal of signals) signal?.removeEventListener("abort", abort);
       }
     })();
     this.#interaction = run;
@@ -262,33 +251,13 @@ export class UserSession {
     }
   }
 
-  /** A signal that fires when the caller aborts or the credential is closed. */
-  #interactionSignal(callerSignal: AbortSignalLike | undefined): {
-    signal: AbortSignal;
-    dispose(): void;
-  } {
-    const controller = new AbortController();
-    const closing = this.#closing.signal;
-    const abort = () => controller.abort();
-    if (callerSignal?.aborted) abort();
-    callerSignal?.addEventListener("abort", abort, { once: true });
-    closing.addEventListener("abort", abort, { once: true });
-    return {
-      signal: controller.signal,
-      dispose() {
-        callerSignal?.removeEventListener("abort", abort);
-        closing.removeEventListener("abort", abort);
-      },
-    };
-  }
-
   #accept(result: TokenResult): AccessToken {
     if (result.refreshToken) this.#refreshToken = result.refreshToken;
     const account = accountFromTokenResponse({
       authorityHost: this.client.authority.host,
       clientId: this.client.clientId,
-      ...(result.clientInfo ? { clientInfo: result.clientInfo } : {}),
-      ...(result.idToken ? { idToken: result.idToken } : {}),
+      clientInfo: result.clientInfo,
+      idToken: result.idToken,
     });
     if (account) this.#account = account;
     return toAccessToken(result);
