@@ -4,14 +4,9 @@ import { CODE_VERIFIER_PATTERN } from "../oauth/pkce.js";
 import { checkTenantId } from "../oauth/tenant.js";
 import { TokenClient } from "../oauth/token_client.js";
 import { UserSession, type Interaction } from "../oauth/user_session.js";
-import type {
-  AccessToken,
-  AuthorityValidationOptions,
-  GetTokenOptions,
-  MultiTenantTokenCredentialOptions,
-  TokenCredential,
-} from "../types.js";
+import type { AuthorityValidationOptions, MultiTenantTokenCredentialOptions } from "../types.js";
 import { requireString } from "./arguments.js";
+import { UserCredential } from "./user_credential.js";
 
 /** Options of {@link AuthorizationCodeCredential}. */
 export interface AuthorizationCodeCredentialOptions
@@ -27,7 +22,9 @@ const NAME = "AuthorizationCodeCredential";
 
 /**
  * Redeems an authorization code that a web application received at its redirect URI, exactly
- * once, then keeps the refresh token in memory and uses it for renewals and other scopes.
+ * once (on the first `getToken`), then keeps the refresh token in memory and uses it for renewals,
+ * other scopes, tenants and claims challenges. Entra refuses a reused or expired code, a wrong
+ * redirect URI or verifier with `invalid_grant`.
  *
  * @example
  * ```ts
@@ -35,12 +32,7 @@ const NAME = "AuthorizationCodeCredential";
  * ```
  * @see https://learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow#redeem-a-code-for-an-access-token
  */
-export class AuthorizationCodeCredential implements TokenCredential {
-  readonly #session: UserSession;
-  readonly #interaction: Interaction;
-  #code: string | undefined;
-  #redemptionError: unknown;
-
+export class AuthorizationCodeCredential extends UserCredential {
   /**
    * A confidential client (a web app with a client secret).
    * @throws TypeError (`ERR_INVALID_ARG_VALUE`) for a missing or malformed argument.
@@ -76,7 +68,7 @@ export class AuthorizationCodeCredential implements TokenCredential {
     const clientSecret = confidential
       ? requireString(NAME, "clientSecret", secretOrCode)
       : undefined;
-    this.#code = requireString(
+    let code: string | undefined = requireString(
       NAME,
       "authorizationCode",
       confidential ? codeOrRedirectUri : secretOrCode,
@@ -106,15 +98,14 @@ export class AuthorizationCodeCredential implements TokenCredential {
       clientSecret === undefined
         ? { kind: "none" as const }
         : { kind: "secret" as const, secret: clientSecret };
-    const client = new TokenClient(NAME, tenantId, clientId, auth, options);
-    this.#session = new UserSession(client, tenantId);
-    this.#interaction = async (client, request) => {
-      const code = this.#code;
-      this.#code = undefined;
-      if (code === undefined) {
+    let redemptionError: unknown;
+    const redeemOnce: Interaction = async (client, request) => {
+      const once = code;
+      code = undefined;
+      if (once === undefined) {
         const cause = request.reason.cause;
         throw (
-          this.#redemptionError ??
+          redemptionError ??
           (cause instanceof AuthenticationError
             ? cause
             : authenticationFailure(
@@ -124,33 +115,15 @@ export class AuthorizationCodeCredential implements TokenCredential {
               ))
         );
       }
-      const grant = authorizationCodeGrant(request.scopes, code, redirectUri, verifier);
+      const grant = authorizationCodeGrant(request.scopes, once, redirectUri, verifier);
       try {
         return await client.request(request.tenantId, grant, request);
       } catch (error) {
-        this.#redemptionError = error;
+        redemptionError = error;
         throw error;
       }
     };
-  }
-
-  /**
-   * Gets a user token: the first call redeems the code; later calls are served from the cache or
-   * renewed with the refresh token (also for other scopes, tenants and claims challenges).
-   *
-   * @throws AuthenticationError when Entra refuses the code (`invalid_grant`: reused, expired, wrong redirect URI or verifier) or the refresh token.
-   */
-  getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
-    return this.#session.getToken(scopes, options, this.#interaction);
-  }
-
-  /** Forgets tokens and releases sockets. */
-  async close(): Promise<void> {
-    this.#session.close();
-  }
-
-  /** Same as {@link AuthorizationCodeCredential.close}, for `await using`. */
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.close();
+    const client = new TokenClient(NAME, tenantId, clientId, auth, options);
+    super(new UserSession(client, tenantId, redeemOnce));
   }
 }

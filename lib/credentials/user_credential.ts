@@ -40,15 +40,46 @@ export function writeToStderr(line: string): void {
 }
 
 /**
- * What the credentials that sign a user in themselves (device code, browser) share once
- * constructed: silent first, then the interaction unless automatic authentication is off;
- * `authenticate()` to sign in on demand; `close()`.
+ * `getToken`, `close()` and `await using` of the credentials that hold a signed-in user: silent
+ * first, then the credential's interaction unless automatic authentication is off.
  */
-export abstract class InteractiveUserCredential implements TokenCredential {
-  readonly #session: UserSession;
-  readonly #interaction: Interaction;
-  readonly #automatic: boolean;
+export abstract class UserCredential implements TokenCredential {
+  /** @internal */
+  protected readonly session: UserSession;
 
+  /** @param session - the user session (cache, refresh token, account, interaction). */
+  protected constructor(session: UserSession) {
+    this.session = session;
+  }
+
+  /**
+   * Gets a user token: cached, else renewed with the refresh token, else (unless
+   * `disableAutomaticAuthentication`) through a new sign-in or code redemption.
+   *
+   * @throws AuthenticationRequiredError when a sign-in is needed and automatic authentication is disabled, or the refresh token was revoked.
+   * @throws AuthenticationError when Entra refuses the sign-in, code or refresh token (codes in the README).
+   * @throws AbortError when `abortSignal` fires while waiting for the user.
+   */
+  getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
+    return this.session.getToken(scopes, options);
+  }
+
+  /** Forgets tokens, cancels a sign-in in progress and releases sockets. */
+  async close(): Promise<void> {
+    this.session.close();
+  }
+
+  /** Same as `close()`, for `await using`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}
+
+/**
+ * The credentials that sign a user in themselves (device code, browser) on a public client;
+ * `authenticate()` signs in on demand.
+ */
+export abstract class InteractiveUserCredential extends UserCredential {
   /**
    * Builds the session of a public client: the client id (default the developer sign-on
    * application), the tenant (default `organizations` with that client id, else `common`; a
@@ -70,8 +101,8 @@ export abstract class InteractiveUserCredential implements TokenCredential {
         : requireString(credentialName, "clientId", options.clientId);
     const tenantId =
       options.tenantId === undefined ? "" : checkTenantId(credentialName, options.tenantId);
-    const automatic = options.disableAutomaticAuthentication;
-    if (automatic !== undefined && typeof automatic !== "boolean") {
+    const disabled = options.disableAutomaticAuthentication;
+    if (disabled !== undefined && typeof disabled !== "boolean") {
       throw new InvalidArgumentError(
         `${credentialName}: "disableAutomaticAuthentication" must be a boolean.`,
         "ERR_INVALID_ARG_TYPE",
@@ -79,21 +110,7 @@ export abstract class InteractiveUserCredential implements TokenCredential {
     }
     const client = new TokenClient(credentialName, tenantId, clientId, { kind: "none" }, options);
     const defaultTenant = clientId === DEVELOPER_SIGN_ON_CLIENT_ID ? "organizations" : "common";
-    this.#session = new UserSession(client, tenantId || defaultTenant);
-    this.#interaction = interaction;
-    this.#automatic = automatic !== true;
-  }
-
-  /**
-   * Gets a user token: cached, else renewed with the refresh token, else (unless
-   * `disableAutomaticAuthentication`) through a new sign-in.
-   *
-   * @throws AuthenticationRequiredError when a sign-in is needed and automatic authentication is disabled, or the refresh token was revoked.
-   * @throws AuthenticationError when Entra refuses or the sign-in fails (codes in the README).
-   * @throws AbortError when `abortSignal` fires while waiting for the user.
-   */
-  getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
-    return this.#session.getToken(scopes, options, this.#automatic ? this.#interaction : undefined);
+    super(new UserSession(client, tenantId || defaultTenant, interaction, disabled !== true));
   }
 
   /**
@@ -105,16 +122,6 @@ export abstract class InteractiveUserCredential implements TokenCredential {
     scopes: string | string[],
     options: GetTokenOptions = {},
   ): Promise<AuthenticationRecord | undefined> {
-    return this.#session.authenticate(scopes, options, this.#interaction);
-  }
-
-  /** Forgets tokens, cancels a sign-in in progress and releases sockets. */
-  async close(): Promise<void> {
-    this.#session.close();
-  }
-
-  /** Same as `close()`, for `await using`. */
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.close();
+    return this.session.authenticate(scopes, options);
   }
 }

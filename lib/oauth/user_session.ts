@@ -47,60 +47,74 @@ function toAccessToken(result: TokenResult): AccessToken {
   return token;
 }
 
-interface Prepared {
-  scopes: string[];
-  tenantId: string;
-  claims: string | undefined;
-  timeoutMs: number | undefined;
-  key: string;
-  options: GetTokenOptions;
+type Prepared = ReturnType<typeof prepare>;
+
+function prepare(
+  client: TokenClient,
+  defaultTenantId: string,
+  scopes: unknown,
+  options: GetTokenOptions,
+) {
+  const name = client.credentialName;
+  const list = normalizeScopes(name, scopes);
+  const tenantId = resolveTenant(name, client.tenantPolicy, options.tenantId) || defaultTenantId;
+  return {
+    scopes: list,
+    tenantId,
+    claims: buildClaims(name, options.claims, options.enableCae),
+    timeoutMs: options.requestOptions?.timeout || undefined,
+    key: JSON.stringify([tenantId, [...list].sort(), options.enableCae === true]),
+    options,
+  };
 }
 
 /**
  * The signed-in user of one credential: access tokens cached per tenant, scopes and CAE; the
  * refresh token kept in memory (replaced whenever Entra rotates it) and used for silent renewal,
- * new scopes and claims challenges; the account as an {@link AuthenticationRecord}. Interactive
- * steps are supplied per call by the credential and never run two at a time.
+ * new scopes and claims challenges; the account as an {@link AuthenticationRecord}. The
+ * credential's interaction signs the user in, never two at a time.
  */
 export class UserSession {
   readonly client: TokenClient;
   readonly #defaultTenantId: string;
+  readonly #interaction: Interaction;
+  readonly #automatic: boolean;
   readonly #cache: TokenCache;
   #refreshToken: string | undefined;
   #account: AuthenticationRecord | undefined;
-  #interaction: Promise<unknown> | undefined;
+  #running: Promise<unknown> | undefined;
   #closing = new AbortController();
 
   /**
    * @param client - the configured token client (its tenant policy holds the configured tenant, or none).
    * @param defaultTenantId - the tenant used when none is configured or requested.
+   * @param interaction - how the credential signs the user in (browser, device code, code redemption).
+   * @param automatic - whether `getToken` may start the interaction (`disableAutomaticAuthentication`).
    */
-  constructor(client: TokenClient, defaultTenantId: string) {
+  constructor(
+    client: TokenClient,
+    defaultTenantId: string,
+    interaction: Interaction,
+    automatic = true,
+  ) {
     this.client = client;
     this.#defaultTenantId = defaultTenantId;
+    this.#interaction = interaction;
+    this.#automatic = automatic;
     this.#cache = new TokenCache({ now: client.now, logger: client.logger });
-  }
-
-  /** The account signed in so far, if any. */
-  get account(): AuthenticationRecord | undefined {
-    return this.#account;
   }
 
   /**
    * Gets a token: from the cache, else silently with the refresh token (carrying `claims` for a
-   * challenge), else through `interaction`. Without `interaction` (automatic authentication
-   * disabled) a needed sign-in is an {@link AuthenticationRequiredError}.
+   * challenge), else through the interaction. With automatic authentication disabled a needed
+   * sign-in is an {@link AuthenticationRequiredError}.
    */
-  async getToken(
-    scopes: string | string[],
-    options: GetTokenOptions = {},
-    interaction?: Interaction,
-  ): Promise<AccessToken> {
+  async getToken(scopes: string | string[], options: GetTokenOptions = {}): Promise<AccessToken> {
     try {
-      const request = this.#prepare(scopes, options);
+      const request = prepare(this.client, this.#defaultTenantId, scopes, options);
       const token = await this.#silentOrCached(request).catch((error: unknown) => {
         if (!(error instanceof AuthenticationRequiredError)) throw error;
-        if (interaction) return this.#interactAfterOthers(interaction, request, error);
+        if (this.#automatic) return this.#interactAfterOthers(request, error);
         throw this.#required(
           request,
           "automatic authentication is disabled and no token can be obtained silently; call authenticate() first.",
@@ -119,18 +133,13 @@ export class UserSession {
     }
   }
 
-  /** Runs `interaction` whatever is cached, keeps its tokens, and returns the signed-in account. */
+  /** Runs the interaction whatever is cached, keeps its tokens, and returns the signed-in account. */
   async authenticate(
     scopes: string | string[],
-    options: GetTokenOptions,
-    interaction: Interaction,
+    options: GetTokenOptions = {},
   ): Promise<AuthenticationRecord | undefined> {
-    const request = this.#prepare(scopes, options);
-    await this.#interact(
-      interaction,
-      request,
-      this.#required(request, "authenticate() was called."),
-    );
+    const request = prepare(this.client, this.#defaultTenantId, scopes, options);
+    await this.#interact(request, this.#required(request, "authenticate() was called."));
     this.client.logger.info(`authenticate succeeded tenant=${request.tenantId}`);
     return this.#account;
   }
@@ -142,21 +151,6 @@ export class UserSession {
     this.#cache.clear();
     this.#refreshToken = undefined;
     this.client.close();
-  }
-
-  #prepare(scopes: string | string[], options: GetTokenOptions): Prepared {
-    const name = this.client.credentialName;
-    const list = normalizeScopes(name, scopes);
-    const tenantId =
-      resolveTenant(name, this.client.tenantPolicy, options.tenantId) || this.#defaultTenantId;
-    return {
-      scopes: list,
-      tenantId,
-      claims: buildClaims(name, options.claims, options.enableCae),
-      timeoutMs: options.requestOptions?.timeout || undefined,
-      key: JSON.stringify([tenantId, [...list].sort(), options.enableCae === true]),
-      options,
-    };
   }
 
   #required(request: Prepared, message: string, cause?: unknown): AuthenticationRequiredError {
@@ -198,13 +192,12 @@ export class UserSession {
   }
 
   async #interactAfterOthers(
-    interaction: Interaction,
     request: Prepared,
     reason: AuthenticationRequiredError,
   ): Promise<AccessToken> {
-    while (this.#interaction) {
+    while (this.#running) {
       // Another call is already asking the user; its refresh token may cover this call too.
-      await this.#interaction.catch(() => undefined);
+      await this.#running.catch(() => undefined);
       if (this.#refreshToken) {
         try {
           return await this.#silentOrCached(request);
@@ -213,14 +206,10 @@ export class UserSession {
         }
       }
     }
-    return this.#interact(interaction, request, reason);
+    return this.#interact(request, reason);
   }
 
-  async #interact(
-    interaction: Interaction,
-    request: Prepared,
-    reason: AuthenticationRequiredError,
-  ): Promise<AccessToken> {
+  async #interact(request: Prepared, reason: AuthenticationRequiredError): Promise<AccessToken> {
     // The sign-in stops when the caller aborts or the credential is closed.
     const controller = new AbortController();
     const abort = () => controller.abort();
@@ -229,25 +218,22 @@ export class UserSession {
       if (signal?.aborted) abort();
       signal?.addEventListener("abort", abort, { once: true });
     }
-    const run = (async () => {
-      try {
-        const result = await interaction(this.client, {
-          ...request,
-          signal: controller.signal,
-          reason,
-        });
-        const token = this.#accept(result);
-        this.#cache.set(request.key, token);
-        return token;
-      } finally {
-        for (const signal of signals) signal?.removeEventListener("abort", abort);
-      }
-    })();
-    this.#interaction = run;
+    const interaction = this.#interaction(this.client, {
+      ...request,
+      signal: controller.signal,
+      reason,
+    });
+    const run = interaction.then((result) => {
+      const token = this.#accept(result);
+      this.#cache.set(request.key, token);
+      return token;
+    });
+    this.#running = run;
     try {
       return await run;
     } finally {
-      if (this.#interaction === run) this.#interaction = undefined;
+      for (const signal of signals) signal?.removeEventListener("abort", abort);
+      if (this.#running === run) this.#running = undefined;
     }
   }
 
