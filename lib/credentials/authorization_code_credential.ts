@@ -65,20 +65,12 @@ export class AuthorizationCodeCredential extends UserCredential {
     maybeOptions?: AuthorizationCodeCredentialOptions,
   ) {
     const confidential = typeof redirectUriOrOptions === "string";
-    const clientSecret = confidential
-      ? requireString(NAME, "clientSecret", secretOrCode)
-      : undefined;
-    let code: string | undefined = requireString(
-      NAME,
-      "authorizationCode",
-      confidential ? codeOrRedirectUri : secretOrCode,
-    );
-    const redirectUri = requireString(
-      NAME,
-      "redirectUri",
-      confidential ? redirectUriOrOptions : codeOrRedirectUri,
-    );
-    const options = (confidential ? maybeOptions : redirectUriOrOptions) ?? {};
+    const [clientSecret, authorizationCode, redirect, options = {}] = confidential
+      ? [secretOrCode, codeOrRedirectUri, redirectUriOrOptions, maybeOptions]
+      : [undefined, secretOrCode, codeOrRedirectUri, redirectUriOrOptions];
+    if (confidential) requireString(NAME, "clientSecret", clientSecret);
+    let code: string | undefined = requireString(NAME, "authorizationCode", authorizationCode);
+    const redirectUri = requireString(NAME, "redirectUri", redirect);
     checkTenantId(NAME, tenantId);
     requireString(NAME, "clientId", clientId);
     if (!URL.canParse(redirectUri))
@@ -103,16 +95,12 @@ export class AuthorizationCodeCredential extends UserCredential {
       const once = code;
       code = undefined;
       if (once === undefined) {
-        const cause = request.reason.cause;
-        throw (
-          redemptionError ??
-          (cause instanceof AuthenticationError
-            ? cause
-            : authenticationFailure(
-                NAME,
-                "invalid_grant",
-                "the authorization code was already redeemed and no refresh token is left; get a new authorization code and create a new credential.",
-              ))
+        if (redemptionError !== undefined) throw redemptionError;
+        if (request.reason.cause instanceof AuthenticationError) throw request.reason.cause;
+        throw authenticationFailure(
+          NAME,
+          "invalid_grant",
+          "the authorization code was already redeemed and no refresh token is left; get a new authorization code and create a new credential.",
         );
       }
       const grant = authorizationCodeGrant(request.scopes, once, redirectUri, verifier);

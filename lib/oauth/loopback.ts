@@ -11,7 +11,7 @@ import type { AbortSignalLike } from "../types.js";
 import { constantTimeEqual } from "./pkce.js";
 
 /** How long a user has to finish signing in before the loopback server gives up. */
-export const DEFAULT_SIGN_IN_TIMEOUT_MS = 5 * 60 * 1000;
+const DEFAULT_SIGN_IN_TIMEOUT_MS = 5 * 60 * 1000;
 
 const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1"]);
 
@@ -137,7 +137,7 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
     });
     res.end(page, () => void close());
   });
-  const closed = new Promise<void>((resolve) => server.once("close", () => resolve()));
+  const closed = new Promise<void>((resolve) => server.once("close", resolve));
   let closing = false;
   const close = (): Promise<void> => {
     if (!closing) {
@@ -167,18 +167,14 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
   );
 
   await new Promise<void>((resolve, reject) => {
-    server.once("error", (cause: NodeJS.ErrnoException) =>
-      reject(
-        new CredentialUnavailableError(
-          `${name}: cannot listen on 127.0.0.1:${target.port} for the sign-in reply (${cause.code ?? cause.message}).`,
-          { code: "ERR_LOOPBACK_LISTEN", cause },
-        ),
-      ),
-    );
-    server.listen(target.port, "127.0.0.1", () => resolve());
-  }).catch((error: unknown) => {
+    server.once("error", reject);
+    server.listen(target.port, "127.0.0.1", resolve);
+  }).catch((cause: NodeJS.ErrnoException) => {
     clearTimeout(timer);
-    throw error;
+    throw new CredentialUnavailableError(
+      `${name}: cannot listen on 127.0.0.1:${target.port} for the sign-in reply (${cause.code ?? cause.message}).`,
+      { code: "ERR_LOOPBACK_LISTEN", cause },
+    );
   });
   if (signal?.aborted) onAbort();
   else signal?.addEventListener("abort", onAbort, { once: true });
