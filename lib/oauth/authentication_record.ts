@@ -1,8 +1,9 @@
 import { InvalidArgumentError } from "../errors.js";
 import { asRecord, parseJson } from "../util/json.js";
+import type { TokenResult } from "./token_response.js";
 
 /** The only `version` of {@link AuthenticationRecord} this package reads and writes. */
-export const AUTHENTICATION_RECORD_VERSION = "1.0";
+const AUTHENTICATION_RECORD_VERSION = "1.0";
 
 /**
  * The account a user credential signed in, as `@azure/identity` defines it. It holds identifiers
@@ -35,17 +36,6 @@ function text(value: unknown): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
 }
 
-/** What a token response says about the signed-in account. */
-export interface AccountEvidence {
-  /** The authority host URL the tokens came from. */
-  authorityHost: string;
-  clientId: string;
-  /** Entra's `client_info`: base64url JSON `{ uid, utid }`. */
-  clientInfo?: string;
-  /** The OpenID Connect id token. */
-  idToken?: string;
-}
-
 /**
  * Builds the record of the signed-in account from `client_info` and the id token's claims
  * (`preferred_username`, `tid`). Returns undefined when the reply identifies no account.
@@ -53,19 +43,25 @@ export interface AccountEvidence {
  * The id token's signature is not checked: it came straight from the token endpoint over TLS,
  * which OpenID Connect Core §3.1.3.7 accepts in place of signature validation, and only its
  * display claims are used, never for an authorization decision.
+ *
+ * @param authorityHost - the authority host URL the tokens came from.
+ * @param clientId - the application the account signed in to.
+ * @param reply - Entra's `client_info` (base64url JSON `{ uid, utid }`) and OpenID Connect id token.
  */
 export function accountFromTokenResponse(
-  evidence: AccountEvidence,
+  authorityHost: string,
+  clientId: string,
+  reply: Pick<TokenResult, "clientInfo" | "idToken">,
 ): AuthenticationRecord | undefined {
-  const info = decodeJsonSegment(evidence.clientInfo);
-  const claims = decodeJsonSegment(evidence.idToken?.split(".")[1]);
+  const info = decodeJsonSegment(reply.clientInfo);
+  const claims = decodeJsonSegment(reply.idToken?.split(".")[1]);
   const uid = text(info?.uid) ?? text(claims?.oid);
   const utid = text(info?.utid) ?? text(claims?.tid);
   if (!uid || !utid) return undefined;
   return {
-    authority: new URL(evidence.authorityHost).host,
+    authority: new URL(authorityHost).host,
     homeAccountId: `${uid}.${utid}`,
-    clientId: evidence.clientId,
+    clientId,
     tenantId: text(claims?.tid) ?? utid,
     username: text(claims?.preferred_username) ?? text(claims?.upn) ?? text(claims?.email) ?? "",
     version: AUTHENTICATION_RECORD_VERSION,

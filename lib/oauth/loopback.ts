@@ -138,19 +138,15 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
     res.end(page, () => void close());
   });
   const closed = new Promise<void>((resolve) => server.once("close", resolve));
-  let closing = false;
   const close = (): Promise<void> => {
-    if (!closing) {
-      closing = true;
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
-      if (server.listening) server.close();
-      server.closeAllConnections();
-    }
+    clearTimeout(timer);
+    signal?.removeEventListener("abort", onAbort);
+    if (server.listening) server.close();
+    server.closeAllConnections();
     return closed;
   };
   const fail = (error: Error) => {
-    if (!settled) settle(error);
+    settle(error);
     void close();
   };
   const onAbort = () => fail(new AbortError(`${name}: the operation was aborted.`));

@@ -239,12 +239,8 @@ export class UserSession {
 
   #accept(result: TokenResult): AccessToken {
     if (result.refreshToken) this.#refreshToken = result.refreshToken;
-    const account = accountFromTokenResponse({
-      authorityHost: this.client.authority.host,
-      clientId: this.client.clientId,
-      clientInfo: result.clientInfo,
-      idToken: result.idToken,
-    });
+    const { authority, clientId } = this.client;
+    const account = accountFromTokenResponse(authority.host, clientId, result);
     if (account) this.#account = account;
     return toAccessToken(result);
   }
