@@ -1,10 +1,6 @@
 import { InvalidArgumentError } from "../errors.js";
 import { signInWithDeviceCode, type DeviceCodeInfo } from "../oauth/device_code_flow.js";
-import {
-  InteractiveUserCredential,
-  writeToStderr,
-  type InteractiveCredentialOptions,
-} from "./user_credential.js";
+import { InteractiveUserCredential, type InteractiveCredentialOptions } from "./user_credential.js";
 
 export type { DeviceCodeInfo };
 
@@ -45,10 +41,7 @@ export class DeviceCodeCredential extends InteractiveUserCredential {
         "ERR_INVALID_ARG_TYPE",
       );
     }
-    const printLine = options.printLine ?? writeToStderr;
-    const prompt = callback ?? ((info: DeviceCodeInfo) => printLine(info.message));
-    super(name, options, (client, request) =>
-      signInWithDeviceCode(client, request, prompt, options.deviceCodePolling),
-    );
+    const flow = { ...options }; // read at construction, like every other option
+    super(name, options, (client, request) => signInWithDeviceCode(client, request, flow));
   }
 }

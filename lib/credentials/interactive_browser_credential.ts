@@ -1,11 +1,6 @@
-import { signInWithBrowser, type BrowserFlowOptions } from "../oauth/browser_flow.js";
+import { signInWithBrowser } from "../oauth/browser_flow.js";
 import { parseLoopbackRedirectUri } from "../oauth/loopback.js";
-import { openSystemBrowser } from "../process/browser.js";
-import {
-  InteractiveUserCredential,
-  writeToStderr,
-  type InteractiveCredentialOptions,
-} from "./user_credential.js";
+import { InteractiveUserCredential, type InteractiveCredentialOptions } from "./user_credential.js";
 
 /** Options of {@link InteractiveBrowserCredential} on Node.js, as in `@azure/identity`. */
 export interface InteractiveBrowserCredentialNodeOptions extends InteractiveCredentialOptions {
@@ -45,13 +40,8 @@ export class InteractiveBrowserCredential extends InteractiveUserCredential {
     const redirectUri =
       typeof options.redirectUri === "function" ? options.redirectUri() : options.redirectUri;
     parseLoopbackRedirectUri(name, redirectUri);
-    const flow: BrowserFlowOptions = {
-      redirectUri,
-      loginHint: options.loginHint ?? options.authenticationRecord?.username,
-      openBrowser: options.openBrowser ?? ((url) => openSystemBrowser(name, url, options)),
-      printLine: options.printLine ?? writeToStderr,
-      signInTimeoutMs: options.signInTimeoutMs,
-    };
+    const loginHint = options.loginHint ?? options.authenticationRecord?.username;
+    const flow = { ...options, redirectUri, loginHint };
     super(name, options, (client, request) => signInWithBrowser(client, request, flow));
   }
 }

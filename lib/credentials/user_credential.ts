@@ -34,11 +34,6 @@ export interface InteractiveCredentialOptions
   disableAutomaticAuthentication?: boolean;
 }
 
-/** Writes one line for the user to stderr. */
-export function writeToStderr(line: string): void {
-  process.stderr.write(`${line}\n`);
-}
-
 /**
  * `getToken`, `close()` and `await using` of the credentials that hold a signed-in user: silent
  * first, then the credential's interaction unless automatic authentication is off.

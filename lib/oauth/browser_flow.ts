@@ -1,22 +1,18 @@
+import { openSystemBrowser } from "../process/browser.js";
+import type { InternalOptions } from "../types.js";
 import { buildAuthorizeUrl } from "./authorize.js";
 import { authorizationCodeGrant } from "./grants.js";
 import { startLoopbackServer } from "./loopback.js";
 import { createPkcePair, createState } from "./pkce.js";
 import type { TokenClient } from "./token_client.js";
 import type { TokenResult } from "./token_response.js";
-import type { InteractionRequest } from "./user_session.js";
+import { writeToStderr, type InteractionRequest } from "./user_session.js";
 
-/** Settings of a browser sign-in. */
-export interface BrowserFlowOptions {
+/** The credential's options (seams included), with its redirect URI and login hint resolved. */
+export interface BrowserFlowOptions extends InternalOptions {
   /** Configured redirect URI; default `http://localhost:<random port>`. */
   redirectUri?: string;
   loginHint?: string;
-  /** Opens a URL for the user; resolves false when it could not. */
-  openBrowser: (url: string) => Promise<boolean> | boolean;
-  /** Receives the sign-in URL when no browser could be opened. */
-  printLine: (line: string) => void;
-  /** How long the user has to sign in. */
-  signInTimeoutMs?: number;
 }
 
 /**
@@ -52,16 +48,17 @@ export async function signInWithBrowser(
       loginHint: options.loginHint,
       claims: request.claims,
     });
+    const open = options.openBrowser ?? ((url: string) => openSystemBrowser(name, url, options));
     const opened = await Promise.resolve()
-      .then(() => options.openBrowser(url))
+      .then(() => open(url))
       .catch((error: unknown) => {
         client.logger.warning(
           `the browser could not be opened: ${error instanceof Error ? error.message : String(error)}`,
         );
         return false;
       });
-    if (!opened)
-      options.printLine(`${name}: could not open a browser. To sign in, open this URL: ${url}`);
+    const printLine = options.printLine ?? writeToStderr;
+    if (!opened) printLine(`${name}: could not open a browser. To sign in, open this URL: ${url}`);
     code = await server.code;
   } finally {
     await server.close();

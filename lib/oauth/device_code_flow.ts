@@ -7,7 +7,7 @@ import type { FormFields } from "./form.js";
 import { deviceCodeGrant, withOidc } from "./grants.js";
 import type { TokenClient } from "./token_client.js";
 import { parseTokenResponse, readSeconds, type TokenResult } from "./token_response.js";
-import type { InteractionRequest } from "./user_session.js";
+import { writeToStderr, type InteractionRequest } from "./user_session.js";
 
 /** What the user needs to sign in on another device, as in `@azure/identity`. */
 export interface DeviceCodeInfo {
@@ -82,7 +82,7 @@ export function parseDeviceCodeResponse(
 
 /**
  * Signs a user in on another device (RFC 8628): asks Entra for a device code, shows it through
- * `prompt`, then polls the token endpoint until the user finishes: waits `interval` (at least 1 s)
+ * `userPromptCallback` (default: its message to `printLine`), then polls the token endpoint until the user finishes: waits `interval` (at least 1 s)
  * between polls, continues on `authorization_pending`, waits 5 s longer after each `slow_down`,
  * and stops at `expires_in`.
  *
@@ -93,8 +93,7 @@ export function parseDeviceCodeResponse(
 export async function signInWithDeviceCode(
   client: TokenClient,
   request: InteractionRequest,
-  prompt: (info: DeviceCodeInfo) => void,
-  polling: InternalOptions["deviceCodePolling"] = {},
+  options: InternalOptions & { userPromptCallback?: (info: DeviceCodeInfo) => void },
 ): Promise<TokenResult> {
   const { credentialName: name, now } = client;
   const { tenantId, signal, timeoutMs } = request;
@@ -106,9 +105,14 @@ export async function signInWithDeviceCode(
   const url = `${client.authority.host}/${tenantId}/oauth2/v2.0/devicecode`;
   const response = await client.postForm(tenantId, url, fields, { signal, timeoutMs });
   const info = parseDeviceCodeResponse(response, name);
+  const printLine = options.printLine ?? writeToStderr;
+  const prompt =
+    options.userPromptCallback ?? ((shown: DeviceCodeInfo) => printLine(shown.message));
   prompt({ userCode: info.userCode, verificationUri: info.verificationUri, message: info.message });
 
+  const grant = deviceCodeGrant(info.deviceCode);
   const deadline = now() + info.expiresInSeconds * 1000;
+  const polling = options.deviceCodePolling ?? {};
   let interval = Math.max(info.intervalSeconds * 1000, polling.minIntervalMs ?? 1_000);
   for (;;) {
     const wait = Math.min(interval, Math.max(0, deadline - now()));
@@ -121,10 +125,7 @@ export async function signInWithDeviceCode(
       );
     }
     try {
-      return await client.request(tenantId, deviceCodeGrant(info.deviceCode), {
-        signal,
-        timeoutMs,
-      });
+      return await client.request(tenantId, grant, { signal, timeoutMs });
     } catch (error) {
       if (!(error instanceof AuthenticationError)) throw error;
       if (error.code === "slow_down") interval += polling.slowDownStepMs ?? 5_000;

@@ -27,6 +27,11 @@ export interface InteractionRequest extends RequestSettings {
   reason: AuthenticationRequiredError;
 }
 
+/** Writes one line for the user to stderr: the default `printLine` of the user flows. */
+export function writeToStderr(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
 /** Gets tokens with the user's help: a browser sign-in, a device code, or redeeming a code. */
 export type Interaction = (
   client: TokenClient,
