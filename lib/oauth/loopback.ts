@@ -85,13 +85,12 @@ function readReply(params: URLSearchParams, expectedState: string, name: string)
     const body = { error, error_description: params.get("error_description") ?? "" };
     return new AuthenticationError(0, body, { credentialName: name });
   }
-  return (
-    params.get("code") ||
-    authenticationFailure(
-      name,
-      "ERR_RESPONSE_INVALID",
-      `the sign-in reply carries neither "code" nor "error".`,
-    )
+  const code = params.get("code");
+  if (code) return code;
+  return authenticationFailure(
+    name,
+    "ERR_RESPONSE_INVALID",
+    `the sign-in reply carries neither "code" nor "error".`,
   );
 }
 
