@@ -103,6 +103,8 @@ export async function signInWithDeviceCode(
   ];
   if (request.claims) fields.push(["claims", request.claims]);
   const url = `${client.authority.host}/${tenantId}/oauth2/v2.0/devicecode`;
+  // `expires_in` counts from when Entra answered; counting from the request errs early, never late.
+  const requestStartMs = now();
   const response = await client.postForm(tenantId, url, fields, { signal, timeoutMs });
   const info = parseDeviceCodeResponse(response, name);
   const printLine = options.printLine ?? writeToStderr;
@@ -111,7 +113,7 @@ export async function signInWithDeviceCode(
   prompt({ userCode: info.userCode, verificationUri: info.verificationUri, message: info.message });
 
   const grant = deviceCodeGrant(info.deviceCode);
-  const deadline = now() + info.expiresInSeconds * 1000;
+  const deadline = requestStartMs + info.expiresInSeconds * 1000;
   const polling = options.deviceCodePolling ?? {};
   let interval = Math.max(info.intervalSeconds * 1000, polling.minIntervalMs ?? 1_000);
   for (;;) {

@@ -27,20 +27,18 @@ export interface InteractionRequest extends RequestSettings {
   reason: AuthenticationRequiredError;
 }
 
-/** Writes one line for the user to stderr: the default `printLine` of the user flows. */
-export function writeToStderr(line: string): void {
-  process.stderr.write(`${line}\n`);
-}
-
 /** Gets tokens with the user's help: a browser sign-in, a device code, or redeeming a code. */
 export type Interaction = (
   client: TokenClient,
   request: InteractionRequest,
 ) => Promise<TokenResult>;
 
-/**
- * The one `TokenResult → AccessToken` of the user flows (lib/oauth/token_response.ts has none yet).
- */
+/** Writes one line for the user to stderr: the default `printLine` of the user flows. */
+export function writeToStderr(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+/** The user flows' one `TokenResult → AccessToken` (lib/oauth/token_response.ts has no shared one). */
 function toAccessToken(result: TokenResult): AccessToken {
   const token: AccessToken = {
     token: result.accessToken,
