@@ -13,8 +13,6 @@ import { constantTimeEqual } from "./pkce.js";
 /** How long a user has to finish signing in before the loopback server gives up. */
 const DEFAULT_SIGN_IN_TIMEOUT_MS = 5 * 60 * 1000;
 
-const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1"]);
-
 const SUCCESS_PAGE =
   '<!DOCTYPE html><html><head><meta charset="utf-8"><title>Signed in</title></head><body><p>Authentication complete. You can close this window and return to the application.</p></body></html>';
 const ERROR_PAGE =
@@ -54,7 +52,7 @@ export function parseLoopbackRedirectUri(
   if (
     !url ||
     url.protocol !== "http:" ||
-    !LOOPBACK_HOSTS.has(url.hostname) ||
+    !["localhost", "127.0.0.1"].includes(url.hostname) ||
     url.search ||
     url.hash ||
     url.username ||

@@ -194,10 +194,7 @@ export class UserSession {
     }
   }
 
-  async #interactAfterOthers(
-    request: Prepared,
-    reason: AuthenticationRequiredError,
-  ): Promise<AccessToken> {
+  async #interactAfterOthers(request: Prepared, reason: AuthenticationRequiredError) {
     while (this.#running) {
       // Another call is already asking the user; its refresh token may cover this call too.
       await this.#running.catch(() => undefined);
