@@ -332,7 +332,7 @@ export class CertificateError extends Error {
  */
 export function authenticationFailure(
   credentialName: string,
-  code: IdentityErrorCode,
+  code: IdentityErrorCode | EntraErrorCode,
   message: string,
   options: { status?: number; cause?: unknown } = {},
 ): AuthenticationError {

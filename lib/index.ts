@@ -75,8 +75,8 @@ export type { AzureDeveloperCliCredentialOptions } from "./credentials/azure_dev
 export { AzurePowerShellCredential } from "./credentials/azure_powershell_credential.js";
 export type { AzurePowerShellCredentialOptions } from "./credentials/azure_powershell_credential.js";
 export type { DeveloperToolCredentialOptions } from "./credentials/developer_tool.js";
-export { AuthorizationCodeCredential } from "./credentials/authorization_code.js";
-export type { AuthorizationCodeCredentialOptions } from "./credentials/authorization_code.js";
+export { AuthorizationCodeCredential } from "./credentials/authorization_code_credential.js";
+export type { AuthorizationCodeCredentialOptions } from "./credentials/authorization_code_credential.js";
 export { OnBehalfOfCredential } from "./credentials/on_behalf_of.js";
 export type {
   OnBehalfOfCredentialAssertionOptions,
@@ -84,14 +84,14 @@ export type {
   OnBehalfOfCredentialOptions,
   OnBehalfOfCredentialSecretOptions,
 } from "./credentials/on_behalf_of.js";
-export { DeviceCodeCredential } from "./credentials/device_code.js";
+export { DeviceCodeCredential } from "./credentials/device_code_credential.js";
 export type {
   DeviceCodeCredentialOptions,
   DeviceCodeInfo,
   DeviceCodePromptCallback,
-} from "./credentials/device_code.js";
-export { InteractiveBrowserCredential } from "./credentials/interactive_browser.js";
-export type { InteractiveBrowserCredentialNodeOptions } from "./credentials/interactive_browser.js";
+} from "./credentials/device_code_credential.js";
+export { InteractiveBrowserCredential } from "./credentials/interactive_browser_credential.js";
+export type { InteractiveBrowserCredentialNodeOptions } from "./credentials/interactive_browser_credential.js";
 export type { InteractiveCredentialOptions } from "./credentials/user_credential.js";
 export {
   deserializeAuthenticationRecord,

@@ -17,7 +17,7 @@ import { AzurePowerShellCredential } from "./azure_powershell_credential.js";
 import type { DefaultAzureCredentialClientIdOptions } from "./default.js";
 import type { DefaultChainMember } from "./default_selection.js";
 import { EnvironmentCredential } from "./environment.js";
-import { InteractiveBrowserCredential } from "./interactive_browser.js";
+import { InteractiveBrowserCredential } from "./interactive_browser_credential.js";
 import { ManagedIdentityCredential } from "./managed_identity_credential.js";
 import { VisualStudioCodeCredential } from "./visual_studio_code_credential.js";
 import { WorkloadIdentityCredential } from "./workload_identity.js";

@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from "../errors.js";
 import type { AuthenticationRecord } from "../oauth/authentication_record.js";
 import { checkTenantId } from "../oauth/tenant.js";
-import { TokenClient, type InternalClientOptions } from "../oauth/token_client.js";
+import { TokenClient } from "../oauth/token_client.js";
 import { UserSession, type Interaction } from "../oauth/user_session.js";
 import type {
   AccessToken,
@@ -11,11 +11,10 @@ import type {
   MultiTenantTokenCredentialOptions,
   TokenCredential,
 } from "../types.js";
-import type { BrowserOpener } from "../oauth/browser_flow.js";
 import { requireString } from "./arguments.js";
 
 /** The client id of the Azure CLI application, which `@azure/identity` uses when none is given. */
-export const DEVELOPER_SIGN_ON_CLIENT_ID = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
+const DEVELOPER_SIGN_ON_CLIENT_ID = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
 
 /** Options shared by the credentials that sign a user in, as in `@azure/identity`. */
 export interface InteractiveCredentialOptions
@@ -35,93 +34,78 @@ export interface InteractiveCredentialOptions
   disableAutomaticAuthentication?: boolean;
 }
 
-/** Test seams of the user credentials; stripped from the published types. */
-export interface InternalUserFlowOptions extends InternalClientOptions {
-  /** @internal Replaces the system browser (tests "play the browser"). */
-  openBrowser?: BrowserOpener;
-  /** @internal Where lines for the user go (default stderr). */
-  printLine?: (line: string) => void;
-  /** @internal How long a browser sign-in may take. */
-  signInTimeoutMs?: number;
-  /** @internal Shorter device-code polling for tests. */
-  deviceCodePolling?: { minIntervalMs?: number; slowDownStepMs?: number };
-}
-
-/** Writes one line for the user to stderr. */
-export function writeToStderr(line: string): void {
-  process.stderr.write(`${line}\n`);
-}
-
 /**
- * Builds the session of a public-client user credential: the client id (default the developer
- * sign-on application), the tenant (default `organizations` with that client id, else `common`;
- * a configured tenant limits per-call tenants to `additionallyAllowedTenants`).
- *
- * @throws InvalidArgumentError for a malformed tenant id or client id.
+ * `getToken`, `close()` and `await using` of the credentials that hold a signed-in user: silent
+ * first, then the credential's interaction unless automatic authentication is off.
  */
-export function createPublicUserSession(
-  credentialName: string,
-  options: { tenantId?: string; clientId?: string } & InteractiveCredentialOptions,
-): UserSession {
-  const clientId =
-    options.clientId === undefined
-      ? DEVELOPER_SIGN_ON_CLIENT_ID
-      : requireString(credentialName, "clientId", options.clientId);
-  const tenantId =
-    options.tenantId === undefined ? "" : checkTenantId(credentialName, options.tenantId);
-  if (
-    options.disableAutomaticAuthentication !== undefined &&
-    typeof options.disableAutomaticAuthentication !== "boolean"
-  ) {
-    throw new InvalidArgumentError(
-      `${credentialName}: "disableAutomaticAuthentication" must be a boolean.`,
-      "ERR_INVALID_ARG_TYPE",
-    );
-  }
-  const client = new TokenClient(
-    credentialName,
-    tenantId,
-    clientId,
-    { kind: "none" },
-    options as InteractiveCredentialOptions & InternalClientOptions,
-  );
-  return new UserSession(
-    client,
-    tenantId || (clientId === DEVELOPER_SIGN_ON_CLIENT_ID ? "organizations" : "common"),
-  );
-}
+export abstract class UserCredential implements TokenCredential {
+  /** @internal */
+  protected readonly session: UserSession;
 
-/**
- * What the credentials that sign a user in themselves (device code, browser) share once
- * constructed: silent first, then the interaction unless automatic authentication is off;
- * `authenticate()` to sign in on demand; `close()`.
- */
-export abstract class InteractiveUserCredential implements TokenCredential {
-  readonly #session: UserSession;
-  readonly #interaction: Interaction;
-  readonly #automatic: boolean;
-
-  /**
-   * @param session - the user session (cache, refresh token, account).
-   * @param interaction - how this credential signs the user in.
-   * @param automatic - whether `getToken` may start the interaction.
-   */
-  protected constructor(session: UserSession, interaction: Interaction, automatic: boolean) {
-    this.#session = session;
-    this.#interaction = interaction;
-    this.#automatic = automatic;
+  /** @param session - the user session (cache, refresh token, account, interaction). */
+  protected constructor(session: UserSession) {
+    this.session = session;
   }
 
   /**
    * Gets a user token: cached, else renewed with the refresh token, else (unless
-   * `disableAutomaticAuthentication`) through a new sign-in.
+   * `disableAutomaticAuthentication`) through a new sign-in or code redemption.
    *
    * @throws AuthenticationRequiredError when a sign-in is needed and automatic authentication is disabled, or the refresh token was revoked.
-   * @throws AuthenticationError when Entra refuses or the sign-in fails (codes in the README).
+   * @throws AuthenticationError when Entra refuses the sign-in, code or refresh token (codes in the README).
    * @throws AbortError when `abortSignal` fires while waiting for the user.
    */
   getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
-    return this.#session.getToken(scopes, options, this.#automatic ? this.#interaction : undefined);
+    return this.session.getToken(scopes, options);
+  }
+
+  /** Forgets tokens, cancels a sign-in in progress and releases sockets. */
+  async close(): Promise<void> {
+    this.session.close();
+  }
+
+  /** Same as `close()`, for `await using`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}
+
+/**
+ * The credentials that sign a user in themselves (device code, browser) on a public client;
+ * `authenticate()` signs in on demand.
+ */
+export abstract class InteractiveUserCredential extends UserCredential {
+  /**
+   * Builds the session of a public client: the client id (default the developer sign-on
+   * application), the tenant (default `organizations` with that client id, else `common`; a
+   * configured tenant limits per-call tenants to `additionallyAllowedTenants`).
+   *
+   * @param credentialName - starts every message.
+   * @param options - the credential's options, passed whole to the token client.
+   * @param interaction - how this credential signs the user in.
+   * @throws InvalidArgumentError for a malformed tenant id, client id or `disableAutomaticAuthentication`.
+   */
+  protected constructor(
+    credentialName: string,
+    options: { tenantId?: string; clientId?: string } & InteractiveCredentialOptions,
+    interaction: Interaction,
+  ) {
+    const clientId =
+      options.clientId === undefined
+        ? DEVELOPER_SIGN_ON_CLIENT_ID
+        : requireString(credentialName, "clientId", options.clientId);
+    const tenantId =
+      options.tenantId === undefined ? "" : checkTenantId(credentialName, options.tenantId);
+    const disabled = options.disableAutomaticAuthentication;
+    if (disabled !== undefined && typeof disabled !== "boolean") {
+      throw new InvalidArgumentError(
+        `${credentialName}: "disableAutomaticAuthentication" must be a boolean.`,
+        "ERR_INVALID_ARG_TYPE",
+      );
+    }
+    const client = new TokenClient(credentialName, tenantId, clientId, { kind: "none" }, options);
+    const defaultTenant = clientId === DEVELOPER_SIGN_ON_CLIENT_ID ? "organizations" : "common";
+    super(new UserSession(client, tenantId || defaultTenant, interaction, disabled !== true));
   }
 
   /**
@@ -133,16 +117,6 @@ export abstract class InteractiveUserCredential implements TokenCredential {
     scopes: string | string[],
     options: GetTokenOptions = {},
   ): Promise<AuthenticationRecord | undefined> {
-    return this.#session.authenticate(scopes, options, this.#interaction);
-  }
-
-  /** Forgets tokens, cancels a sign-in in progress and releases sockets. */
-  async close(): Promise<void> {
-    this.#session.close();
-  }
-
-  /** Same as `close()`, for `await using`. */
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.close();
+    return this.session.authenticate(scopes, options);
   }
 }

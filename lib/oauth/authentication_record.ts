@@ -1,7 +1,9 @@
 import { InvalidArgumentError } from "../errors.js";
+import { asRecord, parseJson } from "../util/json.js";
+import type { TokenResult } from "./token_response.js";
 
 /** The only `version` of {@link AuthenticationRecord} this package reads and writes. */
-export const AUTHENTICATION_RECORD_VERSION = "1.0";
+const AUTHENTICATION_RECORD_VERSION = "1.0";
 
 /**
  * The account a user credential signed in, as `@azure/identity` defines it. It holds identifiers
@@ -27,29 +29,11 @@ const FIELDS = ["authority", "homeAccountId", "clientId", "tenantId", "username"
 
 function decodeJsonSegment(segment: string | undefined): Record<string, unknown> | undefined {
   if (!segment || !/^[A-Za-z0-9_-]+={0,2}$/.test(segment)) return undefined;
-  try {
-    const value: unknown = JSON.parse(Buffer.from(segment, "base64url").toString("utf8"));
-    return value !== null && typeof value === "object" && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
+  return asRecord(parseJson(Buffer.from(segment, "base64url").toString("utf8")));
 }
 
 function text(value: unknown): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
-}
-
-/** What a token response says about the signed-in account. */
-export interface AccountEvidence {
-  /** The authority host URL the tokens came from. */
-  authorityHost: string;
-  clientId: string;
-  /** Entra's `client_info`: base64url JSON `{ uid, utid }`. */
-  clientInfo?: string;
-  /** The OpenID Connect id token. */
-  idToken?: string;
 }
 
 /**
@@ -59,19 +43,25 @@ export interface AccountEvidence {
  * The id token's signature is not checked: it came straight from the token endpoint over TLS,
  * which OpenID Connect Core §3.1.3.7 accepts in place of signature validation, and only its
  * display claims are used, never for an authorization decision.
+ *
+ * @param authorityHost - the authority host URL the tokens came from.
+ * @param clientId - the application the account signed in to.
+ * @param reply - Entra's `client_info` (base64url JSON `{ uid, utid }`) and OpenID Connect id token.
  */
 export function accountFromTokenResponse(
-  evidence: AccountEvidence,
+  authorityHost: string,
+  clientId: string,
+  reply: Pick<TokenResult, "clientInfo" | "idToken">,
 ): AuthenticationRecord | undefined {
-  const info = decodeJsonSegment(evidence.clientInfo);
-  const claims = decodeJsonSegment(evidence.idToken?.split(".")[1]);
+  const info = decodeJsonSegment(reply.clientInfo);
+  const claims = decodeJsonSegment(reply.idToken?.split(".")[1]);
   const uid = text(info?.uid) ?? text(claims?.oid);
   const utid = text(info?.utid) ?? text(claims?.tid);
   if (!uid || !utid) return undefined;
   return {
-    authority: new URL(evidence.authorityHost).host,
+    authority: new URL(authorityHost).host,
     homeAccountId: `${uid}.${utid}`,
-    clientId: evidence.clientId,
+    clientId,
     tenantId: text(claims?.tid) ?? utid,
     username: text(claims?.preferred_username) ?? text(claims?.upn) ?? text(claims?.email) ?? "",
     version: AUTHENTICATION_RECORD_VERSION,
@@ -97,36 +87,20 @@ export function serializeAuthenticationRecord(record: AuthenticationRecord): str
  *   `version` other than `"1.0"`.
  */
 export function deserializeAuthenticationRecord(serializedRecord: string): AuthenticationRecord {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(serializedRecord);
-  } catch {
-    parsed = undefined;
-  }
-  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
-    throw recordError("deserializeAuthenticationRecord: the text is not a JSON object.");
-  }
-  const raw = parsed as Record<string, unknown>;
+  const raw = asRecord(parseJson(serializedRecord));
+  const fail = (message: string) =>
+    new InvalidArgumentError(`deserializeAuthenticationRecord: ${message}`);
+  if (!raw) throw fail("the text is not a JSON object.");
   if (raw.version !== undefined && raw.version !== AUTHENTICATION_RECORD_VERSION) {
-    throw recordError(
-      `deserializeAuthenticationRecord: unsupported AuthenticationRecord version ${JSON.stringify(raw.version)}; expected "1.0".`,
+    throw fail(
+      `unsupported AuthenticationRecord version ${JSON.stringify(raw.version)}; expected "1.0".`,
     );
   }
+  const record: Record<string, string> = {};
   for (const field of FIELDS) {
-    if (typeof raw[field] !== "string")
-      throw recordError(`deserializeAuthenticationRecord: "${field}" must be a string.`);
+    if (typeof raw[field] !== "string") throw fail(`"${field}" must be a string.`);
+    record[field] = raw[field];
   }
-  const record: AuthenticationRecord = {
-    authority: raw.authority as string,
-    homeAccountId: raw.homeAccountId as string,
-    clientId: raw.clientId as string,
-    tenantId: raw.tenantId as string,
-    username: raw.username as string,
-  };
   if (raw.version !== undefined) record.version = AUTHENTICATION_RECORD_VERSION;
-  return record;
-}
-
-function recordError(message: string): InvalidArgumentError {
-  return new InvalidArgumentError(message);
+  return record as unknown as AuthenticationRecord;
 }

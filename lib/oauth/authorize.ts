@@ -33,12 +33,8 @@ export function buildAuthorizeUrl(authority: Authority, request: AuthorizeReques
   params.set("code_challenge", request.codeChallenge);
   params.set("code_challenge_method", "S256");
   params.set("client_info", "1");
-  if (request.loginHint) {
-    params.set("login_hint", request.loginHint);
-    params.set("prompt", "login");
-  } else {
-    params.set("prompt", "select_account");
-  }
+  if (request.loginHint) params.set("login_hint", request.loginHint);
+  params.set("prompt", request.loginHint ? "login" : "select_account");
   if (request.claims) params.set("claims", request.claims);
   return url.toString();
 }

@@ -1,24 +1,18 @@
+import { openSystemBrowser } from "../process/browser.js";
+import type { InternalOptions } from "../types.js";
 import { buildAuthorizeUrl } from "./authorize.js";
 import { authorizationCodeGrant } from "./grants.js";
 import { startLoopbackServer } from "./loopback.js";
 import { createPkcePair, createState } from "./pkce.js";
 import type { TokenClient } from "./token_client.js";
 import type { TokenResult } from "./token_response.js";
-import type { InteractionRequest } from "./user_session.js";
+import { writeToStderr, type InteractionRequest } from "./user_session.js";
 
-/** Opens a URL for the user; resolves false when it could not. */
-export type BrowserOpener = (url: string) => Promise<boolean> | boolean;
-
-/** Settings of a browser sign-in. */
-export interface BrowserFlowOptions {
+/** The credential's options (seams included), with its redirect URI and login hint resolved. */
+export interface BrowserFlowOptions extends InternalOptions {
   /** Configured redirect URI; default `http://localhost:<random port>`. */
   redirectUri?: string;
   loginHint?: string;
-  openBrowser: BrowserOpener;
-  /** Receives the sign-in URL when no browser could be opened. */
-  printLine: (line: string) => void;
-  /** How long the user has to sign in. */
-  signInTimeoutMs?: number;
 }
 
 /**
@@ -38,9 +32,9 @@ export async function signInWithBrowser(
   const server = await startLoopbackServer({
     credentialName: name,
     expectedState: state,
-    ...(options.redirectUri ? { redirectUri: options.redirectUri } : {}),
-    ...(options.signInTimeoutMs !== undefined ? { timeoutMs: options.signInTimeoutMs } : {}),
-    ...(request.signal ? { signal: request.signal } : {}),
+    redirectUri: options.redirectUri,
+    timeoutMs: options.signInTimeoutMs,
+    signal: request.signal,
   });
   let code: string;
   try {
@@ -51,30 +45,24 @@ export async function signInWithBrowser(
       scopes: request.scopes,
       state,
       codeChallenge: pkce.challenge,
-      ...(options.loginHint ? { loginHint: options.loginHint } : {}),
-      ...(request.claims ? { claims: request.claims } : {}),
+      loginHint: options.loginHint,
+      claims: request.claims,
     });
-    let opened = false;
-    try {
-      opened = await options.openBrowser(url);
-    } catch (error) {
-      client.logger.warning(
-        `the browser could not be opened: ${error instanceof Error ? error.message : String(error)}`,
-      );
-    }
-    if (!opened)
-      options.printLine(`${name}: could not open a browser. To sign in, open this URL: ${url}`);
+    const open = options.openBrowser ?? ((url: string) => openSystemBrowser(name, url, options));
+    const opened = await Promise.resolve()
+      .then(() => open(url))
+      .catch((error: unknown) => {
+        client.logger.warning(
+          `the browser could not be opened: ${error instanceof Error ? error.message : String(error)}`,
+        );
+        return false;
+      });
+    const printLine = options.printLine ?? writeToStderr;
+    if (!opened) printLine(`${name}: could not open a browser. To sign in, open this URL: ${url}`);
     code = await server.code;
   } finally {
     await server.close();
   }
-  return client.request(
-    request.tenantId,
-    authorizationCodeGrant(request.scopes, code, server.redirectUri, pkce.verifier),
-    {
-      ...(request.claims ? { claims: request.claims } : {}),
-      ...(request.signal ? { signal: request.signal } : {}),
-      ...(request.timeoutMs ? { timeoutMs: request.timeoutMs } : {}),
-    },
-  );
+  const grant = authorizationCodeGrant(request.scopes, code, server.redirectUri, pkce.verifier);
+  return client.request(request.tenantId, grant, request);
 }

@@ -1,8 +1,9 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import {
   AbortError,
   AuthenticationError,
+  authenticationFailure,
   CredentialUnavailableError,
   InvalidArgumentError,
 } from "../errors.js";
@@ -10,9 +11,7 @@ import type { AbortSignalLike } from "../types.js";
 import { constantTimeEqual } from "./pkce.js";
 
 /** How long a user has to finish signing in before the loopback server gives up. */
-export const DEFAULT_SIGN_IN_TIMEOUT_MS = 5 * 60 * 1000;
-
-const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1"]);
+const DEFAULT_SIGN_IN_TIMEOUT_MS = 5 * 60 * 1000;
 
 const SUCCESS_PAGE =
   '<!DOCTYPE html><html><head><meta charset="utf-8"><title>Signed in</title></head><body><p>Authentication complete. You can close this window and return to the application.</p></body></html>';
@@ -49,16 +48,11 @@ export function parseLoopbackRedirectUri(
   redirectUri: string | undefined,
 ): { hostname: string; port: number; path: string } {
   if (redirectUri === undefined) return { hostname: "localhost", port: 0, path: "/" };
-  let url: URL | undefined;
-  try {
-    url = new URL(redirectUri);
-  } catch {
-    url = undefined;
-  }
+  const url = URL.canParse(redirectUri) ? new URL(redirectUri) : undefined;
   if (
     !url ||
     url.protocol !== "http:" ||
-    !LOOPBACK_HOSTS.has(url.hostname) ||
+    !["localhost", "127.0.0.1"].includes(url.hostname) ||
     url.search ||
     url.hash ||
     url.username ||
@@ -72,6 +66,33 @@ export function parseLoopbackRedirectUri(
 }
 
 /**
+ * Reads the authorization reply: the code, or the error to reject the sign-in with. `state` is
+ * compared in constant time before anything else is believed.
+ */
+function readReply(params: URLSearchParams, expectedState: string, name: string): string | Error {
+  const state = params.get("state");
+  if (state === null || !constantTimeEqual(state, expectedState)) {
+    return authenticationFailure(
+      name,
+      "ERR_STATE_MISMATCH",
+      `the sign-in reply's "state" does not match the request, so it was refused and no token was requested. Sign in again.`,
+    );
+  }
+  const error = params.get("error");
+  if (error !== null) {
+    const body = { error, error_description: params.get("error_description") ?? "" };
+    return new AuthenticationError(0, body, { credentialName: name });
+  }
+  const code = params.get("code");
+  if (code) return code;
+  return authenticationFailure(
+    name,
+    "ERR_RESPONSE_INVALID",
+    `the sign-in reply carries neither "code" nor "error".`,
+  );
+}
+
+/**
  * Starts an HTTP server on 127.0.0.1 that accepts exactly one authorization reply on the redirect
  * path: it checks `state` in constant time, turns Entra's `error` into an {@link AuthenticationError},
  * and stops listening as soon as the reply is handled, on timeout, or on abort.
@@ -79,53 +100,21 @@ export function parseLoopbackRedirectUri(
  * @throws CredentialUnavailableError (`ERR_LOOPBACK_LISTEN`) when the port cannot be bound.
  */
 export async function startLoopbackServer(options: LoopbackOptions): Promise<LoopbackServer> {
-  const { credentialName, expectedState, signal } = options;
-  const target = parseLoopbackRedirectUri(credentialName, options.redirectUri);
+  const { credentialName: name, expectedState, signal } = options;
+  const target = parseLoopbackRedirectUri(name, options.redirectUri);
   const timeoutMs = options.timeoutMs ?? DEFAULT_SIGN_IN_TIMEOUT_MS;
   let settled = false;
-  let resolveCode!: (code: string) => void;
-  let rejectCode!: (error: Error) => void;
+  let settle!: (outcome: string | Error) => void;
   const code = new Promise<string>((resolve, reject) => {
-    resolveCode = resolve;
-    rejectCode = reject;
+    settle = (outcome) => {
+      settled = true;
+      if (typeof outcome === "string") resolve(outcome);
+      else reject(outcome);
+    };
   });
   code.catch(() => undefined);
 
-  const server = createServer((req, res) => handle(req, res));
-  const closed = new Promise<void>((resolve) => server.once("close", () => resolve()));
-  let closing = false;
-  const close = (): Promise<void> => {
-    if (!closing) {
-      closing = true;
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
-      if (server.listening) server.close();
-      server.closeAllConnections();
-    }
-    return closed;
-  };
-  const settle = (outcome: { code: string } | { error: Error }) => {
-    if (settled) return;
-    settled = true;
-    if ("code" in outcome) resolveCode(outcome.code);
-    else rejectCode(outcome.error);
-  };
-  const fail = (error: Error) => {
-    settle({ error });
-    void close();
-  };
-
-  function reply(res: ServerResponse, status: number, page: string, then?: () => void): void {
-    res.writeHead(status, {
-      "Content-Type": "text/html; charset=utf-8",
-      "Content-Length": Buffer.byteLength(page),
-      Connection: "close",
-      "Cache-Control": "no-store",
-    });
-    res.end(page, then);
-  }
-
-  function handle(req: IncomingMessage, res: ServerResponse): void {
+  const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     if (settled || req.method !== "GET" || url.pathname !== target.path) {
       res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8", Connection: "close" });
@@ -134,70 +123,51 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
     }
     // Stop accepting new connections at once; the reply below still goes out.
     server.close();
-    const params = url.searchParams;
-    const state = params.get("state");
-    if (state === null || !constantTimeEqual(state, expectedState)) {
-      settle({
-        error: new AuthenticationError(0, null, {
-          credentialName,
-          code: "ERR_STATE_MISMATCH",
-          message: `the sign-in reply's "state" does not match the request, so it was refused and no token was requested. Sign in again.`,
-        }),
-      });
-      return reply(res, 400, ERROR_PAGE, () => void close());
-    }
-    const error = params.get("error");
-    if (error !== null) {
-      settle({
-        error: new AuthenticationError(
-          0,
-          { error, error_description: params.get("error_description") ?? "" },
-          { credentialName },
-        ),
-      });
-      return reply(res, 400, ERROR_PAGE, () => void close());
-    }
-    const received = params.get("code");
-    if (!received) {
-      settle({
-        error: new AuthenticationError(0, null, {
-          credentialName,
-          code: "ERR_RESPONSE_INVALID",
-          message: `the sign-in reply carries neither "code" nor "error".`,
-        }),
-      });
-      return reply(res, 400, ERROR_PAGE, () => void close());
-    }
-    settle({ code: received });
-    reply(res, 200, SUCCESS_PAGE, () => void close());
-  }
-
-  const onAbort = () => fail(new AbortError(`${credentialName}: the operation was aborted.`));
+    const outcome = readReply(url.searchParams, expectedState, name);
+    settle(outcome);
+    const page = typeof outcome === "string" ? SUCCESS_PAGE : ERROR_PAGE;
+    res.writeHead(typeof outcome === "string" ? 200 : 400, {
+      "Content-Type": "text/html; charset=utf-8",
+      "Content-Length": Buffer.byteLength(page),
+      Connection: "close",
+      "Cache-Control": "no-store",
+    });
+    res.end(page, () => void close());
+  });
+  const closed = new Promise<void>((resolve) => server.once("close", resolve));
+  const close = (): Promise<void> => {
+    clearTimeout(timer);
+    signal?.removeEventListener("abort", onAbort);
+    if (server.listening) server.close();
+    server.closeAllConnections();
+    return closed;
+  };
+  const fail = (error: Error) => {
+    settle(error);
+    void close();
+  };
+  const onAbort = () => fail(new AbortError(`${name}: the operation was aborted.`));
   const timer = setTimeout(
     () =>
       fail(
-        new AuthenticationError(0, null, {
-          credentialName,
-          code: "ERR_TIMEOUT",
-          message: `the user did not complete sign-in within ${Math.round(timeoutMs / 1000)} s; the loopback server was closed.`,
-        }),
+        authenticationFailure(
+          name,
+          "ERR_TIMEOUT",
+          `the user did not complete sign-in within ${Math.round(timeoutMs / 1000)} s; the loopback server was closed.`,
+        ),
       ),
     timeoutMs,
   );
 
   await new Promise<void>((resolve, reject) => {
-    server.once("error", (cause: NodeJS.ErrnoException) =>
-      reject(
-        new CredentialUnavailableError(
-          `${credentialName}: cannot listen on 127.0.0.1:${target.port} for the sign-in reply (${cause.code ?? cause.message}).`,
-          { code: "ERR_LOOPBACK_LISTEN", cause },
-        ),
-      ),
-    );
-    server.listen(target.port, "127.0.0.1", () => resolve());
-  }).catch((error: unknown) => {
+    server.once("error", reject);
+    server.listen(target.port, "127.0.0.1", resolve);
+  }).catch((cause: NodeJS.ErrnoException) => {
     clearTimeout(timer);
-    throw error;
+    throw new CredentialUnavailableError(
+      `${name}: cannot listen on 127.0.0.1:${target.port} for the sign-in reply (${cause.code ?? cause.message}).`,
+      { code: "ERR_LOOPBACK_LISTEN", cause },
+    );
   });
   if (signal?.aborted) onAbort();
   else signal?.addEventListener("abort", onAbort, { once: true });

@@ -1,12 +1,12 @@
 import { TokenCache } from "../cache/token_cache.js";
 import { AuthenticationError, AuthenticationRequiredError } from "../errors.js";
-import type { AbortSignalLike, AccessToken, GetTokenOptions } from "../types.js";
+import type { AccessToken, GetTokenOptions } from "../types.js";
 import { accountFromTokenResponse, type AuthenticationRecord } from "./authentication_record.js";
 import { buildClaims } from "./claims.js";
 import { refreshTokenGrant } from "./grants.js";
 import { normalizeScopes } from "./scopes.js";
 import { resolveTenant } from "./tenant.js";
-import type { TokenClient } from "./token_client.js";
+import type { RequestSettings, TokenClient } from "./token_client.js";
 import type { TokenResult } from "./token_response.js";
 
 /** Entra errors on a refresh that mean only the user can fix it by signing in again. */
@@ -17,25 +17,28 @@ const INTERACTION_REQUIRED = new Set([
   "consent_required",
 ]);
 
-/** What an interactive step is asked to do. */
-export interface InteractionRequest {
+/** What an interactive step is asked to do: `signal` fires when the caller aborts or the credential is closed. */
+export interface InteractionRequest extends RequestSettings {
   /** The scopes of the `getToken` or `authenticate` call. */
   scopes: string[];
   /** The resolved tenant. */
   tenantId: string;
-  /** The `claims` parameter (challenge and/or CAE), when any. */
-  claims?: string;
-  /** Fires when the caller aborts or the credential is closed. */
-  signal?: AbortSignalLike;
-  /** Timeout of each HTTP attempt. */
-  timeoutMs?: number;
   /** Why silent authentication did not work; carries the refused refresh as `cause`. */
   reason: AuthenticationRequiredError;
 }
 
 /** Gets tokens with the user's help: a browser sign-in, a device code, or redeeming a code. */
-export type Interaction = (request: InteractionRequest) => Promise<TokenResult>;
+export type Interaction = (
+  client: TokenClient,
+  request: InteractionRequest,
+) => Promise<TokenResult>;
 
+/** Writes one line for the user to stderr: the default `printLine` of the user flows. */
+export function writeToStderr(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+/** The user flows' one `TokenResult → AccessToken` (lib/oauth/token_response.ts has no shared one). */
 function toAccessToken(result: TokenResult): AccessToken {
   const token: AccessToken = {
     token: result.accessToken,
@@ -47,72 +50,80 @@ function toAccessToken(result: TokenResult): AccessToken {
   return token;
 }
 
-interface Prepared {
-  scopes: string[];
-  tenantId: string;
-  claims: string | undefined;
-  key: string;
-  timeoutMs: number | undefined;
+type Prepared = ReturnType<typeof prepare>;
+
+function prepare(
+  client: TokenClient,
+  defaultTenantId: string,
+  scopes: unknown,
+  options: GetTokenOptions,
+) {
+  const name = client.credentialName;
+  const list = normalizeScopes(name, scopes);
+  const tenantId = resolveTenant(name, client.tenantPolicy, options.tenantId) || defaultTenantId;
+  return {
+    scopes: list,
+    tenantId,
+    claims: buildClaims(name, options.claims, options.enableCae),
+    timeoutMs: options.requestOptions?.timeout || undefined,
+    key: JSON.stringify([tenantId, [...list].sort(), options.enableCae === true]),
+    options,
+  };
 }
 
 /**
  * The signed-in user of one credential: access tokens cached per tenant, scopes and CAE; the
  * refresh token kept in memory (replaced whenever Entra rotates it) and used for silent renewal,
- * new scopes and claims challenges; the account as an {@link AuthenticationRecord}. Interactive
- * steps are supplied per call by the credential and never run two at a time.
+ * new scopes and claims challenges; the account as an {@link AuthenticationRecord}. The
+ * credential's interaction signs the user in, never two at a time.
  */
 export class UserSession {
   readonly client: TokenClient;
   readonly #defaultTenantId: string;
+  readonly #interaction: Interaction;
+  readonly #automatic: boolean;
   readonly #cache: TokenCache;
   #refreshToken: string | undefined;
   #account: AuthenticationRecord | undefined;
-  #interaction: Promise<unknown> | undefined;
+  #running: Promise<unknown> | undefined;
   #closing = new AbortController();
 
   /**
    * @param client - the configured token client (its tenant policy holds the configured tenant, or none).
    * @param defaultTenantId - the tenant used when none is configured or requested.
+   * @param interaction - how the credential signs the user in (browser, device code, code redemption).
+   * @param automatic - whether `getToken` may start the interaction (`disableAutomaticAuthentication`).
    */
-  constructor(client: TokenClient, defaultTenantId: string) {
+  constructor(
+    client: TokenClient,
+    defaultTenantId: string,
+    interaction: Interaction,
+    automatic = true,
+  ) {
     this.client = client;
     this.#defaultTenantId = defaultTenantId;
+    this.#interaction = interaction;
+    this.#automatic = automatic;
     this.#cache = new TokenCache({ now: client.now, logger: client.logger });
-  }
-
-  /** The account signed in so far, if any. */
-  get account(): AuthenticationRecord | undefined {
-    return this.#account;
   }
 
   /**
    * Gets a token: from the cache, else silently with the refresh token (carrying `claims` for a
-   * challenge), else through `interaction`. Without `interaction` (automatic authentication
-   * disabled) a needed sign-in is an {@link AuthenticationRequiredError}.
+   * challenge), else through the interaction. With automatic authentication disabled a needed
+   * sign-in is an {@link AuthenticationRequiredError}.
    */
-  async getToken(
-    scopes: string | string[],
-    options: GetTokenOptions = {},
-    interaction?: Interaction,
-  ): Promise<AccessToken> {
-    const name = this.client.credentialName;
+  async getToken(scopes: string | string[], options: GetTokenOptions = {}): Promise<AccessToken> {
     try {
-      const request = this.#prepare(scopes, options);
-      let token: AccessToken;
-      try {
-        token = await this.#silentOrCached(request, options);
-      } catch (error) {
+      const request = prepare(this.client, this.#defaultTenantId, scopes, options);
+      const token = await this.#silentOrCached(request).catch((error: unknown) => {
         if (!(error instanceof AuthenticationRequiredError)) throw error;
-        if (!interaction) {
-          throw new AuthenticationRequiredError({
-            scopes: request.scopes,
-            getTokenOptions: options,
-            message: `${name}: automatic authentication is disabled and no token can be obtained silently; call authenticate() first.`,
-            cause: error,
-          });
-        }
-        token = await this.#interactAfterOthers(interaction, request, options, error);
-      }
+        if (this.#automatic) return this.#interactAfterOthers(request, error);
+        throw this.#required(
+          request,
+          "automatic authentication is disabled and no token can be obtained silently; call authenticate() first.",
+          error,
+        );
+      });
       this.client.logger.info(
         `getToken succeeded scopes=[${request.scopes.join(" ")}] tenant=${request.tenantId}`,
       );
@@ -125,19 +136,13 @@ export class UserSession {
     }
   }
 
-  /** Runs `interaction` whatever is cached, keeps its tokens, and returns the signed-in account. */
+  /** Runs the interaction whatever is cached, keeps its tokens, and returns the signed-in account. */
   async authenticate(
     scopes: string | string[],
-    options: GetTokenOptions,
-    interaction: Interaction,
+    options: GetTokenOptions = {},
   ): Promise<AuthenticationRecord | undefined> {
-    const request = this.#prepare(scopes, options);
-    const reason = new AuthenticationRequiredError({
-      scopes: request.scopes,
-      getTokenOptions: options,
-      message: `${this.client.credentialName}: authenticate() was called.`,
-    });
-    await this.#interact(interaction, request, options, reason);
+    const request = prepare(this.client, this.#defaultTenantId, scopes, options);
+    await this.#interact(request, this.#required(request, "authenticate() was called."));
     this.client.logger.info(`authenticate succeeded tenant=${request.tenantId}`);
     return this.#account;
   }
@@ -151,145 +156,91 @@ export class UserSession {
     this.client.close();
   }
 
-  #prepare(scopes: string | string[], options: GetTokenOptions): Prepared {
-    const name = this.client.credentialName;
-    const list = normalizeScopes(name, scopes);
-    const tenantId =
-      resolveTenant(name, this.client.tenantPolicy, options.tenantId) || this.#defaultTenantId;
-    const claims = buildClaims(name, options.claims, options.enableCae);
-    const key = JSON.stringify([tenantId, [...list].sort(), options.enableCae === true]);
-    return { scopes: list, tenantId, claims, key, timeoutMs: options.requestOptions?.timeout };
-  }
-
-  #silentOrCached(request: Prepared, options: GetTokenOptions): Promise<AccessToken> {
-    return this.#cache.get(request.key, (signal) => this.#refresh(request, options, signal), {
-      bypass: Boolean(options.claims),
-      flightKey: `${request.key} ${request.claims ?? ""}`,
-      abortMessage: `${this.client.credentialName}: the operation was aborted.`,
-      ...(options.abortSignal ? { signal: options.abortSignal } : {}),
+  #required(request: Prepared, message: string, cause?: unknown): AuthenticationRequiredError {
+    return new AuthenticationRequiredError({
+      scopes: request.scopes,
+      getTokenOptions: request.options,
+      message: `${this.client.credentialName}: ${message}`,
+      cause,
     });
   }
 
-  async #refresh(
-    request: Prepared,
-    options: GetTokenOptions,
-    signal: AbortSignal,
-  ): Promise<AccessToken> {
-    const name = this.client.credentialName;
-    const refreshToken = this.#refreshToken;
-    if (!refreshToken) {
-      throw new AuthenticationRequiredError({
-        scopes: request.scopes,
-        getTokenOptions: options,
-        message: `${name}: no user has signed in yet.`,
-      });
-    }
-    let result: TokenResult;
-    try {
-      result = await this.client.request(
-        request.tenantId,
-        refreshTokenGrant(request.scopes, refreshToken),
-        {
-          signal,
-          ...(request.claims ? { claims: request.claims } : {}),
-          ...(request.timeoutMs ? { timeoutMs: request.timeoutMs } : {}),
-        },
-      );
-    } catch (error) {
-      if (error instanceof AuthenticationError && INTERACTION_REQUIRED.has(error.code)) {
-        if (this.#refreshToken === refreshToken) this.#refreshToken = undefined;
-        throw new AuthenticationRequiredError({
-          scopes: request.scopes,
-          getTokenOptions: options,
-          message: `${name}: the refresh token was refused (${error.code}); the user must sign in again.`,
-          cause: error,
-        });
-      }
-      throw error;
-    }
-    return this.#accept(result);
+  #silentOrCached(request: Prepared): Promise<AccessToken> {
+    return this.#cache.get(request.key, (signal) => this.#refresh(request, signal), {
+      bypass: Boolean(request.options.claims),
+      flightKey: `${request.key} ${request.claims ?? ""}`,
+      abortMessage: `${this.client.credentialName}: the operation was aborted.`,
+      signal: request.options.abortSignal,
+    });
   }
 
-  async #interactAfterOthers(
-    interaction: Interaction,
-    request: Prepared,
-    options: GetTokenOptions,
-    reason: AuthenticationRequiredError,
-  ): Promise<AccessToken> {
-    while (this.#interaction) {
+  async #refresh(request: Prepared, signal: AbortSignal): Promise<AccessToken> {
+    const refreshToken = this.#refreshToken;
+    if (!refreshToken) throw this.#required(request, "no user has signed in yet.");
+    const grant = refreshTokenGrant(request.scopes, refreshToken);
+    try {
+      return this.#accept(
+        await this.client.request(request.tenantId, grant, { ...request, signal }),
+      );
+    } catch (error) {
+      if (!(error instanceof AuthenticationError && INTERACTION_REQUIRED.has(error.code)))
+        throw error;
+      if (this.#refreshToken === refreshToken) this.#refreshToken = undefined;
+      throw this.#required(
+        request,
+        `the refresh token was refused (${error.code}); the user must sign in again.`,
+        error,
+      );
+    }
+  }
+
+  async #interactAfterOthers(request: Prepared, reason: AuthenticationRequiredError) {
+    while (this.#running) {
       // Another call is already asking the user; its refresh token may cover this call too.
-      await this.#interaction.catch(() => undefined);
+      await this.#running.catch(() => undefined);
       if (this.#refreshToken) {
         try {
-          return await this.#silentOrCached(request, options);
+          return await this.#silentOrCached(request);
         } catch (error) {
           if (!(error instanceof AuthenticationRequiredError)) throw error;
         }
       }
     }
-    return this.#interact(interaction, request, options, reason);
+    return this.#interact(request, reason);
   }
 
-  async #interact(
-    interaction: Interaction,
-    request: Prepared,
-    options: GetTokenOptions,
-    reason: AuthenticationRequiredError,
-  ): Promise<AccessToken> {
-    const signal = this.#interactionSignal(options.abortSignal);
-    const run = (async () => {
-      try {
-        const result = await interaction({
-          scopes: request.scopes,
-          tenantId: request.tenantId,
-          reason,
-          signal: signal.signal,
-          ...(request.claims ? { claims: request.claims } : {}),
-          ...(request.timeoutMs ? { timeoutMs: request.timeoutMs } : {}),
-        });
-        const token = this.#accept(result);
-        this.#cache.set(request.key, token);
-        return token;
-      } finally {
-        signal.dispose();
-      }
-    })();
-    this.#interaction = run;
+  async #interact(request: Prepared, reason: AuthenticationRequiredError): Promise<AccessToken> {
+    // The sign-in stops when the caller aborts or the credential is closed.
+    const controller = new AbortController();
+    const abort = () => controller.abort();
+    const signals = [request.options.abortSignal, this.#closing.signal];
+    for (const signal of signals) {
+      if (signal?.aborted) abort();
+      signal?.addEventListener("abort", abort, { once: true });
+    }
+    const interaction = this.#interaction(this.client, {
+      ...request,
+      signal: controller.signal,
+      reason,
+    });
+    const run = interaction.then((result) => {
+      const token = this.#accept(result);
+      this.#cache.set(request.key, token);
+      return token;
+    });
+    this.#running = run;
     try {
       return await run;
     } finally {
-      if (this.#interaction === run) this.#interaction = undefined;
+      for (const signal of signals) signal?.removeEventListener("abort", abort);
+      if (this.#running === run) this.#running = undefined;
     }
-  }
-
-  /** A signal that fires when the caller aborts or the credential is closed. */
-  #interactionSignal(callerSignal: AbortSignalLike | undefined): {
-    signal: AbortSignal;
-    dispose(): void;
-  } {
-    const controller = new AbortController();
-    const closing = this.#closing.signal;
-    const abort = () => controller.abort();
-    if (callerSignal?.aborted) abort();
-    callerSignal?.addEventListener("abort", abort, { once: true });
-    closing.addEventListener("abort", abort, { once: true });
-    return {
-      signal: controller.signal,
-      dispose() {
-        callerSignal?.removeEventListener("abort", abort);
-        closing.removeEventListener("abort", abort);
-      },
-    };
   }
 
   #accept(result: TokenResult): AccessToken {
     if (result.refreshToken) this.#refreshToken = result.refreshToken;
-    const account = accountFromTokenResponse({
-      authorityHost: this.client.authority.host,
-      clientId: this.client.clientId,
-      ...(result.clientInfo ? { clientInfo: result.clientInfo } : {}),
-      ...(result.idToken ? { idToken: result.idToken } : {}),
-    });
+    const { authority, clientId } = this.client;
+    const account = accountFromTokenResponse(authority.host, clientId, result);
     if (account) this.#account = account;
     return toAccessToken(result);
   }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
-import { AuthorizationCodeCredential } from "../../lib/credentials/authorization_code.js";
+import { AuthorizationCodeCredential } from "../../lib/credentials/authorization_code_credential.js";
 import {
   OnBehalfOfCredential,
   type OnBehalfOfCredentialOptions,

@@ -8,7 +8,7 @@ import {
 } from "../../lib/oauth/authentication_record.js";
 import { resolveAuthority } from "../../lib/oauth/authority.js";
 import { buildAuthorizeUrl } from "../../lib/oauth/authorize.js";
-import { parseDeviceCodeResponse } from "../../lib/oauth/device_code.js";
+import { parseDeviceCodeResponse } from "../../lib/oauth/device_code_flow.js";
 import { parseLoopbackRedirectUri } from "../../lib/oauth/loopback.js";
 import {
   codeChallengeS256,
@@ -199,9 +199,7 @@ describe("device authorization reply parser", () => {
 
 describe("AuthenticationRecord", () => {
   test("from client_info and the id token's claims", () => {
-    const record = accountFromTokenResponse({
-      authorityHost: "https://login.microsoftonline.com",
-      clientId: "cid",
+    const record = accountFromTokenResponse("https://login.microsoftonline.com", "cid", {
       clientInfo: b64({ uid: "oid-1", utid: "home-tid" }),
       idToken: `${b64({ alg: "none" })}.${b64({ tid: "res-tid", preferred_username: "ada@contoso.com" })}.`,
     });
@@ -216,14 +214,9 @@ describe("AuthenticationRecord", () => {
   });
 
   test("no account evidence, or garbage, gives no record", () => {
+    assert.equal(accountFromTokenResponse("https://h", "c", {}), undefined);
     assert.equal(
-      accountFromTokenResponse({ authorityHost: "https://h", clientId: "c" }),
-      undefined,
-    );
-    assert.equal(
-      accountFromTokenResponse({
-        authorityHost: "https://h",
-        clientId: "c",
+      accountFromTokenResponse("https://h", "c", {
         clientInfo: "%%%",
         idToken: "a.b.c",
       }),

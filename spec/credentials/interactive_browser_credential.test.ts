@@ -4,7 +4,7 @@ import { after, before, beforeEach, describe, test } from "node:test";
 import {
   InteractiveBrowserCredential,
   type InteractiveBrowserCredentialNodeOptions,
-} from "../../lib/credentials/interactive_browser.js";
+} from "../../lib/credentials/interactive_browser_credential.js";
 import { createServer } from "node:net";
 import {
   AbortError,

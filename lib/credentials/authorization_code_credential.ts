@@ -1,17 +1,12 @@
-import { AuthenticationError, InvalidArgumentError } from "../errors.js";
+import { AuthenticationError, authenticationFailure, InvalidArgumentError } from "../errors.js";
 import { authorizationCodeGrant } from "../oauth/grants.js";
 import { CODE_VERIFIER_PATTERN } from "../oauth/pkce.js";
 import { checkTenantId } from "../oauth/tenant.js";
-import { TokenClient, type InternalClientOptions } from "../oauth/token_client.js";
+import { TokenClient } from "../oauth/token_client.js";
 import { UserSession, type Interaction } from "../oauth/user_session.js";
-import type {
-  AccessToken,
-  AuthorityValidationOptions,
-  GetTokenOptions,
-  MultiTenantTokenCredentialOptions,
-  TokenCredential,
-} from "../types.js";
+import type { AuthorityValidationOptions, MultiTenantTokenCredentialOptions } from "../types.js";
 import { requireString } from "./arguments.js";
+import { UserCredential } from "./user_credential.js";
 
 /** Options of {@link AuthorizationCodeCredential}. */
 export interface AuthorizationCodeCredentialOptions
@@ -27,7 +22,9 @@ const NAME = "AuthorizationCodeCredential";
 
 /**
  * Redeems an authorization code that a web application received at its redirect URI, exactly
- * once, then keeps the refresh token in memory and uses it for renewals and other scopes.
+ * once (on the first `getToken`), then keeps the refresh token in memory and uses it for renewals,
+ * other scopes, tenants and claims challenges. Entra refuses a reused or expired code, a wrong
+ * redirect URI or verifier with `invalid_grant`.
  *
  * @example
  * ```ts
@@ -35,12 +32,7 @@ const NAME = "AuthorizationCodeCredential";
  * ```
  * @see https://learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow#redeem-a-code-for-an-access-token
  */
-export class AuthorizationCodeCredential implements TokenCredential {
-  readonly #session: UserSession;
-  readonly #interaction: Interaction;
-  #code: string | undefined;
-  #redemptionError: unknown;
-
+export class AuthorizationCodeCredential extends UserCredential {
   /**
    * A confidential client (a web app with a client secret).
    * @throws TypeError (`ERR_INVALID_ARG_VALUE`) for a missing or malformed argument.
@@ -73,20 +65,12 @@ export class AuthorizationCodeCredential implements TokenCredential {
     maybeOptions?: AuthorizationCodeCredentialOptions,
   ) {
     const confidential = typeof redirectUriOrOptions === "string";
-    const clientSecret = confidential
-      ? requireString(NAME, "clientSecret", secretOrCode)
-      : undefined;
-    const code = requireString(
-      NAME,
-      "authorizationCode",
-      confidential ? codeOrRedirectUri : secretOrCode,
-    );
-    const redirectUri = requireString(
-      NAME,
-      "redirectUri",
-      confidential ? redirectUriOrOptions : codeOrRedirectUri,
-    );
-    const options = (confidential ? maybeOptions : redirectUriOrOptions) ?? {};
+    const [clientSecret, authorizationCode, redirect, options = {}] = confidential
+      ? [secretOrCode, codeOrRedirectUri, redirectUriOrOptions, maybeOptions]
+      : [undefined, secretOrCode, codeOrRedirectUri, redirectUriOrOptions];
+    if (confidential) requireString(NAME, "clientSecret", clientSecret);
+    let code: string | undefined = requireString(NAME, "authorizationCode", authorizationCode);
+    const redirectUri = requireString(NAME, "redirectUri", redirect);
     checkTenantId(NAME, tenantId);
     requireString(NAME, "clientId", clientId);
     if (!URL.canParse(redirectUri))
@@ -106,62 +90,28 @@ export class AuthorizationCodeCredential implements TokenCredential {
       clientSecret === undefined
         ? { kind: "none" as const }
         : { kind: "secret" as const, secret: clientSecret };
-    const client = new TokenClient(
-      NAME,
-      tenantId,
-      clientId,
-      auth,
-      options as AuthorizationCodeCredentialOptions & InternalClientOptions,
-    );
-    this.#session = new UserSession(client, tenantId);
-    this.#code = code;
-    this.#interaction = async (request) => {
-      if (this.#code === undefined) {
-        if (this.#redemptionError) throw this.#redemptionError;
+    let redemptionError: unknown;
+    const redeemOnce: Interaction = async (client, request) => {
+      const once = code;
+      code = undefined;
+      if (once === undefined) {
+        if (redemptionError !== undefined) throw redemptionError;
         if (request.reason.cause instanceof AuthenticationError) throw request.reason.cause;
-        throw new AuthenticationError(0, null, {
-          credentialName: NAME,
-          code: "invalid_grant",
-          message:
-            "the authorization code was already redeemed and no refresh token is left; get a new authorization code and create a new credential.",
-        });
-      }
-      const once = this.#code;
-      this.#code = undefined;
-      try {
-        return await client.request(
-          request.tenantId,
-          authorizationCodeGrant(request.scopes, once, redirectUri, verifier),
-          {
-            ...(request.claims ? { claims: request.claims } : {}),
-            ...(request.signal ? { signal: request.signal } : {}),
-            ...(request.timeoutMs ? { timeoutMs: request.timeoutMs } : {}),
-          },
+        throw authenticationFailure(
+          NAME,
+          "invalid_grant",
+          "the authorization code was already redeemed and no refresh token is left; get a new authorization code and create a new credential.",
         );
+      }
+      const grant = authorizationCodeGrant(request.scopes, once, redirectUri, verifier);
+      try {
+        return await client.request(request.tenantId, grant, request);
       } catch (error) {
-        this.#redemptionError = error;
+        redemptionError = error;
         throw error;
       }
     };
-  }
-
-  /**
-   * Gets a user token: the first call redeems the code; later calls are served from the cache or
-   * renewed with the refresh token (also for other scopes, tenants and claims challenges).
-   *
-   * @throws AuthenticationError when Entra refuses the code (`invalid_grant`: reused, expired, wrong redirect URI or verifier) or the refresh token.
-   */
-  getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
-    return this.#session.getToken(scopes, options, this.#interaction);
-  }
-
-  /** Forgets tokens and releases sockets. */
-  async close(): Promise<void> {
-    this.#session.close();
-  }
-
-  /** Same as {@link AuthorizationCodeCredential.close}, for `await using`. */
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.close();
+    const client = new TokenClient(NAME, tenantId, clientId, auth, options);
+    super(new UserSession(client, tenantId, redeemOnce));
   }
 }

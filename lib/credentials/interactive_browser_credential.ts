@@ -1,14 +1,6 @@
 import { signInWithBrowser } from "../oauth/browser_flow.js";
 import { parseLoopbackRedirectUri } from "../oauth/loopback.js";
-import type { Interaction } from "../oauth/user_session.js";
-import { openSystemBrowser } from "../process/browser.js";
-import {
-  createPublicUserSession,
-  InteractiveUserCredential,
-  writeToStderr,
-  type InteractiveCredentialOptions,
-  type InternalUserFlowOptions,
-} from "./user_credential.js";
+import { InteractiveUserCredential, type InteractiveCredentialOptions } from "./user_credential.js";
 
 /** Options of {@link InteractiveBrowserCredential} on Node.js, as in `@azure/identity`. */
 export interface InteractiveBrowserCredentialNodeOptions extends InteractiveCredentialOptions {
@@ -45,25 +37,11 @@ export class InteractiveBrowserCredential extends InteractiveUserCredential {
    */
   constructor(options: InteractiveBrowserCredentialNodeOptions = {}) {
     const name = "InteractiveBrowserCredential";
-    const internal = options as InteractiveBrowserCredentialNodeOptions & InternalUserFlowOptions;
-    const session = createPublicUserSession(name, options);
-    const configured =
+    const redirectUri =
       typeof options.redirectUri === "function" ? options.redirectUri() : options.redirectUri;
-    parseLoopbackRedirectUri(name, configured);
+    parseLoopbackRedirectUri(name, redirectUri);
     const loginHint = options.loginHint ?? options.authenticationRecord?.username;
-    const env = internal.env;
-    const client = session.client;
-    const interaction: Interaction = (request) =>
-      signInWithBrowser(client, request, {
-        openBrowser:
-          internal.openBrowser ?? ((url) => openSystemBrowser(name, url, env ? { env } : {})),
-        printLine: internal.printLine ?? writeToStderr,
-        ...(configured ? { redirectUri: configured } : {}),
-        ...(loginHint ? { loginHint } : {}),
-        ...(internal.signInTimeoutMs !== undefined
-          ? { signInTimeoutMs: internal.signInTimeoutMs }
-          : {}),
-      });
-    super(session, interaction, options.disableAutomaticAuthentication !== true);
+    const flow = { ...options, redirectUri, loginHint };
+    super(name, options, (client, request) => signInWithBrowser(client, request, flow));
   }
 }

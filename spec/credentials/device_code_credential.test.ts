@@ -4,7 +4,7 @@ import {
   DeviceCodeCredential,
   type DeviceCodeCredentialOptions,
   type DeviceCodeInfo,
-} from "../../lib/credentials/device_code.js";
+} from "../../lib/credentials/device_code_credential.js";
 import {
   AbortError,
   AuthenticationError,

@@ -3,7 +3,7 @@ import { after, before, beforeEach, describe, test } from "node:test";
 import {
   AuthorizationCodeCredential,
   type AuthorizationCodeCredentialOptions,
-} from "../../lib/credentials/authorization_code.js";
+} from "../../lib/credentials/authorization_code_credential.js";
 import {
   AuthenticationError,
   CredentialUnavailableError,
