@@ -6,7 +6,7 @@ import { TokenClient } from "../oauth/token_client.js";
 import { UserSession, type Interaction } from "../oauth/user_session.js";
 import type { AuthorityValidationOptions, MultiTenantTokenCredentialOptions } from "../types.js";
 import { requireString } from "./arguments.js";
-import { UserCredential } from "./user_credential.js";
+import { UserCredential } from "./user_credential_base.js";
 
 /** Options of {@link AuthorizationCodeCredential}. */
 export interface AuthorizationCodeCredentialOptions

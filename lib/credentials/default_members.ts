@@ -14,13 +14,13 @@ import type { AccessToken, GetTokenOptions, TokenCredential } from "../types.js"
 import { AzureCliCredential } from "./azure_cli_credential.js";
 import { AzureDeveloperCliCredential } from "./azure_developer_cli_credential.js";
 import { AzurePowerShellCredential } from "./azure_powershell_credential.js";
-import type { DefaultAzureCredentialClientIdOptions } from "./default.js";
+import type { DefaultAzureCredentialClientIdOptions } from "./default_azure_credential.js";
 import type { DefaultChainMember } from "./default_selection.js";
-import { EnvironmentCredential } from "./environment.js";
+import { EnvironmentCredential } from "./environment_credential.js";
 import { InteractiveBrowserCredential } from "./interactive_browser_credential.js";
 import { ManagedIdentityCredential } from "./managed_identity_credential.js";
 import { VisualStudioCodeCredential } from "./visual_studio_code_credential.js";
-import { WorkloadIdentityCredential } from "./workload_identity.js";
+import { WorkloadIdentityCredential } from "./workload_identity_credential.js";
 
 /** `DefaultAzureCredential`'s options with both ways of naming a user-assigned identity. */
 export type MemberOptions = DefaultAzureCredentialClientIdOptions & {

@@ -1,6 +1,9 @@
 import { InvalidArgumentError } from "../errors.js";
 import { signInWithDeviceCode, type DeviceCodeInfo } from "../oauth/device_code_flow.js";
-import { InteractiveUserCredential, type InteractiveCredentialOptions } from "./user_credential.js";
+import {
+  InteractiveUserCredential,
+  type InteractiveCredentialOptions,
+} from "./user_credential_base.js";
 
 export type { DeviceCodeInfo };
 

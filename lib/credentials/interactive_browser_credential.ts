@@ -1,6 +1,9 @@
 import { signInWithBrowser } from "../oauth/browser_flow.js";
 import { parseLoopbackRedirectUri } from "../oauth/loopback.js";
-import { InteractiveUserCredential, type InteractiveCredentialOptions } from "./user_credential.js";
+import {
+  InteractiveUserCredential,
+  type InteractiveCredentialOptions,
+} from "./user_credential_base.js";
 
 /** Options of {@link InteractiveBrowserCredential} on Node.js, as in `@azure/identity`. */
 export interface InteractiveBrowserCredentialNodeOptions extends InteractiveCredentialOptions {

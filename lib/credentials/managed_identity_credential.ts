@@ -12,7 +12,7 @@ import type {
 } from "../types.js";
 import { ManagedIdentityClient } from "./managed_identity/client.js";
 import { NAME, detectSource, type UserAssignedIdentity } from "./managed_identity/sources.js";
-import { WorkloadIdentityCredential } from "./workload_identity.js";
+import { WorkloadIdentityCredential } from "./workload_identity_credential.js";
 
 /** Options selecting a user-assigned identity by client id (or the system-assigned one without it). */
 export interface ManagedIdentityCredentialClientIdOptions extends TokenCredentialOptions {

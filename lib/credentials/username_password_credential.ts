@@ -9,7 +9,7 @@ import type {
   MultiTenantTokenCredentialOptions,
 } from "../types.js";
 import { createLogger } from "../util/logger.js";
-import { AppCredential } from "./app_credential.js";
+import { AppCredential } from "./app_credential_base.js";
 import { requireString } from "./arguments.js";
 
 /** Options of {@link UsernamePasswordCredential}. */

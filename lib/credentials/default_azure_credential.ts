@@ -10,7 +10,7 @@ import type {
   TokenCredential,
 } from "../types.js";
 import { createLogger } from "../util/logger.js";
-import { ChainedTokenCredential } from "./chained.js";
+import { ChainedTokenCredential } from "./chained_token_credential.js";
 import { createMembers, type MemberOptions } from "./default_members.js";
 import {
   checkRequiredEnvVars,

@@ -1,4 +1,4 @@
-import { AppCredential } from "./app_credential.js";
+import { AppCredential } from "./app_credential_base.js";
 import type {
   AuthorityValidationOptions,
   CredentialPersistenceOptions,

@@ -9,7 +9,7 @@ import type {
   CredentialPersistenceOptions,
   MultiTenantTokenCredentialOptions,
 } from "../types.js";
-import { AppCredential } from "./app_credential.js";
+import { AppCredential } from "./app_credential_base.js";
 import { requireString } from "./arguments.js";
 import { certificateAuthentication } from "./certificate_assertion.js";
 

@@ -5,7 +5,7 @@ import {
   CertificateError,
   CredentialUnavailableError,
 } from "../../lib/errors.js";
-import { EnvironmentCredential } from "../../lib/credentials/environment.js";
+import { EnvironmentCredential } from "../../lib/credentials/environment_credential.js";
 import { FakeEntra } from "../support/fake_entra.js";
 import { TEST_TLS, fixturePath, readFixture } from "../support/fixtures.js";
 import { assertNoSecret, rejectsWith, throwsWith } from "../support/assert_error.js";

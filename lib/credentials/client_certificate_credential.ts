@@ -1,7 +1,7 @@
 import type { CertificateSource } from "../cert/load.js";
 import { InvalidArgumentError } from "../errors.js";
 import type { AssertionAlgorithm } from "../oauth/algorithms.js";
-import { AppCredential } from "./app_credential.js";
+import { AppCredential } from "./app_credential_base.js";
 import { certificateAuthentication } from "./certificate_assertion.js";
 import type {
   AuthorityValidationOptions,

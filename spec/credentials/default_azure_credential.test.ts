@@ -13,7 +13,7 @@ import {
 import {
   DefaultAzureCredential,
   type DefaultAzureCredentialClientIdOptions,
-} from "../../lib/credentials/default.js";
+} from "../../lib/credentials/default_azure_credential.js";
 import type { LogLevel } from "../../lib/types.js";
 import { FakeEndpoint, tokenReply } from "../support/fake_endpoint.js";
 import { FakeEntra } from "../support/fake_entra.js";

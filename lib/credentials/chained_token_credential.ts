@@ -8,8 +8,7 @@ import type { CredentialLogger } from "../util/logger.js";
 
 const CONTINUE_ON = new Set(["CredentialUnavailableError", "AuthenticationRequiredError"]);
 
-/** Whether a chain may move past this error to its next source. */
-export function isChainContinuable(error: unknown): boolean {
+function isChainContinuable(error: unknown): boolean {
   return error instanceof Error && CONTINUE_ON.has(error.name);
 }
 

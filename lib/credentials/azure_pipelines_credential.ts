@@ -13,7 +13,7 @@ import type {
   CredentialPersistenceOptions,
   MultiTenantTokenCredentialOptions,
 } from "../types.js";
-import { AppCredential } from "./app_credential.js";
+import { AppCredential } from "./app_credential_base.js";
 import { requireAppTenant, requireString } from "./arguments.js";
 import { oidcTokenRequest, parseOidcTokenResponse } from "./pipelines_oidc.js";
 

@@ -4,7 +4,7 @@ import { AuthorizationCodeCredential } from "../../lib/credentials/authorization
 import {
   OnBehalfOfCredential,
   type OnBehalfOfCredentialOptions,
-} from "../../lib/credentials/on_behalf_of.js";
+} from "../../lib/credentials/on_behalf_of_credential.js";
 import { AuthenticationError, CertificateError, InvalidArgumentError } from "../../lib/errors.js";
 import { loadCertificate } from "../../lib/cert/load.js";
 import { createClientAssertion } from "../../lib/oauth/assertion.js";

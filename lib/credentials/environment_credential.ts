@@ -11,10 +11,10 @@ import type {
   MultiTenantTokenCredentialOptions,
   TokenCredential,
 } from "../types.js";
-import { ClientCertificateCredential } from "./client_certificate.js";
-import { ClientSecretCredential } from "./client_secret.js";
+import { ClientCertificateCredential } from "./client_certificate_credential.js";
+import { ClientSecretCredential } from "./client_secret_credential.js";
 import { UsernamePasswordCredential } from "./username_password_credential.js";
-import type { AppCredential } from "./app_credential.js";
+import type { AppCredential } from "./app_credential_base.js";
 
 const NAME = "EnvironmentCredential";
 const VARIABLES = [

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from "../errors.js";
-import { AppCredential } from "./app_credential.js";
+import { AppCredential } from "./app_credential_base.js";
 import type {
   AuthorityValidationOptions,
   CredentialPersistenceOptions,

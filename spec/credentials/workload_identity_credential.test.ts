@@ -7,7 +7,7 @@ import { AuthenticationError, CredentialUnavailableError } from "../../lib/error
 import {
   WorkloadIdentityCredential,
   type WorkloadIdentityCredentialOptions,
-} from "../../lib/credentials/workload_identity.js";
+} from "../../lib/credentials/workload_identity_credential.js";
 import { FakeEntra } from "../support/fake_entra.js";
 import { FEDERATION_CERTIFICATE, federatedToken } from "../support/federated_token.js";
 import { TEST_TLS } from "../support/fixtures.js";

@@ -5,7 +5,7 @@ import {
   CredentialUnavailableError,
   InvalidArgumentError,
 } from "../../lib/errors.js";
-import { AzurePipelinesCredential } from "../../lib/credentials/azure_pipelines.js";
+import { AzurePipelinesCredential } from "../../lib/credentials/azure_pipelines_credential.js";
 import { FakeEndpoint } from "../support/fake_endpoint.js";
 import { FakeEntra } from "../support/fake_entra.js";
 import { FEDERATION_CERTIFICATE, federatedToken } from "../support/federated_token.js";

@@ -5,7 +5,7 @@
  */
 import { CredentialUnavailableError } from "../errors.js";
 import type { AuthorityValidationOptions, MultiTenantTokenCredentialOptions } from "../types.js";
-import { AppCredential } from "./app_credential.js";
+import { AppCredential } from "./app_credential_base.js";
 import { requireAppTenant } from "./arguments.js";
 import { FederatedTokenFile } from "./federated_token_file.js";
 
