@@ -4,28 +4,24 @@
  *
  * @module
  */
-import { createPrivateKey, type KeyObject, X509Certificate } from "node:crypto";
+import { createPrivateKey, type KeyObject } from "node:crypto";
 import { CertificateError, InvalidArgumentError } from "../errors.js";
-import { assembleBundle, type CertificateBundle } from "./bundle.js";
+import { assembleBundle, type CertificateBundle, parseCertificates } from "./bundle.js";
 import {
   type DerNode,
   decodeDer,
+  derInvalid,
   explicit,
   octetString,
   oid,
   sequence,
   smallInteger,
 } from "./der.js";
-import { type PasswordForm, unsupportedAlgorithm } from "./pbe.js";
-import {
-  type CertificateEntry,
-  type KeyEntry,
-  type Pkcs12Contents,
-  readAuthenticatedSafe,
-} from "./pkcs12_bags.js";
+import type { PasswordForm } from "./pbe.js";
+import { type KeyEntry, type Pkcs12Contents, readAuthenticatedSafe } from "./pkcs12_bags.js";
 import { bmpPassword } from "./pkcs12_kdf.js";
-import { macMatches, readMacData } from "./pkcs12_mac.js";
-import { Oid } from "./pkcs12_oids.js";
+import { verifyMac } from "./pkcs12_mac.js";
+import { Oid, unsupportedAlgorithm } from "./pkcs12_oids.js";
 
 function passwordForms(password: string | Uint8Array | undefined): PasswordForm[] {
   if (password !== undefined && typeof password !== "string" && !(password instanceof Uint8Array)) {
@@ -34,11 +30,8 @@ function passwordForms(password: string | Uint8Array | undefined): PasswordForm[
       "ERR_INVALID_ARG_TYPE",
     );
   }
-  if (password !== undefined && password.length > 0) {
-    const utf8 =
-      typeof password === "string" ? Buffer.from(password, "utf8") : Buffer.from(password);
-    return [{ bmp: bmpPassword(password), utf8 }];
-  }
+  if (password !== undefined && password.length > 0)
+    return [{ bmp: bmpPassword(password), utf8: Buffer.from(password) }];
   // OpenSSL writes "no password" files both ways; like OpenSSL, try the empty string, then absent.
   return [
     { bmp: bmpPassword(""), utf8: Buffer.alloc(0) },
@@ -54,8 +47,7 @@ function readPfx(data: Uint8Array): { authSafe: Uint8Array; macData: DerNode | u
       "ERR_CERT_FORMAT",
       `PFX version ${version} is not supported; expected 3`,
     );
-  if (extra.length > 0)
-    throw new CertificateError("ERR_DER_INVALID", "invalid DER: PFX has extra fields");
+  if (extra.length > 0) throw derInvalid("PFX has extra fields");
   const [typeNode, contentNode] = sequence(authSafeNode, "PFX authSafe", 1);
   const type = oid(typeNode, "PFX authSafe type");
   if (type !== Oid.data)
@@ -71,21 +63,8 @@ function decryptContents(
   macData: DerNode | undefined,
   forms: PasswordForm[],
 ): Pkcs12Contents {
-  if (macData !== undefined) {
-    const mac = readMacData(macData);
-    const form = forms.find((candidate) => macMatches(mac, authSafe, candidate.bmp));
-    if (!form) {
-      const reason =
-        forms.length > 1
-          ? "the file needs a password, or it is corrupt"
-          : "the password is wrong or the file is corrupt";
-      throw new CertificateError(
-        "ERR_PKCS12_MAC",
-        `the PKCS#12 integrity check (MAC) failed: ${reason}`,
-      );
-    }
-    return readAuthenticatedSafe(authSafe, form);
-  }
+  if (macData !== undefined)
+    return readAuthenticatedSafe(authSafe, verifyMac(macData, authSafe, forms));
   for (let i = 0; ; i++) {
     try {
       return readAuthenticatedSafe(authSafe, forms[i]!);
@@ -99,43 +78,24 @@ function decryptContents(
   }
 }
 
-function sameId(a: Buffer | undefined, b: Buffer | undefined): boolean {
-  return a !== undefined && b !== undefined && a.equals(b);
-}
-
-function chooseKey(keys: KeyEntry[], certificates: CertificateEntry[]): KeyEntry {
-  if (keys.length === 1) return keys[0]!;
-  return (
-    keys.find((key) => certificates.some((cert) => sameId(key.localKeyId, cert.localKeyId))) ??
+function chooseKey({ keys, certificates }: Pkcs12Contents): KeyEntry {
+  const pairedBy = (attribute: "localKeyId" | "friendlyName") =>
     keys.find(
       (key) =>
-        key.friendlyName !== undefined &&
-        certificates.some((cert) => cert.friendlyName === key.friendlyName),
-    ) ??
-    keys[0]!
-  );
+        key[attribute] !== undefined &&
+        certificates.some((cert) => cert[attribute] === key[attribute]),
+    );
+  return pairedBy("localKeyId") ?? pairedBy("friendlyName") ?? keys[0]!;
 }
 
 function toKeyObject(entry: KeyEntry): KeyObject {
   try {
     return createPrivateKey({ key: entry.pkcs8, format: "der", type: "pkcs8" });
-  } catch (error) {
+  } catch (cause) {
     throw new CertificateError(
       "ERR_CERT_FORMAT",
       "the PKCS#12 key bag does not hold a private key Node.js can read",
-      { cause: error },
-    );
-  }
-}
-
-function toCertificate(entry: CertificateEntry, index: number): X509Certificate {
-  try {
-    return new X509Certificate(entry.der);
-  } catch (error) {
-    throw new CertificateError(
-      "ERR_CERT_FORMAT",
-      `PKCS#12 certificate bag ${index + 1} does not hold a valid X.509 certificate`,
-      { cause: error },
+      { cause },
     );
   }
 }
@@ -184,16 +144,11 @@ export function parsePkcs12(data: Uint8Array, password?: string | Uint8Array): C
   try {
     if (contents.keys.length === 0)
       throw new CertificateError("ERR_CERT_NO_KEY", "the PKCS#12 file holds no private key");
-    const certificates = contents.certificates.map(toCertificate);
-    if (certificates.length === 0)
-      throw new CertificateError(
-        "ERR_CERT_NO_CERTIFICATE",
-        "the PKCS#12 file holds no certificate",
-      );
-    return assembleBundle(
-      toKeyObject(chooseKey(contents.keys, contents.certificates)),
-      certificates,
+    const certificates = parseCertificates(
+      contents.certificates.map((entry) => entry.der),
+      "PKCS#12 file",
     );
+    return assembleBundle(toKeyObject(chooseKey(contents)), certificates);
   } finally {
     for (const key of contents.keys) key.pkcs8.fill(0);
   }

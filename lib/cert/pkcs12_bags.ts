@@ -5,26 +5,27 @@
  *
  * @module
  */
-import { CertificateError } from "../errors.js";
 import {
   bmpString,
   type DerNode,
   decodeDer,
+  derInvalid,
   explicit,
   octetString,
   oid,
   sequence,
   set,
   smallInteger,
+  Tag,
   TagClass,
 } from "./der.js";
-import { decryptWithPassword, type PasswordForm, unsupportedAlgorithm } from "./pbe.js";
-import { Oid } from "./pkcs12_oids.js";
+import { decryptWithPassword, type PasswordForm, wrongPassword } from "./pbe.js";
+import { Oid, unsupportedAlgorithm } from "./pkcs12_oids.js";
 
 /** What a bag's attributes say about it. */
 export interface BagAttributes {
-  /** The `localKeyId` attribute (PKCS#9), which ties a key bag to its certificate bag. */
-  localKeyId?: Buffer;
+  /** The `localKeyId` attribute (PKCS#9) in hex, which ties a key bag to its certificate bag. */
+  localKeyId?: string;
   /** The `friendlyName` attribute (PKCS#9). */
   friendlyName?: string;
 }
@@ -47,30 +48,32 @@ export interface Pkcs12Contents {
   certificates: CertificateEntry[];
 }
 
-function decodeDecrypted(plaintext: Buffer, what: string): DerNode {
+/** Decrypts and decodes; plaintext that is not DER means the password is wrong. */
+function decryptDer(
+  algorithm: DerNode | undefined,
+  data: Uint8Array,
+  password: PasswordForm,
+  what: string,
+): { plaintext: Buffer; root: DerNode } {
+  const plaintext = decryptWithPassword(algorithm, data, password, what);
   try {
-    return decodeDer(plaintext);
+    return { plaintext, root: decodeDer(plaintext) };
   } catch (error) {
     plaintext.fill(0);
-    throw new CertificateError(
-      "ERR_CERT_PASSWORD",
-      `the password does not decrypt the ${what} (wrong password or corrupt data)`,
-      { cause: error },
-    );
+    throw wrongPassword(what, error);
   }
 }
 
 function readAttributes(node: DerNode | undefined): BagAttributes {
   const attributes: BagAttributes = {};
-  if (node === undefined) return attributes;
-  for (const attribute of set(node, "bag attributes")) {
+  for (const attribute of node ? set(node, "bag attributes") : []) {
     const [idNode, valuesNode] = sequence(attribute, "bag attribute", 2);
     const id = oid(idNode, "bag attribute type");
-    const values = set(valuesNode, "bag attribute values");
-    if (id === Oid.localKeyId && values.length > 0)
-      attributes.localKeyId = Buffer.from(octetString(values[0], "localKeyId"));
-    if (id === Oid.friendlyName && values.length > 0)
-      attributes.friendlyName = bmpString(values[0], "friendlyName");
+    const [value] = set(valuesNode, "bag attribute values");
+    if (value && id === Oid.localKeyId)
+      attributes.localKeyId = Buffer.from(octetString(value, "localKeyId")).toString("hex");
+    if (value && id === Oid.friendlyName)
+      attributes.friendlyName = bmpString(value, "friendlyName");
   }
   return attributes;
 }
@@ -86,14 +89,10 @@ function readSafeContents(node: DerNode, password: PasswordForm, out: Pkcs12Cont
       out.keys.push({ ...attributes, pkcs8: Buffer.from(value.raw) });
     } else if (bagId === Oid.pkcs8ShroudedKeyBag) {
       const [algorithm, encrypted] = sequence(value, "shrouded key bag", 2);
-      const plaintext = decryptWithPassword(
-        algorithm,
-        octetString(encrypted, "shrouded key bag data"),
-        password,
-        "shrouded key bag",
-      );
-      sequence(decodeDecrypted(plaintext, "shrouded key bag"), "decrypted private key", 3);
+      const data = octetString(encrypted, "shrouded key bag data");
+      const { plaintext, root } = decryptDer(algorithm, data, password, "shrouded key bag");
       out.keys.push({ ...attributes, pkcs8: plaintext });
+      sequence(root, "decrypted private key", 3);
     } else if (bagId === Oid.certBag) {
       const [certIdNode, certValue] = sequence(value, "certificate bag", 2);
       if (oid(certIdNode, "certificate bag type") === Oid.x509Certificate) {
@@ -109,35 +108,21 @@ function readSafeContents(node: DerNode, password: PasswordForm, out: Pkcs12Cont
 }
 
 function encryptedContent(node: DerNode | undefined): Uint8Array {
-  if (!node || node.tagClass !== TagClass.context || node.tagNumber !== 0) {
-    throw new CertificateError(
-      "ERR_DER_INVALID",
-      "invalid DER: encrypted content must be an implicit [0] OCTET STRING",
-    );
-  }
-  if (!node.constructed) return node.value;
-  return Buffer.concat(
-    node.children.map((child) => octetString(child, "encrypted content segment")),
-  );
+  if (node?.tagClass !== TagClass.context || node.tagNumber !== 0)
+    throw derInvalid("encrypted content must be an implicit [0] OCTET STRING");
+  const retagged = { ...node, tagClass: TagClass.universal, tagNumber: Tag.octetString };
+  return octetString(retagged, "encrypted content");
 }
 
 function readEncryptedData(node: DerNode, password: PasswordForm, out: Pkcs12Contents): void {
   const [versionNode, infoNode] = sequence(node, "EncryptedData", 2);
   smallInteger(versionNode, "EncryptedData version", 2);
   const [typeNode, algorithm, contentNode] = sequence(infoNode, "EncryptedContentInfo", 3);
-  if (oid(typeNode, "encrypted content type") !== Oid.data) {
-    throw new CertificateError(
-      "ERR_DER_INVALID",
-      "invalid DER: encrypted content must be of type data",
-    );
-  }
-  const plaintext = decryptWithPassword(
-    algorithm,
-    encryptedContent(contentNode),
-    password,
-    "encrypted safe contents",
-  );
-  readSafeContents(decodeDecrypted(plaintext, "encrypted safe contents"), password, out);
+  if (oid(typeNode, "encrypted content type") !== Oid.data)
+    throw derInvalid("encrypted content must be of type data");
+  const data = encryptedContent(contentNode);
+  const { root } = decryptDer(algorithm, data, password, "encrypted safe contents");
+  readSafeContents(root, password, out);
 }
 
 /**

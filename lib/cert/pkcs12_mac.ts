@@ -5,58 +5,47 @@
  * @module
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { type DerNode, octetString, oid, sequence, smallInteger } from "./der.js";
-import { unsupportedAlgorithm } from "./pbe.js";
-import { checkIterations, pkcs12Kdf } from "./pkcs12_kdf.js";
-import { type DigestInfo, MAC_DIGESTS } from "./pkcs12_oids.js";
-
-/** The fields of a MacData. */
-export interface MacData {
-  /** The digest of the HMAC and of the KDF. */
-  readonly digest: DigestInfo;
-  readonly salt: Uint8Array;
-  readonly iterations: number;
-  readonly expected: Uint8Array;
-}
+import { CertificateError } from "../errors.js";
+import { type DerNode, octetString, oid, sequence } from "./der.js";
+import type { PasswordForm } from "./pbe.js";
+import { pkcs12Kdf, readIterations } from "./pkcs12_kdf.js";
+import { MAC_DIGESTS, supported } from "./pkcs12_oids.js";
 
 /**
- * Reads and checks a MacData structure.
+ * Finds the password form under which the MAC over `authSafe` verifies.
  *
- * @param node - the MacData SEQUENCE.
- * @returns its fields.
- * @throws CertificateError `ERR_PKCS12_UNSUPPORTED_ALGORITHM` naming the MAC digest (e.g. md5 or
- * PBMAC1), `ERR_PKCS12_ITERATIONS`, `ERR_DER_INVALID`.
+ * @param macData - the MacData SEQUENCE.
+ * @param authSafe - the AuthenticatedSafe DER, exactly as stored.
+ * @param forms - the password forms to try, in order.
+ * @returns the first form whose HMAC matches, compared in constant time.
+ * @throws CertificateError `ERR_PKCS12_MAC` when none does, `ERR_PKCS12_UNSUPPORTED_ALGORITHM`
+ * naming the MAC digest (e.g. md5 or PBMAC1), `ERR_PKCS12_ITERATIONS`, `ERR_DER_INVALID`.
  */
-export function readMacData(node: DerNode): MacData {
-  const [digestInfo, saltNode, iterationsNode] = sequence(node, "MacData", 2);
+export function verifyMac(
+  macData: DerNode,
+  authSafe: Uint8Array,
+  forms: readonly PasswordForm[],
+): PasswordForm {
+  const [digestInfo, saltNode, iterationsNode] = sequence(macData, "MacData", 2);
   const [algorithm, digestNode] = sequence(digestInfo, "MAC DigestInfo", 2);
   const [digestOid] = sequence(algorithm, "MAC algorithm", 1);
-  const id = oid(digestOid, "MAC algorithm");
-  const digest = MAC_DIGESTS.get(id);
-  if (!digest) throw unsupportedAlgorithm(id, "MAC");
-  const iterations =
-    iterationsNode === undefined ? 1 : smallInteger(iterationsNode, "MAC iterations");
-  checkIterations(iterations, "MAC");
-  return {
-    digest,
-    salt: octetString(saltNode, "MAC salt"),
-    iterations,
-    expected: octetString(digestNode, "MAC digest"),
-  };
-}
-
-/**
- * Whether the MAC over `authSafe` verifies with the given KDF password bytes.
- *
- * @param mac - from {@link readMacData}.
- * @param authSafe - the AuthenticatedSafe DER, exactly as stored.
- * @param bmpPassword - the password as the PKCS#12 KDF takes it.
- * @returns true when the HMAC matches, compared in constant time.
- */
-export function macMatches(mac: MacData, authSafe: Uint8Array, bmpPassword: Uint8Array): boolean {
-  const digest = mac.digest;
-  const key = pkcs12Kdf(digest, bmpPassword, mac.salt, mac.iterations, 3, digest.outputBytes);
-  const actual = createHmac(digest.name, key).update(authSafe).digest();
-  key.fill(0);
-  return actual.length === mac.expected.length && timingSafeEqual(actual, mac.expected);
+  const digest = supported(MAC_DIGESTS, oid(digestOid, "MAC algorithm"), "MAC");
+  const iterations = iterationsNode === undefined ? 1 : readIterations(iterationsNode, "MAC");
+  const salt = octetString(saltNode, "MAC salt");
+  const expected = octetString(digestNode, "MAC digest");
+  const form = forms.find(({ bmp }) => {
+    const key = pkcs12Kdf(digest, bmp, salt, iterations, 3, digest.outputBytes);
+    const actual = createHmac(digest.name, key).update(authSafe).digest();
+    key.fill(0);
+    return actual.length === expected.length && timingSafeEqual(actual, expected);
+  });
+  if (form) return form;
+  const reason =
+    forms.length > 1
+      ? "the file needs a password, or it is corrupt"
+      : "the password is wrong or the file is corrupt";
+  throw new CertificateError(
+    "ERR_PKCS12_MAC",
+    `the PKCS#12 integrity check (MAC) failed: ${reason}`,
+  );
 }

@@ -5,17 +5,15 @@
  *
  * @module
  */
+import { CertificateError } from "../errors.js";
 
 /** Content types, bag types and attributes (RFC 7292, RFC 5652, RFC 2985). */
 export const Oid = {
   data: "1.2.840.113549.1.7.1",
-  envelopedData: "1.2.840.113549.1.7.3",
   encryptedData: "1.2.840.113549.1.7.6",
   keyBag: "1.2.840.113549.1.12.10.1.1",
   pkcs8ShroudedKeyBag: "1.2.840.113549.1.12.10.1.2",
   certBag: "1.2.840.113549.1.12.10.1.3",
-  crlBag: "1.2.840.113549.1.12.10.1.4",
-  secretBag: "1.2.840.113549.1.12.10.1.5",
   safeContentsBag: "1.2.840.113549.1.12.10.1.6",
   x509Certificate: "1.2.840.113549.1.9.22.1",
   friendlyName: "1.2.840.113549.1.9.20",
@@ -52,18 +50,8 @@ export const PBKDF2_PRFS: ReadonlyMap<string, string> = new Map([
   ["1.2.840.113549.2.11", "sha512"],
 ]);
 
-/** A CBC block cipher that PBES2 names as its encryption scheme. */
-export interface Pbes2Cipher {
-  /** The name `node:crypto` knows. */
-  readonly name: string;
-  /** Key bytes PBKDF2 must produce. */
-  readonly keyBytes: number;
-  /** IV bytes the parameters must carry. */
-  readonly ivBytes: number;
-}
-
 /** PBES2 encryption schemes by OID (RFC 8018 Appendix B.2, NIST AES). */
-export const PBES2_CIPHERS: ReadonlyMap<string, Pbes2Cipher> = new Map([
+export const PBES2_CIPHERS = new Map([
   ["2.16.840.1.101.3.4.1.2", { name: "aes-128-cbc", keyBytes: 16, ivBytes: 16 }],
   ["2.16.840.1.101.3.4.1.22", { name: "aes-192-cbc", keyBytes: 24, ivBytes: 16 }],
   ["2.16.840.1.101.3.4.1.42", { name: "aes-256-cbc", keyBytes: 32, ivBytes: 16 }],
@@ -133,13 +121,32 @@ const NAMES: ReadonlyMap<string, string> = new Map([
 ]);
 
 /**
- * Describes an OID for an error message: `"pbeWithSHAAnd128BitRC4 (1.2.840.113549.1.12.1.1)"`,
- * or the bare OID when it has no known name.
+ * Builds the error for an algorithm this package does not implement, naming it by name and OID:
+ * `"pbeWithSHAAnd128BitRC4 (1.2.840.113549.1.12.1.1)"`, or `"unknown algorithm <oid>"`.
  *
- * @param oid - dotted decimal text.
- * @returns the name with the OID, or the OID alone.
+ * @param oid - the OID found.
+ * @param where - the structure that named it, e.g. `"shrouded key bag"`.
+ * @returns a CertificateError `ERR_PKCS12_UNSUPPORTED_ALGORITHM`.
  */
-export function describeOid(oid: string): string {
+export function unsupportedAlgorithm(oid: string, where: string): CertificateError {
   const name = NAMES.get(oid);
-  return name ? `${name} (${oid})` : `unknown algorithm ${oid}`;
+  return new CertificateError(
+    "ERR_PKCS12_UNSUPPORTED_ALGORITHM",
+    `the ${where} uses ${name ? `${name} (${oid})` : `unknown algorithm ${oid}`}, which is not supported`,
+  );
+}
+
+/**
+ * Looks an algorithm up in one of the tables above.
+ *
+ * @param table - e.g. {@link MAC_DIGESTS}.
+ * @param oid - the OID found.
+ * @param where - the structure that named it.
+ * @returns the facts of the algorithm.
+ * @throws CertificateError `ERR_PKCS12_UNSUPPORTED_ALGORITHM` when the table lacks it.
+ */
+export function supported<T>(table: ReadonlyMap<string, T>, oid: string, where: string): T {
+  const facts = table.get(oid);
+  if (facts === undefined) throw unsupportedAlgorithm(oid, where);
+  return facts;
 }

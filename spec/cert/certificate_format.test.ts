@@ -1,8 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { isPkcs12, looksLikePem } from "../../lib/cert/detect.js";
-import { pfxFixture } from "../support/der_edit.js";
+import { looksLikePem } from "../../lib/cert/certificate_format.js";
+import { isPkcs12, pfxFixture } from "../support/der_edit.js";
 
 const pem = readFileSync(new URL("../../../fixtures/certs/cert.pem", import.meta.url));
 const crlfKeyFirst = readFileSync(
