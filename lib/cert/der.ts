@@ -131,17 +131,13 @@ function expect(node: DerNode | undefined, tagNumber: number, type: string, what
  *
  * @param node - the element, or `undefined` when an expected element is absent.
  * @param what - names the field in the error message.
- * @param minChildren - the fewest children accepted.
+ * @param min - the fewest children accepted.
  * @throws CertificateError `ERR_DER_INVALID`.
  */
-export function sequence(
-  node: DerNode | undefined,
-  what: string,
-  minChildren = 0,
-): readonly DerNode[] {
+export function sequence(node: DerNode | undefined, what: string, min = 0): readonly DerNode[] {
   const { children } = expect(node, Tag.sequence, "a SEQUENCE", what);
-  if (children.length < minChildren)
-    throw derInvalid(`${what} has ${children.length} fields; expected at least ${minChildren}`);
+  if (children.length < min)
+    throw derInvalid(`${what} has ${children.length} fields; expected at least ${min}`);
   return children;
 }
 

@@ -54,52 +54,31 @@ export function wrongPassword(what: string, cause?: unknown): CertificateError {
   );
 }
 
-/** CBC decryption with `node:crypto`, or with this package's RC2 when `rc2Bits` is given. */
-function cbcDecrypt(
-  cipher: string,
-  key: Uint8Array,
-  iv: Uint8Array,
-  data: Uint8Array,
-  what: string,
-  rc2Bits?: number,
-): Buffer {
-  if (rc2Bits === undefined && !getCiphers().includes(cipher))
-    throw new CertificateError(
-      "ERR_PKCS12_UNSUPPORTED_ALGORITHM",
-      `the ${what} needs ${cipher}, which this Node.js build lacks`,
-    );
-  try {
-    if (rc2Bits !== undefined) return rc2CbcDecrypt(key, rc2Bits, iv, data);
-    const decipher = createDecipheriv(cipher, key, iv);
-    return Buffer.concat([decipher.update(data), decipher.final()]);
-  } catch (error) {
-    const passes = error instanceof CertificateError && error.code !== "ERR_CERT_PASSWORD";
-    throw passes ? error : wrongPassword(what, error);
-  }
+/** What a scheme's parameters yield: the cipher with its key and IV (and RC2's effective bits). */
+interface Decryption {
+  cipher: string;
+  key: Buffer;
+  iv: Uint8Array;
+  rc2Bits?: number;
 }
 
-function decryptPkcs12Pbe(
+function pkcs12Pbe(
   pbe: Pkcs12Pbe,
   params: DerNode | undefined,
-  data: Uint8Array,
   password: PasswordForm,
   what: string,
-): Buffer {
+): Decryption {
   const [saltNode, iterationsNode] = sequence(params, `${what} PBE parameters`, 2);
   const salt = octetString(saltNode, `${what} PBE salt`);
   const iterations = readIterations(iterationsNode, `${what} PBE`);
   const sha1 = MAC_DIGESTS.get("1.3.14.3.2.26")!;
   const key = pkcs12Kdf(sha1, password.bmp, salt, iterations, 1, pbe.keyBytes);
   const iv = pkcs12Kdf(sha1, password.bmp, salt, iterations, 2, 8);
-  // Two-key 3DES is three-key 3DES with K3 = K1.
-  const twoKey = pbe.cipher === "des-ede3-cbc" && key.length === 16;
-  const cipherKey = twoKey ? Buffer.concat([key, key.subarray(0, 8)]) : key;
-  try {
-    return cbcDecrypt(pbe.cipher, cipherKey, iv, data, what, pbe.effectiveBits);
-  } finally {
-    key.fill(0);
-    cipherKey.fill(0);
-  }
+  if (pbe.cipher === "rc2-cbc") return { cipher: pbe.cipher, key, iv, rc2Bits: pbe.effectiveBits };
+  // Two-key 3DES (16 bytes) is three-key 3DES with K3 = K1.
+  const tripleKey = Buffer.concat([key, key.subarray(0, 24 - key.length)]);
+  key.fill(0);
+  return { cipher: pbe.cipher, key: tripleKey, iv };
 }
 
 function pbkdf2Prf(node: DerNode | undefined, what: string): string {
@@ -110,12 +89,7 @@ function pbkdf2Prf(node: DerNode | undefined, what: string): string {
   return name;
 }
 
-function decryptPbes2(
-  params: DerNode | undefined,
-  data: Uint8Array,
-  password: PasswordForm,
-  what: string,
-): Buffer {
+function pbes2(params: DerNode | undefined, password: PasswordForm, what: string): Decryption {
   const [kdfNode, schemeNode] = sequence(params, `${what} PBES2 parameters`, 2);
   const [kdfOid, kdfParams] = sequence(kdfNode, `${what} key derivation`, 1);
   const kdf = oid(kdfOid, `${what} key derivation algorithm`);
@@ -144,11 +118,7 @@ function decryptPbes2(
   if (keyLength !== undefined && keyLength !== cipher.keyBytes)
     throw derInvalid(`the ${what} PBKDF2 key length ${keyLength} does not fit ${cipher.name}`);
   const key = pbkdf2Sync(password.utf8, salt, iterations, cipher.keyBytes, prf);
-  try {
-    return cbcDecrypt(cipher.name, key, iv, data, what);
-  } finally {
-    key.fill(0);
-  }
+  return { cipher: cipher.name, key, iv };
 }
 
 /**
@@ -170,6 +140,23 @@ export function decryptWithPassword(
 ): Buffer {
   const [algorithmOid, params] = sequence(algorithm, `${what} encryption algorithm`, 1);
   const id = oid(algorithmOid, `${what} encryption algorithm`);
-  if (id === Oid.pbes2) return decryptPbes2(params, data, password, what);
-  return decryptPkcs12Pbe(supported(PKCS12_PBES, id, what), params, data, password, what);
+  const { cipher, key, iv, rc2Bits } =
+    id === Oid.pbes2
+      ? pbes2(params, password, what)
+      : pkcs12Pbe(supported(PKCS12_PBES, id, what), params, password, what);
+  try {
+    if (rc2Bits !== undefined) return rc2CbcDecrypt(key, rc2Bits, iv, data);
+    if (!getCiphers().includes(cipher))
+      throw new CertificateError(
+        "ERR_PKCS12_UNSUPPORTED_ALGORITHM",
+        `the ${what} needs ${cipher}, which this Node.js build lacks`,
+      );
+    const decipher = createDecipheriv(cipher, key, iv);
+    return Buffer.concat([decipher.update(data), decipher.final()]);
+  } catch (error) {
+    const passes = error instanceof CertificateError && error.code !== "ERR_CERT_PASSWORD";
+    throw passes ? error : wrongPassword(what, error);
+  } finally {
+    key.fill(0);
+  }
 }

@@ -1,10 +1,11 @@
 /**
- * Reads a PKCS#12 / PFX file (RFC 7292) into a {@link CertificateBundle}: verifies the MAC,
- * decrypts the bags, and pairs the private key with its certificate.
+ * Reads a PKCS#12 / PFX file (RFC 7292) into a {@link CertificateBundle}: verifies the MAC (the
+ * password integrity mode, an HMAC over the AuthenticatedSafe keyed by the PKCS#12 KDF), decrypts
+ * the bags, and pairs the private key with its certificate.
  *
  * @module
  */
-import { createPrivateKey, type KeyObject } from "node:crypto";
+import { createHmac, createPrivateKey, type KeyObject, timingSafeEqual } from "node:crypto";
 import { CertificateError, InvalidArgumentError } from "../errors.js";
 import { assembleBundle, type CertificateBundle, parseCertificates } from "./bundle.js";
 import {
@@ -19,9 +20,8 @@ import {
 } from "./der.js";
 import type { PasswordForm } from "./pbe.js";
 import { type KeyEntry, type Pkcs12Contents, readAuthenticatedSafe } from "./pkcs12_bags.js";
-import { bmpPassword } from "./pkcs12_kdf.js";
-import { verifyMac } from "./pkcs12_mac.js";
-import { Oid, unsupportedAlgorithm } from "./pkcs12_oids.js";
+import { bmpPassword, pkcs12Kdf, readIterations } from "./pkcs12_kdf.js";
+import { MAC_DIGESTS, Oid, supported, unsupportedAlgorithm } from "./pkcs12_oids.js";
 
 function passwordForms(password: string | Uint8Array | undefined): PasswordForm[] {
   if (password !== undefined && typeof password !== "string" && !(password instanceof Uint8Array)) {
@@ -56,6 +56,45 @@ function readPfx(data: Uint8Array): { authSafe: Uint8Array; macData: DerNode | u
     authSafe: octetString(explicit(contentNode, 0, "PFX authSafe content"), "PFX authSafe data"),
     macData,
   };
+}
+
+/**
+ * Finds the password form under which the MAC over `authSafe` verifies.
+ *
+ * @param macData - the MacData SEQUENCE.
+ * @param authSafe - the AuthenticatedSafe DER, exactly as stored.
+ * @param forms - the password forms to try, in order.
+ * @returns the first form whose HMAC matches, compared in constant time.
+ * @throws CertificateError `ERR_PKCS12_MAC` when none does, `ERR_PKCS12_UNSUPPORTED_ALGORITHM`
+ * naming the MAC digest (e.g. md5 or PBMAC1), `ERR_PKCS12_ITERATIONS`, `ERR_DER_INVALID`.
+ */
+function verifyMac(
+  macData: DerNode,
+  authSafe: Uint8Array,
+  forms: readonly PasswordForm[],
+): PasswordForm {
+  const [digestInfo, saltNode, iterationsNode] = sequence(macData, "MacData", 2);
+  const [algorithm, digestNode] = sequence(digestInfo, "MAC DigestInfo", 2);
+  const [digestOid] = sequence(algorithm, "MAC algorithm", 1);
+  const digest = supported(MAC_DIGESTS, oid(digestOid, "MAC algorithm"), "MAC");
+  const iterations = iterationsNode === undefined ? 1 : readIterations(iterationsNode, "MAC");
+  const salt = octetString(saltNode, "MAC salt");
+  const expected = octetString(digestNode, "MAC digest");
+  const form = forms.find(({ bmp }) => {
+    const key = pkcs12Kdf(digest, bmp, salt, iterations, 3, digest.outputBytes);
+    const actual = createHmac(digest.name, key).update(authSafe).digest();
+    key.fill(0);
+    return actual.length === expected.length && timingSafeEqual(actual, expected);
+  });
+  if (form) return form;
+  const reason =
+    forms.length > 1
+      ? "the file needs a password, or it is corrupt"
+      : "the password is wrong or the file is corrupt";
+  throw new CertificateError(
+    "ERR_PKCS12_MAC",
+    `the PKCS#12 integrity check (MAC) failed: ${reason}`,
+  );
 }
 
 function decryptContents(

@@ -29,13 +29,9 @@ const SHIFTS = [1, 2, 3, 5] as const;
  * @throws CertificateError `ERR_PKCS12_UNSUPPORTED_ALGORITHM` for a key or bit count out of range.
  */
 export function rc2ExpandKey(key: Uint8Array, effectiveBits: number): Uint16Array {
-  if (
-    key.length < 1 ||
-    key.length > 128 ||
-    !Number.isInteger(effectiveBits) ||
-    effectiveBits < 1 ||
-    effectiveBits > 1024
-  ) {
+  const bitsInRange =
+    Number.isInteger(effectiveBits) && effectiveBits >= 1 && effectiveBits <= 1024;
+  if (key.length < 1 || key.length > 128 || !bitsInRange) {
     throw new CertificateError(
       "ERR_PKCS12_UNSUPPORTED_ALGORITHM",
       "RC2 needs a 1–128 byte key and 1–1024 effective bits",
