@@ -57,26 +57,23 @@ export function assembleBundle(
   certificates: X509Certificate[],
 ): CertificateBundle {
   const type = privateKey.asymmetricKeyType;
-  if (type !== "rsa") {
+  if (type !== "rsa")
     throw new CertificateError(
       "ERR_CERT_KEY_TYPE",
       `the private key is ${type?.toUpperCase() ?? "of an unknown type"}; Entra client assertions need an RSA key`,
     );
-  }
   const bits = privateKey.asymmetricKeyDetails?.modulusLength ?? 0;
-  if (bits < MIN_RSA_BITS) {
+  if (bits < MIN_RSA_BITS)
     throw new CertificateError(
       "ERR_CERT_KEY_SIZE",
       `the RSA key has ${bits} bits; at least ${MIN_RSA_BITS} are required`,
     );
-  }
   const signing = certificates.find((cert) => cert.checkPrivateKey(privateKey));
-  if (!signing) {
+  if (!signing)
     throw new CertificateError(
       "ERR_CERT_KEY_MISMATCH",
       "the private key does not match any certificate in the data",
     );
-  }
   return {
     privateKey,
     certificate: signing,

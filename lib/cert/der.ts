@@ -84,12 +84,11 @@ function decodeAt(data: Uint8Array, offset: number, end: number, depth: number):
     children.push(child);
     at += child.raw.length;
   }
-  const value = data.subarray(pos, contentEnd);
   return {
     tagClass: first >> 6,
     tagNumber,
     constructed,
-    value,
+    value: data.subarray(pos, contentEnd),
     raw: data.subarray(offset, contentEnd),
     children,
   };
@@ -180,15 +179,11 @@ export function oid(node: DerNode | undefined, what: string): string {
     if (value > Number.MAX_SAFE_INTEGER / 128)
       throw derInvalid(`${what} has an OBJECT IDENTIFIER arc that is too large`);
     if ((byte & 0x80) !== 0) continue;
-    if (arcs.length === 0) {
-      const first = Math.min(2, Math.floor(value / 40));
-      arcs.push(first, value - first * 40);
-    } else {
-      arcs.push(value);
-    }
+    arcs.push(value);
     value = 0;
   }
-  return arcs.join(".");
+  const first = Math.min(2, Math.floor(arcs[0]! / 40));
+  return [first, arcs[0]! - first * 40, ...arcs.slice(1)].join(".");
 }
 
 /**

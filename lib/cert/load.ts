@@ -4,13 +4,10 @@ import type { CertificateBundle } from "./bundle.js";
 import { looksLikePem, parseCertificateData } from "./certificate_format.js";
 
 /** Where a certificate comes from: a file path, or the file's contents. */
-export type CertificateSource =
-  | { certificatePath: string; certificate?: undefined; certificatePassword?: string | Uint8Array }
-  | {
-      certificate: string | Uint8Array;
-      certificatePath?: undefined;
-      certificatePassword?: string | Uint8Array;
-    };
+export type CertificateSource = { certificatePassword?: string | Uint8Array } & (
+  | { certificatePath: string; certificate?: undefined }
+  | { certificate: string | Uint8Array; certificatePath?: undefined }
+);
 
 function certificateBytes(credentialName: string, source: CertificateSource): Uint8Array {
   const { certificatePath: path, certificate } = source;
@@ -50,11 +47,10 @@ export function loadCertificate(
   credentialName: string,
   source: CertificateSource,
 ): CertificateBundle {
-  if ((source.certificatePath === undefined) === (source.certificate === undefined)) {
+  if ((source.certificatePath === undefined) === (source.certificate === undefined))
     throw new InvalidArgumentError(
       `${credentialName}: pass exactly one of "certificatePath" and "certificate".`,
     );
-  }
   try {
     const data = certificateBytes(credentialName, source);
     const password = source.certificatePassword;

@@ -24,7 +24,6 @@ import {
   PBES2_CIPHERS,
   PBKDF2_PRFS,
   PKCS12_PBES,
-  type Pkcs12Pbe,
   supported,
   unsupportedAlgorithm,
 } from "./pkcs12_oids.js";
@@ -63,11 +62,12 @@ interface Decryption {
 }
 
 function pkcs12Pbe(
-  pbe: Pkcs12Pbe,
+  id: string,
   params: DerNode | undefined,
   password: PasswordForm,
   what: string,
 ): Decryption {
+  const pbe = supported(PKCS12_PBES, id, what);
   const [saltNode, iterationsNode] = sequence(params, `${what} PBE parameters`, 2);
   const salt = octetString(saltNode, `${what} PBE salt`);
   const iterations = readIterations(iterationsNode, `${what} PBE`);
@@ -141,9 +141,7 @@ export function decryptWithPassword(
   const [algorithmOid, params] = sequence(algorithm, `${what} encryption algorithm`, 1);
   const id = oid(algorithmOid, `${what} encryption algorithm`);
   const { cipher, key, iv, rc2Bits } =
-    id === Oid.pbes2
-      ? pbes2(params, password, what)
-      : pkcs12Pbe(supported(PKCS12_PBES, id, what), params, password, what);
+    id === Oid.pbes2 ? pbes2(params, password, what) : pkcs12Pbe(id, params, password, what);
   try {
     if (rc2Bits !== undefined) return rc2CbcDecrypt(key, rc2Bits, iv, data);
     if (!getCiphers().includes(cipher))

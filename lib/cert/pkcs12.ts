@@ -19,7 +19,7 @@ import {
   smallInteger,
 } from "./der.js";
 import type { PasswordForm } from "./pbe.js";
-import { type KeyEntry, type Pkcs12Contents, readAuthenticatedSafe } from "./pkcs12_bags.js";
+import { type Bag, type Pkcs12Contents, readAuthenticatedSafe } from "./pkcs12_bags.js";
 import { bmpPassword, pkcs12Kdf, readIterations } from "./pkcs12_kdf.js";
 import { MAC_DIGESTS, Oid, supported, unsupportedAlgorithm } from "./pkcs12_oids.js";
 
@@ -68,11 +68,7 @@ function readPfx(data: Uint8Array): { authSafe: Uint8Array; macData: DerNode | u
  * @throws CertificateError `ERR_PKCS12_MAC` when none does, `ERR_PKCS12_UNSUPPORTED_ALGORITHM`
  * naming the MAC digest (e.g. md5 or PBMAC1), `ERR_PKCS12_ITERATIONS`, `ERR_DER_INVALID`.
  */
-function verifyMac(
-  macData: DerNode,
-  authSafe: Uint8Array,
-  forms: readonly PasswordForm[],
-): PasswordForm {
+function verifyMac(macData: DerNode, authSafe: Uint8Array, forms: PasswordForm[]): PasswordForm {
   const [digestInfo, saltNode, iterationsNode] = sequence(macData, "MacData", 2);
   const [algorithm, digestNode] = sequence(digestInfo, "MAC DigestInfo", 2);
   const [digestOid] = sequence(algorithm, "MAC algorithm", 1);
@@ -97,13 +93,8 @@ function verifyMac(
   );
 }
 
-function decryptContents(
-  authSafe: Uint8Array,
-  macData: DerNode | undefined,
-  forms: PasswordForm[],
-): Pkcs12Contents {
-  if (macData !== undefined)
-    return readAuthenticatedSafe(authSafe, verifyMac(macData, authSafe, forms));
+/** Without a MAC, only decryption tells the empty password from the absent one. */
+function decryptWithoutMac(authSafe: Uint8Array, forms: PasswordForm[]): Pkcs12Contents {
   for (let i = 0; ; i++) {
     try {
       return readAuthenticatedSafe(authSafe, forms[i]!);
@@ -117,7 +108,7 @@ function decryptContents(
   }
 }
 
-function chooseKey({ keys, certificates }: Pkcs12Contents): KeyEntry {
+function chooseKey({ keys, certificates }: Pkcs12Contents): Bag {
   const pairedBy = (attribute: "localKeyId" | "friendlyName") =>
     keys.find(
       (key) =>
@@ -127,9 +118,9 @@ function chooseKey({ keys, certificates }: Pkcs12Contents): KeyEntry {
   return pairedBy("localKeyId") ?? pairedBy("friendlyName") ?? keys[0]!;
 }
 
-function toKeyObject(entry: KeyEntry): KeyObject {
+function toKeyObject(entry: Bag): KeyObject {
   try {
-    return createPrivateKey({ key: entry.pkcs8, format: "der", type: "pkcs8" });
+    return createPrivateKey({ key: entry.der, format: "der", type: "pkcs8" });
   } catch (cause) {
     throw new CertificateError(
       "ERR_CERT_FORMAT",
@@ -173,7 +164,9 @@ export function parsePkcs12(data: Uint8Array, password?: string | Uint8Array): C
   const forms = passwordForms(password);
   let contents: Pkcs12Contents;
   try {
-    contents = decryptContents(authSafe, macData, forms);
+    contents = macData
+      ? readAuthenticatedSafe(authSafe, verifyMac(macData, authSafe, forms))
+      : decryptWithoutMac(authSafe, forms);
   } finally {
     for (const form of forms) {
       form.bmp.fill(0);
@@ -189,6 +182,6 @@ export function parsePkcs12(data: Uint8Array, password?: string | Uint8Array): C
     );
     return assembleBundle(toKeyObject(chooseKey(contents)), certificates);
   } finally {
-    for (const key of contents.keys) key.pkcs8.fill(0);
+    for (const key of contents.keys) key.der.fill(0);
   }
 }

@@ -22,30 +22,19 @@ import {
 import { decryptWithPassword, type PasswordForm, wrongPassword } from "./pbe.js";
 import { Oid, unsupportedAlgorithm } from "./pkcs12_oids.js";
 
-/** What a bag's attributes say about it. */
-export interface BagAttributes {
+/** A key bag (PKCS#8 DER, which the caller zeroes after use) or a certificate bag (X.509 DER). */
+export interface Bag {
+  der: Buffer;
   /** The `localKeyId` attribute (PKCS#9) in hex, which ties a key bag to its certificate bag. */
   localKeyId?: string;
   /** The `friendlyName` attribute (PKCS#9). */
   friendlyName?: string;
 }
 
-/** A private key found in a key bag or a decrypted shrouded key bag. */
-export interface KeyEntry extends BagAttributes {
-  /** PKCS#8 PrivateKeyInfo DER; the caller zeroes it after use. */
-  pkcs8: Buffer;
-}
-
-/** An X.509 certificate found in a certificate bag. */
-export interface CertificateEntry extends BagAttributes {
-  /** The certificate DER. */
-  der: Uint8Array;
-}
-
 /** The bags of a PFX, in file order. */
 export interface Pkcs12Contents {
-  keys: KeyEntry[];
-  certificates: CertificateEntry[];
+  keys: Bag[];
+  certificates: Bag[];
 }
 
 /** Decrypts and decodes; plaintext that is not DER means the password is wrong. */
@@ -64,8 +53,8 @@ function decryptDer(
   }
 }
 
-function readAttributes(node: DerNode | undefined): BagAttributes {
-  const attributes: BagAttributes = {};
+function readAttributes(node: DerNode | undefined): Omit<Bag, "der"> {
+  const attributes: Omit<Bag, "der"> = {};
   for (const attribute of node ? set(node, "bag attributes") : []) {
     const [idNode, valuesNode] = sequence(attribute, "bag attribute", 2);
     const id = oid(idNode, "bag attribute type");
@@ -86,20 +75,18 @@ function readSafeContents(node: DerNode, password: PasswordForm, out: Pkcs12Cont
     const attributes = readAttributes(attributesNode);
     if (bagId === Oid.keyBag) {
       sequence(value, "key bag", 3);
-      out.keys.push({ ...attributes, pkcs8: Buffer.from(value.raw) });
+      out.keys.push({ ...attributes, der: Buffer.from(value.raw) });
     } else if (bagId === Oid.pkcs8ShroudedKeyBag) {
       const [algorithm, encrypted] = sequence(value, "shrouded key bag", 2);
       const data = octetString(encrypted, "shrouded key bag data");
       const { plaintext, root } = decryptDer(algorithm, data, password, "shrouded key bag");
-      out.keys.push({ ...attributes, pkcs8: plaintext });
+      out.keys.push({ ...attributes, der: plaintext });
       sequence(root, "decrypted private key", 3);
     } else if (bagId === Oid.certBag) {
       const [certIdNode, certValue] = sequence(value, "certificate bag", 2);
       if (oid(certIdNode, "certificate bag type") === Oid.x509Certificate) {
-        out.certificates.push({
-          ...attributes,
-          der: octetString(explicit(certValue, 0, "certificate bag value"), "certificate"),
-        });
+        const der = octetString(explicit(certValue, 0, "certificate bag value"), "certificate");
+        out.certificates.push({ ...attributes, der: Buffer.from(der) });
       }
     } else if (bagId === Oid.safeContentsBag) {
       readSafeContents(value, password, out);
@@ -153,7 +140,7 @@ export function readAuthenticatedSafe(
       }
     }
   } catch (error) {
-    for (const key of out.keys) key.pkcs8.fill(0);
+    for (const key of out.keys) key.der.fill(0);
     throw error;
   }
   return out;

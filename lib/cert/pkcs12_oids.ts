@@ -58,18 +58,12 @@ export const PBES2_CIPHERS = new Map([
   ["1.2.840.113549.3.7", { name: "des-ede3-cbc", keyBytes: 24, ivBytes: 8 }],
 ]);
 
-/** A password-based encryption scheme of RFC 7292 Appendix C (SHA-1 with the PKCS#12 KDF). */
-export interface Pkcs12Pbe {
-  /** `des-ede3-cbc` or `rc2-cbc` (this package's RC2). */
-  readonly cipher: "des-ede3-cbc" | "rc2-cbc";
-  /** Bytes the KDF produces for the key. */
-  readonly keyBytes: number;
-  /** RC2 effective key bits. */
-  readonly effectiveBits?: number;
-}
-
-/** The PKCS#12 PBEs by OID. */
-export const PKCS12_PBES: ReadonlyMap<string, Pkcs12Pbe> = new Map<string, Pkcs12Pbe>([
+/**
+ * The password-based encryption schemes of RFC 7292 Appendix C (SHA-1 with the PKCS#12 KDF) by
+ * OID: the cipher (`rc2-cbc` is this package's RC2), the key bytes the KDF makes, RC2's effective
+ * key bits.
+ */
+export const PKCS12_PBES = new Map([
   ["1.2.840.113549.1.12.1.3", { cipher: "des-ede3-cbc", keyBytes: 24 }],
   ["1.2.840.113549.1.12.1.4", { cipher: "des-ede3-cbc", keyBytes: 16 }],
   ["1.2.840.113549.1.12.1.5", { cipher: "rc2-cbc", keyBytes: 16, effectiveBits: 128 }],
