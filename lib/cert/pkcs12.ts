@@ -33,10 +33,7 @@ function passwordForms(password: string | Uint8Array | undefined): PasswordForm[
   if (password !== undefined && password.length > 0)
     return [{ bmp: bmpPassword(password), utf8: Buffer.from(password) }];
   // OpenSSL writes "no password" files both ways; like OpenSSL, try the empty string, then absent.
-  return [
-    { bmp: bmpPassword(""), utf8: Buffer.alloc(0) },
-    { bmp: bmpPassword(undefined), utf8: Buffer.alloc(0) },
-  ];
+  return ["", undefined].map((empty) => ({ bmp: bmpPassword(empty), utf8: Buffer.alloc(0) }));
 }
 
 function readPfx(data: Uint8Array): { authSafe: Uint8Array; macData: DerNode | undefined } {

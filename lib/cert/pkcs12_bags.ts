@@ -94,20 +94,16 @@ function readSafeContents(node: DerNode, password: PasswordForm, out: Pkcs12Cont
   }
 }
 
-function encryptedContent(node: DerNode | undefined): Uint8Array {
-  if (node?.tagClass !== TagClass.context || node.tagNumber !== 0)
-    throw derInvalid("encrypted content must be an implicit [0] OCTET STRING");
-  const retagged = { ...node, tagClass: TagClass.universal, tagNumber: Tag.octetString };
-  return octetString(retagged, "encrypted content");
-}
-
 function readEncryptedData(node: DerNode, password: PasswordForm, out: Pkcs12Contents): void {
   const [versionNode, infoNode] = sequence(node, "EncryptedData", 2);
   smallInteger(versionNode, "EncryptedData version", 2);
   const [typeNode, algorithm, contentNode] = sequence(infoNode, "EncryptedContentInfo", 3);
   if (oid(typeNode, "encrypted content type") !== Oid.data)
     throw derInvalid("encrypted content must be of type data");
-  const data = encryptedContent(contentNode);
+  if (contentNode?.tagClass !== TagClass.context || contentNode.tagNumber !== 0)
+    throw derInvalid("encrypted content must be an implicit [0] OCTET STRING");
+  const retagged = { ...contentNode, tagClass: TagClass.universal, tagNumber: Tag.octetString };
+  const data = octetString(retagged, "encrypted content");
   const { root } = decryptDer(algorithm, data, password, "encrypted safe contents");
   readSafeContents(root, password, out);
 }

@@ -28,12 +28,11 @@ export const MAX_KDF_ITERATIONS = 1_000_000;
  */
 export function readIterations(node: DerNode | undefined, what: string): number {
   const iterations = smallInteger(node, `${what} iterations`);
-  if (iterations < 1 || iterations > MAX_KDF_ITERATIONS) {
+  if (iterations < 1 || iterations > MAX_KDF_ITERATIONS)
     throw new CertificateError(
       "ERR_PKCS12_ITERATIONS",
       `the ${what} iteration count ${iterations} is outside the accepted range 1–${MAX_KDF_ITERATIONS}`,
     );
-  }
   return iterations;
 }
 

@@ -70,6 +70,7 @@ export const PKCS12_PBES = new Map([
   ["1.2.840.113549.1.12.1.6", { cipher: "rc2-cbc", keyBytes: 5, effectiveBits: 40 }],
 ]);
 
+/** Names for error messages; the MAC digests take theirs from {@link MAC_DIGESTS}. */
 const NAMES: ReadonlyMap<string, string> = new Map([
   ["1.2.840.113549.1.7.1", "data"],
   ["1.2.840.113549.1.7.2", "signedData"],
@@ -90,11 +91,6 @@ const NAMES: ReadonlyMap<string, string> = new Map([
   ["1.3.6.1.4.1.11591.4.11", "scrypt"],
   ["1.2.840.113549.2.5", "md5"],
   ["1.2.840.113549.2.2", "md2"],
-  ["1.3.14.3.2.26", "sha1"],
-  ["2.16.840.1.101.3.4.2.1", "sha256"],
-  ["2.16.840.1.101.3.4.2.2", "sha384"],
-  ["2.16.840.1.101.3.4.2.3", "sha512"],
-  ["2.16.840.1.101.3.4.2.4", "sha224"],
   ["2.16.840.1.101.3.4.2.5", "sha512-224"],
   ["2.16.840.1.101.3.4.2.6", "sha512-256"],
   ["1.2.840.113549.2.7", "hmacWithSHA1"],
@@ -123,7 +119,7 @@ const NAMES: ReadonlyMap<string, string> = new Map([
  * @returns a CertificateError `ERR_PKCS12_UNSUPPORTED_ALGORITHM`.
  */
 export function unsupportedAlgorithm(oid: string, where: string): CertificateError {
-  const name = NAMES.get(oid);
+  const name = NAMES.get(oid) ?? MAC_DIGESTS.get(oid)?.name;
   return new CertificateError(
     "ERR_PKCS12_UNSUPPORTED_ALGORITHM",
     `the ${where} uses ${name ? `${name} (${oid})` : `unknown algorithm ${oid}`}, which is not supported`,
