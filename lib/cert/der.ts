@@ -84,14 +84,9 @@ function decodeAt(data: Uint8Array, offset: number, end: number, depth: number):
     children.push(child);
     at += child.raw.length;
   }
-  return {
-    tagClass: first >> 6,
-    tagNumber,
-    constructed,
-    value: data.subarray(pos, contentEnd),
-    raw: data.subarray(offset, contentEnd),
-    children,
-  };
+  const value = data.subarray(pos, contentEnd);
+  const raw = data.subarray(offset, contentEnd);
+  return { tagClass: first >> 6, tagNumber, constructed, value, raw, children };
 }
 
 /**
@@ -216,12 +211,13 @@ export function smallInteger(
 export function octetString(node: DerNode | undefined, what: string): Uint8Array {
   const { constructed, value, children } = expect(node, Tag.octetString, "an OCTET STRING", what);
   if (!constructed) return value;
-  const parts = children.map((child) => {
-    if (!isUniversal(child, Tag.octetString) || child.constructed)
-      throw derInvalid(`${what} has a segment that is not a primitive OCTET STRING`);
-    return child.value;
-  });
-  return Buffer.concat(parts);
+  return Buffer.concat(
+    children.map((child) => {
+      if (!isUniversal(child, Tag.octetString) || child.constructed)
+        throw derInvalid(`${what} has a segment that is not a primitive OCTET STRING`);
+      return child.value;
+    }),
+  );
 }
 
 /**

@@ -24,12 +24,11 @@ import { bmpPassword, pkcs12Kdf, readIterations } from "./pkcs12_kdf.js";
 import { MAC_DIGESTS, Oid, supported, unsupportedAlgorithm } from "./pkcs12_oids.js";
 
 function passwordForms(password: string | Uint8Array | undefined): PasswordForm[] {
-  if (password !== undefined && typeof password !== "string" && !(password instanceof Uint8Array)) {
+  if (password !== undefined && typeof password !== "string" && !(password instanceof Uint8Array))
     throw new InvalidArgumentError(
       "the PKCS#12 password must be a string or a Uint8Array",
       "ERR_INVALID_ARG_TYPE",
     );
-  }
   if (password !== undefined && password.length > 0)
     return [{ bmp: bmpPassword(password), utf8: Buffer.from(password) }];
   // OpenSSL writes "no password" files both ways; like OpenSSL, try the empty string, then absent.
@@ -91,17 +90,13 @@ function verifyMac(macData: DerNode, authSafe: Uint8Array, forms: PasswordForm[]
 }
 
 /** Without a MAC, only decryption tells the empty password from the absent one. */
-function decryptWithoutMac(authSafe: Uint8Array, forms: PasswordForm[]): Pkcs12Contents {
-  for (let i = 0; ; i++) {
-    try {
-      return readAuthenticatedSafe(authSafe, forms[i]!);
-    } catch (error) {
-      const retry =
-        error instanceof CertificateError &&
-        error.code === "ERR_CERT_PASSWORD" &&
-        i + 1 < forms.length;
-      if (!retry) throw error;
-    }
+function decryptWithoutMac(authSafe: Uint8Array, [first, second]: PasswordForm[]): Pkcs12Contents {
+  try {
+    return readAuthenticatedSafe(authSafe, first!);
+  } catch (error) {
+    const wrongPassword = error instanceof CertificateError && error.code === "ERR_CERT_PASSWORD";
+    if (!second || !wrongPassword) throw error;
+    return readAuthenticatedSafe(authSafe, second);
   }
 }
 

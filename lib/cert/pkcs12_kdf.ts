@@ -88,8 +88,7 @@ export function pkcs12Kdf(
   purpose: KdfPurpose,
   length: number,
 ): Buffer {
-  const v = digest.blockBytes;
-  const u = digest.outputBytes;
+  const { blockBytes: v, outputBytes: u } = digest;
   const diversifier = Buffer.alloc(v, purpose);
   const input = Buffer.concat([fillRepeated(salt, v), fillRepeated(password, v)]);
   const blocks = Math.ceil(length / u);

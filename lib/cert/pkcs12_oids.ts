@@ -70,7 +70,7 @@ export const PKCS12_PBES = new Map([
   ["1.2.840.113549.1.12.1.6", { cipher: "rc2-cbc", keyBytes: 5, effectiveBits: 40 }],
 ]);
 
-/** Names for error messages; the MAC digests take theirs from {@link MAC_DIGESTS}. */
+/** Names for error messages; MAC digests and PBES2 ciphers are named by their tables. */
 const NAMES: ReadonlyMap<string, string> = new Map([
   ["1.2.840.113549.1.7.1", "data"],
   ["1.2.840.113549.1.7.2", "signedData"],
@@ -99,11 +99,7 @@ const NAMES: ReadonlyMap<string, string> = new Map([
   ["1.2.840.113549.2.10", "hmacWithSHA384"],
   ["1.2.840.113549.2.11", "hmacWithSHA512"],
   ["1.2.840.113549.3.2", "rc2-cbc"],
-  ["1.2.840.113549.3.7", "des-ede3-cbc"],
   ["1.3.14.3.2.7", "desCBC"],
-  ["2.16.840.1.101.3.4.1.2", "aes128-CBC"],
-  ["2.16.840.1.101.3.4.1.22", "aes192-CBC"],
-  ["2.16.840.1.101.3.4.1.42", "aes256-CBC"],
   ["2.16.840.1.101.3.4.1.6", "aes128-GCM"],
   ["2.16.840.1.101.3.4.1.46", "aes256-GCM"],
   ["1.2.643.7.1.1.2.2", "GOST R 34.11-2012 (256)"],
@@ -119,7 +115,7 @@ const NAMES: ReadonlyMap<string, string> = new Map([
  * @returns a CertificateError `ERR_PKCS12_UNSUPPORTED_ALGORITHM`.
  */
 export function unsupportedAlgorithm(oid: string, where: string): CertificateError {
-  const name = NAMES.get(oid) ?? MAC_DIGESTS.get(oid)?.name;
+  const name = NAMES.get(oid) ?? MAC_DIGESTS.get(oid)?.name ?? PBES2_CIPHERS.get(oid)?.name;
   return new CertificateError(
     "ERR_PKCS12_UNSUPPORTED_ALGORITHM",
     `the ${where} uses ${name ? `${name} (${oid})` : `unknown algorithm ${oid}`}, which is not supported`,
