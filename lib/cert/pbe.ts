@@ -54,12 +54,7 @@ export function wrongPassword(what: string, cause?: unknown): CertificateError {
 }
 
 /** What a scheme's parameters yield: the cipher with its key and IV (and RC2's effective bits). */
-interface Decryption {
-  cipher: string;
-  key: Buffer;
-  iv: Uint8Array;
-  rc2Bits?: number;
-}
+type Decryption = { cipher: string; key: Buffer; iv: Uint8Array; rc2Bits?: number };
 
 function pkcs12Pbe(
   id: string,

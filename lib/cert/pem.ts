@@ -6,10 +6,7 @@ const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
 const KEY_LABELS = ["PRIVATE KEY", "RSA PRIVATE KEY", "ENCRYPTED PRIVATE KEY", "EC PRIVATE KEY"];
 
 /** One PEM block: its label and full text. */
-export interface PemBlock {
-  label: string;
-  text: string;
-}
+export type PemBlock = { label: string; text: string };
 
 /** Splits PEM text into blocks, in file order; CRLF and surrounding text are tolerated. */
 export function splitPem(text: string): PemBlock[] {

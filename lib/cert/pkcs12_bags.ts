@@ -32,10 +32,7 @@ export interface Bag {
 }
 
 /** The bags of a PFX, in file order. */
-export interface Pkcs12Contents {
-  keys: Bag[];
-  certificates: Bag[];
-}
+export type Pkcs12Contents = { keys: Bag[]; certificates: Bag[] };
 
 /** Decrypts and decodes; plaintext that is not DER means the password is wrong. */
 function decryptDer(
@@ -111,19 +108,16 @@ function readEncryptedData(node: DerNode, password: PasswordForm, out: Pkcs12Con
 /**
  * Reads every bag of an AuthenticatedSafe.
  *
- * @param authSafe - the DER of the AuthenticatedSafe (the `data` content of the PFX authSafe).
+ * @param der - the DER of the AuthenticatedSafe (the `data` content of the PFX authSafe).
  * @param password - the password form to decrypt with (the one the MAC accepted, if any).
  * @returns keys (PKCS#8 DER) and certificates, in file order, with their attributes.
  * @throws CertificateError `ERR_DER_INVALID`, `ERR_CERT_PASSWORD`, `ERR_PKCS12_UNSUPPORTED_ALGORITHM`,
  * `ERR_PKCS12_ITERATIONS`.
  */
-export function readAuthenticatedSafe(
-  authSafe: Uint8Array,
-  password: PasswordForm,
-): Pkcs12Contents {
+export function readAuthenticatedSafe(der: Uint8Array, password: PasswordForm): Pkcs12Contents {
   const out: Pkcs12Contents = { keys: [], certificates: [] };
   try {
-    for (const info of sequence(decodeDer(authSafe), "AuthenticatedSafe")) {
+    for (const info of sequence(decodeDer(der), "AuthenticatedSafe")) {
       const [typeNode, contentNode] = sequence(info, "ContentInfo", 2);
       const type = oid(typeNode, "ContentInfo type");
       const content = explicit(contentNode, 0, "ContentInfo content");

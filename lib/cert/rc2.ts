@@ -66,11 +66,8 @@ export function rc2DecryptBlock(k: Uint16Array, block: Buffer, offset = 0): void
     for (let i = 3; i >= 0; i--) {
       const x = r[i]!;
       const rotated = ((x >> SHIFTS[i]!) | (x << (16 - SHIFTS[i]!))) & 0xffff;
-      r[i] =
-        rotated -
-        k[j--]! -
-        (r[(i + 3) & 3]! & r[(i + 2) & 3]!) -
-        (~r[(i + 3) & 3]! & r[(i + 1) & 3]!);
+      const [r1, r2, r3] = [r[(i + 3) & 3]!, r[(i + 2) & 3]!, r[(i + 1) & 3]!];
+      r[i] = rotated - k[j--]! - (r1 & r2) - (~r1 & r3);
     }
     if (round === 5 || round === 11) {
       for (let i = 3; i >= 0; i--) r[i] = r[i]! - k[r[(i + 3) & 3]! & 63]!;
