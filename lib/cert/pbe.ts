@@ -102,8 +102,8 @@ function pbes2(params: DerNode | undefined, password: PasswordForm, what: string
     : undefined;
   const prf = rest.length > 0 ? pbkdf2Prf(rest.shift(), what) : "sha1";
   if (rest.length > 0) throw derInvalid(`${what} PBKDF2 parameters have extra fields`);
-  const [cipherOid, ivNode] = sequence(schemeNode, `${what} encryption scheme`, 1);
   const where = `${what} encryption scheme`;
+  const [cipherOid, ivNode] = sequence(schemeNode, where, 1);
   const cipher = supported(PBES2_CIPHERS, oid(cipherOid, where), where);
   const iv = octetString(ivNode, `${what} ${cipher.name} IV`);
   if (iv.length !== cipher.ivBytes)
