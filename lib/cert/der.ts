@@ -12,18 +12,7 @@ import { CertificateError } from "../errors.js";
 export const TagClass = { universal: 0, application: 1, context: 2, private: 3 } as const;
 
 /** Universal tag numbers this package reads. */
-export const Tag = {
-  boolean: 1,
-  integer: 2,
-  bitString: 3,
-  octetString: 4,
-  null: 5,
-  oid: 6,
-  utf8String: 12,
-  sequence: 16,
-  set: 17,
-  bmpString: 30,
-} as const;
+export const Tag = { integer: 2, octetString: 4, null: 5, oid: 6, sequence: 16, set: 17, bmp: 30 };
 
 /** The deepest nesting {@link decodeDer} accepts; PKCS#12 needs about 10 levels. */
 export const MAX_DER_DEPTH = 32;
@@ -44,78 +33,60 @@ export interface DerNode {
   readonly children: readonly DerNode[];
 }
 
-function invalid(message: string): CertificateError {
+/**
+ * Builds the error for malformed structure.
+ *
+ * @param message - what is wrong, naming the field.
+ * @returns a CertificateError `ERR_DER_INVALID` whose message starts with `invalid DER:`.
+ */
+export function derInvalid(message: string): CertificateError {
   return new CertificateError("ERR_DER_INVALID", `invalid DER: ${message}`);
 }
 
-interface Header {
-  tagClass: number;
-  tagNumber: number;
-  constructed: boolean;
-  contentStart: number;
-  contentEnd: number;
-}
-
-function readHeader(data: Uint8Array, offset: number, end: number): Header {
-  if (offset >= end) throw invalid(`expected a tag at offset ${offset} but the data ends`);
+function decodeAt(data: Uint8Array, offset: number, end: number, depth: number): DerNode {
+  if (depth > MAX_DER_DEPTH) throw derInvalid(`nesting deeper than ${MAX_DER_DEPTH} levels`);
+  if (offset >= end) throw derInvalid(`expected a tag at offset ${offset} but the data ends`);
   const first = data[offset]!;
   let pos = offset + 1;
   let tagNumber = first & 0x1f;
   if (tagNumber === 0x1f) {
     tagNumber = 0;
     for (let count = 0; ; count++) {
-      if (pos >= end) throw invalid(`tag at offset ${offset} is cut off`);
-      if (count === 3) throw invalid(`tag number at offset ${offset} is too large`);
+      if (pos >= end) throw derInvalid(`tag at offset ${offset} is cut off`);
+      if (count === 3) throw derInvalid(`tag number at offset ${offset} is too large`);
       const byte = data[pos++]!;
       tagNumber = tagNumber * 128 + (byte & 0x7f);
       if ((byte & 0x80) === 0) break;
     }
   }
-  if (pos >= end) throw invalid(`length at offset ${pos} is missing`);
-  const lengthByte = data[pos++]!;
-  let length = lengthByte;
-  if (lengthByte === 0x80)
-    throw invalid(`indefinite length at offset ${pos - 1} (BER) is not supported`);
-  if (lengthByte > 0x80) {
-    const count = lengthByte & 0x7f;
+  if (pos >= end) throw derInvalid(`length at offset ${pos} is missing`);
+  const lengthAt = pos;
+  let length = data[pos++]!;
+  if (length === 0x80)
+    throw derInvalid(`indefinite length at offset ${lengthAt} (BER) is not supported`);
+  if (length > 0x80) {
+    const count = length & 0x7f;
     if (count > 4)
-      throw invalid(`length at offset ${pos - 1} uses ${count} octets; at most 4 are supported`);
-    if (pos + count > end) throw invalid(`length at offset ${pos - 1} is cut off`);
+      throw derInvalid(
+        `length at offset ${lengthAt} uses ${count} octets; at most 4 are supported`,
+      );
+    if (pos + count > end) throw derInvalid(`length at offset ${lengthAt} is cut off`);
     length = 0;
     for (let i = 0; i < count; i++) length = length * 256 + data[pos++]!;
   }
-  const left = end - pos;
-  if (length > left)
-    throw invalid(`length ${length} at offset ${offset} exceeds the ${left} bytes left`);
-  return {
-    tagClass: first >> 6,
-    tagNumber,
-    constructed: (first & 0x20) !== 0,
-    contentStart: pos,
-    contentEnd: pos + length,
-  };
-}
-
-function decodeAt(data: Uint8Array, offset: number, end: number, depth: number): DerNode {
-  if (depth > MAX_DER_DEPTH) throw invalid(`nesting deeper than ${MAX_DER_DEPTH} levels`);
-  const header = readHeader(data, offset, end);
+  if (length > end - pos)
+    throw derInvalid(`length ${length} at offset ${offset} exceeds the ${end - pos} bytes left`);
+  const contentEnd = pos + length;
+  const constructed = (first & 0x20) !== 0;
   const children: DerNode[] = [];
-  if (header.constructed) {
-    let pos = header.contentStart;
-    while (pos < header.contentEnd) {
-      const child = decodeAt(data, pos, header.contentEnd, depth + 1);
-      children.push(child);
-      pos = child.raw.byteOffset - data.byteOffset + child.raw.length;
-    }
+  for (let at = pos; constructed && at < contentEnd;) {
+    const child = decodeAt(data, at, contentEnd, depth + 1);
+    children.push(child);
+    at += child.raw.length;
   }
-  return {
-    tagClass: header.tagClass,
-    tagNumber: header.tagNumber,
-    constructed: header.constructed,
-    value: data.subarray(header.contentStart, header.contentEnd),
-    raw: data.subarray(offset, header.contentEnd),
-    children,
-  };
+  const value = data.subarray(pos, contentEnd);
+  const raw = data.subarray(offset, contentEnd);
+  return { tagClass: first >> 6, tagNumber, constructed, value, raw, children };
 }
 
 /**
@@ -128,14 +99,25 @@ function decodeAt(data: Uint8Array, offset: number, end: number, depth: number):
  */
 export function decodeDer(data: Uint8Array): DerNode {
   const root = decodeAt(data, 0, data.length, 0);
-  if (root.raw.length !== data.length) {
-    throw invalid(`${data.length - root.raw.length} trailing bytes after the top-level element`);
-  }
+  const trailing = data.length - root.raw.length;
+  if (trailing !== 0) throw derInvalid(`${trailing} trailing bytes after the top-level element`);
   return root;
 }
 
-function isUniversal(node: DerNode, tagNumber: number): boolean {
-  return node.tagClass === TagClass.universal && node.tagNumber === tagNumber;
+/** Whether `node` is present and of the universal type `tagNumber`. */
+export function isUniversal(node: DerNode | undefined, tagNumber: number): node is DerNode {
+  return node?.tagClass === TagClass.universal && node.tagNumber === tagNumber;
+}
+
+/** `node` when it is the universal type `tagNumber`; only OCTET STRING may be either form. */
+function expect(node: DerNode | undefined, tagNumber: number, type: string, what: string): DerNode {
+  const constructed = tagNumber === Tag.sequence || tagNumber === Tag.set;
+  if (
+    !isUniversal(node, tagNumber) ||
+    (tagNumber !== Tag.octetString && node.constructed !== constructed)
+  )
+    throw derInvalid(`${what} must be ${type}`);
+  return node;
 }
 
 /**
@@ -143,19 +125,14 @@ function isUniversal(node: DerNode, tagNumber: number): boolean {
  *
  * @param node - the element, or `undefined` when an expected element is absent.
  * @param what - names the field in the error message.
- * @param minChildren - the fewest children accepted.
+ * @param min - the fewest children accepted.
  * @throws CertificateError `ERR_DER_INVALID`.
  */
-export function sequence(
-  node: DerNode | undefined,
-  what: string,
-  minChildren = 0,
-): readonly DerNode[] {
-  if (!node || !isUniversal(node, Tag.sequence) || !node.constructed)
-    throw invalid(`${what} must be a SEQUENCE`);
-  if (node.children.length < minChildren)
-    throw invalid(`${what} has ${node.children.length} fields; expected at least ${minChildren}`);
-  return node.children;
+export function sequence(node: DerNode | undefined, what: string, min = 0): readonly DerNode[] {
+  const { children } = expect(node, Tag.sequence, "a SEQUENCE", what);
+  if (children.length < min)
+    throw derInvalid(`${what} has ${children.length} fields; expected at least ${min}`);
+  return children;
 }
 
 /**
@@ -164,9 +141,7 @@ export function sequence(
  * @throws CertificateError `ERR_DER_INVALID`.
  */
 export function set(node: DerNode | undefined, what: string): readonly DerNode[] {
-  if (!node || !isUniversal(node, Tag.set) || !node.constructed)
-    throw invalid(`${what} must be a SET`);
-  return node.children;
+  return expect(node, Tag.set, "a SET", what).children;
 }
 
 /**
@@ -175,15 +150,9 @@ export function set(node: DerNode | undefined, what: string): readonly DerNode[]
  * @throws CertificateError `ERR_DER_INVALID`.
  */
 export function explicit(node: DerNode | undefined, tagNumber: number, what: string): DerNode {
-  if (
-    !node ||
-    node.tagClass !== TagClass.context ||
-    node.tagNumber !== tagNumber ||
-    !node.constructed
-  ) {
-    throw invalid(`${what} must be an explicit [${tagNumber}] tag`);
-  }
-  if (node.children.length !== 1) throw invalid(`${what} must hold exactly one element`);
+  if (node?.tagClass !== TagClass.context || node.tagNumber !== tagNumber || !node.constructed)
+    throw derInvalid(`${what} must be an explicit [${tagNumber}] tag`);
+  if (node.children.length !== 1) throw derInvalid(`${what} must hold exactly one element`);
   return node.children[0]!;
 }
 
@@ -193,30 +162,23 @@ export function explicit(node: DerNode | undefined, tagNumber: number, what: str
  * @throws CertificateError `ERR_DER_INVALID`.
  */
 export function oid(node: DerNode | undefined, what: string): string {
-  if (!node || !isUniversal(node, Tag.oid) || node.constructed)
-    throw invalid(`${what} must be an OBJECT IDENTIFIER`);
-  const bytes = node.value;
+  const bytes = expect(node, Tag.oid, "an OBJECT IDENTIFIER", what).value;
   if (bytes.length === 0 || (bytes[bytes.length - 1]! & 0x80) !== 0)
-    throw invalid(`${what} is a malformed OBJECT IDENTIFIER`);
+    throw derInvalid(`${what} is a malformed OBJECT IDENTIFIER`);
   const arcs: number[] = [];
   let value = 0;
   for (const byte of bytes) {
     if (value === 0 && byte === 0x80)
-      throw invalid(`${what} has a non-minimal OBJECT IDENTIFIER arc`);
+      throw derInvalid(`${what} has a non-minimal OBJECT IDENTIFIER arc`);
     value = value * 128 + (byte & 0x7f);
     if (value > Number.MAX_SAFE_INTEGER / 128)
-      throw invalid(`${what} has an OBJECT IDENTIFIER arc that is too large`);
-    if ((byte & 0x80) === 0) {
-      if (arcs.length === 0) {
-        const first = Math.min(2, Math.floor(value / 40));
-        arcs.push(first, value - first * 40);
-      } else {
-        arcs.push(value);
-      }
-      value = 0;
-    }
+      throw derInvalid(`${what} has an OBJECT IDENTIFIER arc that is too large`);
+    if ((byte & 0x80) !== 0) continue;
+    arcs.push(value);
+    value = 0;
   }
-  return arcs.join(".");
+  const first = Math.min(2, Math.floor(arcs[0]! / 40));
+  return [first, arcs[0]! - first * 40, ...arcs.slice(1)].join(".");
 }
 
 /**
@@ -229,15 +191,13 @@ export function smallInteger(
   what: string,
   max = Number.MAX_SAFE_INTEGER,
 ): number {
-  if (!node || !isUniversal(node, Tag.integer) || node.constructed)
-    throw invalid(`${what} must be an INTEGER`);
-  const bytes = node.value;
-  if (bytes.length === 0) throw invalid(`${what} is an empty INTEGER`);
-  if ((bytes[0]! & 0x80) !== 0) throw invalid(`${what} must not be negative`);
+  const bytes = expect(node, Tag.integer, "an INTEGER", what).value;
+  if (bytes.length === 0) throw derInvalid(`${what} is an empty INTEGER`);
+  if ((bytes[0]! & 0x80) !== 0) throw derInvalid(`${what} must not be negative`);
   let value = 0;
   for (const byte of bytes) {
     value = value * 256 + byte;
-    if (value > max) throw invalid(`${what} exceeds ${max}`);
+    if (value > max) throw derInvalid(`${what} exceeds ${max}`);
   }
   return value;
 }
@@ -249,28 +209,15 @@ export function smallInteger(
  * @throws CertificateError `ERR_DER_INVALID`.
  */
 export function octetString(node: DerNode | undefined, what: string): Uint8Array {
-  if (!node || !isUniversal(node, Tag.octetString))
-    throw invalid(`${what} must be an OCTET STRING`);
-  if (!node.constructed) return node.value;
-  const parts = node.children.map((child) => {
-    if (!isUniversal(child, Tag.octetString) || child.constructed)
-      throw invalid(`${what} has a segment that is not a primitive OCTET STRING`);
-    return child.value;
-  });
-  return Buffer.concat(parts);
-}
-
-/**
- * Reads a BIT STRING with no unused bits (keys, signatures) and returns its bytes.
- *
- * @throws CertificateError `ERR_DER_INVALID`.
- */
-export function bitString(node: DerNode | undefined, what: string): Uint8Array {
-  if (!node || !isUniversal(node, Tag.bitString) || node.constructed)
-    throw invalid(`${what} must be a BIT STRING`);
-  if (node.value.length === 0 || node.value[0] !== 0)
-    throw invalid(`${what} must be a BIT STRING with no unused bits`);
-  return node.value.subarray(1);
+  const { constructed, value, children } = expect(node, Tag.octetString, "an OCTET STRING", what);
+  if (!constructed) return value;
+  return Buffer.concat(
+    children.map((child) => {
+      if (!isUniversal(child, Tag.octetString) || child.constructed)
+        throw derInvalid(`${what} has a segment that is not a primitive OCTET STRING`);
+      return child.value;
+    }),
+  );
 }
 
 /**
@@ -279,12 +226,9 @@ export function bitString(node: DerNode | undefined, what: string): Uint8Array {
  * @throws CertificateError `ERR_DER_INVALID`.
  */
 export function bmpString(node: DerNode | undefined, what: string): string {
-  if (!node || !isUniversal(node, Tag.bmpString) || node.constructed)
-    throw invalid(`${what} must be a BMPString`);
-  if (node.value.length % 2 !== 0) throw invalid(`${what} has an odd number of bytes`);
-  const swapped = Buffer.from(node.value);
-  swapped.swap16();
-  return swapped.toString("utf16le");
+  const swapped = Buffer.from(expect(node, Tag.bmp, "a BMPString", what).value);
+  if (swapped.length % 2 !== 0) throw derInvalid(`${what} has an odd number of bytes`);
+  return swapped.swap16().toString("utf16le");
 }
 
 /** Whether `node` is a universal NULL, or absent (both mean "no parameters"). */

@@ -8,23 +8,24 @@ import { createDecipheriv, getCiphers, pbkdf2Sync } from "node:crypto";
 import { CertificateError } from "../errors.js";
 import {
   type DerNode,
+  derInvalid,
   isAbsentOrNull,
+  isUniversal,
   octetString,
   oid,
   sequence,
   smallInteger,
   Tag,
-  TagClass,
 } from "./der.js";
-import { checkIterations, pkcs12Kdf } from "./pkcs12_kdf.js";
+import { pkcs12Kdf, readIterations } from "./pkcs12_kdf.js";
 import {
-  describeOid,
   MAC_DIGESTS,
   Oid,
   PBES2_CIPHERS,
   PBKDF2_PRFS,
   PKCS12_PBES,
-  type Pkcs12Pbe,
+  supported,
+  unsupportedAlgorithm,
 } from "./pkcs12_oids.js";
 import { rc2CbcDecrypt } from "./rc2.js";
 
@@ -37,20 +38,14 @@ export interface PasswordForm {
 }
 
 /**
- * Builds the error for an algorithm this package does not implement, naming OID and name.
+ * Builds the error for ciphertext the password does not decrypt; names the structure, never the
+ * password.
  *
- * @param algorithmOid - the OID found.
- * @param where - the structure that named it, e.g. `"shrouded key bag"`.
- * @returns a CertificateError `ERR_PKCS12_UNSUPPORTED_ALGORITHM`.
+ * @param what - the structure, e.g. `"shrouded key bag"`.
+ * @param cause - the underlying failure.
+ * @returns a CertificateError `ERR_CERT_PASSWORD`.
  */
-export function unsupportedAlgorithm(algorithmOid: string, where: string): CertificateError {
-  return new CertificateError(
-    "ERR_PKCS12_UNSUPPORTED_ALGORITHM",
-    `the ${where} uses ${describeOid(algorithmOid)}, which is not supported`,
-  );
-}
-
-function wrongPassword(what: string, cause?: unknown): CertificateError {
+export function wrongPassword(what: string, cause?: unknown): CertificateError {
   return new CertificateError(
     "ERR_CERT_PASSWORD",
     `the password does not decrypt the ${what} (wrong password or corrupt data)`,
@@ -58,131 +53,67 @@ function wrongPassword(what: string, cause?: unknown): CertificateError {
   );
 }
 
-function cbcDecrypt(
-  cipher: string,
-  key: Uint8Array,
-  iv: Uint8Array,
-  data: Uint8Array,
-  what: string,
-): Buffer {
-  if (!getCiphers().includes(cipher))
-    throw new CertificateError(
-      "ERR_PKCS12_UNSUPPORTED_ALGORITHM",
-      `the ${what} needs ${cipher}, which this Node.js build lacks`,
-    );
-  try {
-    const decipher = createDecipheriv(cipher, key, iv);
-    return Buffer.concat([decipher.update(data), decipher.final()]);
-  } catch (error) {
-    throw wrongPassword(what, error);
-  }
-}
+/** What a scheme's parameters yield: the cipher with its key and IV (and RC2's effective bits). */
+type Decryption = { cipher: string; key: Buffer; iv: Uint8Array; rc2Bits?: number };
 
-function decryptPkcs12Pbe(
-  pbe: Pkcs12Pbe,
+function pkcs12Pbe(
+  id: string,
   params: DerNode | undefined,
-  data: Uint8Array,
   password: PasswordForm,
   what: string,
-): Buffer {
-  const fields = sequence(params, `${what} PBE parameters`, 2);
-  const salt = octetString(fields[0], `${what} PBE salt`);
-  const iterations = smallInteger(fields[1], `${what} PBE iterations`);
-  checkIterations(iterations, `${what} PBE`);
+): Decryption {
+  const pbe = supported(PKCS12_PBES, id, what);
+  const [saltNode, iterationsNode] = sequence(params, `${what} PBE parameters`, 2);
+  const salt = octetString(saltNode, `${what} PBE salt`);
+  const iterations = readIterations(iterationsNode, `${what} PBE`);
   const sha1 = MAC_DIGESTS.get("1.3.14.3.2.26")!;
   const key = pkcs12Kdf(sha1, password.bmp, salt, iterations, 1, pbe.keyBytes);
   const iv = pkcs12Kdf(sha1, password.bmp, salt, iterations, 2, 8);
-  try {
-    if (pbe.cipher === "rc2-cbc") {
-      try {
-        return rc2CbcDecrypt(key, pbe.effectiveBits ?? 128, iv, data);
-      } catch (error) {
-        throw error instanceof CertificateError && error.code === "ERR_CERT_PASSWORD"
-          ? wrongPassword(what)
-          : error;
-      }
-    }
-    const tripleKey = key.length === 16 ? Buffer.concat([key, key.subarray(0, 8)]) : key;
-    try {
-      return cbcDecrypt("des-ede3-cbc", tripleKey, iv, data, what);
-    } finally {
-      tripleKey.fill(0);
-    }
-  } finally {
-    key.fill(0);
-  }
+  if (pbe.cipher === "rc2-cbc") return { cipher: pbe.cipher, key, iv, rc2Bits: pbe.effectiveBits };
+  // Two-key 3DES (16 bytes) is three-key 3DES with K3 = K1.
+  const tripleKey = Buffer.concat([key, key.subarray(0, 24 - key.length)]);
+  key.fill(0);
+  return { cipher: pbe.cipher, key: tripleKey, iv };
 }
 
-function pbkdf2Parameters(
-  node: DerNode | undefined,
-  what: string,
-): { salt: Uint8Array; iterations: number; keyLength?: number; prf: string } {
-  const [kdfOid, kdfParams] = sequence(node, `${what} key derivation`, 1);
+function pbkdf2Prf(node: DerNode | undefined, what: string): string {
+  const [prfOid, prfParams] = sequence(node, `${what} PBKDF2 PRF`, 1);
+  const id = oid(prfOid, `${what} PBKDF2 PRF`);
+  const name = PBKDF2_PRFS.get(id);
+  if (!name || !isAbsentOrNull(prfParams)) throw unsupportedAlgorithm(id, `${what} PBKDF2 PRF`);
+  return name;
+}
+
+function pbes2(params: DerNode | undefined, password: PasswordForm, what: string): Decryption {
+  const [kdfNode, schemeNode] = sequence(params, `${what} PBES2 parameters`, 2);
+  const [kdfOid, kdfParams] = sequence(kdfNode, `${what} key derivation`, 1);
   const kdf = oid(kdfOid, `${what} key derivation algorithm`);
   if (kdf !== Oid.pbkdf2) throw unsupportedAlgorithm(kdf, `${what} key derivation`);
-  const fields = sequence(kdfParams, `${what} PBKDF2 parameters`, 2);
-  if (fields[0]?.tagNumber === Tag.sequence)
+  const [saltNode, iterationsNode, ...rest] = sequence(kdfParams, `${what} PBKDF2 parameters`, 2);
+  if (saltNode?.tagNumber === Tag.sequence)
     throw new CertificateError(
       "ERR_PKCS12_UNSUPPORTED_ALGORITHM",
       `the ${what} PBKDF2 salt uses "otherSource", which is not supported`,
     );
-  const salt = octetString(fields[0], `${what} PBKDF2 salt`);
-  const iterations = smallInteger(fields[1], `${what} PBKDF2 iterations`);
-  checkIterations(iterations, `${what} PBKDF2`);
-  let index = 2;
-  let keyLength: number | undefined;
-  if (fields[index]?.tagClass === TagClass.universal && fields[index]?.tagNumber === Tag.integer) {
-    keyLength = smallInteger(fields[index], `${what} PBKDF2 key length`, 1024);
-    index++;
-  }
-  let prf = "sha1";
-  if (fields[index] !== undefined) {
-    const [prfOid, prfParams] = sequence(fields[index], `${what} PBKDF2 PRF`, 1);
-    const prfId = oid(prfOid, `${what} PBKDF2 PRF`);
-    const name = PBKDF2_PRFS.get(prfId);
-    if (!name || !isAbsentOrNull(prfParams))
-      throw unsupportedAlgorithm(prfId, `${what} PBKDF2 PRF`);
-    prf = name;
-    index++;
-  }
-  if (fields.length > index)
-    throw new CertificateError(
-      "ERR_DER_INVALID",
-      `invalid DER: ${what} PBKDF2 parameters have extra fields`,
-    );
-  return keyLength === undefined ? { salt, iterations, prf } : { salt, iterations, keyLength, prf };
-}
-
-function decryptPbes2(
-  params: DerNode | undefined,
-  data: Uint8Array,
-  password: PasswordForm,
-  what: string,
-): Buffer {
-  const [kdfNode, schemeNode] = sequence(params, `${what} PBES2 parameters`, 2);
-  const kdf = pbkdf2Parameters(kdfNode, what);
-  const [cipherOid, cipherParams] = sequence(schemeNode, `${what} encryption scheme`, 1);
-  const cipherId = oid(cipherOid, `${what} encryption scheme`);
-  const cipher = PBES2_CIPHERS.get(cipherId);
-  if (!cipher) throw unsupportedAlgorithm(cipherId, `${what} encryption scheme`);
-  const iv = octetString(cipherParams, `${what} ${cipher.name} IV`);
+  const salt = octetString(saltNode, `${what} PBKDF2 salt`);
+  const iterations = readIterations(iterationsNode, `${what} PBKDF2`);
+  const keyLength = isUniversal(rest[0], Tag.integer)
+    ? smallInteger(rest.shift(), `${what} PBKDF2 key length`, 1024)
+    : undefined;
+  const prf = rest.length > 0 ? pbkdf2Prf(rest.shift(), what) : "sha1";
+  if (rest.length > 0) throw derInvalid(`${what} PBKDF2 parameters have extra fields`);
+  const where = `${what} encryption scheme`;
+  const [cipherOid, ivNode] = sequence(schemeNode, where, 1);
+  const cipher = supported(PBES2_CIPHERS, oid(cipherOid, where), where);
+  const iv = octetString(ivNode, `${what} ${cipher.name} IV`);
   if (iv.length !== cipher.ivBytes)
-    throw new CertificateError(
-      "ERR_DER_INVALID",
-      `invalid DER: the ${what} ${cipher.name} IV has ${iv.length} bytes; expected ${cipher.ivBytes}`,
+    throw derInvalid(
+      `the ${what} ${cipher.name} IV has ${iv.length} bytes; expected ${cipher.ivBytes}`,
     );
-  if (kdf.keyLength !== undefined && kdf.keyLength !== cipher.keyBytes) {
-    throw new CertificateError(
-      "ERR_DER_INVALID",
-      `invalid DER: the ${what} PBKDF2 key length ${kdf.keyLength} does not fit ${cipher.name}`,
-    );
-  }
-  const key = pbkdf2Sync(password.utf8, kdf.salt, kdf.iterations, cipher.keyBytes, kdf.prf);
-  try {
-    return cbcDecrypt(cipher.name, key, iv, data, what);
-  } finally {
-    key.fill(0);
-  }
+  if (keyLength !== undefined && keyLength !== cipher.keyBytes)
+    throw derInvalid(`the ${what} PBKDF2 key length ${keyLength} does not fit ${cipher.name}`);
+  const key = pbkdf2Sync(password.utf8, salt, iterations, cipher.keyBytes, prf);
+  return { cipher: cipher.name, key, iv };
 }
 
 /**
@@ -204,8 +135,21 @@ export function decryptWithPassword(
 ): Buffer {
   const [algorithmOid, params] = sequence(algorithm, `${what} encryption algorithm`, 1);
   const id = oid(algorithmOid, `${what} encryption algorithm`);
-  if (id === Oid.pbes2) return decryptPbes2(params, data, password, what);
-  const pbe = PKCS12_PBES.get(id);
-  if (pbe) return decryptPkcs12Pbe(pbe, params, data, password, what);
-  throw unsupportedAlgorithm(id, what);
+  const { cipher, key, iv, rc2Bits } =
+    id === Oid.pbes2 ? pbes2(params, password, what) : pkcs12Pbe(id, params, password, what);
+  try {
+    if (rc2Bits !== undefined) return rc2CbcDecrypt(key, rc2Bits, iv, data);
+    if (!getCiphers().includes(cipher))
+      throw new CertificateError(
+        "ERR_PKCS12_UNSUPPORTED_ALGORITHM",
+        `the ${what} needs ${cipher}, which this Node.js build lacks`,
+      );
+    const decipher = createDecipheriv(cipher, key, iv);
+    return Buffer.concat([decipher.update(data), decipher.final()]);
+  } catch (error) {
+    const passes = error instanceof CertificateError && error.code !== "ERR_CERT_PASSWORD";
+    throw passes ? error : wrongPassword(what, error);
+  } finally {
+    key.fill(0);
+  }
 }

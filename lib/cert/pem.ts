@@ -1,20 +1,12 @@
-import { createPrivateKey, X509Certificate, type KeyObject } from "node:crypto";
+import { createPrivateKey, type KeyObject } from "node:crypto";
 import { CertificateError } from "../errors.js";
-import { assembleBundle, type CertificateBundle } from "./bundle.js";
+import { assembleBundle, parseCertificates, type CertificateBundle } from "./bundle.js";
 
 const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
-const KEY_LABELS = new Set([
-  "PRIVATE KEY",
-  "RSA PRIVATE KEY",
-  "ENCRYPTED PRIVATE KEY",
-  "EC PRIVATE KEY",
-]);
+const KEY_LABELS = ["PRIVATE KEY", "RSA PRIVATE KEY", "ENCRYPTED PRIVATE KEY", "EC PRIVATE KEY"];
 
 /** One PEM block: its label and full text. */
-export interface PemBlock {
-  label: string;
-  text: string;
-}
+export type PemBlock = { label: string; text: string };
 
 /** Splits PEM text into blocks, in file order; CRLF and surrounding text are tolerated. */
 export function splitPem(text: string): PemBlock[] {
@@ -24,33 +16,24 @@ export function splitPem(text: string): PemBlock[] {
   }));
 }
 
-function isEncrypted(block: PemBlock): boolean {
-  return block.label === "ENCRYPTED PRIVATE KEY" || /Proc-Type:\s*4,ENCRYPTED/.test(block.text);
-}
-
-function readKey(block: PemBlock, password: string | Uint8Array | undefined): KeyObject {
-  if (isEncrypted(block) && password === undefined) {
+function readKey({ label, text }: PemBlock, password: string | Uint8Array | undefined): KeyObject {
+  const encrypted = label === "ENCRYPTED PRIVATE KEY" || /Proc-Type:\s*4,ENCRYPTED/.test(text);
+  if (encrypted && password === undefined)
     throw new CertificateError(
       "ERR_CERT_PASSWORD",
       'the private key is encrypted; pass "certificatePassword"',
     );
-  }
   try {
-    return createPrivateKey({
-      key: block.text,
-      format: "pem",
-      ...(password !== undefined && isEncrypted(block)
-        ? { passphrase: Buffer.from(password) }
-        : {}),
-    });
+    const passphrase = encrypted ? Buffer.from(password!) : undefined;
+    return createPrivateKey({ key: text, format: "pem", passphrase });
   } catch (cause) {
-    if (isEncrypted(block))
+    if (encrypted)
       throw new CertificateError(
         "ERR_CERT_PASSWORD",
         'the private key could not be decrypted: wrong "certificatePassword"?',
         { cause },
       );
-    throw new CertificateError("ERR_CERT_FORMAT", `the ${block.label} block could not be parsed`, {
+    throw new CertificateError("ERR_CERT_FORMAT", `the ${label} block could not be parsed`, {
       cause,
     });
   }
@@ -65,8 +48,7 @@ function readKey(block: PemBlock, password: string | Uint8Array | undefined): Ke
  */
 export function parsePem(text: string, password?: string | Uint8Array): CertificateBundle {
   const blocks = splitPem(text);
-  const keys = blocks.filter((b) => KEY_LABELS.has(b.label));
-  const certBlocks = blocks.filter((b) => b.label === "CERTIFICATE");
+  const keys = blocks.filter((b) => KEY_LABELS.includes(b.label));
   if (keys.length === 0)
     throw new CertificateError(
       "ERR_CERT_NO_KEY",
@@ -77,18 +59,9 @@ export function parsePem(text: string, password?: string | Uint8Array): Certific
       "ERR_CERT_FORMAT",
       `the PEM data holds ${keys.length} private keys; it must hold exactly one`,
     );
-  if (certBlocks.length === 0)
-    throw new CertificateError("ERR_CERT_NO_CERTIFICATE", "the PEM data holds no certificate");
-  const certificates = certBlocks.map((block, index) => {
-    try {
-      return new X509Certificate(block.text);
-    } catch (cause) {
-      throw new CertificateError(
-        "ERR_CERT_FORMAT",
-        `certificate ${index + 1} in the PEM data could not be parsed`,
-        { cause },
-      );
-    }
-  });
+  const certificates = parseCertificates(
+    blocks.filter((b) => b.label === "CERTIFICATE").map((b) => b.text),
+    "PEM data",
+  );
   return assembleBundle(readKey(keys[0]!, password), certificates);
 }

@@ -1,49 +1,38 @@
 /**
- * Reads a PKCS#12 / PFX file (RFC 7292) into a {@link CertificateBundle}: verifies the MAC,
- * decrypts the bags, and pairs the private key with its certificate.
+ * Reads a PKCS#12 / PFX file (RFC 7292) into a {@link CertificateBundle}: verifies the MAC (the
+ * password integrity mode, an HMAC over the AuthenticatedSafe keyed by the PKCS#12 KDF), decrypts
+ * the bags, and pairs the private key with its certificate.
  *
  * @module
  */
-import { createPrivateKey, type KeyObject, X509Certificate } from "node:crypto";
+import { createHmac, createPrivateKey, type KeyObject, timingSafeEqual } from "node:crypto";
 import { CertificateError, InvalidArgumentError } from "../errors.js";
-import { assembleBundle, type CertificateBundle } from "./bundle.js";
+import { assembleBundle, type CertificateBundle, parseCertificates } from "./bundle.js";
 import {
   type DerNode,
   decodeDer,
+  derInvalid,
   explicit,
   octetString,
   oid,
   sequence,
   smallInteger,
 } from "./der.js";
-import { type PasswordForm, unsupportedAlgorithm } from "./pbe.js";
-import {
-  type CertificateEntry,
-  type KeyEntry,
-  type Pkcs12Contents,
-  readAuthenticatedSafe,
-} from "./pkcs12_bags.js";
-import { bmpPassword } from "./pkcs12_kdf.js";
-import { macMatches, readMacData } from "./pkcs12_mac.js";
-import { Oid } from "./pkcs12_oids.js";
+import type { PasswordForm } from "./pbe.js";
+import { type Bag, type Pkcs12Contents, readAuthenticatedSafe } from "./pkcs12_bags.js";
+import { bmpPassword, pkcs12Kdf, readIterations } from "./pkcs12_kdf.js";
+import { MAC_DIGESTS, Oid, supported, unsupportedAlgorithm } from "./pkcs12_oids.js";
 
 function passwordForms(password: string | Uint8Array | undefined): PasswordForm[] {
-  if (password !== undefined && typeof password !== "string" && !(password instanceof Uint8Array)) {
+  if (password !== undefined && typeof password !== "string" && !(password instanceof Uint8Array))
     throw new InvalidArgumentError(
       "the PKCS#12 password must be a string or a Uint8Array",
       "ERR_INVALID_ARG_TYPE",
     );
-  }
-  if (password !== undefined && password.length > 0) {
-    const utf8 =
-      typeof password === "string" ? Buffer.from(password, "utf8") : Buffer.from(password);
-    return [{ bmp: bmpPassword(password), utf8 }];
-  }
+  if (password !== undefined && password.length > 0)
+    return [{ bmp: bmpPassword(password), utf8: Buffer.from(password) }];
   // OpenSSL writes "no password" files both ways; like OpenSSL, try the empty string, then absent.
-  return [
-    { bmp: bmpPassword(""), utf8: Buffer.alloc(0) },
-    { bmp: bmpPassword(undefined), utf8: Buffer.alloc(0) },
-  ];
+  return ["", undefined].map((empty) => ({ bmp: bmpPassword(empty), utf8: Buffer.alloc(0) }));
 }
 
 function readPfx(data: Uint8Array): { authSafe: Uint8Array; macData: DerNode | undefined } {
@@ -54,8 +43,7 @@ function readPfx(data: Uint8Array): { authSafe: Uint8Array; macData: DerNode | u
       "ERR_CERT_FORMAT",
       `PFX version ${version} is not supported; expected 3`,
     );
-  if (extra.length > 0)
-    throw new CertificateError("ERR_DER_INVALID", "invalid DER: PFX has extra fields");
+  if (extra.length > 0) throw derInvalid("PFX has extra fields");
   const [typeNode, contentNode] = sequence(authSafeNode, "PFX authSafe", 1);
   const type = oid(typeNode, "PFX authSafe type");
   if (type !== Oid.data)
@@ -66,76 +54,70 @@ function readPfx(data: Uint8Array): { authSafe: Uint8Array; macData: DerNode | u
   };
 }
 
-function decryptContents(
-  authSafe: Uint8Array,
-  macData: DerNode | undefined,
-  forms: PasswordForm[],
-): Pkcs12Contents {
-  if (macData !== undefined) {
-    const mac = readMacData(macData);
-    const form = forms.find((candidate) => macMatches(mac, authSafe, candidate.bmp));
-    if (!form) {
-      const reason =
-        forms.length > 1
-          ? "the file needs a password, or it is corrupt"
-          : "the password is wrong or the file is corrupt";
-      throw new CertificateError(
-        "ERR_PKCS12_MAC",
-        `the PKCS#12 integrity check (MAC) failed: ${reason}`,
-      );
-    }
-    return readAuthenticatedSafe(authSafe, form);
-  }
-  for (let i = 0; ; i++) {
-    try {
-      return readAuthenticatedSafe(authSafe, forms[i]!);
-    } catch (error) {
-      const retry =
-        error instanceof CertificateError &&
-        error.code === "ERR_CERT_PASSWORD" &&
-        i + 1 < forms.length;
-      if (!retry) throw error;
-    }
-  }
-}
-
-function sameId(a: Buffer | undefined, b: Buffer | undefined): boolean {
-  return a !== undefined && b !== undefined && a.equals(b);
-}
-
-function chooseKey(keys: KeyEntry[], certificates: CertificateEntry[]): KeyEntry {
-  if (keys.length === 1) return keys[0]!;
-  return (
-    keys.find((key) => certificates.some((cert) => sameId(key.localKeyId, cert.localKeyId))) ??
-    keys.find(
-      (key) =>
-        key.friendlyName !== undefined &&
-        certificates.some((cert) => cert.friendlyName === key.friendlyName),
-    ) ??
-    keys[0]!
+/**
+ * Finds the password form under which the MAC over `authSafe` verifies.
+ *
+ * @param macData - the MacData SEQUENCE.
+ * @param authSafe - the AuthenticatedSafe DER, exactly as stored.
+ * @param forms - the password forms to try, in order.
+ * @returns the first form whose HMAC matches, compared in constant time.
+ * @throws CertificateError `ERR_PKCS12_MAC` when none does, `ERR_PKCS12_UNSUPPORTED_ALGORITHM`
+ * naming the MAC digest (e.g. md5 or PBMAC1), `ERR_PKCS12_ITERATIONS`, `ERR_DER_INVALID`.
+ */
+function verifyMac(macData: DerNode, authSafe: Uint8Array, forms: PasswordForm[]): PasswordForm {
+  const [digestInfo, saltNode, iterationsNode] = sequence(macData, "MacData", 2);
+  const [algorithm, digestNode] = sequence(digestInfo, "MAC DigestInfo", 2);
+  const [digestOid] = sequence(algorithm, "MAC algorithm", 1);
+  const digest = supported(MAC_DIGESTS, oid(digestOid, "MAC algorithm"), "MAC");
+  const iterations = iterationsNode === undefined ? 1 : readIterations(iterationsNode, "MAC");
+  const salt = octetString(saltNode, "MAC salt");
+  const expected = octetString(digestNode, "MAC digest");
+  const form = forms.find(({ bmp }) => {
+    const key = pkcs12Kdf(digest, bmp, salt, iterations, 3, digest.outputBytes);
+    const actual = createHmac(digest.name, key).update(authSafe).digest();
+    key.fill(0);
+    return actual.length === expected.length && timingSafeEqual(actual, expected);
+  });
+  if (form) return form;
+  const reason =
+    forms.length > 1
+      ? "the file needs a password, or it is corrupt"
+      : "the password is wrong or the file is corrupt";
+  throw new CertificateError(
+    "ERR_PKCS12_MAC",
+    `the PKCS#12 integrity check (MAC) failed: ${reason}`,
   );
 }
 
-function toKeyObject(entry: KeyEntry): KeyObject {
+/** Without a MAC, only decryption tells the empty password from the absent one. */
+function decryptWithoutMac(authSafe: Uint8Array, [first, second]: PasswordForm[]): Pkcs12Contents {
   try {
-    return createPrivateKey({ key: entry.pkcs8, format: "der", type: "pkcs8" });
+    return readAuthenticatedSafe(authSafe, first!);
   } catch (error) {
-    throw new CertificateError(
-      "ERR_CERT_FORMAT",
-      "the PKCS#12 key bag does not hold a private key Node.js can read",
-      { cause: error },
-    );
+    const wrongPassword = error instanceof CertificateError && error.code === "ERR_CERT_PASSWORD";
+    if (!second || !wrongPassword) throw error;
+    return readAuthenticatedSafe(authSafe, second);
   }
 }
 
-function toCertificate(entry: CertificateEntry, index: number): X509Certificate {
+function chooseKey({ keys, certificates }: Pkcs12Contents): Bag {
+  const pairedBy = (attribute: "localKeyId" | "friendlyName") =>
+    keys.find(
+      (key) =>
+        key[attribute] !== undefined &&
+        certificates.some((cert) => cert[attribute] === key[attribute]),
+    );
+  return pairedBy("localKeyId") ?? pairedBy("friendlyName") ?? keys[0]!;
+}
+
+function toKeyObject(entry: Bag): KeyObject {
   try {
-    return new X509Certificate(entry.der);
-  } catch (error) {
+    return createPrivateKey({ key: entry.der, format: "der", type: "pkcs8" });
+  } catch (cause) {
     throw new CertificateError(
       "ERR_CERT_FORMAT",
-      `PKCS#12 certificate bag ${index + 1} does not hold a valid X.509 certificate`,
-      { cause: error },
+      "the PKCS#12 key bag does not hold a private key Node.js can read",
+      { cause },
     );
   }
 }
@@ -174,7 +156,9 @@ export function parsePkcs12(data: Uint8Array, password?: string | Uint8Array): C
   const forms = passwordForms(password);
   let contents: Pkcs12Contents;
   try {
-    contents = decryptContents(authSafe, macData, forms);
+    contents = macData
+      ? readAuthenticatedSafe(authSafe, verifyMac(macData, authSafe, forms))
+      : decryptWithoutMac(authSafe, forms);
   } finally {
     for (const form of forms) {
       form.bmp.fill(0);
@@ -184,17 +168,12 @@ export function parsePkcs12(data: Uint8Array, password?: string | Uint8Array): C
   try {
     if (contents.keys.length === 0)
       throw new CertificateError("ERR_CERT_NO_KEY", "the PKCS#12 file holds no private key");
-    const certificates = contents.certificates.map(toCertificate);
-    if (certificates.length === 0)
-      throw new CertificateError(
-        "ERR_CERT_NO_CERTIFICATE",
-        "the PKCS#12 file holds no certificate",
-      );
-    return assembleBundle(
-      toKeyObject(chooseKey(contents.keys, contents.certificates)),
-      certificates,
+    const certificates = parseCertificates(
+      contents.certificates.map((entry) => entry.der),
+      "PKCS#12 file",
     );
+    return assembleBundle(toKeyObject(chooseKey(contents)), certificates);
   } finally {
-    for (const key of contents.keys) key.pkcs8.fill(0);
+    for (const key of contents.keys) key.der.fill(0);
   }
 }

@@ -5,72 +5,61 @@
  *
  * @module
  */
-import { CertificateError } from "../errors.js";
 import {
   bmpString,
   type DerNode,
   decodeDer,
+  derInvalid,
   explicit,
   octetString,
   oid,
   sequence,
   set,
   smallInteger,
+  Tag,
   TagClass,
 } from "./der.js";
-import { decryptWithPassword, type PasswordForm, unsupportedAlgorithm } from "./pbe.js";
-import { Oid } from "./pkcs12_oids.js";
+import { decryptWithPassword, type PasswordForm, wrongPassword } from "./pbe.js";
+import { Oid, unsupportedAlgorithm } from "./pkcs12_oids.js";
 
-/** What a bag's attributes say about it. */
-export interface BagAttributes {
-  /** The `localKeyId` attribute (PKCS#9), which ties a key bag to its certificate bag. */
-  localKeyId?: Buffer;
+/** A key bag (PKCS#8 DER, which the caller zeroes after use) or a certificate bag (X.509 DER). */
+export interface Bag {
+  der: Buffer;
+  /** The `localKeyId` attribute (PKCS#9) in hex, which ties a key bag to its certificate bag. */
+  localKeyId?: string;
   /** The `friendlyName` attribute (PKCS#9). */
   friendlyName?: string;
 }
 
-/** A private key found in a key bag or a decrypted shrouded key bag. */
-export interface KeyEntry extends BagAttributes {
-  /** PKCS#8 PrivateKeyInfo DER; the caller zeroes it after use. */
-  pkcs8: Buffer;
-}
-
-/** An X.509 certificate found in a certificate bag. */
-export interface CertificateEntry extends BagAttributes {
-  /** The certificate DER. */
-  der: Uint8Array;
-}
-
 /** The bags of a PFX, in file order. */
-export interface Pkcs12Contents {
-  keys: KeyEntry[];
-  certificates: CertificateEntry[];
-}
+export type Pkcs12Contents = { keys: Bag[]; certificates: Bag[] };
 
-function decodeDecrypted(plaintext: Buffer, what: string): DerNode {
+/** Decrypts and decodes; plaintext that is not DER means the password is wrong. */
+function decryptDer(
+  algorithm: DerNode | undefined,
+  data: Uint8Array,
+  password: PasswordForm,
+  what: string,
+): { plaintext: Buffer; root: DerNode } {
+  const plaintext = decryptWithPassword(algorithm, data, password, what);
   try {
-    return decodeDer(plaintext);
+    return { plaintext, root: decodeDer(plaintext) };
   } catch (error) {
     plaintext.fill(0);
-    throw new CertificateError(
-      "ERR_CERT_PASSWORD",
-      `the password does not decrypt the ${what} (wrong password or corrupt data)`,
-      { cause: error },
-    );
+    throw wrongPassword(what, error);
   }
 }
 
-function readAttributes(node: DerNode | undefined): BagAttributes {
-  const attributes: BagAttributes = {};
-  if (node === undefined) return attributes;
-  for (const attribute of set(node, "bag attributes")) {
+function readAttributes(node: DerNode | undefined): Omit<Bag, "der"> {
+  const attributes: Omit<Bag, "der"> = {};
+  for (const attribute of node ? set(node, "bag attributes") : []) {
     const [idNode, valuesNode] = sequence(attribute, "bag attribute", 2);
     const id = oid(idNode, "bag attribute type");
-    const values = set(valuesNode, "bag attribute values");
-    if (id === Oid.localKeyId && values.length > 0)
-      attributes.localKeyId = Buffer.from(octetString(values[0], "localKeyId"));
-    if (id === Oid.friendlyName && values.length > 0)
-      attributes.friendlyName = bmpString(values[0], "friendlyName");
+    const [value] = set(valuesNode, "bag attribute values");
+    if (value && id === Oid.localKeyId)
+      attributes.localKeyId = Buffer.from(octetString(value, "localKeyId")).toString("hex");
+    if (value && id === Oid.friendlyName)
+      attributes.friendlyName = bmpString(value, "friendlyName");
   }
   return attributes;
 }
@@ -83,24 +72,18 @@ function readSafeContents(node: DerNode, password: PasswordForm, out: Pkcs12Cont
     const attributes = readAttributes(attributesNode);
     if (bagId === Oid.keyBag) {
       sequence(value, "key bag", 3);
-      out.keys.push({ ...attributes, pkcs8: Buffer.from(value.raw) });
+      out.keys.push({ ...attributes, der: Buffer.from(value.raw) });
     } else if (bagId === Oid.pkcs8ShroudedKeyBag) {
       const [algorithm, encrypted] = sequence(value, "shrouded key bag", 2);
-      const plaintext = decryptWithPassword(
-        algorithm,
-        octetString(encrypted, "shrouded key bag data"),
-        password,
-        "shrouded key bag",
-      );
-      sequence(decodeDecrypted(plaintext, "shrouded key bag"), "decrypted private key", 3);
-      out.keys.push({ ...attributes, pkcs8: plaintext });
+      const data = octetString(encrypted, "shrouded key bag data");
+      const { plaintext, root } = decryptDer(algorithm, data, password, "shrouded key bag");
+      out.keys.push({ ...attributes, der: plaintext });
+      sequence(root, "decrypted private key", 3);
     } else if (bagId === Oid.certBag) {
       const [certIdNode, certValue] = sequence(value, "certificate bag", 2);
       if (oid(certIdNode, "certificate bag type") === Oid.x509Certificate) {
-        out.certificates.push({
-          ...attributes,
-          der: octetString(explicit(certValue, 0, "certificate bag value"), "certificate"),
-        });
+        const der = octetString(explicit(certValue, 0, "certificate bag value"), "certificate");
+        out.certificates.push({ ...attributes, der: Buffer.from(der) });
       }
     } else if (bagId === Oid.safeContentsBag) {
       readSafeContents(value, password, out);
@@ -108,54 +91,33 @@ function readSafeContents(node: DerNode, password: PasswordForm, out: Pkcs12Cont
   }
 }
 
-function encryptedContent(node: DerNode | undefined): Uint8Array {
-  if (!node || node.tagClass !== TagClass.context || node.tagNumber !== 0) {
-    throw new CertificateError(
-      "ERR_DER_INVALID",
-      "invalid DER: encrypted content must be an implicit [0] OCTET STRING",
-    );
-  }
-  if (!node.constructed) return node.value;
-  return Buffer.concat(
-    node.children.map((child) => octetString(child, "encrypted content segment")),
-  );
-}
-
 function readEncryptedData(node: DerNode, password: PasswordForm, out: Pkcs12Contents): void {
   const [versionNode, infoNode] = sequence(node, "EncryptedData", 2);
   smallInteger(versionNode, "EncryptedData version", 2);
   const [typeNode, algorithm, contentNode] = sequence(infoNode, "EncryptedContentInfo", 3);
-  if (oid(typeNode, "encrypted content type") !== Oid.data) {
-    throw new CertificateError(
-      "ERR_DER_INVALID",
-      "invalid DER: encrypted content must be of type data",
-    );
-  }
-  const plaintext = decryptWithPassword(
-    algorithm,
-    encryptedContent(contentNode),
-    password,
-    "encrypted safe contents",
-  );
-  readSafeContents(decodeDecrypted(plaintext, "encrypted safe contents"), password, out);
+  if (oid(typeNode, "encrypted content type") !== Oid.data)
+    throw derInvalid("encrypted content must be of type data");
+  if (contentNode?.tagClass !== TagClass.context || contentNode.tagNumber !== 0)
+    throw derInvalid("encrypted content must be an implicit [0] OCTET STRING");
+  const retagged = { ...contentNode, tagClass: TagClass.universal, tagNumber: Tag.octetString };
+  const data = octetString(retagged, "encrypted content");
+  const { root } = decryptDer(algorithm, data, password, "encrypted safe contents");
+  readSafeContents(root, password, out);
 }
 
 /**
  * Reads every bag of an AuthenticatedSafe.
  *
- * @param authSafe - the DER of the AuthenticatedSafe (the `data` content of the PFX authSafe).
+ * @param der - the DER of the AuthenticatedSafe (the `data` content of the PFX authSafe).
  * @param password - the password form to decrypt with (the one the MAC accepted, if any).
  * @returns keys (PKCS#8 DER) and certificates, in file order, with their attributes.
  * @throws CertificateError `ERR_DER_INVALID`, `ERR_CERT_PASSWORD`, `ERR_PKCS12_UNSUPPORTED_ALGORITHM`,
  * `ERR_PKCS12_ITERATIONS`.
  */
-export function readAuthenticatedSafe(
-  authSafe: Uint8Array,
-  password: PasswordForm,
-): Pkcs12Contents {
+export function readAuthenticatedSafe(der: Uint8Array, password: PasswordForm): Pkcs12Contents {
   const out: Pkcs12Contents = { keys: [], certificates: [] };
   try {
-    for (const info of sequence(decodeDer(authSafe), "AuthenticatedSafe")) {
+    for (const info of sequence(decodeDer(der), "AuthenticatedSafe")) {
       const [typeNode, contentNode] = sequence(info, "ContentInfo", 2);
       const type = oid(typeNode, "ContentInfo type");
       const content = explicit(contentNode, 0, "ContentInfo content");
@@ -168,7 +130,7 @@ export function readAuthenticatedSafe(
       }
     }
   } catch (error) {
-    for (const key of out.keys) key.pkcs8.fill(0);
+    for (const key of out.keys) key.der.fill(0);
     throw error;
   }
   return out;

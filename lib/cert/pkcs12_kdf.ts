@@ -6,6 +6,7 @@
  */
 import * as nodeCrypto from "node:crypto";
 import { CertificateError } from "../errors.js";
+import { type DerNode, smallInteger } from "./der.js";
 import type { DigestInfo } from "./pkcs12_oids.js";
 
 /** Purpose byte ID of RFC 7292 B.3: 1 = key, 2 = IV, 3 = MAC key. */
@@ -18,19 +19,21 @@ export type KdfPurpose = 1 | 2 | 3;
 export const MAX_KDF_ITERATIONS = 1_000_000;
 
 /**
- * Rejects an iteration count outside 1…{@link MAX_KDF_ITERATIONS}.
+ * Reads a KDF iteration count and rejects one outside 1…{@link MAX_KDF_ITERATIONS}.
  *
- * @param iterations - the count read from the file.
- * @param what - names the field in the message.
- * @throws CertificateError `ERR_PKCS12_ITERATIONS`.
+ * @param node - the INTEGER from the file.
+ * @param what - names the field in messages, e.g. `"MAC"`.
+ * @returns the count.
+ * @throws CertificateError `ERR_PKCS12_ITERATIONS`, `ERR_DER_INVALID`.
  */
-export function checkIterations(iterations: number, what: string): void {
-  if (!Number.isSafeInteger(iterations) || iterations < 1 || iterations > MAX_KDF_ITERATIONS) {
+export function readIterations(node: DerNode | undefined, what: string): number {
+  const iterations = smallInteger(node, `${what} iterations`);
+  if (iterations < 1 || iterations > MAX_KDF_ITERATIONS)
     throw new CertificateError(
       "ERR_PKCS12_ITERATIONS",
       `the ${what} iteration count ${iterations} is outside the accepted range 1–${MAX_KDF_ITERATIONS}`,
     );
-  }
+  return iterations;
 }
 
 /**
@@ -45,14 +48,13 @@ export function checkIterations(iterations: number, what: string): void {
 export function bmpPassword(password: string | Uint8Array | undefined): Buffer {
   if (password === undefined) return Buffer.alloc(0);
   let text: string;
-  if (typeof password === "string") {
-    text = password;
-  } else {
-    try {
-      text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(password);
-    } catch {
-      text = Buffer.from(password).toString("latin1");
-    }
+  try {
+    text =
+      typeof password === "string"
+        ? password
+        : new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(password);
+  } catch {
+    text = Buffer.from(password).toString("latin1");
   }
   const bytes = Buffer.alloc(text.length * 2 + 2);
   bytes.write(text, "utf16le");
@@ -61,9 +63,7 @@ export function bmpPassword(password: string | Uint8Array | undefined): Buffer {
 }
 
 function fillRepeated(source: Uint8Array, blockBytes: number): Buffer {
-  const out = Buffer.alloc(
-    source.length === 0 ? 0 : Math.ceil(source.length / blockBytes) * blockBytes,
-  );
+  const out = Buffer.alloc(Math.ceil(source.length / blockBytes) * blockBytes);
   for (let i = 0; i < out.length; i++) out[i] = source[i % source.length]!;
   return out;
 }
@@ -74,7 +74,7 @@ function fillRepeated(source: Uint8Array, blockBytes: number): Buffer {
  * @param digest - the hash, with its output and block sizes.
  * @param password - the encoded password (see {@link bmpPassword}).
  * @param salt - the salt from the file.
- * @param iterations - already checked with {@link checkIterations}.
+ * @param iterations - from {@link readIterations}.
  * @param purpose - 1 key, 2 IV, 3 MAC key.
  * @param length - bytes wanted.
  * @returns the derived bytes.
@@ -88,8 +88,7 @@ export function pkcs12Kdf(
   purpose: KdfPurpose,
   length: number,
 ): Buffer {
-  const v = digest.blockBytes;
-  const u = digest.outputBytes;
+  const { blockBytes: v, outputBytes: u } = digest;
   const diversifier = Buffer.alloc(v, purpose);
   const input = Buffer.concat([fillRepeated(salt, v), fillRepeated(password, v)]);
   const blocks = Math.ceil(length / u);

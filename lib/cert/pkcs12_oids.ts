@@ -5,17 +5,15 @@
  *
  * @module
  */
+import { CertificateError } from "../errors.js";
 
 /** Content types, bag types and attributes (RFC 7292, RFC 5652, RFC 2985). */
 export const Oid = {
   data: "1.2.840.113549.1.7.1",
-  envelopedData: "1.2.840.113549.1.7.3",
   encryptedData: "1.2.840.113549.1.7.6",
   keyBag: "1.2.840.113549.1.12.10.1.1",
   pkcs8ShroudedKeyBag: "1.2.840.113549.1.12.10.1.2",
   certBag: "1.2.840.113549.1.12.10.1.3",
-  crlBag: "1.2.840.113549.1.12.10.1.4",
-  secretBag: "1.2.840.113549.1.12.10.1.5",
   safeContentsBag: "1.2.840.113549.1.12.10.1.6",
   x509Certificate: "1.2.840.113549.1.9.22.1",
   friendlyName: "1.2.840.113549.1.9.20",
@@ -52,42 +50,27 @@ export const PBKDF2_PRFS: ReadonlyMap<string, string> = new Map([
   ["1.2.840.113549.2.11", "sha512"],
 ]);
 
-/** A CBC block cipher that PBES2 names as its encryption scheme. */
-export interface Pbes2Cipher {
-  /** The name `node:crypto` knows. */
-  readonly name: string;
-  /** Key bytes PBKDF2 must produce. */
-  readonly keyBytes: number;
-  /** IV bytes the parameters must carry. */
-  readonly ivBytes: number;
-}
-
 /** PBES2 encryption schemes by OID (RFC 8018 Appendix B.2, NIST AES). */
-export const PBES2_CIPHERS: ReadonlyMap<string, Pbes2Cipher> = new Map([
+export const PBES2_CIPHERS = new Map([
   ["2.16.840.1.101.3.4.1.2", { name: "aes-128-cbc", keyBytes: 16, ivBytes: 16 }],
   ["2.16.840.1.101.3.4.1.22", { name: "aes-192-cbc", keyBytes: 24, ivBytes: 16 }],
   ["2.16.840.1.101.3.4.1.42", { name: "aes-256-cbc", keyBytes: 32, ivBytes: 16 }],
   ["1.2.840.113549.3.7", { name: "des-ede3-cbc", keyBytes: 24, ivBytes: 8 }],
 ]);
 
-/** A password-based encryption scheme of RFC 7292 Appendix C (SHA-1 with the PKCS#12 KDF). */
-export interface Pkcs12Pbe {
-  /** `des-ede3-cbc` or `rc2-cbc` (this package's RC2). */
-  readonly cipher: "des-ede3-cbc" | "rc2-cbc";
-  /** Bytes the KDF produces for the key. */
-  readonly keyBytes: number;
-  /** RC2 effective key bits. */
-  readonly effectiveBits?: number;
-}
-
-/** The PKCS#12 PBEs by OID. */
-export const PKCS12_PBES: ReadonlyMap<string, Pkcs12Pbe> = new Map<string, Pkcs12Pbe>([
+/**
+ * The password-based encryption schemes of RFC 7292 Appendix C (SHA-1 with the PKCS#12 KDF) by
+ * OID: the cipher (`rc2-cbc` is this package's RC2), the key bytes the KDF makes, RC2's effective
+ * key bits.
+ */
+export const PKCS12_PBES = new Map([
   ["1.2.840.113549.1.12.1.3", { cipher: "des-ede3-cbc", keyBytes: 24 }],
   ["1.2.840.113549.1.12.1.4", { cipher: "des-ede3-cbc", keyBytes: 16 }],
   ["1.2.840.113549.1.12.1.5", { cipher: "rc2-cbc", keyBytes: 16, effectiveBits: 128 }],
   ["1.2.840.113549.1.12.1.6", { cipher: "rc2-cbc", keyBytes: 5, effectiveBits: 40 }],
 ]);
 
+/** Names for error messages; MAC digests and PBES2 ciphers are named by their tables. */
 const NAMES: ReadonlyMap<string, string> = new Map([
   ["1.2.840.113549.1.7.1", "data"],
   ["1.2.840.113549.1.7.2", "signedData"],
@@ -108,11 +91,6 @@ const NAMES: ReadonlyMap<string, string> = new Map([
   ["1.3.6.1.4.1.11591.4.11", "scrypt"],
   ["1.2.840.113549.2.5", "md5"],
   ["1.2.840.113549.2.2", "md2"],
-  ["1.3.14.3.2.26", "sha1"],
-  ["2.16.840.1.101.3.4.2.1", "sha256"],
-  ["2.16.840.1.101.3.4.2.2", "sha384"],
-  ["2.16.840.1.101.3.4.2.3", "sha512"],
-  ["2.16.840.1.101.3.4.2.4", "sha224"],
   ["2.16.840.1.101.3.4.2.5", "sha512-224"],
   ["2.16.840.1.101.3.4.2.6", "sha512-256"],
   ["1.2.840.113549.2.7", "hmacWithSHA1"],
@@ -121,11 +99,7 @@ const NAMES: ReadonlyMap<string, string> = new Map([
   ["1.2.840.113549.2.10", "hmacWithSHA384"],
   ["1.2.840.113549.2.11", "hmacWithSHA512"],
   ["1.2.840.113549.3.2", "rc2-cbc"],
-  ["1.2.840.113549.3.7", "des-ede3-cbc"],
   ["1.3.14.3.2.7", "desCBC"],
-  ["2.16.840.1.101.3.4.1.2", "aes128-CBC"],
-  ["2.16.840.1.101.3.4.1.22", "aes192-CBC"],
-  ["2.16.840.1.101.3.4.1.42", "aes256-CBC"],
   ["2.16.840.1.101.3.4.1.6", "aes128-GCM"],
   ["2.16.840.1.101.3.4.1.46", "aes256-GCM"],
   ["1.2.643.7.1.1.2.2", "GOST R 34.11-2012 (256)"],
@@ -133,13 +107,32 @@ const NAMES: ReadonlyMap<string, string> = new Map([
 ]);
 
 /**
- * Describes an OID for an error message: `"pbeWithSHAAnd128BitRC4 (1.2.840.113549.1.12.1.1)"`,
- * or the bare OID when it has no known name.
+ * Builds the error for an algorithm this package does not implement, naming it by name and OID:
+ * `"pbeWithSHAAnd128BitRC4 (1.2.840.113549.1.12.1.1)"`, or `"unknown algorithm <oid>"`.
  *
- * @param oid - dotted decimal text.
- * @returns the name with the OID, or the OID alone.
+ * @param oid - the OID found.
+ * @param where - the structure that named it, e.g. `"shrouded key bag"`.
+ * @returns a CertificateError `ERR_PKCS12_UNSUPPORTED_ALGORITHM`.
  */
-export function describeOid(oid: string): string {
-  const name = NAMES.get(oid);
-  return name ? `${name} (${oid})` : `unknown algorithm ${oid}`;
+export function unsupportedAlgorithm(oid: string, where: string): CertificateError {
+  const name = NAMES.get(oid) ?? MAC_DIGESTS.get(oid)?.name ?? PBES2_CIPHERS.get(oid)?.name;
+  return new CertificateError(
+    "ERR_PKCS12_UNSUPPORTED_ALGORITHM",
+    `the ${where} uses ${name ? `${name} (${oid})` : `unknown algorithm ${oid}`}, which is not supported`,
+  );
+}
+
+/**
+ * Looks an algorithm up in one of the tables above.
+ *
+ * @param table - e.g. {@link MAC_DIGESTS}.
+ * @param oid - the OID found.
+ * @param where - the structure that named it.
+ * @returns the facts of the algorithm.
+ * @throws CertificateError `ERR_PKCS12_UNSUPPORTED_ALGORITHM` when the table lacks it.
+ */
+export function supported<T>(table: ReadonlyMap<string, T>, oid: string, where: string): T {
+  const facts = table.get(oid);
+  if (facts === undefined) throw unsupportedAlgorithm(oid, where);
+  return facts;
 }

@@ -6,6 +6,7 @@
  * @module
  */
 import { CertificateError } from "../errors.js";
+import { derInvalid } from "./der.js";
 
 const PITABLE = Buffer.from(
   "d978f9c419ddb5ed28e9fd794aa0d89dc67e37832b76538e624c6488448bfba2179a59f587b34f1361456d8d09817d32" +
@@ -28,13 +29,9 @@ const SHIFTS = [1, 2, 3, 5] as const;
  * @throws CertificateError `ERR_PKCS12_UNSUPPORTED_ALGORITHM` for a key or bit count out of range.
  */
 export function rc2ExpandKey(key: Uint8Array, effectiveBits: number): Uint16Array {
-  if (
-    key.length < 1 ||
-    key.length > 128 ||
-    !Number.isInteger(effectiveBits) ||
-    effectiveBits < 1 ||
-    effectiveBits > 1024
-  ) {
+  const bitsInRange =
+    Number.isInteger(effectiveBits) && effectiveBits >= 1 && effectiveBits <= 1024;
+  if (key.length < 1 || key.length > 128 || !bitsInRange) {
     throw new CertificateError(
       "ERR_PKCS12_UNSUPPORTED_ALGORITHM",
       "RC2 needs a 1–128 byte key and 1–1024 effective bits",
@@ -54,45 +51,6 @@ export function rc2ExpandKey(key: Uint8Array, effectiveBits: number): Uint16Arra
   return k;
 }
 
-function load(block: Uint8Array, offset: number, r: Uint16Array): void {
-  for (let i = 0; i < 4; i++) r[i] = block[offset + 2 * i]! | (block[offset + 2 * i + 1]! << 8);
-}
-
-function store(r: Uint16Array, out: Uint8Array, offset: number): void {
-  for (let i = 0; i < 4; i++) {
-    out[offset + 2 * i] = r[i]! & 0xff;
-    out[offset + 2 * i + 1] = r[i]! >> 8;
-  }
-}
-
-/**
- * Encrypts one 8-byte block in place (RFC 2268 §3).
- *
- * @param k - subkeys from {@link rc2ExpandKey}.
- * @param block - the buffer holding the block.
- * @param offset - where the block starts.
- */
-export function rc2EncryptBlock(k: Uint16Array, block: Uint8Array, offset = 0): void {
-  const r = new Uint16Array(4);
-  load(block, offset, r);
-  let j = 0;
-  for (let round = 0; round < 16; round++) {
-    for (let i = 0; i < 4; i++) {
-      const sum =
-        r[i]! +
-        k[j++]! +
-        (r[(i + 3) & 3]! & r[(i + 2) & 3]!) +
-        (~r[(i + 3) & 3]! & r[(i + 1) & 3]!);
-      const x = sum & 0xffff;
-      r[i] = (x << SHIFTS[i]!) | (x >> (16 - SHIFTS[i]!));
-    }
-    if (round === 4 || round === 10) {
-      for (let i = 0; i < 4; i++) r[i] = r[i]! + k[r[(i + 3) & 3]! & 63]!;
-    }
-  }
-  store(r, block, offset);
-}
-
 /**
  * Decrypts one 8-byte block in place (RFC 2268 §4).
  *
@@ -100,25 +58,22 @@ export function rc2EncryptBlock(k: Uint16Array, block: Uint8Array, offset = 0): 
  * @param block - the buffer holding the block.
  * @param offset - where the block starts.
  */
-export function rc2DecryptBlock(k: Uint16Array, block: Uint8Array, offset = 0): void {
+export function rc2DecryptBlock(k: Uint16Array, block: Buffer, offset = 0): void {
   const r = new Uint16Array(4);
-  load(block, offset, r);
+  for (let i = 0; i < 4; i++) r[i] = block.readUInt16LE(offset + 2 * i);
   let j = 63;
   for (let round = 15; round >= 0; round--) {
     for (let i = 3; i >= 0; i--) {
       const x = r[i]!;
       const rotated = ((x >> SHIFTS[i]!) | (x << (16 - SHIFTS[i]!))) & 0xffff;
-      r[i] =
-        rotated -
-        k[j--]! -
-        (r[(i + 3) & 3]! & r[(i + 2) & 3]!) -
-        (~r[(i + 3) & 3]! & r[(i + 1) & 3]!);
+      const [r1, r2, r3] = [r[(i + 3) & 3]!, r[(i + 2) & 3]!, r[(i + 1) & 3]!];
+      r[i] = rotated - k[j--]! - (r1 & r2) - (~r1 & r3);
     }
     if (round === 5 || round === 11) {
       for (let i = 3; i >= 0; i--) r[i] = r[i]! - k[r[(i + 3) & 3]! & 63]!;
     }
   }
-  store(r, block, offset);
+  for (let i = 0; i < 4; i++) block.writeUInt16LE(r[i]!, offset + 2 * i);
 }
 
 /**
@@ -139,10 +94,7 @@ export function rc2CbcDecrypt(
   ciphertext: Uint8Array,
 ): Buffer {
   if (iv.length !== 8 || ciphertext.length === 0 || ciphertext.length % 8 !== 0) {
-    throw new CertificateError(
-      "ERR_DER_INVALID",
-      "invalid DER: RC2-CBC data must be whole 8-byte blocks with an 8-byte IV",
-    );
+    throw derInvalid("RC2-CBC data must be whole 8-byte blocks with an 8-byte IV");
   }
   const k = rc2ExpandKey(key, effectiveBits);
   const out = Buffer.from(ciphertext);
@@ -153,9 +105,7 @@ export function rc2CbcDecrypt(
   }
   k.fill(0);
   const pad = out[out.length - 1]!;
-  let ok = pad >= 1 && pad <= 8;
-  for (let i = 1; ok && i <= pad; i++) ok = out[out.length - i] === pad;
-  if (!ok) {
+  if (!(pad >= 1 && pad <= 8 && out.subarray(out.length - pad).every((byte) => byte === pad))) {
     out.fill(0);
     throw new CertificateError(
       "ERR_CERT_PASSWORD",
@@ -163,32 +113,4 @@ export function rc2CbcDecrypt(
     );
   }
   return out.subarray(0, out.length - pad);
-}
-
-/**
- * RC2-CBC encryption with PKCS#7 padding, the inverse of {@link rc2CbcDecrypt}; for tests and
- * fixture generation.
- *
- * @returns the ciphertext.
- * @throws CertificateError `ERR_DER_INVALID` for an IV that is not 8 bytes.
- */
-export function rc2CbcEncrypt(
-  key: Uint8Array,
-  effectiveBits: number,
-  iv: Uint8Array,
-  plaintext: Uint8Array,
-): Buffer {
-  if (iv.length !== 8)
-    throw new CertificateError("ERR_DER_INVALID", "invalid DER: RC2-CBC needs an 8-byte IV");
-  const k = rc2ExpandKey(key, effectiveBits);
-  const pad = 8 - (plaintext.length % 8);
-  const out = Buffer.concat([plaintext, Buffer.alloc(pad, pad)]);
-  let previous: Uint8Array = iv;
-  for (let offset = 0; offset < out.length; offset += 8) {
-    for (let i = 0; i < 8; i++) out[offset + i]! ^= previous[i]!;
-    rc2EncryptBlock(k, out, offset);
-    previous = out.subarray(offset, offset + 8);
-  }
-  k.fill(0);
-  return out;
 }

@@ -2,7 +2,6 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { CertificateError } from "../../lib/errors.js";
 import {
-  bitString,
   bmpString,
   decodeDer,
   explicit,
@@ -13,7 +12,7 @@ import {
   set,
   smallInteger,
 } from "../../lib/cert/der.js";
-import { nestedSequences } from "../support/der_edit.js";
+import { bitString, nestedSequences } from "../support/der_edit.js";
 
 const hex = (text: string) => Buffer.from(text.replace(/\s+/g, ""), "hex");
 const derError = (gist: RegExp) => (e: unknown) =>

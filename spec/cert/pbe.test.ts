@@ -6,8 +6,8 @@ import { decodeDer } from "../../lib/cert/der.js";
 import { decryptWithPassword, type PasswordForm } from "../../lib/cert/pbe.js";
 import { bmpPassword, pkcs12Kdf } from "../../lib/cert/pkcs12_kdf.js";
 import { MAC_DIGESTS } from "../../lib/cert/pkcs12_oids.js";
-import { rc2CbcEncrypt } from "../../lib/cert/rc2.js";
 import { integer, oidTlv, tlv } from "../support/der_edit.js";
+import { rc2CbcEncrypt } from "../support/rc2_encrypt.js";
 
 const PASSWORD = "pbe-test-password";
 const form: PasswordForm = { bmp: bmpPassword(PASSWORD), utf8: Buffer.from(PASSWORD) };

@@ -1,14 +1,16 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { CertificateError } from "../../lib/errors.js";
+import { decodeDer } from "../../lib/cert/der.js";
 import {
   bmpPassword,
-  checkIterations,
   type KdfPurpose,
   MAX_KDF_ITERATIONS,
   pkcs12Kdf,
+  readIterations,
 } from "../../lib/cert/pkcs12_kdf.js";
 import { MAC_DIGESTS } from "../../lib/cert/pkcs12_oids.js";
+import { integer } from "../support/der_edit.js";
 
 const digest = (name: string) => [...MAC_DIGESTS.values()].find((d) => d.name === name)!;
 const LONG = "a password that is clearly longer than thirty-two characters, é";
@@ -78,12 +80,13 @@ test("bmpPassword: absent is empty, empty is the terminator, text is UTF-16BE pl
   assert.equal(bmpPassword(Buffer.from([0x61, 0xe9])).toString("hex"), "006100e90000");
 });
 
-test("checkIterations bounds the work a file can ask for", () => {
-  checkIterations(1, "MAC");
-  checkIterations(MAX_KDF_ITERATIONS, "MAC");
+test("readIterations bounds the work a file can ask for", () => {
+  const count = (n: number) => decodeDer(integer(n));
+  assert.equal(readIterations(count(1), "MAC"), 1);
+  assert.equal(readIterations(count(MAX_KDF_ITERATIONS), "MAC"), MAX_KDF_ITERATIONS);
   for (const bad of [0, MAX_KDF_ITERATIONS + 1, 2 ** 31 - 1]) {
     assert.throws(
-      () => checkIterations(bad, "MAC"),
+      () => readIterations(count(bad), "MAC"),
       (e) =>
         e instanceof CertificateError &&
         e.code === "ERR_PKCS12_ITERATIONS" &&

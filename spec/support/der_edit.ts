@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
-import { type DerNode, decodeDer } from "../../lib/cert/der.js";
+import { looksLikePem } from "../../lib/cert/certificate_format.js";
+import { type DerNode, decodeDer, derInvalid, isUniversal } from "../../lib/cert/der.js";
 
 /** Reads a fixture of `fixtures/pfx/` relative to the compiled `build/spec/support/`. */
 export function pfxFixture(name: string): Buffer {
@@ -104,4 +105,27 @@ export function patchBytes(
   const at = occurrence < 0 ? positions[positions.length + occurrence] : positions[occurrence];
   if (at === undefined) throw new Error("pattern not found");
   return Buffer.concat([buffer.subarray(0, at), to, buffer.subarray(at + from.length)]);
+}
+
+/** Reads a BIT STRING with no unused bits; PKCS#12 never needs one, so only the DER tests do. */
+export function bitString(node: DerNode | undefined, what: string): Uint8Array {
+  if (!isUniversal(node, 3) || node.constructed) throw derInvalid(`${what} must be a BIT STRING`);
+  if (node.value.length === 0 || node.value[0] !== 0)
+    throw derInvalid(`${what} must be a BIT STRING with no unused bits`);
+  return node.value.subarray(1);
+}
+
+/**
+ * Whether `data` could be PKCS#12: not PEM, and a DER SEQUENCE whose length covers the whole
+ * input. The loader only checks the first byte and lets the PKCS#12 reader do the rest.
+ */
+export function isPkcs12(data: Uint8Array): boolean {
+  if (data.length < 4 || data[0] !== 0x30 || looksLikePem(data)) return false;
+  const first = data[1]!;
+  if (first < 0x80) return 2 + first === data.length;
+  const count = first & 0x7f;
+  if (count === 0 || count > 4 || data.length < 2 + count) return false;
+  let length = 0;
+  for (let i = 0; i < count; i++) length = length * 256 + data[2 + i]!;
+  return 2 + count + length === data.length;
 }

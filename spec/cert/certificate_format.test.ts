@@ -1,8 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { isPkcs12, looksLikePem } from "../../lib/cert/detect.js";
-import { pfxFixture } from "../support/der_edit.js";
+import { looksLikePem, parseCertificateData } from "../../lib/cert/certificate_format.js";
+import { isPkcs12, pfxFixture } from "../support/der_edit.js";
 
 const pem = readFileSync(new URL("../../../fixtures/certs/cert.pem", import.meta.url));
 const crlfKeyFirst = readFileSync(
@@ -26,4 +26,18 @@ test("isPkcs12 accepts a DER SEQUENCE covering the input and nothing else", () =
   assert.equal(isPkcs12(pfxFixture("default.pfx").subarray(0, 100)), false);
   assert.equal(isPkcs12(Buffer.from("0403010203", "hex")), false);
   assert.equal(isPkcs12(Buffer.from("3080", "hex")), false);
+});
+
+test("parseCertificateData reads PEM and PKCS#12 by content and refuses anything else", () => {
+  const subject = "CN=entra-zero test app";
+  assert.equal(
+    parseCertificateData(pfxFixture("default.pfx"), "fixture-password").certificate.subject,
+    subject,
+  );
+  assert.ok(parseCertificateData(pem, undefined).certificate);
+  assert.throws(() => parseCertificateData(Buffer.from("not a certificate"), undefined), {
+    name: "CertificateError",
+    code: "ERR_CERT_FORMAT",
+    message: /neither PEM text nor a PKCS#12 \(DER\) file/,
+  });
 });
