@@ -27,15 +27,9 @@ const PUBLIC_CLOUD_HOSTS = new Set([
 
 const KNOWN_CLOUD_HOSTS = new Set([
   ...PUBLIC_CLOUD_HOSTS,
-  "login.chinacloudapi.cn",
-  "login.partner.microsoftonline.cn",
-  "login.microsoftonline.de",
-  "login.microsoftonline.us",
-  "login.usgovcloudapi.net",
-  "login-us.microsoftonline.com",
-  "login.sovcloud-identity.fr",
-  "login.sovcloud-identity.de",
-  "login.sovcloud-identity.sg",
+  ..."login.chinacloudapi.cn login.partner.microsoftonline.cn login.microsoftonline.de".split(" "),
+  ..."login.microsoftonline.us login.usgovcloudapi.net login-us.microsoftonline.com".split(" "),
+  ..."login.sovcloud-identity.fr login.sovcloud-identity.de login.sovcloud-identity.sg".split(" "),
 ]);
 
 const REGION_PATTERN = /^[a-z0-9-]+$/i;

@@ -43,9 +43,9 @@ export async function clientAuthFields(
 ): Promise<ClientAuthFields> {
   switch (auth.kind) {
     case "none":
-      return { fields: [], secrets: [] };
+      return { fields: {}, secrets: [] };
     case "secret":
-      return { fields: [["client_secret", auth.secret]], secrets: [auth.secret] };
+      return { fields: { client_secret: auth.secret }, secrets: [auth.secret] };
     case "assertion": {
       let assertion: unknown;
       try {
@@ -67,10 +67,7 @@ export async function clientAuthFields(
         });
       }
       return {
-        fields: [
-          ["client_assertion", assertion],
-          ["client_assertion_type", JWT_BEARER_ASSERTION_TYPE],
-        ],
+        fields: { client_assertion: assertion, client_assertion_type: JWT_BEARER_ASSERTION_TYPE },
         secrets: [assertion],
       };
     }

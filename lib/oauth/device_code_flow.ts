@@ -97,11 +97,8 @@ export async function signInWithDeviceCode(
 ): Promise<TokenResult> {
   const { credentialName: name, now } = client;
   const { tenantId, signal, timeoutMs } = request;
-  const fields: FormFields = [
-    ["client_id", client.clientId],
-    ["scope", withOidc(request.scopes)],
-  ];
-  if (request.claims) fields.push(["claims", request.claims]);
+  const fields: FormFields = { client_id: client.clientId, scope: withOidc(request.scopes) };
+  if (request.claims) fields.claims = request.claims;
   const url = `${client.authority.host}/${tenantId}/oauth2/v2.0/devicecode`;
   // `expires_in` counts from when Entra answered; counting from the request errs early, never late.
   const requestStartMs = now();

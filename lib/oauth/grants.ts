@@ -32,10 +32,7 @@ export interface Grant {
 export function clientCredentialsGrant(scopes: readonly string[]): Grant {
   return {
     type: "client_credentials",
-    fields: [
-      ["scope", onlyResourceScopes(scopes)],
-      ["grant_type", "client_credentials"],
-    ],
+    fields: { scope: onlyResourceScopes(scopes), grant_type: "client_credentials" },
     secrets: [],
   };
 }
@@ -44,13 +41,13 @@ export function clientCredentialsGrant(scopes: readonly string[]): Grant {
 export function onBehalfOfGrant(scopes: readonly string[], userAssertion: string): Grant {
   return {
     type: "on_behalf_of",
-    fields: [
-      ["scope", withOidc(scopes)],
-      ["grant_type", JWT_BEARER_GRANT],
-      ["client_info", "1"],
-      ["requested_token_use", "on_behalf_of"],
-      ["assertion", userAssertion],
-    ],
+    fields: {
+      scope: withOidc(scopes),
+      grant_type: JWT_BEARER_GRANT,
+      client_info: "1",
+      requested_token_use: "on_behalf_of",
+      assertion: userAssertion,
+    },
     secrets: [userAssertion],
   };
 }
@@ -62,14 +59,14 @@ export function authorizationCodeGrant(
   redirectUri: string,
   codeVerifier?: string,
 ): Grant {
-  const fields: FormFields = [
-    ["scope", withOidc(scopes)],
-    ["redirect_uri", redirectUri],
-    ["grant_type", "authorization_code"],
-    ["code", code],
-    ["client_info", "1"],
-  ];
-  if (codeVerifier !== undefined) fields.push(["code_verifier", codeVerifier]);
+  const fields: FormFields = {
+    scope: withOidc(scopes),
+    redirect_uri: redirectUri,
+    grant_type: "authorization_code",
+    code,
+    client_info: "1",
+  };
+  if (codeVerifier !== undefined) fields.code_verifier = codeVerifier;
   return {
     type: "authorization_code",
     fields,
@@ -81,12 +78,12 @@ export function authorizationCodeGrant(
 export function refreshTokenGrant(scopes: readonly string[], refreshToken: string): Grant {
   return {
     type: "refresh_token",
-    fields: [
-      ["scope", withOidc(scopes)],
-      ["grant_type", "refresh_token"],
-      ["client_info", "1"],
-      ["refresh_token", refreshToken],
-    ],
+    fields: {
+      scope: withOidc(scopes),
+      grant_type: "refresh_token",
+      client_info: "1",
+      refresh_token: refreshToken,
+    },
     secrets: [refreshToken],
   };
 }
@@ -99,13 +96,13 @@ export function passwordGrant(
 ): Grant {
   return {
     type: "password",
-    fields: [
-      ["scope", withOidc(scopes)],
-      ["grant_type", "password"],
-      ["username", username],
-      ["password", password],
-      ["client_info", "1"],
-    ],
+    fields: {
+      scope: withOidc(scopes),
+      grant_type: "password",
+      username: username,
+      password: password,
+      client_info: "1",
+    },
     secrets: [password],
   };
 }
@@ -114,11 +111,7 @@ export function passwordGrant(
 export function deviceCodeGrant(deviceCode: string): Grant {
   return {
     type: "device_code",
-    fields: [
-      ["grant_type", DEVICE_CODE_GRANT],
-      ["device_code", deviceCode],
-      ["client_info", "1"],
-    ],
+    fields: { grant_type: DEVICE_CODE_GRANT, device_code: deviceCode, client_info: "1" },
     secrets: [deviceCode],
   };
 }

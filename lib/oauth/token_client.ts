@@ -99,18 +99,12 @@ export class TokenClient {
     grant: Grant,
     settings: RequestSettings = {},
   ): Promise<TokenResult> {
-    const timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    await this.#validate(tenantId, timeoutMs, settings.signal);
     const endpoint = this.tokenEndpoint(tenantId);
     const auth = await clientAuthFields(this.credentialName, this.#clientAuth, endpoint);
-    const fields = [
-      ["client_id", this.clientId] as [string, string],
-      ...grant.fields,
-      ...auth.fields,
-    ];
-    if (settings.claims) fields.push(["claims", settings.claims]);
+    const fields: FormFields = { client_id: this.clientId, ...grant.fields, ...auth.fields };
+    if (settings.claims) fields.claims = settings.claims;
     const requestStartMs = this.now();
-    const response = await this.#post(endpoint, fields, timeoutMs, settings.signal);
+    const response = await this.postForm(tenantId, endpoint, fields, settings);
     return parseTokenResponse(response, {
       credentialName: this.credentialName,
       requestStartMs,
@@ -119,57 +113,42 @@ export class TokenClient {
   }
 
   /**
-   * Posts a form to another endpoint of this authority (the device code endpoint), validated and
-   * retried like a token request. Returns the raw response so a pure parser can check it.
+   * Posts a form to an endpoint of this authority (the token or device code endpoint), after
+   * instance discovery, with retries. Returns the raw response so a pure parser can check it.
    */
   async postForm(
     tenantId: string,
     url: string,
     fields: FormFields,
-    settings: Omit<RequestSettings, "claims"> = {},
+    settings: RequestSettings = {},
   ): Promise<HttpResponse> {
+    const { signal } = settings;
     const timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    await this.#validate(tenantId, timeoutMs, settings.signal);
-    return this.#post(url, fields, timeoutMs, settings.signal);
-  }
-
-  async #validate(
-    tenantId: string,
-    timeoutMs: number,
-    signal: AbortSignalLike | undefined,
-  ): Promise<void> {
-    if (this.#options.disableInstanceDiscovery) return;
-    await validateAuthority(this.authority, tenantId, {
-      credentialName: this.credentialName,
-      transport: this.#transport,
-      retry: this.#retry,
-      timeoutMs,
-      discoveryHost: this.#options.instanceDiscoveryHost,
-      signal,
-      logger: this.logger,
-    });
-  }
-
-  #post(
-    url: string,
-    fields: FormFields,
-    timeoutMs: number,
-    signal: AbortSignalLike | undefined,
-  ): Promise<HttpResponse> {
-    return sendWithRetry(
-      this.#transport,
-      {
-        method: "POST",
-        url,
-        headers: { "Content-Type": "application/x-www-form-urlencoded;charset=utf-8" },
-        body: encodeForm(fields),
+    const { credentialName, logger } = this;
+    const [transport, retry, options] = [this.#transport, this.#retry, this.#options];
+    if (!options.disableInstanceDiscovery) {
+      const discoveryHost = options.instanceDiscoveryHost;
+      const context = {
+        credentialName,
+        transport,
+        retry,
         timeoutMs,
+        discoveryHost,
         signal,
-      },
-      this.#retry,
-      this.credentialName,
-      this.logger,
-    );
+        logger,
+      };
+      await validateAuthority(this.authority, tenantId, context);
+    }
+    const headers = { "Content-Type": "application/x-www-form-urlencoded;charset=utf-8" };
+    const request = {
+      method: "POST" as const,
+      url,
+      headers,
+      body: encodeForm(fields),
+      timeoutMs,
+      signal,
+    };
+    return sendWithRetry(transport, request, retry, credentialName, logger);
   }
 
   /** Releases the keep-alive sockets. */

@@ -7,7 +7,7 @@ import { refreshTokenGrant } from "./grants.js";
 import { normalizeScopes } from "./scopes.js";
 import { resolveTenant } from "./tenant.js";
 import type { RequestSettings, TokenClient } from "./token_client.js";
-import type { TokenResult } from "./token_response.js";
+import { toAccessToken, type TokenResult } from "./token_response.js";
 
 /** Entra errors on a refresh that mean only the user can fix it by signing in again. */
 const INTERACTION_REQUIRED = new Set([
@@ -36,18 +36,6 @@ export type Interaction = (
 /** Writes one line for the user to stderr: the default `printLine` of the user flows. */
 export function writeToStderr(line: string): void {
   process.stderr.write(`${line}\n`);
-}
-
-/** The user flows' one `TokenResult → AccessToken` (lib/oauth/token_response.ts has no shared one). */
-function toAccessToken(result: TokenResult): AccessToken {
-  const token: AccessToken = {
-    token: result.accessToken,
-    expiresOnTimestamp: result.expiresOnTimestamp,
-    tokenType: "Bearer",
-  };
-  if (result.refreshAfterTimestamp !== undefined)
-    token.refreshAfterTimestamp = result.refreshAfterTimestamp;
-  return token;
 }
 
 type Prepared = ReturnType<typeof prepare>;

@@ -32,7 +32,7 @@ export interface ManagedIdentitySource {
   /** The `api-version` of a GET; Cloud Shell has none and takes a POST form instead. */
   apiVersion?: string;
   /** Query parameters after `api-version` and `resource`: the user-assigned id, when any. */
-  query?: Array<[string, string]>;
+  query?: Record<string, string>;
   headers: Record<string, string>;
   /** The secret header's value (`IDENTITY_HEADER`, `MSI_SECRET`), redacted from every message. */
   secret?: string;
@@ -80,15 +80,11 @@ export function tokenRequest(
     "Content-Type": "application/x-www-form-urlencoded;charset=utf-8",
   };
   if (source.apiVersion === undefined) {
-    const body = encodeForm([["resource", resource]]);
+    const body = encodeForm({ resource });
     return { method: "POST", url: source.endpoint, headers, body };
   }
   const url = new URL(source.endpoint);
-  const query = encodeForm([
-    ["api-version", source.apiVersion],
-    ["resource", resource],
-    ...(source.query ?? []),
-  ]);
+  const query = encodeForm({ "api-version": source.apiVersion, resource, ...source.query });
   url.search = url.search && url.search !== "?" ? `${url.search}&${query}` : `?${query}`;
   return { method: "GET", url: url.toString(), headers };
 }
@@ -140,10 +136,10 @@ export function detectSource(
       { code: "ERR_USER_ASSIGNED_UNSUPPORTED" },
     );
   };
-  const idQuery = (resourceIdName: string): Array<[string, string]> => {
-    if (!identity) return [];
+  const idQuery = (resourceIdName: string): Record<string, string> => {
+    if (!identity) return {};
     const names = { clientId: "client_id", resourceId: resourceIdName, objectId: "object_id" };
-    return [[names[identity.kind], identity.value]];
+    return { [names[identity.kind]]: identity.value };
   };
   const source = (found: ManagedIdentitySource): Detection => ({ kind: "source", source: found });
 
@@ -211,7 +207,7 @@ export function detectSource(
       name: "Azure ML",
       endpoint,
       apiVersion: "2017-09-01",
-      query: clientId ? [["clientid", clientId]] : [],
+      query: clientId ? { clientid: clientId } : {},
       headers: { Metadata: "true", secret },
       secret,
     });
