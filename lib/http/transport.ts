@@ -129,7 +129,8 @@ export function createTransport(options: TransportOptions): Transport {
           resolve(response!);
         }
       };
-      const fail = (code: IdentityErrorCode, message: string, status = 0, cause?: unknown) =>
+      let status = 0;
+      const fail = (code: IdentityErrorCode, message: string, cause?: unknown) =>
         finish(authenticationFailure(credentialName, code, message, { status, cause }));
       const onAbort = () => finish(aborted());
       const timer = setTimeout(
@@ -141,28 +142,21 @@ export function createTransport(options: TransportOptions): Transport {
         request.timeoutMs,
       );
       const onResponse = (res: http.IncomingMessage) => {
-        const status = res.statusCode ?? 0;
+        status = res.statusCode ?? 0;
+        const from = `the response from ${url.host}`;
         const truncated = (cause?: unknown) =>
-          fail(
-            "ERR_RESPONSE_TRUNCATED",
-            `the response from ${url.host} was cut off after ${size} bytes.`,
-            status,
-            cause,
-          );
+          fail("ERR_RESPONSE_TRUNCATED", `${from} was cut off after ${size} bytes.`, cause);
         if (status >= 300 && status < 400) {
           res.resume();
-          return fail(
-            "ERR_REDIRECT_REFUSED",
-            `${url.host} answered HTTP ${status} (a redirect); redirects are not followed for token requests.`,
-            status,
-          );
+          const what = `HTTP ${status} (a redirect); redirects are not followed for token requests.`;
+          return fail("ERR_REDIRECT_REFUSED", `${url.host} answered ${what}`);
         }
         const declared = Number(res.headers["content-length"]);
+        const limit = `the ${maxBytes}-byte limit.`;
         if (Number.isFinite(declared) && declared > maxBytes) {
           return fail(
             "ERR_RESPONSE_TOO_LARGE",
-            `the response from ${url.host} declares ${declared} bytes, over the ${maxBytes}-byte limit.`,
-            status,
+            `${from} declares ${declared} bytes, over ${limit}`,
           );
         }
         const chunks: Buffer[] = [];
@@ -170,12 +164,7 @@ export function createTransport(options: TransportOptions): Transport {
         res.on("data", (chunk: Buffer) => {
           size += chunk.length;
           if (size <= maxBytes) chunks.push(chunk);
-          else
-            fail(
-              "ERR_RESPONSE_TOO_LARGE",
-              `the response from ${url.host} exceeded the ${maxBytes}-byte limit.`,
-              status,
-            );
+          else fail("ERR_RESPONSE_TOO_LARGE", `${from} exceeded ${limit}`);
         });
         res.on("end", () =>
           res.complete
@@ -201,11 +190,10 @@ export function createTransport(options: TransportOptions): Transport {
       }
       req.on("error", (error: NodeJS.ErrnoException) =>
         error.code === "ERR_PROXY"
-          ? fail("ERR_PROXY", `${error.message}.`, 0, error)
+          ? fail("ERR_PROXY", `${error.message}.`, error)
           : fail(
               "ERR_NETWORK",
               `could not reach ${url.host}: ${error.code ?? error.message}.`,
-              0,
               error,
             ),
       );
