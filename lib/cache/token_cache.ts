@@ -107,6 +107,8 @@ export class TokenCache {
 
   #start(flightKey: string, cacheKey: string, fetch: TokenFetcher): Flight {
     const controller = new AbortController();
+    // A placeholder: the async body below must see `flight` itself to remove exactly this flight
+    // when it settles, so the object exists before its real promise does.
     const flight: Flight = { controller, waiters: 0, promise: Promise.resolve(undefined as never) };
     flight.promise = (async () => {
       try {
