@@ -44,29 +44,22 @@ export function resolveProxy(
   options: ProxyOptions | undefined,
   env: NodeJS.ProcessEnv,
 ): ProxyTarget | undefined {
-  if (options) {
-    const withScheme = /^[a-z]+:\/\//i.test(options.host) ? options.host : `http://${options.host}`;
-    let url: URL;
-    try {
-      url = new URL(withScheme);
-    } catch {
-      throw new InvalidArgumentError(`${credentialName}: "proxyOptions.host" is not a valid host.`);
-    }
-    if (options.port) url.port = String(options.port);
-    return toTarget(credentialName, url, options.username, options.password);
-  }
-  const raw = ["HTTPS_PROXY", "ALL_PROXY", "HTTP_PROXY", "https_proxy", "all_proxy", "http_proxy"]
-    .map((name) => env[name]?.trim())
-    .find(Boolean);
+  const raw = options
+    ? options.host
+    : ["HTTPS_PROXY", "ALL_PROXY", "HTTP_PROXY", "https_proxy", "all_proxy", "http_proxy"]
+        .map((name) => env[name]?.trim())
+        .find(Boolean);
   if (!raw) return undefined;
-  try {
-    return toTarget(credentialName, new URL(/^[a-z]+:\/\//i.test(raw) ? raw : `http://${raw}`));
-  } catch (error) {
-    if (error instanceof InvalidArgumentError) throw error;
-    throw new InvalidArgumentError(
-      `${credentialName}: the proxy in HTTPS_PROXY/HTTP_PROXY is not a valid URL.`,
-    );
+  const text = /^[a-z]+:\/\//i.test(raw) ? raw : `http://${raw}`;
+  const url = URL.canParse(text) ? new URL(text) : undefined;
+  if (!url) {
+    const where = options
+      ? `"proxyOptions.host" is not a valid host`
+      : "the proxy in HTTPS_PROXY/HTTP_PROXY is not a valid URL";
+    throw new InvalidArgumentError(`${credentialName}: ${where}.`);
   }
+  if (options?.port) url.port = String(options.port);
+  return toTarget(credentialName, url, options?.username, options?.password);
 }
 
 /**
