@@ -30,10 +30,7 @@ export function getBearerTokenProvider(
   let pending: Promise<AccessToken> | undefined;
   const refresh = () => {
     pending ??= credential
-      .getToken(scopes, {
-        ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}),
-        enableCae: true,
-      })
+      .getToken(scopes, { abortSignal: options.abortSignal, enableCae: true })
       .then((token) => {
         if (!token) throw new Error("Failed to get access token");
         current = token;

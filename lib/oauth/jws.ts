@@ -16,7 +16,7 @@ export function signJwsInput(
   const signature = sign(facts.digest, Buffer.from(signingInput), {
     key,
     padding: facts.padding,
-    ...(facts.saltLength !== undefined ? { saltLength: facts.saltLength } : {}),
+    saltLength: facts.saltLength,
   });
   return base64url(signature);
 }
