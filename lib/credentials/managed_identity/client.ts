@@ -12,7 +12,7 @@ import {
   authenticationFailure,
   type IdentityErrorCode,
 } from "../../errors.js";
-import { CERT_MISMATCH_CODE, createPinnedAgent } from "../../http/pinned_agent.js";
+import { CERT_MISMATCH_CODE, PinnedAgent } from "../../http/pinned_agent.js";
 import { resolveRetryOptions, sendWithRetry } from "../../http/retry.js";
 import {
   createTransport,
@@ -70,7 +70,7 @@ export class ManagedIdentityClient {
     this.#transport = createTransport({
       credentialName: NAME,
       allowInsecureHttp: true,
-      httpsAgent: source.serverThumbprint ? createPinnedAgent(source.serverThumbprint) : undefined,
+      httpsAgent: source.serverThumbprint ? new PinnedAgent(source.serverThumbprint) : undefined,
       userAgentPrefix: options.userAgentOptions?.userAgentPrefix,
       logger: this.#logger,
     });
@@ -110,11 +110,7 @@ export class ManagedIdentityClient {
     }
   }
 
-  async #fetch(
-    resource: string,
-    signal: AbortSignalLike,
-    timeout: number | undefined,
-  ): Promise<AccessToken> {
+  async #fetch(resource: string, signal: AbortSignalLike, timeout?: number): Promise<AccessToken> {
     const source = this.#source;
     if (this.#options.sendProbeRequest && source.probeUrl && !this.#imdsAvailable)
       await this.#probe(source.probeUrl, timeout ?? IMDS_PROBE_TIMEOUT_MS, signal);
@@ -131,12 +127,10 @@ export class ManagedIdentityClient {
       const headers = { ...request.headers, Authorization: `Basic ${key}` };
       response = await this.#send({ ...request, headers });
     }
-    const { name: sourceName } = source;
-    const userAssigned = this.#userAssigned;
     return parseManagedIdentityResponse(response, {
-      sourceName,
+      sourceName: source.name,
       requestStartMs,
-      userAssigned,
+      userAssigned: this.#userAssigned,
       secrets,
     });
   }
