@@ -102,9 +102,7 @@ export class ManagedIdentityCredential implements TokenCredential {
           ? new ManagedIdentityClient(detection.source, identity !== undefined, options)
           : new WorkloadIdentityCredential({
               ...options,
-              tenantId: detection.tenantId,
-              clientId: detection.clientId,
-              tokenFilePath: detection.tokenFilePath,
+              ...detection.workload,
               disableInstanceDiscovery: true,
             });
     } catch (error) {

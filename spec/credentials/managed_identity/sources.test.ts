@@ -89,15 +89,11 @@ describe("managed identity: source detection (first match wins)", () => {
     };
     assert.deepEqual(detectSource(env, undefined), {
       kind: "workload",
-      tenantId: "t",
-      clientId: "c",
-      tokenFilePath: "/var/run/token",
+      workload: { tenantId: "t", clientId: "c", tokenFilePath: "/var/run/token" },
     });
     assert.deepEqual(detectSource(env, { kind: "clientId", value: "mine" }), {
       kind: "workload",
-      tenantId: "t",
-      clientId: "mine",
-      tokenFilePath: "/var/run/token",
+      workload: { tenantId: "t", clientId: "mine", tokenFilePath: "/var/run/token" },
     });
     assert.equal(detectSource(env, { kind: "resourceId", value: "/r" }).kind, "source");
   });
