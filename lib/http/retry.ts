@@ -69,14 +69,10 @@ export function resolveRetryOptions(
   options?: RetryOptions,
   policy: keyof typeof POLICIES = "tokenEndpoint",
 ): ResolvedRetryOptions {
-  const { defaults } = POLICIES[policy];
-  const pick = (key: keyof RetryOptions) => Math.max(0, options?.[key] ?? defaults[key]);
-  return {
-    maxRetries: pick("maxRetries"),
-    retryDelayInMs: pick("retryDelayInMs"),
-    maxRetryDelayInMs: pick("maxRetryDelayInMs"),
-    policy: POLICIES[policy],
-  };
+  const resolved = { ...POLICIES[policy].defaults, policy: POLICIES[policy] };
+  for (const key of ["maxRetries", "retryDelayInMs", "maxRetryDelayInMs"] as const)
+    resolved[key] = Math.max(0, options?.[key] ?? resolved[key]);
+  return resolved;
 }
 
 function header(response: HttpResponse, name: string): string | undefined {
