@@ -37,11 +37,7 @@ type IdentityOptions =
   | ManagedIdentityCredentialResourceIdOptions
   | ManagedIdentityCredentialObjectIdOptions;
 
-type AnyOptions = Partial<
-  ManagedIdentityCredentialClientIdOptions &
-    ManagedIdentityCredentialResourceIdOptions &
-    ManagedIdentityCredentialObjectIdOptions
->;
+type AnyOptions = TokenCredentialOptions & Partial<Record<UserAssignedIdentity["kind"], string>>;
 
 function userAssignedIdentity(options: AnyOptions): UserAssignedIdentity | undefined {
   const given = (["clientId", "resourceId", "objectId"] as const).filter(
