@@ -154,18 +154,16 @@ export class ManagedIdentityClient {
   }
 
   async #probe(url: string, timeoutMs: number, signal: AbortSignalLike): Promise<void> {
-    let response: HttpResponse;
-    try {
-      // No query and no Metadata header: IMDS answers at once with an error, and AAD pod identity
-      // does not process the request.
-      response = await this.#transport.send({ method: "GET", url, timeoutMs, signal });
-    } catch (error) {
-      if ((error as Error).name === "AbortError") throw error;
+    // No query and no Metadata header: IMDS answers at once with an error, and AAD pod identity
+    // does not process the request.
+    const probe = { method: "GET", url, timeoutMs, signal } as const;
+    const response = await this.#transport.send(probe).catch((error: Error) => {
+      if (error.name === "AbortError") throw error;
       throw new CredentialUnavailableError(
         `${NAME}: the IMDS endpoint is not available (no response to a ${timeoutMs} ms probe), so this is not an Azure VM or the identity endpoint is blocked.`,
         { code: "ERR_IMDS_UNAVAILABLE", cause: error },
       );
-    }
+    });
     if (response.status === 403 && /unreachable/i.test(response.body.toString("utf8"))) {
       throw new CredentialUnavailableError(
         `${NAME}: the IMDS endpoint is unreachable from here (HTTP 403 from a proxy, as Docker Desktop answers).`,
