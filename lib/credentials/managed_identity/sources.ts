@@ -79,13 +79,11 @@ export function tokenRequest(
     ...source.headers,
     "Content-Type": "application/x-www-form-urlencoded;charset=utf-8",
   };
-  if (source.apiVersion === undefined) {
-    const body = encodeForm({ resource });
-    return { method: "POST", url: source.endpoint, headers, body };
-  }
+  if (source.apiVersion === undefined)
+    return { method: "POST", url: source.endpoint, headers, body: encodeForm({ resource }) };
   const url = new URL(source.endpoint);
   const query = encodeForm({ "api-version": source.apiVersion, resource, ...source.query });
-  url.search = url.search && url.search !== "?" ? `${url.search}&${query}` : `?${query}`;
+  url.search = url.search ? `${url.search}&${query}` : query;
   return { method: "GET", url: url.toString(), headers };
 }
 

@@ -190,6 +190,14 @@ describe("managed identity: requests (pure)", () => {
       request.url,
       `http://localhost:8081/msi/token?x=1&api-version=2019-08-01&resource=${encodeURIComponent(R)}`,
     );
+    const emptyQuery = build({
+      IDENTITY_ENDPOINT: "http://localhost:8081/msi/token?",
+      IDENTITY_HEADER: "h",
+    });
+    assert.equal(
+      emptyQuery.url,
+      `http://localhost:8081/msi/token?api-version=2019-08-01&resource=${encodeURIComponent(R)}`,
+    );
   });
   test("Arc key directory per platform", () => {
     assert.equal(arcKeyDirectory("linux", {}), "/var/opt/azcmagent/tokens");
