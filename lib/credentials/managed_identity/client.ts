@@ -90,15 +90,11 @@ export class ManagedIdentityClient {
       );
     }
     const resource = scopeToResource(list[0]!);
-    const timeout = options.requestOptions?.timeout;
     try {
       const token = await this.#cache.get(
         resource,
-        (signal) => this.#fetch(resource, signal, timeout),
-        {
-          abortMessage: `${NAME}: the operation was aborted.`,
-          signal: options.abortSignal,
-        },
+        (signal) => this.#fetch(resource, signal, options.requestOptions?.timeout),
+        { abortMessage: `${NAME}: the operation was aborted.`, signal: options.abortSignal },
       );
       this.#logger.info(`getToken succeeded source=${this.#source.name} resource=${resource}`);
       return token;
