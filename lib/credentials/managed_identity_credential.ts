@@ -32,11 +32,12 @@ export interface ManagedIdentityCredentialObjectIdOptions extends TokenCredentia
   objectId: string;
 }
 
-type AnyOptions = Partial<
-  ManagedIdentityCredentialClientIdOptions &
-    ManagedIdentityCredentialResourceIdOptions &
-    ManagedIdentityCredentialObjectIdOptions
->;
+type IdentityOptions =
+  | ManagedIdentityCredentialClientIdOptions
+  | ManagedIdentityCredentialResourceIdOptions
+  | ManagedIdentityCredentialObjectIdOptions;
+
+type AnyOptions = TokenCredentialOptions & Partial<Record<UserAssignedIdentity["kind"], string>>;
 
 function userAssignedIdentity(options: AnyOptions): UserAssignedIdentity | undefined {
   const given = (["clientId", "resourceId", "objectId"] as const).filter(
@@ -69,10 +70,7 @@ function userAssignedIdentity(options: AnyOptions): UserAssignedIdentity | undef
  * @see https://learn.microsoft.com/entra/identity/managed-identities-azure-resources/overview
  */
 export class ManagedIdentityCredential implements TokenCredential {
-  readonly #source: {
-    getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken>;
-    close(): unknown;
-  };
+  readonly #source: Pick<ManagedIdentityClient, "getToken"> & { close(): unknown };
 
   /**
    * @param clientId - the client id of a user-assigned identity.
@@ -82,24 +80,12 @@ export class ManagedIdentityCredential implements TokenCredential {
   /**
    * @param options - at most one of `clientId`, `resourceId`, `objectId` (none: the system-assigned identity), plus retry, logging and user-agent options.
    */
-  constructor(
-    options?:
-      | ManagedIdentityCredentialClientIdOptions
-      | ManagedIdentityCredentialResourceIdOptions
-      | ManagedIdentityCredentialObjectIdOptions,
-  );
+  constructor(options?: IdentityOptions);
   /**
    * @throws TypeError (`ERR_INVALID_ARG_VALUE`) when more than one of `clientId`, `resourceId`, `objectId` is given, or one is empty.
    * @throws CredentialUnavailableError (`ERR_USER_ASSIGNED_UNSUPPORTED`) when a user-assigned id is given where the detected source cannot honour it (Cloud Shell, Service Fabric, Azure Arc, Azure ML with a resource or object id).
    */
-  constructor(
-    clientIdOrOptions?:
-      | string
-      | ManagedIdentityCredentialClientIdOptions
-      | ManagedIdentityCredentialResourceIdOptions
-      | ManagedIdentityCredentialObjectIdOptions,
-    maybeOptions?: TokenCredentialOptions,
-  ) {
+  constructor(clientIdOrOptions?: string | IdentityOptions, maybeOptions?: TokenCredentialOptions) {
     const options: AnyOptions =
       typeof clientIdOrOptions === "string"
         ? { ...maybeOptions, clientId: clientIdOrOptions }
@@ -112,9 +98,7 @@ export class ManagedIdentityCredential implements TokenCredential {
           ? new ManagedIdentityClient(detection.source, identity !== undefined, options)
           : new WorkloadIdentityCredential({
               ...options,
-              tenantId: detection.tenantId,
-              clientId: detection.clientId,
-              tokenFilePath: detection.tokenFilePath,
+              ...detection.workload,
               disableInstanceDiscovery: true,
             });
     } catch (error) {

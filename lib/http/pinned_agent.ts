@@ -16,20 +16,20 @@ export function normalizeThumbprint(value: string): string | undefined {
   return /^[0-9A-F]{40}$/.test(hex) || /^[0-9A-F]{64}$/.test(hex) ? hex : undefined;
 }
 
-function fingerprintOf(certificate: tls.PeerCertificate, length: number): string {
-  const fingerprint = length === 40 ? certificate.fingerprint : certificate.fingerprint256;
-  return (fingerprint ?? "").replace(/:/g, "").toUpperCase();
-}
-
 /**
  * An `https.Agent` that trusts exactly one server certificate, identified by its thumbprint, and
  * nothing else (Service Fabric's managed-identity endpoint uses a cluster certificate no CA signed).
  * The socket is handed to the request only after the handshake and the thumbprint check, so not
  * one byte of the request (with its secret header) reaches a server that fails the check.
  */
-class PinnedAgent extends https.Agent {
+export class PinnedAgent extends https.Agent {
   readonly #thumbprint: string;
 
+  /**
+   * @param thumbprint - already normalized by {@link normalizeThumbprint}; connections fail with
+   *   code {@link CERT_MISMATCH_CODE} unless the server's certificate has it as its SHA-1 or
+   *   SHA-256 thumbprint.
+   */
   constructor(thumbprint: string) {
     super({ keepAlive: true, maxCachedSessions: 0 });
     this.#thumbprint = thumbprint;
@@ -47,28 +47,16 @@ class PinnedAgent extends https.Agent {
     socket.once("error", fail);
     socket.once("secureConnect", () => {
       socket.removeListener("error", fail);
-      const presented = fingerprintOf(socket.getPeerCertificate(), this.#thumbprint.length);
+      const { fingerprint, fingerprint256 } = socket.getPeerCertificate();
+      const presented = normalizeThumbprint(
+        (this.#thumbprint.length === 40 ? fingerprint : fingerprint256) ?? "",
+      );
       if (presented !== this.#thumbprint) {
-        const error = Object.assign(
-          new Error(
-            `the server presented a certificate with thumbprint ${presented || "(none)"}, not the pinned ${this.#thumbprint}`,
-          ),
-          { code: CERT_MISMATCH_CODE },
-        );
-        return fail(error);
+        const message = `the server presented a certificate with thumbprint ${presented ?? "(none)"}, not the pinned ${this.#thumbprint}`;
+        return fail(Object.assign(new Error(message), { code: CERT_MISMATCH_CODE }));
       }
       callback?.(null, socket);
     });
     return undefined;
   }
-}
-
-/**
- * Creates an agent pinned to `thumbprint` (already normalized by {@link normalizeThumbprint}).
- *
- * @returns an agent whose connections fail with code {@link CERT_MISMATCH_CODE} unless the server's
- *   certificate has that SHA-1 or SHA-256 thumbprint.
- */
-export function createPinnedAgent(thumbprint: string): https.Agent {
-  return new PinnedAgent(thumbprint);
 }

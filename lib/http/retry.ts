@@ -69,14 +69,10 @@ export function resolveRetryOptions(
   options?: RetryOptions,
   policy: keyof typeof POLICIES = "tokenEndpoint",
 ): ResolvedRetryOptions {
-  const { defaults } = POLICIES[policy];
-  const pick = (key: keyof RetryOptions) => Math.max(0, options?.[key] ?? defaults[key]);
-  return {
-    maxRetries: pick("maxRetries"),
-    retryDelayInMs: pick("retryDelayInMs"),
-    maxRetryDelayInMs: pick("maxRetryDelayInMs"),
-    policy: POLICIES[policy],
-  };
+  const resolved = { ...POLICIES[policy].defaults, policy: POLICIES[policy] };
+  for (const key of ["maxRetries", "retryDelayInMs", "maxRetryDelayInMs"] as const)
+    resolved[key] = Math.max(0, options?.[key] ?? resolved[key]);
+  return resolved;
 }
 
 function header(response: HttpResponse, name: string): string | undefined {
@@ -84,17 +80,17 @@ function header(response: HttpResponse, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** The delay a response asks for through `retry-after-ms`, `x-ms-retry-after-ms` or `Retry-After` (seconds or HTTP date). */
+/** The headers that name a delay, with their unit; `Retry-After` may also be an HTTP date. */
+const RETRY_AFTER_UNIT_MS = { "retry-after-ms": 1, "x-ms-retry-after-ms": 1, "retry-after": 1000 };
+
+/** The delay a response asks for, in milliseconds. */
 function retryAfterMs(response: HttpResponse, now: number): number | undefined {
-  for (const name of ["retry-after-ms", "x-ms-retry-after-ms"]) {
-    const ms = Number(header(response, name));
-    if (header(response, name) !== undefined && Number.isFinite(ms) && ms >= 0) return ms;
+  for (const [name, unitMs] of Object.entries(RETRY_AFTER_UNIT_MS)) {
+    const value = header(response, name);
+    const number = Number(value);
+    if (value !== undefined && Number.isFinite(number) && number >= 0) return number * unitMs;
   }
-  const value = header(response, "retry-after");
-  if (value === undefined) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const date = Date.parse(value);
+  const date = Date.parse(header(response, "retry-after") ?? "");
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 

@@ -25,8 +25,7 @@ function refuse(code: "ERR_ARC_CHALLENGE" | "ERR_ARC_KEY_FILE", message: string,
  * @throws AuthenticationError `ERR_ARC_CHALLENGE` when the header is missing or has another form.
  */
 export function parseArcChallenge(response: HttpResponse): string {
-  const raw = response.headers["www-authenticate"];
-  const header = Array.isArray(raw) ? raw[0] : raw;
+  const header = response.headers["www-authenticate"];
   const match = header?.match(/^\s*Basic\s+realm\s*=\s*"?([^"]+?)"?\s*$/i);
   if (match?.[1]) return match[1];
   const what =

@@ -12,7 +12,7 @@ import {
   authenticationFailure,
   type IdentityErrorCode,
 } from "../../errors.js";
-import { CERT_MISMATCH_CODE, createPinnedAgent } from "../../http/pinned_agent.js";
+import { CERT_MISMATCH_CODE, PinnedAgent } from "../../http/pinned_agent.js";
 import { resolveRetryOptions, sendWithRetry } from "../../http/retry.js";
 import {
   createTransport,
@@ -70,7 +70,7 @@ export class ManagedIdentityClient {
     this.#transport = createTransport({
       credentialName: NAME,
       allowInsecureHttp: true,
-      httpsAgent: source.serverThumbprint ? createPinnedAgent(source.serverThumbprint) : undefined,
+      httpsAgent: source.serverThumbprint ? new PinnedAgent(source.serverThumbprint) : undefined,
       userAgentPrefix: options.userAgentOptions?.userAgentPrefix,
       logger: this.#logger,
     });
@@ -90,15 +90,11 @@ export class ManagedIdentityClient {
       );
     }
     const resource = scopeToResource(list[0]!);
-    const timeout = options.requestOptions?.timeout;
     try {
       const token = await this.#cache.get(
         resource,
-        (signal) => this.#fetch(resource, signal, timeout),
-        {
-          abortMessage: `${NAME}: the operation was aborted.`,
-          signal: options.abortSignal,
-        },
+        (signal) => this.#fetch(resource, signal, options.requestOptions?.timeout),
+        { abortMessage: `${NAME}: the operation was aborted.`, signal: options.abortSignal },
       );
       this.#logger.info(`getToken succeeded source=${this.#source.name} resource=${resource}`);
       return token;
@@ -110,11 +106,7 @@ export class ManagedIdentityClient {
     }
   }
 
-  async #fetch(
-    resource: string,
-    signal: AbortSignalLike,
-    timeout: number | undefined,
-  ): Promise<AccessToken> {
+  async #fetch(resource: string, signal: AbortSignalLike, timeout?: number): Promise<AccessToken> {
     const source = this.#source;
     if (this.#options.sendProbeRequest && source.probeUrl && !this.#imdsAvailable)
       await this.#probe(source.probeUrl, timeout ?? IMDS_PROBE_TIMEOUT_MS, signal);
@@ -131,12 +123,10 @@ export class ManagedIdentityClient {
       const headers = { ...request.headers, Authorization: `Basic ${key}` };
       response = await this.#send({ ...request, headers });
     }
-    const { name: sourceName } = source;
-    const userAssigned = this.#userAssigned;
     return parseManagedIdentityResponse(response, {
-      sourceName,
+      sourceName: source.name,
       requestStartMs,
-      userAssigned,
+      userAssigned: this.#userAssigned,
       secrets,
     });
   }
@@ -160,18 +150,16 @@ export class ManagedIdentityClient {
   }
 
   async #probe(url: string, timeoutMs: number, signal: AbortSignalLike): Promise<void> {
-    let response: HttpResponse;
-    try {
-      // No query and no Metadata header: IMDS answers at once with an error, and AAD pod identity
-      // does not process the request.
-      response = await this.#transport.send({ method: "GET", url, timeoutMs, signal });
-    } catch (error) {
-      if ((error as Error).name === "AbortError") throw error;
+    // No query and no Metadata header: IMDS answers at once with an error, and AAD pod identity
+    // does not process the request.
+    const probe = { method: "GET", url, timeoutMs, signal } as const;
+    const response = await this.#transport.send(probe).catch((error: Error) => {
+      if (error.name === "AbortError") throw error;
       throw new CredentialUnavailableError(
         `${NAME}: the IMDS endpoint is not available (no response to a ${timeoutMs} ms probe), so this is not an Azure VM or the identity endpoint is blocked.`,
         { code: "ERR_IMDS_UNAVAILABLE", cause: error },
       );
-    }
+    });
     if (response.status === 403 && /unreachable/i.test(response.body.toString("utf8"))) {
       throw new CredentialUnavailableError(
         `${NAME}: the IMDS endpoint is unreachable from here (HTTP 403 from a proxy, as Docker Desktop answers).`,

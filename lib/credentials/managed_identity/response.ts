@@ -11,7 +11,7 @@ import {
 } from "../../errors.js";
 import { readJsonResponse } from "../../http/json_response.js";
 import type { HttpResponse } from "../../http/transport.js";
-import { readSeconds } from "../../oauth/token_response.js";
+import { readSeconds, toAccessToken } from "../../oauth/token_response.js";
 import type { AccessToken } from "../../types.js";
 import { asRecord } from "../../util/json.js";
 import { describeBody, redactSecrets } from "../../util/redact.js";
@@ -111,9 +111,7 @@ export function parseManagedIdentityResponse(
       NAME,
       "ERR_RESPONSE_INVALID",
       `the ${sourceName} response body ${what}.`,
-      {
-        status: response.status,
-      },
+      { status: response.status },
     );
   if (!record) throw invalid("is not a JSON object");
   const { access_token: token, token_type: type, expires_on, expires_in } = record;
@@ -133,10 +131,10 @@ export function parseManagedIdentityResponse(
   } else {
     throw invalid(`has neither "expires_on" nor "expires_in"`);
   }
-  const result: AccessToken = { token, expiresOnTimestamp, tokenType: "Bearer" };
   const refreshIn = readSeconds(record.refresh_in);
-  if (refreshIn !== undefined) result.refreshAfterTimestamp = start + refreshIn * 1000;
+  let refreshAfterTimestamp: number | undefined;
+  if (refreshIn !== undefined) refreshAfterTimestamp = start + refreshIn * 1000;
   else if (expiresOnTimestamp - start >= HALF_LIFE_THRESHOLD_MS)
-    result.refreshAfterTimestamp = start + (expiresOnTimestamp - start) / 2;
-  return result;
+    refreshAfterTimestamp = start + (expiresOnTimestamp - start) / 2;
+  return toAccessToken({ accessToken: token, expiresOnTimestamp, refreshAfterTimestamp });
 }

@@ -47,7 +47,7 @@ export interface ManagedIdentitySource {
 /** What detection found: a source, or the workload-identity token exchange. */
 export type Detection =
   | { kind: "source"; source: ManagedIdentitySource }
-  | { kind: "workload"; tenantId: string; clientId: string; tokenFilePath: string };
+  | { kind: "workload"; workload: { tenantId: string; clientId: string; tokenFilePath: string } };
 
 /** The real IMDS address. Tests never send traffic here: they pass a loopback host instead. */
 const IMDS_HOST = "http://169.254.169.254";
@@ -79,13 +79,11 @@ export function tokenRequest(
     ...source.headers,
     "Content-Type": "application/x-www-form-urlencoded;charset=utf-8",
   };
-  if (source.apiVersion === undefined) {
-    const body = encodeForm({ resource });
-    return { method: "POST", url: source.endpoint, headers, body };
-  }
+  if (source.apiVersion === undefined)
+    return { method: "POST", url: source.endpoint, headers, body: encodeForm({ resource }) };
   const url = new URL(source.endpoint);
   const query = encodeForm({ "api-version": source.apiVersion, resource, ...source.query });
-  url.search = url.search && url.search !== "?" ? `${url.search}&${query}` : `?${query}`;
+  url.search = url.search ? `${url.search}&${query}` : query;
   return { method: "GET", url: url.toString(), headers };
 }
 
@@ -96,12 +94,9 @@ function configError(reason: string): CredentialUnavailableError {
 }
 
 function checkUrl(name: string, value: string, allowRemoteHttp = false): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
+  if (!URL.canParse(value))
     throw configError(`the environment variable ${name} is not a valid URL.`);
-  }
+  const url = new URL(value);
   if (url.protocol !== "http:" && url.protocol !== "https:")
     throw configError(
       `the environment variable ${name} must be an http or https URL, not ${url.protocol}.`,
@@ -218,7 +213,7 @@ export function detectSource(
     ? identity.kind === "clientId" && identity.value
     : read("AZURE_CLIENT_ID");
   if (tokenFilePath && tenantId && clientId)
-    return { kind: "workload", tenantId, clientId, tokenFilePath };
+    return { kind: "workload", workload: { tenantId, clientId, tokenFilePath } };
   const podIdentityHost = read("AZURE_POD_IDENTITY_AUTHORITY_HOST");
   const host = podIdentityHost
     ? checkUrl("AZURE_POD_IDENTITY_AUTHORITY_HOST", podIdentityHost, true)

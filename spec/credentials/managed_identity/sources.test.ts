@@ -89,15 +89,11 @@ describe("managed identity: source detection (first match wins)", () => {
     };
     assert.deepEqual(detectSource(env, undefined), {
       kind: "workload",
-      tenantId: "t",
-      clientId: "c",
-      tokenFilePath: "/var/run/token",
+      workload: { tenantId: "t", clientId: "c", tokenFilePath: "/var/run/token" },
     });
     assert.deepEqual(detectSource(env, { kind: "clientId", value: "mine" }), {
       kind: "workload",
-      tenantId: "t",
-      clientId: "mine",
-      tokenFilePath: "/var/run/token",
+      workload: { tenantId: "t", clientId: "mine", tokenFilePath: "/var/run/token" },
     });
     assert.equal(detectSource(env, { kind: "resourceId", value: "/r" }).kind, "source");
   });
@@ -193,6 +189,14 @@ describe("managed identity: requests (pure)", () => {
     assert.equal(
       request.url,
       `http://localhost:8081/msi/token?x=1&api-version=2019-08-01&resource=${encodeURIComponent(R)}`,
+    );
+    const emptyQuery = build({
+      IDENTITY_ENDPOINT: "http://localhost:8081/msi/token?",
+      IDENTITY_HEADER: "h",
+    });
+    assert.equal(
+      emptyQuery.url,
+      `http://localhost:8081/msi/token?api-version=2019-08-01&resource=${encodeURIComponent(R)}`,
     );
   });
   test("Arc key directory per platform", () => {
