@@ -1,5 +1,6 @@
 import { TokenCache } from "../cache/token_cache.js";
 import type { AccessToken, GetTokenOptions } from "../types.js";
+import { logOutcome } from "../util/logger.js";
 import { buildClaims } from "./claims.js";
 import { clientCredentialsGrant, type Grant } from "./grants.js";
 import { normalizeScopes } from "./scopes.js";
@@ -34,24 +35,23 @@ export class ConfidentialClient {
   }
 
   /** Gets a token for `scopes`; see `AppCredential.getToken` for what it throws. */
-  async getToken(scopes: string | string[], options: GetTokenOptions = {}): Promise<AccessToken> {
+  getToken(scopes: string | string[], options: GetTokenOptions = {}): Promise<AccessToken> {
     const client = this.#client;
     const name = client.credentialName;
-    try {
+    let success = "";
+    const work = async () => {
       const list = normalizeScopes(name, scopes);
       const tenantId = resolveTenant(name, client.tenantPolicy, options.tenantId);
       const claims = buildClaims(name, options.claims, options.enableCae);
       const scopeKey = list.length === 1 ? list[0] : [...list].sort().join(" ");
       const key = `${tenantId}\n${scopeKey}\n${options.enableCae === true}\n${this.#partition}`;
-      const token = await this.#cache.get(
+      success = `getToken succeeded scopes=[${list.join(" ")}] tenant=${tenantId}`;
+      const timeoutMs = options.requestOptions?.timeout;
+      return this.#cache.get(
         key,
         async (signal) =>
           toAccessToken(
-            await client.request(tenantId, this.#grant(list), {
-              signal,
-              claims,
-              timeoutMs: options.requestOptions?.timeout,
-            }),
+            await client.request(tenantId, this.#grant(list), { signal, claims, timeoutMs }),
           ),
         {
           bypass: Boolean(options.claims),
@@ -60,15 +60,8 @@ export class ConfidentialClient {
           signal: options.abortSignal,
         },
       );
-      if (client.logger.enabled("info"))
-        client.logger.info(`getToken succeeded scopes=[${list.join(" ")}] tenant=${tenantId}`);
-      return token;
-    } catch (error) {
-      client.logger.error(
-        `getToken failed: ${error instanceof Error ? error.message : String(error)}`,
-      );
-      throw error;
-    }
+    };
+    return logOutcome(client.logger, work, () => success);
   }
 
   /** Drops cached tokens and releases sockets. */

@@ -46,7 +46,25 @@ export interface ParseContext {
   secrets?: readonly string[];
 }
 
-const HALF_LIFE_THRESHOLD_S = 2 * 60 * 60;
+const HALF_LIFE_THRESHOLD_MS = 2 * 60 * 60 * 1000;
+
+/**
+ * When to refresh a token ahead of expiry: at `refresh_in` when the server gave it, else at half
+ * its lifetime for tokens of two hours or more, else not ahead of the cache's expiry margin.
+ *
+ * @param startMs - when the request was sent.
+ * @param expiresOnMs - when the token expires.
+ * @param refreshInSeconds - the server's `refresh_in`, when given.
+ */
+export function refreshAfter(
+  startMs: number,
+  expiresOnMs: number,
+  refreshInSeconds: number | undefined,
+): number | undefined {
+  if (refreshInSeconds !== undefined) return startMs + refreshInSeconds * 1000;
+  const lifetime = expiresOnMs - startMs;
+  return lifetime >= HALF_LIFE_THRESHOLD_MS ? startMs + lifetime / 2 : undefined;
+}
 const OPTIONAL_STRINGS = {
   refresh_token: "refreshToken",
   id_token: "idToken",
@@ -109,13 +127,10 @@ export function parseTokenResponse(response: HttpResponse, context: ParseContext
   }
 
   const start = context.requestStartMs;
-  const result: TokenResult = {
-    accessToken: body.access_token,
-    expiresOnTimestamp: start + expiresIn * 1000,
-  };
-  if (refreshIn !== undefined) result.refreshAfterTimestamp = start + refreshIn * 1000;
-  else if (expiresIn >= HALF_LIFE_THRESHOLD_S)
-    result.refreshAfterTimestamp = start + (expiresIn * 1000) / 2;
+  const expiresOnTimestamp = start + expiresIn * 1000;
+  const result: TokenResult = { accessToken: body.access_token, expiresOnTimestamp };
+  const refreshAfterTimestamp = refreshAfter(start, expiresOnTimestamp, refreshIn);
+  if (refreshAfterTimestamp !== undefined) result.refreshAfterTimestamp = refreshAfterTimestamp;
   for (const [field, key] of Object.entries(OPTIONAL_STRINGS)) {
     if (typeof body[field] === "string") result[key] = body[field];
   }

@@ -81,6 +81,25 @@ export interface CredentialLogger {
 }
 
 /**
+ * Logs how one `getToken` call ended: `info` with `success(value)`, or `error` with the failure's
+ * message, which is rethrown.
+ */
+export async function logOutcome<T>(
+  logger: CredentialLogger,
+  work: () => Promise<T>,
+  success: () => string,
+): Promise<T> {
+  try {
+    const value = await work();
+    if (logger.enabled("info")) logger.info(success());
+    return value;
+  } catch (error) {
+    logger.error(`getToken failed: ${error instanceof Error ? error.message : String(error)}`);
+    throw error;
+  }
+}
+
+/**
  * Creates the logger of one credential. The level is `loggingOptions.logLevel`, else
  * `AZURE_LOG_LEVEL`; with neither, nothing is logged. Lines go to `loggingOptions.logger`, else
  * through the package {@link logger}. Callers never pass secrets to it.

@@ -28,7 +28,7 @@ import type {
   GetTokenOptions,
   TokenCredentialOptions,
 } from "../../types.js";
-import { createLogger } from "../../util/logger.js";
+import { createLogger, logOutcome } from "../../util/logger.js";
 import { checkArcKeyPath, parseArcChallenge, readArcKey } from "./azure_arc.js";
 import { parseManagedIdentityResponse } from "./response.js";
 import { NAME, tokenRequest, type ManagedIdentitySource } from "./sources.js";
@@ -90,20 +90,17 @@ export class ManagedIdentityClient {
       );
     }
     const resource = scopeToResource(list[0]!);
-    try {
-      const token = await this.#cache.get(
-        resource,
-        (signal) => this.#fetch(resource, signal, options.requestOptions?.timeout),
-        { abortMessage: `${NAME}: the operation was aborted.`, signal: options.abortSignal },
-      );
-      this.#logger.info(`getToken succeeded source=${this.#source.name} resource=${resource}`);
-      return token;
-    } catch (error) {
-      this.#logger.error(
-        `getToken failed: ${error instanceof Error ? error.message : String(error)}`,
-      );
-      throw error;
-    }
+    const success = `getToken succeeded source=${this.#source.name} resource=${resource}`;
+    return logOutcome(
+      this.#logger,
+      () =>
+        this.#cache.get(
+          resource,
+          (signal) => this.#fetch(resource, signal, options.requestOptions?.timeout),
+          { abortMessage: `${NAME}: the operation was aborted.`, signal: options.abortSignal },
+        ),
+      () => success,
+    );
   }
 
   async #fetch(resource: string, signal: AbortSignalLike, timeout?: number): Promise<AccessToken> {

@@ -11,7 +11,7 @@ import {
 } from "../../errors.js";
 import { readJsonResponse } from "../../http/json_response.js";
 import type { HttpResponse } from "../../http/transport.js";
-import { readSeconds, toAccessToken } from "../../oauth/token_response.js";
+import { readSeconds, refreshAfter, toAccessToken } from "../../oauth/token_response.js";
 import type { AccessToken } from "../../types.js";
 import { asRecord } from "../../util/json.js";
 import { describeBody, redactSecrets } from "../../util/redact.js";
@@ -28,8 +28,6 @@ export interface ManagedIdentityParseContext {
   /** Values the request carried (secret header, Arc key) that no message may hold. */
   secrets?: readonly string[];
 }
-
-const HALF_LIFE_THRESHOLD_MS = 2 * 60 * 60 * 1000;
 
 /**
  * Reads `expires_on`: epoch seconds as a number or numeric string, or a date string such as App
@@ -131,10 +129,10 @@ export function parseManagedIdentityResponse(
   } else {
     throw invalid(`has neither "expires_on" nor "expires_in"`);
   }
-  const refreshIn = readSeconds(record.refresh_in);
-  let refreshAfterTimestamp: number | undefined;
-  if (refreshIn !== undefined) refreshAfterTimestamp = start + refreshIn * 1000;
-  else if (expiresOnTimestamp - start >= HALF_LIFE_THRESHOLD_MS)
-    refreshAfterTimestamp = start + (expiresOnTimestamp - start) / 2;
+  const refreshAfterTimestamp = refreshAfter(
+    start,
+    expiresOnTimestamp,
+    readSeconds(record.refresh_in),
+  );
   return toAccessToken({ accessToken: token, expiresOnTimestamp, refreshAfterTimestamp });
 }
