@@ -11,11 +11,7 @@ import {
   POWERSHELL_NO_MODULE_MARKER,
   stripAnsi,
 } from "../process/cli_output.js";
-import {
-  encodedPowerShellScript,
-  POWERSHELL_RESOURCE_VARIABLE,
-  POWERSHELL_TENANT_VARIABLE,
-} from "../process/powershell_script.js";
+import { powerShellInvocation } from "../process/powershell_script.js";
 import type { AccessToken, GetTokenOptions } from "../types.js";
 import { DeveloperToolCredential, type DeveloperToolCredentialOptions } from "./developer_tool.js";
 
@@ -69,30 +65,23 @@ export class AzurePowerShellCredential extends DeveloperToolCredential {
       (challenge) =>
         `Connect-AzAccount -ClaimsChallenge ${challenge}${tenant ? ` -Tenant ${tenant}` : ""}`,
     );
-    // Windows matches variable names case-insensitively: clear any stale variant of ours.
-    const extraEnv: NodeJS.ProcessEnv = {};
-    for (const key of Object.keys(this.env())) {
-      const upper = key.toUpperCase();
-      if (upper === POWERSHELL_RESOURCE_VARIABLE || upper === POWERSHELL_TENANT_VARIABLE)
-        extraEnv[key] = undefined;
-    }
-    extraEnv[POWERSHELL_RESOURCE_VARIABLE] = scopeToResource(scope);
-    if (tenant) extraEnv[POWERSHELL_TENANT_VARIABLE] = tenant;
+    const resource = scopeToResource(scope);
     try {
-      return await this.runOnce("pwsh", extraEnv, options);
+      return await this.runOnce("pwsh", resource, tenant, options);
     } catch (error) {
       if (process.platform !== "win32" || !this.isNotInstalled(error)) throw error;
-      return this.runOnce("powershell", extraEnv, options);
+      return this.runOnce("powershell", resource, tenant, options);
     }
   }
 
   private async runOnce(
     program: string,
-    extraEnv: NodeJS.ProcessEnv,
+    resource: string,
+    tenant: string,
     options: GetTokenOptions,
   ): Promise<AccessToken> {
-    const args = ["-NoProfile", "-NonInteractive", "-EncodedCommand", encodedPowerShellScript()];
-    const result = await this.run([program, ...args], extraEnv, options);
+    const { argv, env } = powerShellInvocation(program, resource, tenant);
+    const result = await this.run(argv, env, options);
     const stderr = stripAnsi(decodeClixml(result.stderr));
     if (/Run Connect-AzAccount to login/i.test(stderr)) throw this.unavailable(NOT_LOGGED_IN);
     if (

@@ -153,7 +153,8 @@ export abstract class DeveloperToolCredential {
   }
 
   /**
-   * Runs the tool with `argv`, adding `extraEnv` to the environment, until `options.abortSignal` fires. `ENOENT` and exit code 127
+   * Runs the tool with `argv`, with `extraEnv` replacing any variable of the same name in any case
+   * (Windows matches names case-insensitively; `undefined` removes it), until `options.abortSignal` fires. `ENOENT` and exit code 127
    * become "not installed"; a timeout, abort, `close()` or oversized output become errors.
    *
    * @throws CredentialUnavailableError when the tool is not installed.
@@ -171,10 +172,11 @@ export abstract class DeveloperToolCredential {
     const forward = () => controller.abort();
     abortSignal?.addEventListener("abort", forward, { once: true });
     this.inFlight.add(controller);
+    const env = Object.entries(this.env()).filter(([key]) => !(key.toUpperCase() in extraEnv));
     const started = Date.now();
     try {
       const result = await run(argv, {
-        env: { ...this.env(), ...extraEnv },
+        env: { ...Object.fromEntries(env), ...extraEnv },
         timeoutMs: this.timeoutMs,
         signal: controller.signal,
         allowBatch: this.allowBatch,
