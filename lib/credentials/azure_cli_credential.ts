@@ -4,7 +4,7 @@
  * @module
  */
 import { scopeToResource } from "../oauth/scopes.js";
-import { checkSingleScope, checkSubscription } from "../process/cli_arguments.js";
+import { checkCliScopes, checkSubscription } from "../process/cli_arguments.js";
 import { parseAzureCliOutput } from "../process/cli_output.js";
 import type { ProcessResult } from "../process/run.js";
 import type { AccessToken, GetTokenOptions } from "../types.js";
@@ -56,7 +56,7 @@ export class AzureCliCredential extends DeveloperToolCredential {
    * @throws AbortError (`ERR_ABORTED`) when `options.abortSignal` fires; `az` is killed.
    */
   async getToken(scopes: string | string[], options: GetTokenOptions = {}): Promise<AccessToken> {
-    const scope = checkSingleScope(NAME, scopes);
+    const [scope] = checkCliScopes(NAME, scopes, true);
     const tenant = this.tenantFor(options);
     this.refuseClaims(
       options.claims,

@@ -4,7 +4,7 @@
  * @module
  */
 import { scopeToResource } from "../oauth/scopes.js";
-import { checkSingleScope } from "../process/cli_arguments.js";
+import { checkCliScopes } from "../process/cli_arguments.js";
 import {
   decodeClixml,
   parsePowerShellOutput,
@@ -57,7 +57,7 @@ export class AzurePowerShellCredential extends DeveloperToolCredential {
    * @throws AbortError (`ERR_ABORTED`) when `options.abortSignal` fires; PowerShell is killed.
    */
   async getToken(scopes: string | string[], options: GetTokenOptions = {}): Promise<AccessToken> {
-    const scope = checkSingleScope(NAME, scopes);
+    const [scope] = checkCliScopes(NAME, scopes, true);
     const tenant = this.tenantFor(options);
     this.refuseClaims(
       options.claims,

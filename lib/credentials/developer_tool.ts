@@ -222,7 +222,6 @@ export abstract class DeveloperToolCredential {
   /** Stops any tool process this credential is running; their `getToken` calls reject with `AbortError`. */
   async close(): Promise<void> {
     for (const controller of this.inFlight) controller.abort();
-    this.inFlight.clear();
   }
 
   /** Same as `close()`, for `await using`. */

@@ -16,13 +16,12 @@ const SPACE_OR_CONTROL = /[\u0000-\u0020\u007f-\u009f]/;
  * Throws unless `url` is an absolute `https:` URL without whitespace or control characters.
  * @throws InvalidArgumentError (`ERR_INVALID_ARG_VALUE`).
  */
-export function checkBrowserUrl(credentialName: string, url: string): string {
+export function checkBrowserUrl(credentialName: string, url: string): void {
   if (SPACE_OR_CONTROL.test(url) || !URL.canParse(url) || new URL(url).protocol !== "https:") {
     throw new InvalidArgumentError(
       `${credentialName}: refusing to open a sign-in URL that is not https or holds whitespace or control characters.`,
     );
   }
-  return url;
 }
 
 /** The command that opens `url` on `platform`. */

@@ -12,10 +12,12 @@ import { normalizeScopes } from "../oauth/scopes.js";
  *
  * @param credentialName - starts the message.
  * @param scopes - the `scopes` argument of `getToken`.
+ * @param single - require exactly one scope, as `az` and `Get-AzAccessToken` take one resource.
  * @returns the scopes as a non-empty list.
- * @throws InvalidArgumentError (`ERR_INVALID_ARG_VALUE`) naming `scopes[i]`.
+ * @throws InvalidArgumentError (`ERR_INVALID_ARG_VALUE`) naming `scopes[i]`, or `scopes` when
+ *   `single` and there are several.
  */
-export function checkCliScopes(credentialName: string, scopes: unknown): string[] {
+export function checkCliScopes(credentialName: string, scopes: unknown, single = false): string[] {
   const list = normalizeScopes(credentialName, scopes);
   const index = list.findIndex((scope) => !/^[A-Za-z0-9_.:/-]+$/.test(scope));
   if (index >= 0) {
@@ -23,23 +25,12 @@ export function checkCliScopes(credentialName: string, scopes: unknown): string[
       `${credentialName}: "scopes[${index}]" may only contain letters, digits and "_", ".", ":", "/", "-".`,
     );
   }
-  return list;
-}
-
-/**
- * {@link checkCliScopes}, then checks that exactly one scope was requested, as `az` and
- * `Get-AzAccessToken` take one resource.
- *
- * @throws InvalidArgumentError naming `scopes[i]` or `scopes`.
- */
-export function checkSingleScope(credentialName: string, scopes: unknown): string {
-  const list = checkCliScopes(credentialName, scopes);
-  if (list.length !== 1) {
+  if (single && list.length !== 1) {
     throw new InvalidArgumentError(
       `${credentialName}: "scopes" must hold exactly one scope; this tool issues a token for one resource at a time. Call getToken once per resource.`,
     );
   }
-  return list[0] as string;
+  return list;
 }
 
 /**
