@@ -38,10 +38,7 @@ export class AzureCliCredential extends DeveloperToolCredential {
     const notInstalled =
       "Azure CLI could not be found. Install it from https://aka.ms/azure-cli, then sign in with 'az login'.";
     super(NAME, notInstalled, options, true);
-    this.subscription =
-      options.subscription === undefined
-        ? undefined
-        : checkSubscription(NAME, options.subscription);
+    this.subscription = checkSubscription(NAME, options.subscription);
   }
 
   /**

@@ -34,11 +34,12 @@ export function checkCliScopes(credentialName: string, scopes: unknown, single =
 }
 
 /**
- * Checks a subscription id or name: letters, digits, space and `_ . -`.
+ * Checks a subscription id or name, when given: letters, digits, space and `_ . -`.
  *
  * @throws InvalidArgumentError naming `subscription`.
  */
-export function checkSubscription(credentialName: string, subscription: unknown): string {
+export function checkSubscription(credentialName: string, subscription: unknown) {
+  if (subscription === undefined) return undefined;
   if (typeof subscription !== "string" || !/^[A-Za-z0-9_. -]+$/.test(subscription)) {
     throw new InvalidArgumentError(
       `${credentialName}: "subscription" may only contain letters, digits, spaces and "_", ".", "-". ` +

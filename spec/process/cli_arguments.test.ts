@@ -49,6 +49,7 @@ test("exactly one scope for single-resource tools", () => {
 
 test("subscriptions: names with spaces pass; injections are refused without echoing the value", () => {
   assert.equal(checkSubscription("X", "My Sub_1.0-a"), "My Sub_1.0-a");
+  assert.equal(checkSubscription("X", undefined), undefined);
   for (const value of injections.filter((v) => v !== "a b"))
     refused(() => checkSubscription("X", value), /^X: "subscription" may only contain/, value);
   refused(() => checkSubscription("X", ""), /"subscription"/);
