@@ -30,14 +30,15 @@ export interface AzureCliCredentialOptions extends DeveloperToolCredentialOption
 export class AzureCliCredential extends DeveloperToolCredential {
   private readonly subscription: string | undefined;
 
+  protected readonly notInstalledMessage =
+    "Azure CLI could not be found. Install it from https://aka.ms/azure-cli, then sign in with 'az login'.";
+
   /**
    * @param options - tenant, subscription, process timeout (default 10 000 ms) and additionally allowed tenants.
    * @throws InvalidArgumentError (`ERR_INVALID_ARG_VALUE`) for a bad `tenantId`, `subscription` or `processTimeoutInMs`.
    */
   constructor(options: AzureCliCredentialOptions = {}) {
-    const notInstalled =
-      "Azure CLI could not be found. Install it from https://aka.ms/azure-cli, then sign in with 'az login'.";
-    super(NAME, notInstalled, options, true);
+    super(NAME, options, true);
     this.subscription = checkSubscription(NAME, options.subscription);
   }
 

@@ -35,14 +35,15 @@ export type AzurePowerShellCredentialOptions = DeveloperToolCredentialOptions;
  * @see https://learn.microsoft.com/powershell/module/az.accounts/get-azaccesstoken
  */
 export class AzurePowerShellCredential extends DeveloperToolCredential {
+  protected readonly notInstalledMessage =
+    "PowerShell could not be found. Install PowerShell 7 ('pwsh') from https://aka.ms/powershell.";
+
   /**
    * @param options - tenant, process timeout (default 10 000 ms) and additionally allowed tenants.
    * @throws InvalidArgumentError (`ERR_INVALID_ARG_VALUE`) for a bad `tenantId` or `processTimeoutInMs`.
    */
   constructor(options: AzurePowerShellCredentialOptions = {}) {
-    const notInstalled =
-      "PowerShell could not be found. Install PowerShell 7 ('pwsh') from https://aka.ms/powershell.";
-    super(NAME, notInstalled, options);
+    super(NAME, options);
   }
 
   /**

@@ -39,7 +39,6 @@ export interface DeveloperToolCredentialOptions extends MultiTenantTokenCredenti
  */
 export abstract class DeveloperToolCredential {
   private readonly credentialName: string;
-  private readonly notInstalledMessage: string;
   private readonly allowBatch: boolean;
   private readonly options: DeveloperToolCredentialOptions;
   private readonly policy: TenantPolicy;
@@ -48,19 +47,16 @@ export abstract class DeveloperToolCredential {
   private readonly inFlight = new Set<AbortController>();
   private readonly notInstalledErrors = new WeakSet<object>();
 
+  /** The message after the name when the tool is not installed. */
+  protected abstract readonly notInstalledMessage: string;
+
   /**
    * @param name - the credential's name, which starts every message.
-   * @param notInstalled - the message after the name when the tool is not installed.
    * @param options - the constructor options.
    * @param allowBatch - on Windows, allow a `.cmd` launcher (az, azd).
    * @throws InvalidArgumentError for a bad `tenantId`, `processTimeoutInMs` or `additionallyAllowedTenants`.
    */
-  constructor(
-    name: string,
-    notInstalled: string,
-    options: DeveloperToolCredentialOptions,
-    allowBatch = false,
-  ) {
+  constructor(name: string, options: DeveloperToolCredentialOptions, allowBatch = false) {
     if (options.tenantId !== undefined) checkTenantId(name, options.tenantId);
     this.timeoutMs = checkProcessTimeout(name, options.processTimeoutInMs ?? 10_000);
     const allowed = options.additionallyAllowedTenants;
@@ -74,7 +70,6 @@ export abstract class DeveloperToolCredential {
       );
     }
     this.credentialName = name;
-    this.notInstalledMessage = notInstalled;
     this.allowBatch = allowBatch;
     this.options = options;
     this.policy = createTenantPolicy(options.tenantId ?? "", allowed, this.env());
