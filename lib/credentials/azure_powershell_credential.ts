@@ -85,10 +85,8 @@ export class AzurePowerShellCredential extends DeveloperToolCredential {
     const result = await this.run(argv, env, options);
     const stderr = stripAnsi(decodeClixml(result.stderr));
     if (/Run Connect-AzAccount to login/i.test(stderr)) throw this.unavailable(NOT_LOGGED_IN);
-    if (
-      result.stdout.includes(POWERSHELL_NO_MODULE_MARKER) ||
-      /module 'Az\.Accounts'.*was not loaded/i.test(stderr)
-    )
+    const notLoaded = /module 'Az\.Accounts'.*was not loaded/i;
+    if (result.stdout.includes(POWERSHELL_NO_MODULE_MARKER) || notLoaded.test(stderr))
       throw this.unavailable(NO_MODULE);
     if (/is not recognized/.test(stderr) && result.exitCode !== 0) throw this.notInstalled();
     if (/AuthorizationManager check failed/.test(stderr)) throw this.unavailable(BLOCKED_BY_POLICY);
