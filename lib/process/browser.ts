@@ -43,8 +43,7 @@ export async function openSystemBrowser(
   options: OpenBrowserOptions = {},
 ): Promise<boolean> {
   checkBrowserUrl(credentialName, url);
-  return run(browserCommand(url, options.platform ?? process.platform), options).then(
-    (result) => result.exitCode === 0,
-    () => false,
-  );
+  const command = browserCommand(url, options.platform ?? process.platform);
+  const result = await run(command, options).catch(() => undefined);
+  return result?.exitCode === 0;
 }
