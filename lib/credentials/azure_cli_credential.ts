@@ -4,7 +4,7 @@
  * @module
  */
 import { scopeToResource } from "../oauth/scopes.js";
-import { checkSingleScope, checkSubscription } from "../process/cli_arguments.js";
+import { checkCliScopes, checkSubscription } from "../process/cli_arguments.js";
 import { parseAzureCliOutput } from "../process/cli_output.js";
 import type { ProcessResult } from "../process/run.js";
 import type { AccessToken, GetTokenOptions } from "../types.js";
@@ -30,18 +30,16 @@ export interface AzureCliCredentialOptions extends DeveloperToolCredentialOption
 export class AzureCliCredential extends DeveloperToolCredential {
   private readonly subscription: string | undefined;
 
+  protected readonly notInstalledMessage =
+    "Azure CLI could not be found. Install it from https://aka.ms/azure-cli, then sign in with 'az login'.";
+
   /**
    * @param options - tenant, subscription, process timeout (default 10 000 ms) and additionally allowed tenants.
    * @throws InvalidArgumentError (`ERR_INVALID_ARG_VALUE`) for a bad `tenantId`, `subscription` or `processTimeoutInMs`.
    */
   constructor(options: AzureCliCredentialOptions = {}) {
-    const notInstalled =
-      "Azure CLI could not be found. Install it from https://aka.ms/azure-cli, then sign in with 'az login'.";
-    super(NAME, notInstalled, options, true);
-    this.subscription =
-      options.subscription === undefined
-        ? undefined
-        : checkSubscription(NAME, options.subscription);
+    super(NAME, options, true);
+    this.subscription = checkSubscription(NAME, options.subscription);
   }
 
   /**
@@ -56,7 +54,7 @@ export class AzureCliCredential extends DeveloperToolCredential {
    * @throws AbortError (`ERR_ABORTED`) when `options.abortSignal` fires; `az` is killed.
    */
   async getToken(scopes: string | string[], options: GetTokenOptions = {}): Promise<AccessToken> {
-    const scope = checkSingleScope(NAME, scopes);
+    const [scope] = checkCliScopes(NAME, scopes, true);
     const tenant = this.tenantFor(options);
     this.refuseClaims(
       options.claims,

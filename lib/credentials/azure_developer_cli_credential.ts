@@ -23,14 +23,15 @@ export type AzureDeveloperCliCredentialOptions = DeveloperToolCredentialOptions;
  * @see https://learn.microsoft.com/azure/developer/azure-developer-cli/reference#azd-auth-token
  */
 export class AzureDeveloperCliCredential extends DeveloperToolCredential {
+  protected readonly notInstalledMessage =
+    "Azure Developer CLI could not be found. Install it from https://aka.ms/azure-dev, then sign in with 'azd auth login'.";
+
   /**
    * @param options - tenant, process timeout (default 10 000 ms) and additionally allowed tenants.
    * @throws InvalidArgumentError (`ERR_INVALID_ARG_VALUE`) for a bad `tenantId` or `processTimeoutInMs`.
    */
   constructor(options: AzureDeveloperCliCredentialOptions = {}) {
-    const notInstalled =
-      "Azure Developer CLI could not be found. Install it from https://aka.ms/azure-dev, then sign in with 'azd auth login'.";
-    super("AzureDeveloperCliCredential", notInstalled, options, true);
+    super("AzureDeveloperCliCredential", options, true);
   }
 
   /**

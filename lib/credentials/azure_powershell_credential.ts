@@ -4,18 +4,14 @@
  * @module
  */
 import { scopeToResource } from "../oauth/scopes.js";
-import { checkSingleScope } from "../process/cli_arguments.js";
+import { checkCliScopes } from "../process/cli_arguments.js";
 import {
   decodeClixml,
   parsePowerShellOutput,
   POWERSHELL_NO_MODULE_MARKER,
   stripAnsi,
 } from "../process/cli_output.js";
-import {
-  encodedPowerShellScript,
-  POWERSHELL_RESOURCE_VARIABLE,
-  POWERSHELL_TENANT_VARIABLE,
-} from "../process/powershell_script.js";
+import { powerShellInvocation } from "../process/powershell_script.js";
 import type { AccessToken, GetTokenOptions } from "../types.js";
 import { DeveloperToolCredential, type DeveloperToolCredentialOptions } from "./developer_tool.js";
 
@@ -39,14 +35,15 @@ export type AzurePowerShellCredentialOptions = DeveloperToolCredentialOptions;
  * @see https://learn.microsoft.com/powershell/module/az.accounts/get-azaccesstoken
  */
 export class AzurePowerShellCredential extends DeveloperToolCredential {
+  protected readonly notInstalledMessage =
+    "PowerShell could not be found. Install PowerShell 7 ('pwsh') from https://aka.ms/powershell.";
+
   /**
    * @param options - tenant, process timeout (default 10 000 ms) and additionally allowed tenants.
    * @throws InvalidArgumentError (`ERR_INVALID_ARG_VALUE`) for a bad `tenantId` or `processTimeoutInMs`.
    */
   constructor(options: AzurePowerShellCredentialOptions = {}) {
-    const notInstalled =
-      "PowerShell could not be found. Install PowerShell 7 ('pwsh') from https://aka.ms/powershell.";
-    super(NAME, notInstalled, options);
+    super(NAME, options);
   }
 
   /**
@@ -61,7 +58,7 @@ export class AzurePowerShellCredential extends DeveloperToolCredential {
    * @throws AbortError (`ERR_ABORTED`) when `options.abortSignal` fires; PowerShell is killed.
    */
   async getToken(scopes: string | string[], options: GetTokenOptions = {}): Promise<AccessToken> {
-    const scope = checkSingleScope(NAME, scopes);
+    const [scope] = checkCliScopes(NAME, scopes, true);
     const tenant = this.tenantFor(options);
     this.refuseClaims(
       options.claims,
@@ -69,36 +66,27 @@ export class AzurePowerShellCredential extends DeveloperToolCredential {
       (challenge) =>
         `Connect-AzAccount -ClaimsChallenge ${challenge}${tenant ? ` -Tenant ${tenant}` : ""}`,
     );
-    // Windows matches variable names case-insensitively: clear any stale variant of ours.
-    const extraEnv: NodeJS.ProcessEnv = {};
-    for (const key of Object.keys(this.env())) {
-      const upper = key.toUpperCase();
-      if (upper === POWERSHELL_RESOURCE_VARIABLE || upper === POWERSHELL_TENANT_VARIABLE)
-        extraEnv[key] = undefined;
-    }
-    extraEnv[POWERSHELL_RESOURCE_VARIABLE] = scopeToResource(scope);
-    if (tenant) extraEnv[POWERSHELL_TENANT_VARIABLE] = tenant;
+    const resource = scopeToResource(scope);
     try {
-      return await this.runOnce("pwsh", extraEnv, options);
+      return await this.runOnce("pwsh", resource, tenant, options);
     } catch (error) {
       if (process.platform !== "win32" || !this.isNotInstalled(error)) throw error;
-      return this.runOnce("powershell", extraEnv, options);
+      return this.runOnce("powershell", resource, tenant, options);
     }
   }
 
   private async runOnce(
     program: string,
-    extraEnv: NodeJS.ProcessEnv,
+    resource: string,
+    tenant: string,
     options: GetTokenOptions,
   ): Promise<AccessToken> {
-    const args = ["-NoProfile", "-NonInteractive", "-EncodedCommand", encodedPowerShellScript()];
-    const result = await this.run([program, ...args], extraEnv, options);
+    const { argv, env } = powerShellInvocation(program, resource, tenant);
+    const result = await this.run(argv, env, options);
     const stderr = stripAnsi(decodeClixml(result.stderr));
     if (/Run Connect-AzAccount to login/i.test(stderr)) throw this.unavailable(NOT_LOGGED_IN);
-    if (
-      result.stdout.includes(POWERSHELL_NO_MODULE_MARKER) ||
-      /module 'Az\.Accounts'.*was not loaded/i.test(stderr)
-    )
+    const notLoaded = /module 'Az\.Accounts'.*was not loaded/i;
+    if (result.stdout.includes(POWERSHELL_NO_MODULE_MARKER) || notLoaded.test(stderr))
       throw this.unavailable(NO_MODULE);
     if (/is not recognized/.test(stderr) && result.exitCode !== 0) throw this.notInstalled();
     if (/AuthorizationManager check failed/.test(stderr)) throw this.unavailable(BLOCKED_BY_POLICY);

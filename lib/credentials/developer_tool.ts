@@ -39,7 +39,6 @@ export interface DeveloperToolCredentialOptions extends MultiTenantTokenCredenti
  */
 export abstract class DeveloperToolCredential {
   private readonly credentialName: string;
-  private readonly notInstalledMessage: string;
   private readonly allowBatch: boolean;
   private readonly options: DeveloperToolCredentialOptions;
   private readonly policy: TenantPolicy;
@@ -48,19 +47,16 @@ export abstract class DeveloperToolCredential {
   private readonly inFlight = new Set<AbortController>();
   private readonly notInstalledErrors = new WeakSet<object>();
 
+  /** The message after the name when the tool is not installed. */
+  protected abstract readonly notInstalledMessage: string;
+
   /**
    * @param name - the credential's name, which starts every message.
-   * @param notInstalled - the message after the name when the tool is not installed.
    * @param options - the constructor options.
    * @param allowBatch - on Windows, allow a `.cmd` launcher (az, azd).
    * @throws InvalidArgumentError for a bad `tenantId`, `processTimeoutInMs` or `additionallyAllowedTenants`.
    */
-  constructor(
-    name: string,
-    notInstalled: string,
-    options: DeveloperToolCredentialOptions,
-    allowBatch = false,
-  ) {
+  constructor(name: string, options: DeveloperToolCredentialOptions, allowBatch = false) {
     if (options.tenantId !== undefined) checkTenantId(name, options.tenantId);
     this.timeoutMs = checkProcessTimeout(name, options.processTimeoutInMs ?? 10_000);
     const allowed = options.additionallyAllowedTenants;
@@ -74,7 +70,6 @@ export abstract class DeveloperToolCredential {
       );
     }
     this.credentialName = name;
-    this.notInstalledMessage = notInstalled;
     this.allowBatch = allowBatch;
     this.options = options;
     this.policy = createTenantPolicy(options.tenantId ?? "", allowed, this.env());
@@ -153,7 +148,8 @@ export abstract class DeveloperToolCredential {
   }
 
   /**
-   * Runs the tool with `argv`, adding `extraEnv` to the environment, until `options.abortSignal` fires. `ENOENT` and exit code 127
+   * Runs the tool with `argv`, with `extraEnv` replacing any variable of the same name in any case
+   * (Windows matches names case-insensitively; `undefined` removes it), until `options.abortSignal` fires. `ENOENT` and exit code 127
    * become "not installed"; a timeout, abort, `close()` or oversized output become errors.
    *
    * @throws CredentialUnavailableError when the tool is not installed.
@@ -171,10 +167,11 @@ export abstract class DeveloperToolCredential {
     const forward = () => controller.abort();
     abortSignal?.addEventListener("abort", forward, { once: true });
     this.inFlight.add(controller);
+    const env = Object.entries(this.env()).filter(([key]) => !(key.toUpperCase() in extraEnv));
     const started = Date.now();
     try {
       const result = await run(argv, {
-        env: { ...this.env(), ...extraEnv },
+        env: { ...Object.fromEntries(env), ...extraEnv },
         timeoutMs: this.timeoutMs,
         signal: controller.signal,
         allowBatch: this.allowBatch,
@@ -220,7 +217,6 @@ export abstract class DeveloperToolCredential {
   /** Stops any tool process this credential is running; their `getToken` calls reject with `AbortError`. */
   async close(): Promise<void> {
     for (const controller of this.inFlight) controller.abort();
-    this.inFlight.clear();
   }
 
   /** Same as `close()`, for `await using`. */

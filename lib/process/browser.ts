@@ -16,13 +16,12 @@ const SPACE_OR_CONTROL = /[\u0000-\u0020\u007f-\u009f]/;
  * Throws unless `url` is an absolute `https:` URL without whitespace or control characters.
  * @throws InvalidArgumentError (`ERR_INVALID_ARG_VALUE`).
  */
-export function checkBrowserUrl(credentialName: string, url: string): string {
+export function checkBrowserUrl(credentialName: string, url: string): void {
   if (SPACE_OR_CONTROL.test(url) || !URL.canParse(url) || new URL(url).protocol !== "https:") {
     throw new InvalidArgumentError(
       `${credentialName}: refusing to open a sign-in URL that is not https or holds whitespace or control characters.`,
     );
   }
-  return url;
 }
 
 /** The command that opens `url` on `platform`. */
@@ -44,8 +43,7 @@ export async function openSystemBrowser(
   options: OpenBrowserOptions = {},
 ): Promise<boolean> {
   checkBrowserUrl(credentialName, url);
-  return run(browserCommand(url, options.platform ?? process.platform), options).then(
-    (result) => result.exitCode === 0,
-    () => false,
-  );
+  const command = browserCommand(url, options.platform ?? process.platform);
+  const result = await run(command, options).catch(() => undefined);
+  return result?.exitCode === 0;
 }

@@ -12,10 +12,12 @@ import { normalizeScopes } from "../oauth/scopes.js";
  *
  * @param credentialName - starts the message.
  * @param scopes - the `scopes` argument of `getToken`.
+ * @param single - require exactly one scope, as `az` and `Get-AzAccessToken` take one resource.
  * @returns the scopes as a non-empty list.
- * @throws InvalidArgumentError (`ERR_INVALID_ARG_VALUE`) naming `scopes[i]`.
+ * @throws InvalidArgumentError (`ERR_INVALID_ARG_VALUE`) naming `scopes[i]`, or `scopes` when
+ *   `single` and there are several.
  */
-export function checkCliScopes(credentialName: string, scopes: unknown): string[] {
+export function checkCliScopes(credentialName: string, scopes: unknown, single = false): string[] {
   const list = normalizeScopes(credentialName, scopes);
   const index = list.findIndex((scope) => !/^[A-Za-z0-9_.:/-]+$/.test(scope));
   if (index >= 0) {
@@ -23,31 +25,21 @@ export function checkCliScopes(credentialName: string, scopes: unknown): string[
       `${credentialName}: "scopes[${index}]" may only contain letters, digits and "_", ".", ":", "/", "-".`,
     );
   }
-  return list;
-}
-
-/**
- * {@link checkCliScopes}, then checks that exactly one scope was requested, as `az` and
- * `Get-AzAccessToken` take one resource.
- *
- * @throws InvalidArgumentError naming `scopes[i]` or `scopes`.
- */
-export function checkSingleScope(credentialName: string, scopes: unknown): string {
-  const list = checkCliScopes(credentialName, scopes);
-  if (list.length !== 1) {
+  if (single && list.length !== 1) {
     throw new InvalidArgumentError(
       `${credentialName}: "scopes" must hold exactly one scope; this tool issues a token for one resource at a time. Call getToken once per resource.`,
     );
   }
-  return list[0] as string;
+  return list;
 }
 
 /**
- * Checks a subscription id or name: letters, digits, space and `_ . -`.
+ * Checks a subscription id or name, when given: letters, digits, space and `_ . -`.
  *
  * @throws InvalidArgumentError naming `subscription`.
  */
-export function checkSubscription(credentialName: string, subscription: unknown): string {
+export function checkSubscription(credentialName: string, subscription: unknown) {
+  if (subscription === undefined) return undefined;
   if (typeof subscription !== "string" || !/^[A-Za-z0-9_. -]+$/.test(subscription)) {
     throw new InvalidArgumentError(
       `${credentialName}: "subscription" may only contain letters, digits, spaces and "_", ".", "-". ` +

@@ -20,8 +20,10 @@ export const POWERSHELL_NO_MODULE_MARKER = "ENTRA_ZERO_NO_AZ_ACCOUNTS";
 const AZ_LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?$/;
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})$/i;
 
-function bearer(token: string, expiresOnTimestamp: number): AccessToken {
-  return { token, expiresOnTimestamp, tokenType: "Bearer" };
+/** A Bearer token expiring at `expires`, or `reason` when the expiry could not be read. */
+function bearer(token: string, expires: number | undefined, reason: string): ParseResult {
+  if (expires === undefined) return reason;
+  return { token, expiresOnTimestamp: expires, tokenType: "Bearer" };
 }
 
 function parseObject(stdout: string): Record<string, unknown> | string {
@@ -68,15 +70,12 @@ export function parseAzureCliOutput(stdout: string): ParseResult {
   if (typeof body.accessToken !== "string" || body.accessToken === "")
     return `"accessToken" is missing or not a non-empty string`;
   if (body.expires_on !== undefined) {
-    const expires = epochSeconds(body.expires_on);
-    if (expires === undefined)
-      return `"expires_on" is not a whole number of seconds since the epoch`;
-    return bearer(body.accessToken, expires);
+    const reason = `"expires_on" is not a whole number of seconds since the epoch`;
+    return bearer(body.accessToken, epochSeconds(body.expires_on), reason);
   }
   if (typeof body.expiresOn !== "string") return `neither "expires_on" nor "expiresOn" is present`;
-  const expires = parseToolTime(body.expiresOn);
-  if (expires === undefined) return `"expiresOn" is not a time like "2024-01-01 12:00:00.000000"`;
-  return bearer(body.accessToken, expires);
+  const reason = `"expiresOn" is not a time like "2024-01-01 12:00:00.000000"`;
+  return bearer(body.accessToken, parseToolTime(body.expiresOn), reason);
 }
 
 /** Parses `azd auth token --output json`: `token` and `expiresOn` (ISO 8601). */
@@ -86,9 +85,7 @@ export function parseAzdOutput(stdout: string): ParseResult {
   if (typeof body.token !== "string" || body.token === "")
     return `"token" is missing or not a non-empty string`;
   if (typeof body.expiresOn !== "string") return `"expiresOn" is missing or not a string`;
-  const expires = parseToolTime(body.expiresOn);
-  if (expires === undefined) return `"expiresOn" is not an ISO 8601 time`;
-  return bearer(body.token, expires);
+  return bearer(body.token, parseToolTime(body.expiresOn), `"expiresOn" is not an ISO 8601 time`);
 }
 
 /**
@@ -103,9 +100,7 @@ export function parsePowerShellOutput(stdout: string): ParseResult {
   if (word === undefined) return "the token line is missing";
   const [, token = "", seconds = "", ...rest] = word.split("%");
   if (token === "" || rest.length > 0) return "the token line has no token";
-  const expires = epochSeconds(seconds);
-  if (expires === undefined) return "the token line has no expiry";
-  return bearer(token, expires);
+  return bearer(token, epochSeconds(seconds), "the token line has no expiry");
 }
 
 /**

@@ -8,10 +8,10 @@
 import { POWERSHELL_NO_MODULE_MARKER, POWERSHELL_TOKEN_MARKER } from "./cli_output.js";
 
 /** Environment variable carrying the resource to `Get-AzAccessToken -ResourceUrl`. */
-export const POWERSHELL_RESOURCE_VARIABLE = "AZURE_IDENTITY_POWERSHELL_RESOURCE";
+const POWERSHELL_RESOURCE_VARIABLE = "AZURE_IDENTITY_POWERSHELL_RESOURCE";
 
 /** Environment variable carrying the tenant to `Get-AzAccessToken -TenantId` (absent: the context's tenant). */
-export const POWERSHELL_TENANT_VARIABLE = "AZURE_IDENTITY_POWERSHELL_TENANT_ID";
+const POWERSHELL_TENANT_VARIABLE = "AZURE_IDENTITY_POWERSHELL_TENANT_ID";
 
 /**
  * The script: import Az.Accounts ≥ 2.2.0 (or print the no-module marker), call
@@ -41,7 +41,21 @@ export const POWERSHELL_SCRIPT = [
   `Write-Output ('${POWERSHELL_TOKEN_MARKER}' + $token + '%' + $result.ExpiresOn.ToUnixTimeSeconds())`,
 ].join("\n");
 
-/** {@link POWERSHELL_SCRIPT} as `-EncodedCommand` wants it: UTF-16LE, base64. */
-export function encodedPowerShellScript(): string {
-  return Buffer.from(POWERSHELL_SCRIPT, "utf16le").toString("base64");
+/**
+ * How to run {@link POWERSHELL_SCRIPT} with `program` (`pwsh` or `powershell`).
+ *
+ * @param resource - the resource to get a token for.
+ * @param tenant - the tenant, or `""` for the context's own.
+ * @returns `argv` (`-NoProfile -NonInteractive -EncodedCommand <script as UTF-16LE, base64>`) and
+ *   the variables to set in the environment; an `undefined` value means "remove it".
+ */
+export function powerShellInvocation(program: string, resource: string, tenant: string) {
+  const script = Buffer.from(POWERSHELL_SCRIPT, "utf16le").toString("base64");
+  return {
+    argv: [program, "-NoProfile", "-NonInteractive", "-EncodedCommand", script],
+    env: {
+      [POWERSHELL_RESOURCE_VARIABLE]: resource,
+      [POWERSHELL_TENANT_VARIABLE]: tenant || undefined,
+    },
+  };
 }

@@ -22,14 +22,11 @@ export function pathDirectories(env: NodeJS.ProcessEnv, platform = process.platf
     .filter((entry) => entry !== "" && flavour.isAbsolute(entry));
 }
 
-async function isExecutableFile(candidate: string, windows: boolean): Promise<boolean> {
-  try {
-    if (!(await stat(candidate)).isFile()) return false;
-    await access(candidate, windows ? constants.F_OK : constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
+function isExecutableFile(candidate: string, windows: boolean): Promise<boolean> {
+  return access(candidate, windows ? constants.F_OK : constants.X_OK)
+    .then(() => stat(candidate))
+    .then((found) => found.isFile())
+    .catch(() => false);
 }
 
 /**

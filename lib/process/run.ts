@@ -70,15 +70,13 @@ const EXIT_WAIT_MS = 2_000;
 function killTree(child: ChildProcess, spawner: Spawner, windowsRoot?: string): void {
   if (child.pid === undefined) return;
   try {
-    if (windowsRoot === undefined) {
-      process.kill(-child.pid, "SIGKILL");
-      return;
-    }
-    spawner(`${windowsRoot}\\System32\\taskkill.exe`, ["/pid", String(child.pid), "/T", "/F"], {
-      stdio: "ignore",
-      windowsHide: true,
-      cwd: windowsRoot,
-    }).on("error", () => undefined);
+    if (windowsRoot === undefined) process.kill(-child.pid, "SIGKILL");
+    else
+      spawner(`${windowsRoot}\\System32\\taskkill.exe`, ["/pid", String(child.pid), "/T", "/F"], {
+        stdio: "ignore",
+        windowsHide: true,
+        cwd: windowsRoot,
+      }).on("error", () => undefined);
   } catch {
     // The group is gone or taskkill is missing: the direct child is still killed below.
   }
@@ -167,14 +165,11 @@ export async function run(
     timers.push(setTimeout(() => fail("ERR_TIMEOUT", timeout), timeoutMs));
     abortSignal?.addEventListener("abort", onAbort, { once: true });
 
+    const tooLarge = `${name} wrote more than ${maxOutput} bytes to stdout and was killed.`;
     child.stdout?.on("data", (chunk: Buffer) => {
       stdoutBytes += chunk.length;
       if (stdoutBytes <= maxOutput) stdout.push(chunk);
-      else
-        fail(
-          "ERR_OUTPUT_TOO_LARGE",
-          `${name} wrote more than ${maxOutput} bytes to stdout and was killed.`,
-        );
+      else fail("ERR_OUTPUT_TOO_LARGE", tooLarge);
     });
     child.stderr?.on("data", (chunk: Buffer) => {
       const room = maxOutput - stderrBytes;

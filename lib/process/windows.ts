@@ -95,6 +95,5 @@ export function windowsSystemRoot(env: NodeJS.ProcessEnv): string {
 
 /** The variable `name` (lower case) of `env`, found in any case as Windows does. */
 export function windowsVariable(env: NodeJS.ProcessEnv, name: string): string | undefined {
-  const key = Object.keys(env).find((k) => k.toLowerCase() === name);
-  return key === undefined ? undefined : env[key];
+  return Object.entries(env).find(([key]) => key.toLowerCase() === name)?.[1];
 }

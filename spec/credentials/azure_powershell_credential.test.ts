@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { AzurePowerShellCredential } from "../../lib/credentials/azure_powershell_credential.js";
-import { encodedPowerShellScript, POWERSHELL_SCRIPT } from "../../lib/process/powershell_script.js";
+import { spawn } from "node:child_process";
+import { POWERSHELL_SCRIPT, powerShellInvocation } from "../../lib/process/powershell_script.js";
 import {
   AbortError,
   AuthenticationError,
@@ -16,7 +17,8 @@ import {
 } from "../support/fake_cli.js";
 
 const SCOPE = "https://management.azure.com/.default";
-const ARGV = ["-NoProfile", "-NonInteractive", "-EncodedCommand", encodedPowerShellScript()];
+const ENCODED = Buffer.from(POWERSHELL_SCRIPT, "utf16le").toString("base64");
+const ARGV = ["-NoProfile", "-NonInteractive", "-EncodedCommand", ENCODED];
 
 function sandbox(t: { after(fn: () => void): void }): FakeCliSandbox {
   const box = fakeCliSandbox();
@@ -25,8 +27,10 @@ function sandbox(t: { after(fn: () => void): void }): FakeCliSandbox {
 }
 
 test("the script is fixed text: values come only from environment variables", () => {
+  const invocation = powerShellInvocation("pwsh", "https://r", "");
+  assert.deepEqual(invocation.argv, ["pwsh", ...ARGV]);
   assert.equal(
-    Buffer.from(encodedPowerShellScript(), "base64").toString("utf16le"),
+    Buffer.from(invocation.argv[4] ?? "", "base64").toString("utf16le"),
     POWERSHELL_SCRIPT,
   );
   assert.match(POWERSHELL_SCRIPT, /ResourceUrl = \$env:AZURE_IDENTITY_POWERSHELL_RESOURCE/);
@@ -66,6 +70,28 @@ test("without a tenant the tenant variable is absent, even when the parent had o
   const [call] = box.records();
   assert.deepEqual(call?.argv, ARGV);
   assert.equal(call?.env?.AZURE_IDENTITY_POWERSHELL_TENANT_ID, undefined);
+});
+
+test("the variables the credential sets replace every case variant of their names", async (t) => {
+  const box = sandbox(t);
+  const seen: NodeJS.ProcessEnv[] = [];
+  await new AzurePowerShellCredential({
+    env: box.env("success", {
+      azure_identity_powershell_resource: "stale",
+      Azure_Identity_PowerShell_Tenant_Id: "stale",
+      UNRELATED: "kept",
+    }),
+    spawn: (file, args, options) => {
+      seen.push(options.env ?? {});
+      return spawn(file, args, options);
+    },
+  }).getToken(SCOPE);
+  const env = Object.entries(seen[0] ?? {}).filter(([, value]) => value !== undefined);
+  assert.deepEqual(
+    env.filter(([key]) => /^azure_identity_powershell_/i.test(key)),
+    [["AZURE_IDENTITY_POWERSHELL_RESOURCE", "https://management.azure.com"]],
+  );
+  assert.equal(Object.fromEntries(env).UNRELATED, "kept");
 });
 
 test("per-call tenant under the policy; more than one scope refused", async (t) => {

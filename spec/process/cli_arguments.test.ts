@@ -3,7 +3,6 @@ import assert from "node:assert/strict";
 import {
   checkCliScopes,
   checkProcessTimeout,
-  checkSingleScope,
   checkSubscription,
 } from "../../lib/process/cli_arguments.js";
 import { InvalidArgumentError } from "../../lib/errors.js";
@@ -44,12 +43,13 @@ test("CLI scopes: allowed characters pass, every injection attempt is refused na
 });
 
 test("exactly one scope for single-resource tools", () => {
-  assert.equal(checkSingleScope("X", ["a"]), "a");
-  refused(() => checkSingleScope("X", ["a", "b"]), /^X: "scopes" must hold exactly one scope/);
+  assert.deepEqual(checkCliScopes("X", ["a"], true), ["a"]);
+  refused(() => checkCliScopes("X", ["a", "b"], true), /^X: "scopes" must hold exactly one scope/);
 });
 
 test("subscriptions: names with spaces pass; injections are refused without echoing the value", () => {
   assert.equal(checkSubscription("X", "My Sub_1.0-a"), "My Sub_1.0-a");
+  assert.equal(checkSubscription("X", undefined), undefined);
   for (const value of injections.filter((v) => v !== "a b"))
     refused(() => checkSubscription("X", value), /^X: "subscription" may only contain/, value);
   refused(() => checkSubscription("X", ""), /"subscription"/);
