@@ -73,15 +73,10 @@ export const AuthenticationErrorName = "AuthenticationError";
 /** Name constant of {@link AggregateAuthenticationError}, as exported by `@azure/identity`. */
 export const AggregateAuthenticationErrorName = "AggregateAuthenticationError";
 
+/** Keeps `cause` off `JSON.stringify(error)`: a raw cause may hold a response body. */
 function defineCause(error: Error, cause: unknown): void {
-  if (cause !== undefined) {
-    Object.defineProperty(error, "cause", {
-      value: cause,
-      enumerable: false,
-      writable: true,
-      configurable: true,
-    });
-  }
+  const hidden = { value: cause, enumerable: false, writable: true, configurable: true };
+  if (cause !== undefined) Object.defineProperty(error, "cause", hidden);
 }
 
 /**
@@ -137,15 +132,12 @@ function toErrorResponse(statusCode: number, errorBody: unknown): ErrorResponse 
     try {
       body = JSON.parse(body);
     } catch {
-      return statusCode === 400
-        ? {
-            error: "invalid_request",
-            errorDescription: `The service indicated that the request was invalid.\n\n${body}`,
-          }
-        : {
-            error: "unknown_error",
-            errorDescription: `An unknown error has occurred. Response body:\n\n${body}`,
-          };
+      const invalid = statusCode === 400;
+      const error = invalid ? "invalid_request" : "unknown_error";
+      const what = invalid
+        ? "The service indicated that the request was invalid."
+        : "An unknown error has occurred. Response body:";
+      return { error, errorDescription: `${what}\n\n${body}` };
     }
   }
   if (body !== null && typeof body === "object") {
