@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from "../errors.js";
-import { asRecord, parseJson } from "../util/json.js";
+import { asRecord, parseJson, text } from "../util/json.js";
 import type { TokenResult } from "./token_response.js";
 
 /** The only `version` of {@link AuthenticationRecord} this package reads and writes. */
@@ -30,10 +30,6 @@ const FIELDS = ["authority", "homeAccountId", "clientId", "tenantId", "username"
 function decodeJsonSegment(segment: string | undefined): Record<string, unknown> | undefined {
   if (!segment || !/^[A-Za-z0-9_-]+={0,2}$/.test(segment)) return undefined;
   return asRecord(parseJson(Buffer.from(segment, "base64url").toString("utf8")));
-}
-
-function text(value: unknown): string | undefined {
-  return typeof value === "string" && value !== "" ? value : undefined;
 }
 
 /**
