@@ -29,13 +29,7 @@ export async function signInWithBrowser(
   const name = client.credentialName;
   const pkce = createPkcePair();
   const state = createState();
-  const server = await startLoopbackServer({
-    credentialName: name,
-    expectedState: state,
-    redirectUri: options.redirectUri,
-    timeoutMs: options.signInTimeoutMs,
-    signal: request.signal,
-  });
+  const server = await startLoopbackServer(name, state, request.signal, options);
   let code: string;
   try {
     const url = buildAuthorizeUrl(client.authority, {
