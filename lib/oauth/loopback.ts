@@ -150,28 +150,22 @@ export async function startLoopbackServer(
     void close();
   };
   const onAbort = () => fail(new AbortError(`${name}: the operation was aborted.`));
-  const timer = setTimeout(
-    () =>
-      fail(
-        authenticationFailure(
-          name,
-          "ERR_TIMEOUT",
-          `the user did not complete sign-in within ${Math.round(timeoutMs / 1000)} s; the loopback server was closed.`,
-        ),
-      ),
-    timeoutMs,
+  const timeout = authenticationFailure(
+    name,
+    "ERR_TIMEOUT",
+    `the user did not complete sign-in within ${Math.round(timeoutMs / 1000)} s; the loopback server was closed.`,
   );
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(target.port, "127.0.0.1", resolve);
   }).catch((cause: NodeJS.ErrnoException) => {
-    clearTimeout(timer);
     throw new CredentialUnavailableError(
       `${name}: cannot listen on 127.0.0.1:${target.port} for the sign-in reply (${cause.code ?? cause.message}).`,
       { code: "ERR_LOOPBACK_LISTEN", cause },
     );
   });
+  const timer = setTimeout(() => fail(timeout), timeoutMs);
   if (signal?.aborted) onAbort();
   else signal?.addEventListener("abort", onAbort, { once: true });
   return { redirectUri: target.withPort((server.address() as AddressInfo).port), code, close };
