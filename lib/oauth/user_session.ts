@@ -206,12 +206,8 @@ export class UserSession {
       if (signal?.aborted) abort();
       signal?.addEventListener("abort", abort, { once: true });
     }
-    const interaction = this.#interaction(this.client, {
-      ...request,
-      signal: controller.signal,
-      reason,
-    });
-    const run = interaction.then((result) => {
+    const interaction = { ...request, signal: controller.signal, reason };
+    const run = this.#interaction(this.client, interaction).then((result) => {
       const token = this.#accept(result);
       this.#cache.set(request.key, token);
       return token;
