@@ -186,13 +186,11 @@ export class UserSession {
     while (this.#running) {
       // Another call is already asking the user; its refresh token may cover this call too.
       await this.#running.catch(() => undefined);
-      if (this.#refreshToken) {
-        try {
-          return await this.#silentOrCached(request);
-        } catch (error) {
-          if (!(error instanceof AuthenticationRequiredError)) throw error;
-        }
-      }
+      if (!this.#refreshToken) continue;
+      const token = await this.#silentOrCached(request).catch((error: unknown) => {
+        if (!(error instanceof AuthenticationRequiredError)) throw error;
+      });
+      if (token) return token;
     }
     return this.#interact(request, reason);
   }
