@@ -33,14 +33,12 @@ export async function signInWithBrowser(
   let code: string;
   try {
     const url = buildAuthorizeUrl(client.authority, {
-      tenantId: request.tenantId,
+      ...request,
       clientId: client.clientId,
       redirectUri: server.redirectUri,
-      scopes: request.scopes,
       state,
       codeChallenge: pkce.challenge,
       loginHint: options.loginHint,
-      claims: request.claims,
     });
     const open = options.openBrowser ?? ((url: string) => openSystemBrowser(name, url, options));
     const opened = await Promise.resolve()
