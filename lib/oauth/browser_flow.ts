@@ -2,18 +2,14 @@ import { openSystemBrowser } from "../process/browser.js";
 import type { InternalOptions } from "../types.js";
 import { buildAuthorizeUrl } from "./authorize.js";
 import { authorizationCodeGrant } from "./grants.js";
-import { startLoopbackServer } from "./loopback.js";
+import { startLoopbackServer, type LoopbackOptions } from "./loopback.js";
 import { createPkcePair, createState } from "./pkce.js";
 import type { TokenClient } from "./token_client.js";
 import type { TokenResult } from "./token_response.js";
 import { writeToStderr, type InteractionRequest } from "./user_session.js";
 
 /** The credential's options (seams included), with its redirect URI and login hint resolved. */
-export interface BrowserFlowOptions extends InternalOptions {
-  /** Configured redirect URI; default `http://localhost:<random port>`. */
-  redirectUri?: string;
-  loginHint?: string;
-}
+export type BrowserFlowOptions = InternalOptions & LoopbackOptions & { loginHint?: string };
 
 /**
  * Signs a user in with the system browser: the authorization code flow with PKCE S256 and a
