@@ -167,9 +167,8 @@ export class UserSession {
     if (!refreshToken) throw this.#required(request, "no user has signed in yet.");
     const grant = refreshTokenGrant(request.scopes, refreshToken);
     try {
-      return this.#accept(
-        await this.client.request(request.tenantId, grant, { ...request, signal }),
-      );
+      const result = await this.client.request(request.tenantId, grant, { ...request, signal });
+      return this.#accept(result);
     } catch (error) {
       if (!(error instanceof AuthenticationError && INTERACTION_REQUIRED.has(error.code)))
         throw error;
