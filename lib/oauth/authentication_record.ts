@@ -92,11 +92,9 @@ export function deserializeAuthenticationRecord(serializedRecord: string): Authe
       `unsupported AuthenticationRecord version ${JSON.stringify(raw.version)}; expected "1.0".`,
     );
   }
-  const record: Record<string, string> = {};
-  for (const field of FIELDS) {
-    if (typeof raw[field] !== "string") throw fail(`"${field}" must be a string.`);
-    record[field] = raw[field];
-  }
+  const wrong = FIELDS.find((field) => typeof raw[field] !== "string");
+  if (wrong) throw fail(`"${wrong}" must be a string.`);
+  const record = Object.fromEntries(FIELDS.map((field) => [field, raw[field]]));
   if (raw.version !== undefined) record.version = AUTHENTICATION_RECORD_VERSION;
   return record as unknown as AuthenticationRecord;
 }
