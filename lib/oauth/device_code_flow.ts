@@ -111,8 +111,7 @@ export async function signInWithDeviceCode(
   const polling = options.deviceCodePolling ?? {};
   let interval = Math.max(info.intervalSeconds * 1000, polling.minIntervalMs ?? 1_000);
   for (;;) {
-    const wait = Math.min(interval, Math.max(0, deadline - now()));
-    await sleep(wait, signal, name);
+    await sleep(Math.min(interval, Math.max(0, deadline - now())), signal, name);
     if (now() >= deadline) {
       throw authenticationFailure(
         name,
