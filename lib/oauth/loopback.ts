@@ -7,7 +7,7 @@ import {
   CredentialUnavailableError,
   InvalidArgumentError,
 } from "../errors.js";
-import type { AbortSignalLike } from "../types.js";
+import type { AbortSignalLike, InternalOptions } from "../types.js";
 import { constantTimeEqual } from "./pkce.js";
 
 /** How long a user has to finish signing in before the loopback server gives up. */
@@ -18,13 +18,12 @@ const SUCCESS_PAGE =
 const ERROR_PAGE =
   '<!DOCTYPE html><html><head><meta charset="utf-8"><title>Sign-in failed</title></head><body><p>Authentication failed. Return to the application for details.</p></body></html>';
 
-/** Settings of one loopback server. */
-export interface LoopbackOptions {
-  /** `http://localhost[:port][/path]` or `http://127.0.0.1…`; default `http://localhost` on a random port. */
-  redirectUri?: string;
-  /** How long the user has to finish signing in; default 5 minutes. */
-  signInTimeoutMs?: number;
-}
+/**
+ * Settings of one loopback server: `redirectUri`, `http://localhost[:port][/path]` or
+ * `http://127.0.0.1…` (default `http://localhost` on a random port), and `signInTimeoutMs`, how
+ * long the user has to finish signing in (default 5 minutes).
+ */
+export type LoopbackOptions = Pick<InternalOptions, "signInTimeoutMs"> & { redirectUri?: string };
 
 /** A listening loopback server waiting for one authorization reply. */
 export interface LoopbackServer {
