@@ -1,4 +1,5 @@
 import { AuthenticationError, authenticationFailure, InvalidArgumentError } from "../errors.js";
+import type { ClientAuthentication } from "../oauth/client_auth.js";
 import { authorizationCodeGrant } from "../oauth/grants.js";
 import { CODE_VERIFIER_PATTERN } from "../oauth/pkce.js";
 import { checkTenantId } from "../oauth/tenant.js";
@@ -68,7 +69,9 @@ export class AuthorizationCodeCredential extends UserCredential {
     const [clientSecret, authorizationCode, redirect, options = {}] = confidential
       ? [secretOrCode, codeOrRedirectUri, redirectUriOrOptions, maybeOptions]
       : [undefined, secretOrCode, codeOrRedirectUri, redirectUriOrOptions];
-    if (confidential) requireString(NAME, "clientSecret", clientSecret);
+    const auth: ClientAuthentication = confidential
+      ? { kind: "secret", secret: requireString(NAME, "clientSecret", clientSecret) }
+      : { kind: "none" };
     let code: string | undefined = requireString(NAME, "authorizationCode", authorizationCode);
     const redirectUri = requireString(NAME, "redirectUri", redirect);
     checkTenantId(NAME, tenantId);
@@ -78,18 +81,12 @@ export class AuthorizationCodeCredential extends UserCredential {
         `${NAME}: "redirectUri" must be an absolute URL, exactly as registered.`,
       );
     const verifier = options.codeVerifier;
-    if (
-      verifier !== undefined &&
-      (typeof verifier !== "string" || !CODE_VERIFIER_PATTERN.test(verifier))
-    ) {
+    const wellFormed = typeof verifier === "string" && CODE_VERIFIER_PATTERN.test(verifier);
+    if (verifier !== undefined && !wellFormed) {
       throw new InvalidArgumentError(
         `${NAME}: "codeVerifier" must be 43-128 characters of A-Z, a-z, 0-9, "-", ".", "_" and "~" (RFC 7636 §4.1).`,
       );
     }
-    const auth =
-      clientSecret === undefined
-        ? { kind: "none" as const }
-        : { kind: "secret" as const, secret: clientSecret };
     let redemptionError: unknown;
     const redeemOnce: Interaction = async (client, request) => {
       const once = code;
@@ -104,12 +101,10 @@ export class AuthorizationCodeCredential extends UserCredential {
         );
       }
       const grant = authorizationCodeGrant(request.scopes, once, redirectUri, verifier);
-      try {
-        return await client.request(request.tenantId, grant, request);
-      } catch (error) {
+      return client.request(request.tenantId, grant, request).catch((error: unknown) => {
         redemptionError = error;
         throw error;
-      }
+      });
     };
     const client = new TokenClient(NAME, tenantId, clientId, auth, options);
     super(new UserSession(client, tenantId, redeemOnce));

@@ -90,12 +90,9 @@ export abstract class InteractiveUserCredential extends UserCredential {
     options: { tenantId?: string; clientId?: string } & InteractiveCredentialOptions,
     interaction: Interaction,
   ) {
-    const clientId =
-      options.clientId === undefined
-        ? DEVELOPER_SIGN_ON_CLIENT_ID
-        : requireString(credentialName, "clientId", options.clientId);
-    const tenantId =
-      options.tenantId === undefined ? "" : checkTenantId(credentialName, options.tenantId);
+    const { clientId = DEVELOPER_SIGN_ON_CLIENT_ID, tenantId = "" } = options;
+    requireString(credentialName, "clientId", clientId);
+    if (options.tenantId !== undefined) checkTenantId(credentialName, tenantId);
     const disabled = options.disableAutomaticAuthentication;
     if (disabled !== undefined && typeof disabled !== "boolean") {
       throw new InvalidArgumentError(

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from "../errors.js";
-import { asRecord, parseJson } from "../util/json.js";
+import { asRecord, parseJson, text } from "../util/json.js";
 import type { TokenResult } from "./token_response.js";
 
 /** The only `version` of {@link AuthenticationRecord} this package reads and writes. */
@@ -30,10 +30,6 @@ const FIELDS = ["authority", "homeAccountId", "clientId", "tenantId", "username"
 function decodeJsonSegment(segment: string | undefined): Record<string, unknown> | undefined {
   if (!segment || !/^[A-Za-z0-9_-]+={0,2}$/.test(segment)) return undefined;
   return asRecord(parseJson(Buffer.from(segment, "base64url").toString("utf8")));
-}
-
-function text(value: unknown): string | undefined {
-  return typeof value === "string" && value !== "" ? value : undefined;
 }
 
 /**
@@ -96,11 +92,9 @@ export function deserializeAuthenticationRecord(serializedRecord: string): Authe
       `unsupported AuthenticationRecord version ${JSON.stringify(raw.version)}; expected "1.0".`,
     );
   }
-  const record: Record<string, string> = {};
-  for (const field of FIELDS) {
-    if (typeof raw[field] !== "string") throw fail(`"${field}" must be a string.`);
-    record[field] = raw[field];
-  }
+  const wrong = FIELDS.find((field) => typeof raw[field] !== "string");
+  if (wrong) throw fail(`"${wrong}" must be a string.`);
+  const record = Object.fromEntries(FIELDS.map((field) => [field, raw[field]]));
   if (raw.version !== undefined) record.version = AUTHENTICATION_RECORD_VERSION;
   return record as unknown as AuthenticationRecord;
 }

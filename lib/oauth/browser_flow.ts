@@ -2,18 +2,14 @@ import { openSystemBrowser } from "../process/browser.js";
 import type { InternalOptions } from "../types.js";
 import { buildAuthorizeUrl } from "./authorize.js";
 import { authorizationCodeGrant } from "./grants.js";
-import { startLoopbackServer } from "./loopback.js";
+import { startLoopbackServer, type LoopbackOptions } from "./loopback.js";
 import { createPkcePair, createState } from "./pkce.js";
 import type { TokenClient } from "./token_client.js";
 import type { TokenResult } from "./token_response.js";
 import { writeToStderr, type InteractionRequest } from "./user_session.js";
 
 /** The credential's options (seams included), with its redirect URI and login hint resolved. */
-export interface BrowserFlowOptions extends InternalOptions {
-  /** Configured redirect URI; default `http://localhost:<random port>`. */
-  redirectUri?: string;
-  loginHint?: string;
-}
+export type BrowserFlowOptions = InternalOptions & LoopbackOptions & { loginHint?: string };
 
 /**
  * Signs a user in with the system browser: the authorization code flow with PKCE S256 and a
@@ -29,24 +25,16 @@ export async function signInWithBrowser(
   const name = client.credentialName;
   const pkce = createPkcePair();
   const state = createState();
-  const server = await startLoopbackServer({
-    credentialName: name,
-    expectedState: state,
-    redirectUri: options.redirectUri,
-    timeoutMs: options.signInTimeoutMs,
-    signal: request.signal,
-  });
+  const server = await startLoopbackServer(name, state, request.signal, options);
   let code: string;
   try {
     const url = buildAuthorizeUrl(client.authority, {
-      tenantId: request.tenantId,
+      ...request,
       clientId: client.clientId,
       redirectUri: server.redirectUri,
-      scopes: request.scopes,
       state,
       codeChallenge: pkce.challenge,
       loginHint: options.loginHint,
-      claims: request.claims,
     });
     const open = options.openBrowser ?? ((url: string) => openSystemBrowser(name, url, options));
     const opened = await Promise.resolve()

@@ -3,6 +3,7 @@ import { readJsonResponse } from "../http/json_response.js";
 import { sleep } from "../http/retry.js";
 import type { HttpResponse } from "../http/transport.js";
 import type { InternalOptions } from "../types.js";
+import { text } from "../util/json.js";
 import type { FormFields } from "./form.js";
 import { deviceCodeGrant, withOidc } from "./grants.js";
 import type { TokenClient } from "./token_client.js";
@@ -25,10 +26,6 @@ export interface DeviceAuthorization extends DeviceCodeInfo {
   deviceCode: string;
   expiresInSeconds: number;
   intervalSeconds: number;
-}
-
-function text(value: unknown): string | undefined {
-  return typeof value === "string" && value !== "" ? value : undefined;
 }
 
 /**
@@ -114,8 +111,7 @@ export async function signInWithDeviceCode(
   const polling = options.deviceCodePolling ?? {};
   let interval = Math.max(info.intervalSeconds * 1000, polling.minIntervalMs ?? 1_000);
   for (;;) {
-    const wait = Math.min(interval, Math.max(0, deadline - now()));
-    await sleep(wait, signal, name);
+    await sleep(Math.min(interval, Math.max(0, deadline - now())), signal, name);
     if (now() >= deadline) {
       throw authenticationFailure(
         name,

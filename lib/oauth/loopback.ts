@@ -7,7 +7,7 @@ import {
   CredentialUnavailableError,
   InvalidArgumentError,
 } from "../errors.js";
-import type { AbortSignalLike } from "../types.js";
+import type { AbortSignalLike, InternalOptions } from "../types.js";
 import { constantTimeEqual } from "./pkce.js";
 
 /** How long a user has to finish signing in before the loopback server gives up. */
@@ -18,16 +18,12 @@ const SUCCESS_PAGE =
 const ERROR_PAGE =
   '<!DOCTYPE html><html><head><meta charset="utf-8"><title>Sign-in failed</title></head><body><p>Authentication failed. Return to the application for details.</p></body></html>';
 
-/** Settings of one loopback server. */
-export interface LoopbackOptions {
-  credentialName: string;
-  /** The `state` sent to `/authorize`; a reply without it is refused. */
-  expectedState: string;
-  /** `http://localhost[:port][/path]` or `http://127.0.0.1…`; default `http://localhost` on a random port. */
-  redirectUri?: string;
-  timeoutMs?: number;
-  signal?: AbortSignalLike;
-}
+/**
+ * Settings of one loopback server: `redirectUri`, `http://localhost[:port][/path]` or
+ * `http://127.0.0.1…` (default `http://localhost` on a random port), and `signInTimeoutMs`, how
+ * long the user has to finish signing in (default 5 minutes).
+ */
+export type LoopbackOptions = Pick<InternalOptions, "signInTimeoutMs"> & { redirectUri?: string };
 
 /** A listening loopback server waiting for one authorization reply. */
 export interface LoopbackServer {
@@ -40,14 +36,15 @@ export interface LoopbackServer {
 }
 
 /**
- * Parses the redirect URI a caller configured for a browser sign-in.
+ * Parses the redirect URI a caller configured for a browser sign-in: the port and path to listen
+ * on, and the redirect URI to send once the port is known (the configured one exactly when it
+ * names a port; otherwise the listening port is added).
  * @throws InvalidArgumentError unless it is `http:` on `localhost` or `127.0.0.1` without query or fragment.
  */
 export function parseLoopbackRedirectUri(
   credentialName: string,
-  redirectUri: string | undefined,
-): { hostname: string; port: number; path: string } {
-  if (redirectUri === undefined) return { hostname: "localhost", port: 0, path: "/" };
+  redirectUri = "http://localhost",
+): { port: number; path: string; withPort: (port: number) => string } {
   const url = URL.canParse(redirectUri) ? new URL(redirectUri) : undefined;
   if (
     !url ||
@@ -62,7 +59,12 @@ export function parseLoopbackRedirectUri(
       `${credentialName}: "redirectUri" must be http://localhost[:port][/path] or http://127.0.0.1[:port][/path].`,
     );
   }
-  return { hostname: url.hostname, port: url.port ? Number(url.port) : 0, path: url.pathname };
+  const path = url.pathname === "/" && !redirectUri.endsWith("/") ? "" : url.pathname;
+  return {
+    port: Number(url.port),
+    path: url.pathname,
+    withPort: (port) => (url.port ? redirectUri : `http://${url.hostname}:${port}${path}`),
+  };
 }
 
 /**
@@ -99,24 +101,24 @@ function readReply(params: URLSearchParams, expectedState: string, name: string)
  *
  * @throws CredentialUnavailableError (`ERR_LOOPBACK_LISTEN`) when the port cannot be bound.
  */
-export async function startLoopbackServer(options: LoopbackOptions): Promise<LoopbackServer> {
-  const { credentialName: name, expectedState, signal } = options;
+export async function startLoopbackServer(
+  name: string,
+  expectedState: string,
+  signal: AbortSignalLike | undefined,
+  options: LoopbackOptions,
+): Promise<LoopbackServer> {
   const target = parseLoopbackRedirectUri(name, options.redirectUri);
-  const timeoutMs = options.timeoutMs ?? DEFAULT_SIGN_IN_TIMEOUT_MS;
-  let settled = false;
+  const timeoutMs = options.signInTimeoutMs ?? DEFAULT_SIGN_IN_TIMEOUT_MS;
   let settle!: (outcome: string | Error) => void;
   const code = new Promise<string>((resolve, reject) => {
-    settle = (outcome) => {
-      settled = true;
-      if (typeof outcome === "string") resolve(outcome);
-      else reject(outcome);
-    };
+    settle = (outcome) => (typeof outcome === "string" ? resolve(outcome) : reject(outcome));
   });
   code.catch(() => undefined);
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
-    if (settled || req.method !== "GET" || url.pathname !== target.path) {
+    // The server stops listening as the reply settles: a later request is not the reply.
+    if (!server.listening || req.method !== "GET" || url.pathname !== target.path) {
       res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8", Connection: "close" });
       res.end("Not found");
       return;
@@ -147,39 +149,23 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
     void close();
   };
   const onAbort = () => fail(new AbortError(`${name}: the operation was aborted.`));
-  const timer = setTimeout(
-    () =>
-      fail(
-        authenticationFailure(
-          name,
-          "ERR_TIMEOUT",
-          `the user did not complete sign-in within ${Math.round(timeoutMs / 1000)} s; the loopback server was closed.`,
-        ),
-      ),
-    timeoutMs,
+  const timeout = authenticationFailure(
+    name,
+    "ERR_TIMEOUT",
+    `the user did not complete sign-in within ${Math.round(timeoutMs / 1000)} s; the loopback server was closed.`,
   );
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(target.port, "127.0.0.1", resolve);
   }).catch((cause: NodeJS.ErrnoException) => {
-    clearTimeout(timer);
     throw new CredentialUnavailableError(
       `${name}: cannot listen on 127.0.0.1:${target.port} for the sign-in reply (${cause.code ?? cause.message}).`,
       { code: "ERR_LOOPBACK_LISTEN", cause },
     );
   });
+  const timer = setTimeout(() => fail(timeout), timeoutMs);
   if (signal?.aborted) onAbort();
   else signal?.addEventListener("abort", onAbort, { once: true });
-  const port = (server.address() as AddressInfo).port;
-  return { redirectUri: redirectUriFor(options.redirectUri, target.hostname, port), code, close };
-}
-
-/** The configured redirect URI exactly when it names a port; otherwise the listening port is added. */
-function redirectUriFor(configured: string | undefined, hostname: string, port: number): string {
-  if (configured === undefined) return `http://localhost:${port}`;
-  const url = new URL(configured);
-  if (url.port) return configured;
-  const path = url.pathname === "/" && !configured.endsWith("/") ? "" : url.pathname;
-  return `http://${hostname}:${port}${path}`;
+  return { redirectUri: target.withPort((server.address() as AddressInfo).port), code, close };
 }

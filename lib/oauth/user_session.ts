@@ -167,9 +167,8 @@ export class UserSession {
     if (!refreshToken) throw this.#required(request, "no user has signed in yet.");
     const grant = refreshTokenGrant(request.scopes, refreshToken);
     try {
-      return this.#accept(
-        await this.client.request(request.tenantId, grant, { ...request, signal }),
-      );
+      const result = await this.client.request(request.tenantId, grant, { ...request, signal });
+      return this.#accept(result);
     } catch (error) {
       if (!(error instanceof AuthenticationError && INTERACTION_REQUIRED.has(error.code)))
         throw error;
@@ -186,13 +185,11 @@ export class UserSession {
     while (this.#running) {
       // Another call is already asking the user; its refresh token may cover this call too.
       await this.#running.catch(() => undefined);
-      if (this.#refreshToken) {
-        try {
-          return await this.#silentOrCached(request);
-        } catch (error) {
-          if (!(error instanceof AuthenticationRequiredError)) throw error;
-        }
-      }
+      if (!this.#refreshToken) continue;
+      const token = await this.#silentOrCached(request).catch((error: unknown) => {
+        if (!(error instanceof AuthenticationRequiredError)) throw error;
+      });
+      if (token) return token;
     }
     return this.#interact(request, reason);
   }
@@ -206,12 +203,8 @@ export class UserSession {
       if (signal?.aborted) abort();
       signal?.addEventListener("abort", abort, { once: true });
     }
-    const interaction = this.#interaction(this.client, {
-      ...request,
-      signal: controller.signal,
-      reason,
-    });
-    const run = interaction.then((result) => {
+    const interaction = { ...request, signal: controller.signal, reason };
+    const run = this.#interaction(this.client, interaction).then((result) => {
       const token = this.#accept(result);
       this.#cache.set(request.key, token);
       return token;

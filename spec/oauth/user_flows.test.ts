@@ -85,12 +85,13 @@ describe("authorize URL", () => {
 });
 
 describe("loopback redirect URIs", () => {
-  const cases: Array<
-    [string | undefined, { hostname: string; port: number; path: string } | RegExp]
-  > = [
-    [undefined, { hostname: "localhost", port: 0, path: "/" }],
-    ["http://localhost:8400", { hostname: "localhost", port: 8400, path: "/" }],
-    ["http://127.0.0.1/cb", { hostname: "127.0.0.1", port: 0, path: "/cb" }],
+  // `sent` is the redirect URI sent once the server listens on port 1234.
+  type Expected = { port: number; path: string; sent: string } | RegExp;
+  const cases: Array<[string | undefined, Expected]> = [
+    [undefined, { port: 0, path: "/", sent: "http://localhost:1234" }],
+    ["http://localhost:8400", { port: 8400, path: "/", sent: "http://localhost:8400" }],
+    ["http://127.0.0.1/cb", { port: 0, path: "/cb", sent: "http://127.0.0.1:1234/cb" }],
+    ["http://localhost/", { port: 0, path: "/", sent: "http://localhost:1234/" }],
     ["https://localhost/cb", /must be http:\/\/localhost/],
     ["http://localhost.evil.example/", /must be http:\/\/localhost/],
     ["http://user@localhost/", /must be http:\/\/localhost/],
@@ -104,7 +105,10 @@ describe("loopback redirect URIs", () => {
           code: "ERR_INVALID_ARG_VALUE",
           message: expected,
         });
-      else assert.deepEqual(parseLoopbackRedirectUri("X", input), expected);
+      else {
+        const { port, path, withPort } = parseLoopbackRedirectUri("X", input);
+        assert.deepEqual({ port, path, sent: withPort(1234) }, expected);
+      }
     });
   }
 });
