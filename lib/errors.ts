@@ -335,3 +335,8 @@ export function authenticationFailure(
     cause: options.cause,
   });
 }
+
+/** The message of anything thrown, for a log line or another message. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

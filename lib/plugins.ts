@@ -1,3 +1,4 @@
+import { messageOf } from "./errors.js";
 import type { IdentityPlugin } from "./types.js";
 import { logger } from "./util/logger.js";
 
@@ -35,8 +36,6 @@ export function useIdentityPlugin(plugin: IdentityPlugin): void {
   try {
     plugin(BUILT_IN);
   } catch (error) {
-    logger.warning(
-      `useIdentityPlugin: the plugin failed and was ignored: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    logger.warning(`useIdentityPlugin: the plugin failed and was ignored: ${messageOf(error)}`);
   }
 }

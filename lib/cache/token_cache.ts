@@ -1,4 +1,4 @@
-import { AbortError } from "../errors.js";
+import { AbortError, messageOf } from "../errors.js";
 import type { AbortSignalLike, AccessToken } from "../types.js";
 import type { CredentialLogger } from "../util/logger.js";
 
@@ -73,7 +73,7 @@ export class TokenCache {
         );
         this.#start(key, key, fetch).promise.catch((error: unknown) => {
           this.#logger.warning(
-            `background token refresh failed; the cached token is still valid: ${error instanceof Error ? error.message : String(error)}`,
+            `background token refresh failed; the cached token is still valid: ${messageOf(error)}`,
           );
         });
       } else this.#logger.verbose("token cache: hit");

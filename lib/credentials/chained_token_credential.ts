@@ -2,6 +2,7 @@ import {
   AggregateAuthenticationError,
   CredentialUnavailableError,
   InvalidArgumentError,
+  messageOf,
 } from "../errors.js";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "../types.js";
 import type { CredentialLogger } from "../util/logger.js";
@@ -19,10 +20,6 @@ export interface ChainBehaviour {
   logger: CredentialLogger;
   /** The first line of the error when no source could give a token. */
   failureMessage: string;
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**
@@ -84,7 +81,7 @@ export class ChainedTokenCredential implements TokenCredential {
         token = await source.getToken(scopes, options);
       } catch (error) {
         if (!isChainContinuable(error)) {
-          chain?.logger.error(`${sourceName} failed and stopped the chain: ${message(error)}`);
+          chain?.logger.error(`${sourceName} failed and stopped the chain: ${messageOf(error)}`);
           throw error;
         }
         errors.push(error);

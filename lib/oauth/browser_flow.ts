@@ -1,3 +1,4 @@
+import { messageOf } from "../errors.js";
 import { openSystemBrowser } from "../process/browser.js";
 import type { InternalOptions } from "../types.js";
 import { buildAuthorizeUrl } from "./authorize.js";
@@ -40,9 +41,7 @@ export async function signInWithBrowser(
     const opened = await Promise.resolve()
       .then(() => open(url))
       .catch((error: unknown) => {
-        client.logger.warning(
-          `the browser could not be opened: ${error instanceof Error ? error.message : String(error)}`,
-        );
+        client.logger.warning(`the browser could not be opened: ${messageOf(error)}`);
         return false;
       });
     const printLine = options.printLine ?? writeToStderr;

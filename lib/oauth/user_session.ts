@@ -1,6 +1,7 @@
 import { TokenCache } from "../cache/token_cache.js";
 import { AuthenticationError, AuthenticationRequiredError } from "../errors.js";
 import type { AccessToken, GetTokenOptions } from "../types.js";
+import { logOutcome } from "../util/logger.js";
 import { accountFromTokenResponse, type AuthenticationRecord } from "./authentication_record.js";
 import { buildClaims } from "./claims.js";
 import { refreshTokenGrant } from "./grants.js";
@@ -100,10 +101,12 @@ export class UserSession {
    * challenge), else through the interaction. With automatic authentication disabled a needed
    * sign-in is an {@link AuthenticationRequiredError}.
    */
-  async getToken(scopes: string | string[], options: GetTokenOptions = {}): Promise<AccessToken> {
-    try {
+  getToken(scopes: string | string[], options: GetTokenOptions = {}): Promise<AccessToken> {
+    let success = "";
+    const work = () => {
       const request = prepare(this.client, this.#defaultTenantId, scopes, options);
-      const token = await this.#silentOrCached(request).catch((error: unknown) => {
+      success = `getToken succeeded scopes=[${request.scopes.join(" ")}] tenant=${request.tenantId}`;
+      return this.#silentOrCached(request).catch((error: unknown) => {
         if (!(error instanceof AuthenticationRequiredError)) throw error;
         if (this.#automatic) return this.#interactAfterOthers(request, error);
         throw this.#required(
@@ -112,16 +115,12 @@ export class UserSession {
           error,
         );
       });
-      this.client.logger.info(
-        `getToken succeeded scopes=[${request.scopes.join(" ")}] tenant=${request.tenantId}`,
-      );
-      return token;
-    } catch (error) {
-      this.client.logger.error(
-        `getToken failed: ${error instanceof Error ? error.message : String(error)}`,
-      );
-      throw error;
-    }
+    };
+    return logOutcome(
+      this.client.logger,
+      async () => work(),
+      () => success,
+    );
   }
 
   /** Runs the interaction whatever is cached, keeps its tokens, and returns the signed-in account. */

@@ -1,3 +1,4 @@
+import { messageOf } from "../errors.js";
 import type { LoggingOptions, LogLevel, LogSink } from "../types.js";
 
 const LEVELS: readonly LogLevel[] = ["verbose", "info", "warning", "error"];
@@ -94,7 +95,7 @@ export async function logOutcome<T>(
     if (logger.enabled("info")) logger.info(success());
     return value;
   } catch (error) {
-    logger.error(`getToken failed: ${error instanceof Error ? error.message : String(error)}`);
+    logger.error(`getToken failed: ${messageOf(error)}`);
     throw error;
   }
 }
