@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { CertificateError, InvalidArgumentError } from "../errors.js";
 import type { CertificateBundle } from "./bundle.js";
 import { looksLikePem, parseCertificateData } from "./certificate_format.js";
+import { checkPassword } from "./pkcs12.js";
 
 /** Where a certificate comes from: a file path, or the file's contents. */
 export type CertificateSource = { certificatePassword?: string | Uint8Array } & (
@@ -53,13 +54,8 @@ export function loadCertificate(
     );
   try {
     const data = certificateBytes(credentialName, source);
-    const password = source.certificatePassword;
-    if (password !== undefined && typeof password !== "string" && !(password instanceof Uint8Array))
-      throw new InvalidArgumentError(
-        `${credentialName}: "certificatePassword" must be a string, a Buffer or a Uint8Array.`,
-        "ERR_INVALID_ARG_TYPE",
-      );
-    return parseCertificateData(data, password);
+    checkPassword(source.certificatePassword, `${credentialName}: `);
+    return parseCertificateData(data, source.certificatePassword);
   } catch (error) {
     if (!(error instanceof CertificateError)) throw error;
     throw new CertificateError(error.code, `${credentialName}: ${error.message}`, {

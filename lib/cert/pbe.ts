@@ -69,11 +69,7 @@ function pkcs12Pbe(
   const sha1 = MAC_DIGESTS.get("1.3.14.3.2.26")!;
   const key = pkcs12Kdf(sha1, password.bmp, salt, iterations, 1, pbe.keyBytes);
   const iv = pkcs12Kdf(sha1, password.bmp, salt, iterations, 2, 8);
-  if (pbe.cipher === "rc2-cbc") return { cipher: pbe.cipher, key, iv, rc2Bits: pbe.effectiveBits };
-  // Two-key 3DES (16 bytes) is three-key 3DES with K3 = K1.
-  const tripleKey = Buffer.concat([key, key.subarray(0, 24 - key.length)]);
-  key.fill(0);
-  return { cipher: pbe.cipher, key: tripleKey, iv };
+  return { cipher: pbe.cipher, key, iv, rc2Bits: pbe.effectiveBits };
 }
 
 function pbkdf2Prf(node: DerNode | undefined, what: string): string {

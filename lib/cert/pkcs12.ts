@@ -23,12 +23,24 @@ import { type Bag, type Pkcs12Contents, readAuthenticatedSafe } from "./pkcs12_b
 import { bmpPassword, pkcs12Kdf, readIterations } from "./pkcs12_kdf.js";
 import { MAC_DIGESTS, Oid, supported, unsupportedAlgorithm } from "./pkcs12_oids.js";
 
-function passwordForms(password: string | Uint8Array | undefined): PasswordForm[] {
+/**
+ * The one check of a password's type, a mistake only JavaScript callers can make; the credential
+ * runs it for both file formats, {@link parsePkcs12} for its direct callers.
+ *
+ * @param password - the caller's `certificatePassword`.
+ * @param prefix - starts the message, e.g. the credential's name and `": "`.
+ * @throws InvalidArgumentError `ERR_INVALID_ARG_TYPE` unless it is absent, a string or bytes.
+ */
+export function checkPassword(password: unknown, prefix = ""): void {
   if (password !== undefined && typeof password !== "string" && !(password instanceof Uint8Array))
     throw new InvalidArgumentError(
-      "the PKCS#12 password must be a string or a Uint8Array",
+      `${prefix}"certificatePassword" must be a string, a Buffer or a Uint8Array.`,
       "ERR_INVALID_ARG_TYPE",
     );
+}
+
+function passwordForms(password: string | Uint8Array | undefined): PasswordForm[] {
+  checkPassword(password);
   if (password !== undefined && password.length > 0)
     return [{ bmp: bmpPassword(password), utf8: Buffer.from(password) }];
   // OpenSSL writes "no password" files both ways; like OpenSSL, try the empty string, then absent.

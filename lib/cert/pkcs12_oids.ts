@@ -60,12 +60,12 @@ export const PBES2_CIPHERS = new Map([
 
 /**
  * The password-based encryption schemes of RFC 7292 Appendix C (SHA-1 with the PKCS#12 KDF) by
- * OID: the cipher (`rc2-cbc` is this package's RC2), the key bytes the KDF makes, RC2's effective
- * key bits.
+ * OID: the cipher (`rc2-cbc` is this package's RC2, `des-ede-cbc` two-key 3DES), the key bytes the
+ * KDF makes, RC2's effective key bits.
  */
 export const PKCS12_PBES = new Map([
   ["1.2.840.113549.1.12.1.3", { cipher: "des-ede3-cbc", keyBytes: 24 }],
-  ["1.2.840.113549.1.12.1.4", { cipher: "des-ede3-cbc", keyBytes: 16 }],
+  ["1.2.840.113549.1.12.1.4", { cipher: "des-ede-cbc", keyBytes: 16 }],
   ["1.2.840.113549.1.12.1.5", { cipher: "rc2-cbc", keyBytes: 16, effectiveBits: 128 }],
   ["1.2.840.113549.1.12.1.6", { cipher: "rc2-cbc", keyBytes: 5, effectiveBits: 40 }],
 ]);

@@ -31,12 +31,11 @@ const SHIFTS = [1, 2, 3, 5] as const;
 export function rc2ExpandKey(key: Uint8Array, effectiveBits: number): Uint16Array {
   const bitsInRange =
     Number.isInteger(effectiveBits) && effectiveBits >= 1 && effectiveBits <= 1024;
-  if (key.length < 1 || key.length > 128 || !bitsInRange) {
+  if (key.length < 1 || key.length > 128 || !bitsInRange)
     throw new CertificateError(
       "ERR_PKCS12_UNSUPPORTED_ALGORITHM",
       "RC2 needs a 1–128 byte key and 1–1024 effective bits",
     );
-  }
   const l = new Uint8Array(128);
   l.set(key);
   const t = key.length;
@@ -69,9 +68,8 @@ export function rc2DecryptBlock(k: Uint16Array, block: Buffer, offset = 0): void
       const [r1, r2, r3] = [r[(i + 3) & 3]!, r[(i + 2) & 3]!, r[(i + 1) & 3]!];
       r[i] = rotated - k[j--]! - (r1 & r2) - (~r1 & r3);
     }
-    if (round === 5 || round === 11) {
+    if (round === 5 || round === 11)
       for (let i = 3; i >= 0; i--) r[i] = r[i]! - k[r[(i + 3) & 3]! & 63]!;
-    }
   }
   for (let i = 0; i < 4; i++) block.writeUInt16LE(r[i]!, offset + 2 * i);
 }
@@ -93,9 +91,8 @@ export function rc2CbcDecrypt(
   iv: Uint8Array,
   ciphertext: Uint8Array,
 ): Buffer {
-  if (iv.length !== 8 || ciphertext.length === 0 || ciphertext.length % 8 !== 0) {
+  if (iv.length !== 8 || ciphertext.length === 0 || ciphertext.length % 8 !== 0)
     throw derInvalid("RC2-CBC data must be whole 8-byte blocks with an 8-byte IV");
-  }
   const k = rc2ExpandKey(key, effectiveBits);
   const out = Buffer.from(ciphertext);
   for (let offset = 0; offset < out.length; offset += 8) {

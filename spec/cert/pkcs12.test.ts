@@ -312,6 +312,6 @@ test("argument types are checked", () => {
     (e) =>
       e instanceof InvalidArgumentError &&
       e.code === "ERR_INVALID_ARG_TYPE" &&
-      /password must be a string or a Uint8Array/.test(e.message),
+      /^"certificatePassword" must be a string, a Buffer or a Uint8Array/.test(e.message),
   );
 });
