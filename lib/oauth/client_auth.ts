@@ -1,4 +1,9 @@
-import { AbortError, AuthenticationError, CredentialUnavailableError } from "../errors.js";
+import {
+  AbortError,
+  AuthenticationError,
+  authenticationFailure,
+  CredentialUnavailableError,
+} from "../errors.js";
 import type { FormFields } from "./form.js";
 
 /** The `client_assertion_type` of JWT client assertions (RFC 7523 §2.2). */
@@ -16,10 +21,8 @@ export type ClientAuthentication =
 
 /** Errors this package already made precise (e.g. a missing federated token file) pass through unwrapped. */
 function isOwnError(error: unknown): boolean {
-  return (
-    error instanceof CredentialUnavailableError ||
-    error instanceof AuthenticationError ||
-    error instanceof AbortError
+  return [CredentialUnavailableError, AuthenticationError, AbortError].some(
+    (c) => error instanceof c,
   );
 }
 
@@ -47,24 +50,18 @@ export async function clientAuthFields(
     case "secret":
       return { fields: { client_secret: auth.secret }, secrets: [auth.secret] };
     case "assertion": {
+      const fail = (message: string, cause?: unknown) =>
+        authenticationFailure(credentialName, "ERR_ASSERTION_CALLBACK", message, { cause });
       let assertion: unknown;
       try {
         assertion = await auth.getAssertion(tokenEndpoint);
       } catch (cause) {
         if (isOwnError(cause)) throw cause;
-        throw new AuthenticationError(0, null, {
-          credentialName,
-          code: "ERR_ASSERTION_CALLBACK",
-          message: `the client assertion could not be obtained: ${cause instanceof Error ? cause.message : "the callback threw"}.`,
-          cause,
-        });
+        const why = cause instanceof Error ? cause.message : "the callback threw";
+        throw fail(`the client assertion could not be obtained: ${why}.`, cause);
       }
       if (typeof assertion !== "string" || assertion.trim() === "") {
-        throw new AuthenticationError(0, null, {
-          credentialName,
-          code: "ERR_ASSERTION_CALLBACK",
-          message: "the client assertion callback must return a non-empty string.",
-        });
+        throw fail("the client assertion callback must return a non-empty string.");
       }
       return {
         fields: { client_assertion: assertion, client_assertion_type: JWT_BEARER_ASSERTION_TYPE },
