@@ -54,8 +54,7 @@ export class ConfidentialClient {
             await client.request(tenantId, this.#grant(list), { signal, claims, timeoutMs }),
           ),
         {
-          bypass: Boolean(options.claims),
-          flightKey: `${key} ${claims ?? ""}`,
+          challenge: options.claims,
           abortMessage: `${name}: the operation was aborted.`,
           signal: options.abortSignal,
         },

@@ -154,8 +154,7 @@ export class UserSession {
 
   #silentOrCached(request: Prepared): Promise<AccessToken> {
     return this.#cache.get(request.key, (signal) => this.#refresh(request, signal), {
-      bypass: Boolean(request.options.claims),
-      flightKey: `${request.key} ${request.claims ?? ""}`,
+      challenge: request.options.claims,
       abortMessage: `${this.client.credentialName}: the operation was aborted.`,
       signal: request.options.abortSignal,
     });

@@ -105,6 +105,27 @@ describe("ClientSecretCredential: obtaining tokens", () => {
     await cred.close();
   });
 
+  test("regression: a background refresh and foreground misses for one token no longer send two POSTs", async () => {
+    const client = "0b7c5e1a-0000-4000-8000-0000000f1e5a";
+    fake.register({ clientId: client, tenantId: TENANT, secret: SECRET, refreshIn: 600 });
+    let now = Date.now();
+    const cred = new ClientSecretCredential(TENANT, client, SECRET, {
+      authorityHost: fake.url,
+      disableInstanceDiscovery: true,
+      tlsOptions: TEST_TLS,
+      now: () => now,
+    } as ClientSecretCredentialOptions);
+    const first = await cred.getToken(SCOPE);
+    now += 600_000;
+    fake.faults.push({ kind: "delay", ms: 100 });
+    assert.equal((await cred.getToken(SCOPE)).token, first.token, "served; refresh in background");
+    now += 3599_000 - 600_000 - 300_000;
+    const tokens = await Promise.all(Array.from({ length: 99 }, () => cred.getToken(SCOPE)));
+    assert.equal(fake.tokenRequests.length, 2, "the first token and one refresh");
+    assert.ok(tokens.every((t) => t.token === fake.issuedTokens.at(-1)));
+    await cred.close();
+  });
+
   test("claims bypass the cache and are sent; CAE tokens are cached apart with xms_cc cp1", async () => {
     const cred = credential();
     await cred.getToken(SCOPE);
