@@ -104,11 +104,10 @@ export class TokenCache {
 
   #start(flightKey: string, cacheKey: string, fetch: TokenFetcher, background = false): Flight {
     const controller = new AbortController();
-    // A placeholder: the async body below must see `flight` itself to remove exactly this flight
-    // when it settles, so the object exists before its real promise does. The cache itself waits
-    // for a background refresh, so callers who join it and give up never cancel it.
-    const promise = Promise.resolve(undefined as never);
-    const flight: Flight = { key: flightKey, controller, waiters: background ? 1 : 0, promise };
+    // The async body below must see `flight` itself to remove exactly this flight when it
+    // settles, so the object exists before its promise does. The cache itself waits for a
+    // background refresh, so callers who join it and give up never cancel it.
+    const flight = { key: flightKey, controller, waiters: background ? 1 : 0 } as Flight;
     flight.promise = (async () => {
       try {
         const token = await fetch(controller.signal);
