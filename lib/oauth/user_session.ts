@@ -2,6 +2,7 @@ import { TokenCache } from "../cache/token_cache.js";
 import { AuthenticationError, AuthenticationRequiredError } from "../errors.js";
 import type { AccessToken, GetTokenOptions } from "../types.js";
 import { logOutcome } from "../util/logger.js";
+import { requestTimeout } from "../util/timeout.js";
 import { accountFromTokenResponse, type AuthenticationRecord } from "./authentication_record.js";
 import { buildClaims } from "./claims.js";
 import { refreshTokenGrant } from "./grants.js";
@@ -54,7 +55,7 @@ function prepare(
     scopes: list,
     tenantId,
     claims: buildClaims(name, options.claims, options.enableCae),
-    timeoutMs: options.requestOptions?.timeout || undefined,
+    timeoutMs: requestTimeout(name, options.requestOptions?.timeout),
     key: JSON.stringify([tenantId, [...list].sort(), options.enableCae === true]),
     options,
   };

@@ -368,6 +368,29 @@ describe("ClientSecretCredential: transport faults", () => {
     await cred.close();
   });
 
+  test("regression: a requestOptions.timeout of 2^31 ms or Infinity no longer times out at once", async () => {
+    const cred = credential({ retryOptions: { maxRetries: 0 } });
+    for (const timeout of [2 ** 31, Number.POSITIVE_INFINITY]) {
+      fake.faults.push({ kind: "delay", ms: 50 });
+      const token = await cred.getToken(SCOPE, { requestOptions: { timeout }, claims: "{}" });
+      assert.equal(token.token, fake.issuedTokens.at(-1));
+    }
+    await cred.close();
+  });
+
+  test("a negative or NaN requestOptions.timeout is refused naming it; nothing is sent", async () => {
+    const cred = credential();
+    for (const timeout of [-1, Number.NaN]) {
+      await rejectsWith(cred.getToken(SCOPE, { requestOptions: { timeout } }), {
+        class: InvalidArgumentError,
+        code: "ERR_INVALID_ARG_VALUE",
+        message: /^ClientSecretCredential: "requestOptions\.timeout" must be a positive number/,
+      });
+    }
+    assert.equal(fake.requests.length, 0);
+    await cred.close();
+  });
+
   test("abortSignal aborts at once", async () => {
     const cred = credential();
     fake.faults.push({ kind: "hang" });
