@@ -16,6 +16,7 @@ interface Entry {
 }
 
 interface Flight {
+  key: string;
   promise: Promise<AccessToken>;
   controller: AbortController;
   waiters: number;
@@ -30,7 +31,7 @@ export interface TokenCacheOptions {
 /**
  * A credential's in-memory token cache. Serves a token until five minutes before it expires;
  * after `refreshAfterTimestamp` it still serves it and refreshes once in the background. Every
- * concurrent miss for one key shares a single request (single-flight).
+ * concurrent miss for one key, and the background refresh, share a single request (single-flight).
  */
 export class TokenCache {
   readonly #entries = new Map<string, Entry>();
@@ -44,21 +45,16 @@ export class TokenCache {
   }
 
   /**
-   * Returns a cached token for `key` or fetches one. With `bypass` (a claims challenge) the cache
-   * is not read, and concurrent identical requests still share one flight under `flightKey`.
+   * Returns a cached token for `key` or fetches one. With a claims `challenge` the cache is not
+   * read, and concurrent identical challenges still share one flight.
    */
   async get(
     key: string,
     fetch: TokenFetcher,
-    options: {
-      bypass?: boolean;
-      flightKey?: string;
-      signal?: AbortSignalLike;
-      abortMessage: string;
-    },
+    options: { challenge?: string; signal?: AbortSignalLike; abortMessage: string },
   ): Promise<AccessToken> {
     const now = this.#now();
-    const entry = options.bypass ? undefined : this.#entries.get(key);
+    const entry = options.challenge ? undefined : this.#entries.get(key);
     if (entry && now < entry.token.expiresOnTimestamp - EXPIRY_MARGIN_MS) {
       const refreshAfter = entry.token.refreshAfterTimestamp;
       if (
@@ -71,7 +67,7 @@ export class TokenCache {
         this.#logger.verbose(
           "token cache: refresh time reached; serving the cached token, refreshing in the background",
         );
-        this.#start(key, key, fetch).promise.catch((error: unknown) => {
+        this.#start(key, key, fetch, true).promise.catch((error: unknown) => {
           this.#logger.warning(
             `background token refresh failed; the cached token is still valid: ${messageOf(error)}`,
           );
@@ -80,10 +76,11 @@ export class TokenCache {
       return entry.token;
     }
     if (options.signal?.aborted) throw new AbortError(options.abortMessage);
-    const flightKey = options.flightKey ?? key;
+    // One flight per token: a foreground miss joins the background refresh of the same key.
+    const flightKey = options.challenge ? `${key}\n${options.challenge}` : key;
     const joined = this.#flights.get(flightKey);
     this.#logger.verbose(
-      options.bypass
+      options.challenge
         ? "token cache: bypassed for a claims challenge"
         : joined
           ? "token cache: miss; joining the request in flight"
@@ -105,11 +102,12 @@ export class TokenCache {
     this.#flights.clear();
   }
 
-  #start(flightKey: string, cacheKey: string, fetch: TokenFetcher): Flight {
+  #start(flightKey: string, cacheKey: string, fetch: TokenFetcher, background = false): Flight {
     const controller = new AbortController();
-    // A placeholder: the async body below must see `flight` itself to remove exactly this flight
-    // when it settles, so the object exists before its real promise does.
-    const flight: Flight = { controller, waiters: 0, promise: Promise.resolve(undefined as never) };
+    // The async body below must see `flight` itself to remove exactly this flight when it
+    // settles, so the object exists before its promise does. The cache itself waits for a
+    // background refresh, so callers who join it and give up never cancel it.
+    const flight = { key: flightKey, controller, waiters: background ? 1 : 0 } as Flight;
     flight.promise = (async () => {
       try {
         const token = await fetch(controller.signal);
@@ -138,7 +136,11 @@ export class TokenCache {
         done = true;
         signal?.removeEventListener("abort", onAbort);
         flight.waiters--;
-        if (abandon && flight.waiters === 0) flight.controller.abort();
+        if (abandon && flight.waiters === 0) {
+          // Cancelled at once for everyone: a caller arriving in this same tick starts afresh.
+          if (this.#flights.get(flight.key) === flight) this.#flights.delete(flight.key);
+          flight.controller.abort();
+        }
         complete();
       };
       const onAbort = () => settle(true, () => reject(new AbortError(abortMessage)));

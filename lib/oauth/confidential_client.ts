@@ -1,6 +1,7 @@
 import { TokenCache } from "../cache/token_cache.js";
 import type { AccessToken, GetTokenOptions } from "../types.js";
 import { logOutcome } from "../util/logger.js";
+import { requestTimeout } from "../util/timeout.js";
 import { buildClaims } from "./claims.js";
 import { clientCredentialsGrant, type Grant } from "./grants.js";
 import { normalizeScopes } from "./scopes.js";
@@ -46,7 +47,7 @@ export class ConfidentialClient {
       const scopeKey = list.length === 1 ? list[0] : [...list].sort().join(" ");
       const key = `${tenantId}\n${scopeKey}\n${options.enableCae === true}\n${this.#partition}`;
       success = `getToken succeeded scopes=[${list.join(" ")}] tenant=${tenantId}`;
-      const timeoutMs = options.requestOptions?.timeout;
+      const timeoutMs = requestTimeout(name, options.requestOptions?.timeout);
       return this.#cache.get(
         key,
         async (signal) =>
@@ -54,8 +55,7 @@ export class ConfidentialClient {
             await client.request(tenantId, this.#grant(list), { signal, claims, timeoutMs }),
           ),
         {
-          bypass: Boolean(options.claims),
-          flightKey: `${key} ${claims ?? ""}`,
+          challenge: options.claims,
           abortMessage: `${name}: the operation was aborted.`,
           signal: options.abortSignal,
         },

@@ -4,11 +4,17 @@ import { sleep } from "../http/retry.js";
 import type { HttpResponse } from "../http/transport.js";
 import type { InternalOptions } from "../types.js";
 import { text } from "../util/json.js";
+import { clampMs } from "../util/timeout.js";
 import type { FormFields } from "./form.js";
 import { deviceCodeGrant, withOidc } from "./grants.js";
 import type { TokenClient } from "./token_client.js";
 import { parseTokenResponse, readSeconds, type TokenResult } from "./token_response.js";
 import { writeToStderr, type InteractionRequest } from "./user_session.js";
+
+/** The longest wait between polls, whatever `interval` and `slow_down` ask. */
+const MAX_POLL_MS = 60_000;
+/** The longest a device code is polled, whatever `expires_in` says (Entra's last 15 minutes). */
+const MAX_DEVICE_CODE_LIFETIME_MS = 60 * 60 * 1000;
 
 /** What the user needs to sign in on another device, as in `@azure/identity`. */
 export interface DeviceCodeInfo {
@@ -80,8 +86,8 @@ export function parseDeviceCodeResponse(
 /**
  * Signs a user in on another device (RFC 8628): asks Entra for a device code, shows it through
  * `userPromptCallback` (default: its message to `printLine`), then polls the token endpoint until the user finishes: waits `interval` (at least 1 s)
- * between polls, continues on `authorization_pending`, waits 5 s longer after each `slow_down`,
- * and stops at `expires_in`.
+ * between polls, continues on `authorization_pending`, waits 5 s longer after each `slow_down`
+ * (never over 60 s), and stops at `expires_in` (at most 1 hour).
  *
  * @throws AuthenticationError `authorization_declined`, `expired_token` (from Entra, or when
  *   `expires_in` passes), `bad_verification_code`, …; AbortError when `request.signal` fires.
@@ -107,23 +113,24 @@ export async function signInWithDeviceCode(
   prompt({ userCode: info.userCode, verificationUri: info.verificationUri, message: info.message });
 
   const grant = deviceCodeGrant(info.deviceCode);
-  const deadline = requestStartMs + info.expiresInSeconds * 1000;
-  const polling = options.deviceCodePolling ?? {};
-  let interval = Math.max(info.intervalSeconds * 1000, polling.minIntervalMs ?? 1_000);
+  const lifetimeMs = clampMs(info.expiresInSeconds * 1000, 0, MAX_DEVICE_CODE_LIFETIME_MS);
+  const deadline = requestStartMs + lifetimeMs;
+  const { minIntervalMs = 1_000, slowDownStepMs = 5_000 } = options.deviceCodePolling ?? {};
+  let interval = clampMs(info.intervalSeconds * 1000, minIntervalMs, MAX_POLL_MS);
   for (;;) {
     await sleep(Math.min(interval, Math.max(0, deadline - now())), signal, name);
     if (now() >= deadline) {
       throw authenticationFailure(
         name,
         "expired_token",
-        `the device code expired after ${info.expiresInSeconds} s before the user finished signing in. Call getToken again for a new code.`,
+        `the device code expired after ${lifetimeMs / 1000} s before the user finished signing in. Call getToken again for a new code.`,
       );
     }
     try {
       return await client.request(tenantId, grant, { signal, timeoutMs });
     } catch (error) {
       if (!(error instanceof AuthenticationError)) throw error;
-      if (error.code === "slow_down") interval += polling.slowDownStepMs ?? 5_000;
+      if (error.code === "slow_down") interval = clampMs(interval + slowDownStepMs, 0, MAX_POLL_MS);
       else if (error.code !== "authorization_pending") throw error;
     }
   }

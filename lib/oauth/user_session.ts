@@ -2,6 +2,7 @@ import { TokenCache } from "../cache/token_cache.js";
 import { AuthenticationError, AuthenticationRequiredError } from "../errors.js";
 import type { AccessToken, GetTokenOptions } from "../types.js";
 import { logOutcome } from "../util/logger.js";
+import { requestTimeout } from "../util/timeout.js";
 import { accountFromTokenResponse, type AuthenticationRecord } from "./authentication_record.js";
 import { buildClaims } from "./claims.js";
 import { refreshTokenGrant } from "./grants.js";
@@ -54,7 +55,7 @@ function prepare(
     scopes: list,
     tenantId,
     claims: buildClaims(name, options.claims, options.enableCae),
-    timeoutMs: options.requestOptions?.timeout || undefined,
+    timeoutMs: requestTimeout(name, options.requestOptions?.timeout),
     key: JSON.stringify([tenantId, [...list].sort(), options.enableCae === true]),
     options,
   };
@@ -154,8 +155,7 @@ export class UserSession {
 
   #silentOrCached(request: Prepared): Promise<AccessToken> {
     return this.#cache.get(request.key, (signal) => this.#refresh(request, signal), {
-      bypass: Boolean(request.options.claims),
-      flightKey: `${request.key} ${request.claims ?? ""}`,
+      challenge: request.options.claims,
       abortMessage: `${this.client.credentialName}: the operation was aborted.`,
       signal: request.options.abortSignal,
     });

@@ -6,6 +6,7 @@
  */
 import { InvalidArgumentError } from "../errors.js";
 import { normalizeScopes } from "../oauth/scopes.js";
+import { checkTimeout } from "../util/timeout.js";
 
 /**
  * Normalizes `scopes` and checks each holds only letters, digits and `_ . : / -`.
@@ -50,16 +51,11 @@ export function checkSubscription(credentialName: string, subscription: unknown)
 }
 
 /**
- * Checks `processTimeoutInMs`: a positive number of milliseconds that a timer can hold.
+ * Checks `processTimeoutInMs`: a positive number of milliseconds.
  *
- * @returns the timeout rounded up to a whole millisecond.
+ * @returns the timeout rounded up to a whole millisecond, at most 10 minutes (`Infinity` too).
  * @throws InvalidArgumentError naming `processTimeoutInMs`.
  */
 export function checkProcessTimeout(credentialName: string, timeout: unknown): number {
-  if (typeof timeout !== "number" || !(timeout > 0 && timeout <= 2_147_483_647)) {
-    throw new InvalidArgumentError(
-      `${credentialName}: "processTimeoutInMs" must be a positive number of milliseconds.`,
-    );
-  }
-  return Math.ceil(timeout);
+  return checkTimeout(credentialName, "processTimeoutInMs", timeout);
 }

@@ -6,6 +6,7 @@ import {
   REFRESH_RETRY_DELAY_MS,
 } from "../../lib/cache/token_cache.js";
 import { AbortError } from "../../lib/errors.js";
+import { rejectsWith } from "../support/assert_error.js";
 import type { AccessToken } from "../../lib/types.js";
 import type { CredentialLogger } from "../../lib/util/logger.js";
 
@@ -23,16 +24,18 @@ function harness() {
   };
   const cache = new TokenCache({ now: () => now, logger });
   let fetches = 0;
+  const signals: AbortSignal[] = [];
   let plan: (n: number) => Promise<AccessToken> = (n) =>
     Promise.resolve({ token: `t${n}`, expiresOnTimestamp: now + HOUR, tokenType: "Bearer" });
   const fetch = (signal: AbortSignal) => {
     fetches++;
-    void signal;
+    signals.push(signal);
     return plan(fetches);
   };
   return {
     cache,
     warnings,
+    signals,
     get fetches() {
       return fetches;
     },
@@ -121,10 +124,10 @@ describe("TokenCache", () => {
     assert.equal(h.fetches, 3);
   });
 
-  test("bypass skips the cached token but still stores the new one", async () => {
+  test("a claims challenge skips the cached token but still stores the new one", async () => {
     const h = harness();
     await h.get();
-    assert.equal((await h.get("k", { bypass: true, flightKey: "k claims" })).token, "t2");
+    assert.equal((await h.get("k", { challenge: "claims" })).token, "t2");
     assert.equal((await h.get()).token, "t2");
   });
 
@@ -186,5 +189,47 @@ describe("TokenCache", () => {
     alone.abort();
     await assert.rejects(lone, AbortError);
     assert.equal(seenSignal!.aborted, true);
+  });
+
+  test("regression: a caller joining as the last waiter aborts no longer inherits its AbortError", async () => {
+    const h = harness();
+    const pending: ((token: AccessToken) => void)[] = [];
+    h.setPlan(() => new Promise((resolve) => pending.push(resolve)));
+    const quitter = new AbortController();
+    const quitting = h.get("k", { signal: quitter.signal, abortMessage: "the quitter aborted" });
+    quitter.abort();
+    const joining = h.get("k", { abortMessage: "the joiner aborted" });
+    assert.equal(h.signals[0]!.aborted, true, "the abandoned flight is cancelled");
+    assert.equal(h.fetches, 2, "the joiner starts a flight of its own");
+    pending[1]!({ token: "fresh", expiresOnTimestamp: h.now + HOUR });
+    assert.equal((await joining).token, "fresh");
+    await rejectsWith(quitting, { class: AbortError, code: "ERR_ABORTED", message: /quitter/ });
+  });
+
+  test("a foreground miss during a background refresh joins it; a joiner giving up never cancels it", async () => {
+    const h = harness();
+    const pending: ((token: AccessToken) => void)[] = [];
+    h.setPlan((n) =>
+      n === 1
+        ? Promise.resolve({
+            token: "t1",
+            expiresOnTimestamp: h.now + 24 * HOUR,
+            refreshAfterTimestamp: h.now + 12 * HOUR,
+          })
+        : new Promise((resolve) => pending.push(resolve)),
+    );
+    await h.get();
+    h.advance(12 * HOUR);
+    assert.equal((await h.get()).token, "t1", "served while the background refresh starts");
+    h.advance(12 * HOUR - EXPIRY_MARGIN_MS);
+    const quitter = new AbortController();
+    const quitting = h.get("k", { signal: quitter.signal, abortMessage: "quit" });
+    const calls = Array.from({ length: 99 }, () => h.get());
+    quitter.abort();
+    await rejectsWith(quitting, { class: AbortError, code: "ERR_ABORTED", message: /quit/ });
+    assert.equal(h.signals[1]!.aborted, false, "a joiner giving up never cancels the refresh");
+    assert.equal(h.fetches, 2, "one fetch per token: the background refresh");
+    pending[0]!({ token: "t2", expiresOnTimestamp: h.now + HOUR });
+    assert.ok((await Promise.all(calls)).every((t) => t.token === "t2"));
   });
 });

@@ -105,6 +105,27 @@ describe("ClientSecretCredential: obtaining tokens", () => {
     await cred.close();
   });
 
+  test("regression: a background refresh and foreground misses for one token no longer send two POSTs", async () => {
+    const client = "0b7c5e1a-0000-4000-8000-0000000f1e5a";
+    fake.register({ clientId: client, tenantId: TENANT, secret: SECRET, refreshIn: 600 });
+    let now = Date.now();
+    const cred = new ClientSecretCredential(TENANT, client, SECRET, {
+      authorityHost: fake.url,
+      disableInstanceDiscovery: true,
+      tlsOptions: TEST_TLS,
+      now: () => now,
+    } as ClientSecretCredentialOptions);
+    const first = await cred.getToken(SCOPE);
+    now += 600_000;
+    fake.faults.push({ kind: "delay", ms: 100 });
+    assert.equal((await cred.getToken(SCOPE)).token, first.token, "served; refresh in background");
+    now += 3599_000 - 600_000 - 300_000;
+    const tokens = await Promise.all(Array.from({ length: 99 }, () => cred.getToken(SCOPE)));
+    assert.equal(fake.tokenRequests.length, 2, "the first token and one refresh");
+    assert.ok(tokens.every((t) => t.token === fake.issuedTokens.at(-1)));
+    await cred.close();
+  });
+
   test("claims bypass the cache and are sent; CAE tokens are cached apart with xms_cc cp1", async () => {
     const cred = credential();
     await cred.getToken(SCOPE);
@@ -344,6 +365,29 @@ describe("ClientSecretCredential: transport faults", () => {
     });
     assert.equal(fake.tokenRequests.length, 2);
     assert.ok(Date.now() - started >= 400);
+    await cred.close();
+  });
+
+  test("regression: a requestOptions.timeout of 2^31 ms or Infinity no longer times out at once", async () => {
+    const cred = credential({ retryOptions: { maxRetries: 0 } });
+    for (const timeout of [2 ** 31, Number.POSITIVE_INFINITY]) {
+      fake.faults.push({ kind: "delay", ms: 50 });
+      const token = await cred.getToken(SCOPE, { requestOptions: { timeout }, claims: "{}" });
+      assert.equal(token.token, fake.issuedTokens.at(-1));
+    }
+    await cred.close();
+  });
+
+  test("a negative or NaN requestOptions.timeout is refused naming it; nothing is sent", async () => {
+    const cred = credential();
+    for (const timeout of [-1, Number.NaN]) {
+      await rejectsWith(cred.getToken(SCOPE, { requestOptions: { timeout } }), {
+        class: InvalidArgumentError,
+        code: "ERR_INVALID_ARG_VALUE",
+        message: /^ClientSecretCredential: "requestOptions\.timeout" must be a positive number/,
+      });
+    }
+    assert.equal(fake.requests.length, 0);
     await cred.close();
   });
 

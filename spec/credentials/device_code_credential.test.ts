@@ -244,6 +244,41 @@ describe("DeviceCodeCredential: the user does not finish", () => {
     await cred.close();
   });
 
+  test("regression: an interval and expires_in over 2^31 ms no longer poll in a tight loop", async () => {
+    fake.users.device = { interval: 3e6, expiresIn: 3e6 };
+    const cred = credential({ userPromptCallback: () => undefined });
+    await rejectsWith(cred.getToken(SCOPE, { abortSignal: AbortSignal.timeout(1000) }), {
+      class: AbortError,
+      code: "ERR_ABORTED",
+      message: /^DeviceCodeCredential: the operation was aborted/,
+    });
+    assert.equal(fake.tokenRequests.length, 0, "the first poll waits the 60 s cap");
+    await cred.close();
+  });
+
+  test("an expires_in over an hour is polled for one hour at most", async () => {
+    fake.users.device.expiresIn = 10 * 3600;
+    let now = Date.now();
+    const cred = credential({ now: () => now, userPromptCallback: () => void (now += 3600_000) });
+    await rejectsWith(cred.getToken(SCOPE, { abortSignal: AbortSignal.timeout(3000) }), {
+      class: AuthenticationError,
+      code: "expired_token",
+      message: /^DeviceCodeCredential: the device code expired after 3600 s before/,
+    });
+    await cred.close();
+  });
+
+  test("a NaN requestOptions.timeout is refused naming it; no device code is requested", async () => {
+    const cred = credential();
+    await rejectsWith(cred.getToken(SCOPE, { requestOptions: { timeout: Number.NaN } }), {
+      class: InvalidArgumentError,
+      code: "ERR_INVALID_ARG_VALUE",
+      message: /^DeviceCodeCredential: "requestOptions\.timeout" must be a positive number/,
+    });
+    assert.equal(deviceRequests().length, 0);
+    await cred.close();
+  });
+
   test("abortSignal stops polling at once", async () => {
     const controller = new AbortController();
     const cred = credential({

@@ -453,6 +453,17 @@ describe("ManagedIdentityCredential: retries and faults", () => {
     await silent.close();
   });
 
+  test("a negative requestOptions.timeout is refused naming it; nothing is sent", async () => {
+    const cred = mi(podIdentity());
+    await rejectsWith(cred.getToken(SCOPE, { requestOptions: { timeout: -1 } }), {
+      class: InvalidArgumentError,
+      code: "ERR_INVALID_ARG_VALUE",
+      message: /^ManagedIdentityCredential: "requestOptions\.timeout" must be a positive number/,
+    });
+    assert.equal(http.requests.length, 0);
+    await cred.close();
+  });
+
   test("a missing IDENTITY_HEADER: unavailable with the reason, nothing sent", async () => {
     const cred = mi({ IDENTITY_ENDPOINT: `${http.url}/msi/token` });
     await rejectsWith(cred.getToken(SCOPE), {

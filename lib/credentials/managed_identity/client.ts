@@ -29,6 +29,7 @@ import type {
   TokenCredentialOptions,
 } from "../../types.js";
 import { createLogger, logOutcome } from "../../util/logger.js";
+import { requestTimeout } from "../../util/timeout.js";
 import { checkArcKeyPath, parseArcChallenge, readArcKey } from "./azure_arc.js";
 import { parseManagedIdentityResponse } from "./response.js";
 import { NAME, tokenRequest, type ManagedIdentitySource } from "./sources.js";
@@ -80,7 +81,7 @@ export class ManagedIdentityClient {
   /**
    * Gets a token for one scope (a trailing `/.default` is removed to form the resource).
    *
-   * @throws InvalidArgumentError when not exactly one scope is given.
+   * @throws InvalidArgumentError when not exactly one scope is given, or for a bad `requestOptions.timeout`.
    */
   async getToken(scopes: string | string[], options: GetTokenOptions = {}): Promise<AccessToken> {
     const list = normalizeScopes(NAME, scopes);
@@ -90,15 +91,15 @@ export class ManagedIdentityClient {
       );
     }
     const resource = scopeToResource(list[0]!);
+    const timeout = requestTimeout(NAME, options.requestOptions?.timeout);
     const success = `getToken succeeded source=${this.#source.name} resource=${resource}`;
     return logOutcome(
       this.#logger,
       () =>
-        this.#cache.get(
-          resource,
-          (signal) => this.#fetch(resource, signal, options.requestOptions?.timeout),
-          { abortMessage: `${NAME}: the operation was aborted.`, signal: options.abortSignal },
-        ),
+        this.#cache.get(resource, (signal) => this.#fetch(resource, signal, timeout), {
+          abortMessage: `${NAME}: the operation was aborted.`,
+          signal: options.abortSignal,
+        }),
       () => success,
     );
   }
