@@ -525,6 +525,24 @@ describe("ClientSecretCredential: bad arguments", () => {
     await cred.close();
   });
 
+  for (const tenant of [".", ".."]) {
+    test(`tenant "${tenant}" was accepted and URL normalisation posted to another path: refused in the constructor and per call`, async () => {
+      throwsWith(() => new ClientSecretCredential(tenant, CLIENT, SECRET), {
+        class: InvalidArgumentError,
+        code: "ERR_INVALID_ARG_VALUE",
+        message: /"tenantId" must be a tenant id .*not "\." or "\.\."/,
+      });
+      const cred = credential({ additionallyAllowedTenants: ["*"] });
+      await rejectsWith(cred.getToken(SCOPE, { tenantId: tenant }), {
+        class: InvalidArgumentError,
+        code: "ERR_INVALID_ARG_VALUE",
+        message: /"options.tenantId" must be a tenant id .*not "\." or "\.\."/,
+      });
+      assert.equal(fake.requests.length, 0);
+      await cred.close();
+    });
+  }
+
   for (const scopes of [[], "", [""], ["has space/.default"]] as Array<string | string[]>) {
     test(`scopes ${JSON.stringify(scopes)} are refused before any request`, async () => {
       const cred = credential();
