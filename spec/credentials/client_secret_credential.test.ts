@@ -326,7 +326,7 @@ describe("ClientSecretCredential: Entra refusals and bad replies", () => {
     await rejectsWith(cred.getToken(SCOPE), {
       class: AuthenticationError,
       code: "ERR_RESPONSE_INVALID",
-      message: /"expires_in" must be a non-negative number/,
+      message: /"expires_in" must be a number of seconds from 0 to 31536000/,
     });
     await cred.close();
   });

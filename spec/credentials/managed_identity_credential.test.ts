@@ -283,7 +283,7 @@ describe("ManagedIdentityCredential: Service Fabric pins the endpoint certificat
   ] as const) {
     test(`the pinned ${kind} thumbprint is trusted: api-version 2019-07-01-preview and the secret header`, async () => {
       const cred = mi(sfEnv(sf.url, thumbprint));
-      sf.replies.push(tokenReply("sf-token", { expires_on: 1_900_000_000 }));
+      sf.replies.push(tokenReply("sf-token", { expires_on: Math.floor(Date.now() / 1000) + 3600 }));
       assert.equal((await cred.getToken(SCOPE)).token, "sf-token");
       const request = sf.requests.at(-1)!;
       assert.equal(

@@ -141,7 +141,7 @@ describe("parseTokenResponse: refused shapes", () => {
       '{"token_type":"Bearer","expires_in":-5,"access_token":"at"}',
       "application/json",
       "ERR_RESPONSE_INVALID",
-      /"expires_in" must be a non-negative number/,
+      /"expires_in" must be a number of seconds from 0 to 31536000/,
     ],
     [
       "garbage-expires_in",
