@@ -13,14 +13,15 @@ const ALSO: Record<string, string> = { "/": "\\/", " ": "+" };
 
 /**
  * A pattern for a secret as sent or as a reply may echo it: any of its characters JSON-escaped
- * (`\"`, `\/`, `\u00e9`) or percent-encoded (`%2F`, `+`), hex in either case.
+ * (`\"`, `\/`, `\u00e9`) or percent-encoded (`%2F`, `+`), hex in either case. Longer forms come
+ * first, so `%25` is not matched as `%` with `25` left over.
  */
 function patternOf(secret: string): string {
   const u16 = (unit: string) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, "0")}`;
   const hex = (c: string) => Buffer.from(c).toString("hex").replace(/../g, "%$&");
   const escape = (form: string) => form.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   return [...secret]
-    .map((c) => [c, JSON.stringify(c).slice(1, -1), c.replace(/[^]/g, u16), hex(c), ALSO[c] ?? c])
+    .map((c) => [c.replace(/[^]/g, u16), hex(c), JSON.stringify(c).slice(1, -1), ALSO[c] ?? c, c])
     .map((forms) => `(?:${[...new Set(forms)].map(escape).join("|")})`)
     .join("");
 }
