@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { serverText } from "./util/redact.js";
 
 /**
  * Every `code` this package gives its errors, so `switch (error.code)` narrows. Only
@@ -73,9 +74,15 @@ export const AuthenticationErrorName = "AuthenticationError";
 /** Name constant of {@link AggregateAuthenticationError}, as exported by `@azure/identity`. */
 export const AggregateAuthenticationErrorName = "AggregateAuthenticationError";
 
-/** Keeps `cause` off `JSON.stringify(error)`: a raw cause may hold a response body. */
+/**
+ * Keeps `cause` off `JSON.stringify(error)`: a raw cause may hold a response body. Node's
+ * `rawPacket` (the bytes an HTTP parser choked on, which can echo the request) is dropped from the
+ * whole chain, since `util.inspect` shows a cause's properties.
+ */
 function defineCause(error: Error, cause: unknown): void {
   const hidden = { value: cause, enumerable: false, writable: true, configurable: true };
+  for (let c = cause, n = 0; c instanceof Object && n++ < 8; c = (c as Error).cause)
+    Reflect.deleteProperty(c, "rawPacket");
   if (cause !== undefined) Object.defineProperty(error, "cause", hidden);
 }
 
@@ -124,42 +131,46 @@ export interface AuthenticationErrorOptions extends Omit<IdentityErrorOptions, "
   credentialName?: string;
   /** A full message to use instead of the one built from the error body. */
   message?: string;
+  /** Values the request carried: redacted, in every form, from `errorResponse` and the message built from it. */
+  secrets?: readonly string[];
 }
 
-function toErrorResponse(statusCode: number, errorBody: unknown): ErrorResponse {
+/** Every string of the body is the server's: redacted, and one line but for the description's breaks. */
+function toErrorResponse(status: number, errorBody: unknown, secrets: readonly string[]) {
+  const text = (value: string) => serverText(value, secrets);
+  const lines = (value: string) => value.replace(/\r\n?/g, "\n").replace(/[^\n]+/g, text);
   let body = errorBody;
   if (typeof body === "string") {
     try {
       body = JSON.parse(body);
     } catch {
-      const invalid = statusCode === 400;
+      const invalid = status === 400;
       const error = invalid ? "invalid_request" : "unknown_error";
       const what = invalid
         ? "The service indicated that the request was invalid."
         : "An unknown error has occurred. Response body:";
-      return { error, errorDescription: `${what}\n\n${body}` };
+      return { error, errorDescription: `${what}\n\n${lines(String(body))}` };
     }
   }
   if (body !== null && typeof body === "object") {
     const raw = body as Record<string, unknown>;
-    if (typeof raw.error === "string") {
+    if (typeof raw.error === "string" && text(raw.error)) {
       const response: ErrorResponse = {
-        error: raw.error,
-        errorDescription: typeof raw.error_description === "string" ? raw.error_description : "",
+        error: text(raw.error),
+        errorDescription:
+          typeof raw.error_description === "string" ? lines(raw.error_description) : "",
       };
       if (Array.isArray(raw.error_codes) && raw.error_codes.every((c) => typeof c === "number")) {
         response.errorCodes = raw.error_codes as number[];
       }
-      if (typeof raw.timestamp === "string") response.timestamp = raw.timestamp;
-      if (typeof raw.trace_id === "string") response.traceId = raw.trace_id;
-      if (typeof raw.correlation_id === "string") response.correlationId = raw.correlation_id;
+      if (typeof raw.timestamp === "string") response.timestamp = text(raw.timestamp);
+      if (typeof raw.trace_id === "string") response.traceId = text(raw.trace_id);
+      if (typeof raw.correlation_id === "string") response.correlationId = text(raw.correlation_id);
       return response;
     }
   }
-  return {
-    error: "unknown_error",
-    errorDescription: "An unknown error occurred and no additional details are available.",
-  };
+  const errorDescription = "An unknown error occurred and no additional details are available.";
+  return { error: "unknown_error", errorDescription } satisfies ErrorResponse;
 }
 
 function describe(statusCode: number, response: ErrorResponse): string {
@@ -200,12 +211,12 @@ export class AuthenticationError extends Error {
     errorBody: object | string | null | undefined,
     options?: AuthenticationErrorOptions,
   ) {
-    const errorResponse = toErrorResponse(statusCode, errorBody);
+    const errorResponse = toErrorResponse(statusCode, errorBody, options?.secrets ?? []);
     const text = options?.message ?? describe(statusCode, errorResponse);
     super(options?.credentialName ? `${options.credentialName}: ${text}` : text);
     this.statusCode = statusCode;
     this.errorResponse = errorResponse;
-    this.code = options?.code ?? errorResponse.error;
+    this.code = options?.code || errorResponse.error;
     defineCause(this, options?.cause);
   }
 }

@@ -9,6 +9,7 @@ import { authenticationFailure } from "../errors.js";
 import { readJsonResponse } from "../http/json_response.js";
 import type { HttpResponse } from "../http/transport.js";
 import { asRecord } from "../util/json.js";
+import { serverText } from "../util/redact.js";
 
 /** The api-version of the OIDC token request. */
 export const PIPELINES_OIDC_API_VERSION = "7.1";
@@ -50,7 +51,9 @@ export function parseOidcTokenResponse(
   secrets: readonly string[],
 ): string {
   const { json, arrived } = readJsonResponse(response, secrets);
-  const ids = `x-vss-e2eid ${header(response, "x-vss-e2eid")}, x-msedge-ref ${header(response, "x-msedge-ref")}`;
+  // Echoed headers are the server's text too.
+  const echoed = `x-vss-e2eid ${header(response, "x-vss-e2eid")}, x-msedge-ref ${header(response, "x-msedge-ref")}`;
+  const ids = serverText(echoed, secrets);
   const fail = (what: string) =>
     authenticationFailure(
       credentialName,

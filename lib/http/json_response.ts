@@ -1,5 +1,5 @@
 import { asRecord, parseJson } from "../util/json.js";
-import { describeBody } from "../util/redact.js";
+import { serverText } from "../util/redact.js";
 import type { HttpResponse } from "./transport.js";
 
 /** A response body read as JSON, and how to say what arrived when it is not what was expected. */
@@ -17,7 +17,7 @@ export interface JsonResponse {
  * instance discovery and the Pipelines OIDC endpoint all go through it.
  *
  * @param response - the reply.
- * @param secrets - values the request carried, redacted from `arrived()`.
+ * @param secrets - every secret value the request carried, redacted from `arrived()` and `header()`.
  */
 export function readJsonResponse(
   response: HttpResponse,
@@ -28,6 +28,6 @@ export function readJsonResponse(
     json,
     record: asRecord(json),
     arrived: () =>
-      `HTTP ${response.status}, content-type ${String(response.headers["content-type"] ?? "none")}, body starting ${describeBody(response.body, secrets)}`,
+      `HTTP ${response.status}, content-type ${serverText(String(response.headers["content-type"] ?? "none"), secrets)}, body starting ${JSON.stringify(serverText(response.body.toString(), secrets, 80))}`,
   };
 }

@@ -6,13 +6,17 @@ const TENANT_ID_PATTERN = /^[0-9A-Za-z.-]+$/;
 export const TENANT_ID_HELP =
   "See https://learn.microsoft.com/partner-center/find-ids-and-domain-names to find your tenant id.";
 
-/** Whether `tenantId` is a syntactically valid tenant id or domain. */
+/**
+ * Whether `tenantId` is a syntactically valid tenant id or domain. `.` and `..` are not: URL
+ * normalisation would drop them and send the request to another path.
+ */
 export function isValidTenantId(tenantId: string): boolean {
-  return TENANT_ID_PATTERN.test(tenantId);
+  return TENANT_ID_PATTERN.test(tenantId) && !/^\.\.?$/.test(tenantId);
 }
 
 /**
- * Throws unless `tenantId` is a non-empty string of letters, digits, `.` and `-`.
+ * Throws unless `tenantId` is a non-empty string of letters, digits, `.` and `-`, other than `.`
+ * and `..`.
  * The value is not echoed: it may be a secret pasted into the wrong argument.
  */
 export function checkTenantId(
@@ -22,7 +26,7 @@ export function checkTenantId(
 ): string {
   if (typeof tenantId !== "string" || !isValidTenantId(tenantId)) {
     throw new InvalidArgumentError(
-      `${credentialName}: "${argumentName}" must be a tenant id or domain made of letters, digits, "." and "-". ${TENANT_ID_HELP}`,
+      `${credentialName}: "${argumentName}" must be a tenant id or domain made of letters, digits, "." and "-" (not "." or ".."). ${TENANT_ID_HELP}`,
     );
   }
   return tenantId;

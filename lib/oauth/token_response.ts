@@ -2,7 +2,7 @@ import { AuthenticationError, authenticationFailure, type IdentityErrorCode } fr
 import type { HttpResponse } from "../http/transport.js";
 import type { AccessToken } from "../types.js";
 import { readJsonResponse } from "../http/json_response.js";
-import { redactSecrets } from "../util/redact.js";
+import { serverText } from "../util/redact.js";
 
 /** A validated token endpoint reply. */
 export interface TokenResult {
@@ -72,12 +72,23 @@ const OPTIONAL_STRINGS = {
   scope: "scope",
 } as const;
 
-/** Reads a non-negative number of seconds given as a JSON number or numeric string. */
-export function readSeconds(value: unknown): number | undefined {
-  if (typeof value === "number") return Number.isFinite(value) && value >= 0 ? value : undefined;
-  if (typeof value === "string" && /^\s*\d+(\.\d+)?\s*$/.test(value)) return Number(value);
-  return undefined;
+/**
+ * The longest token lifetime a reply may state: one year. Entra's longest-lived access tokens (CAE)
+ * last about 28 hours and managed identity's 24; a year leaves room for any issuer's policy while
+ * refusing what would make a token never expire (`1e303`, or 400 digits that read as `Infinity`).
+ */
+export const MAX_LIFETIME_SECONDS = 365 * 24 * 60 * 60;
+
+/** Reads a number of seconds from 0 to `max`, given as a JSON number or numeric string. */
+export function readSeconds(value: unknown, max = MAX_LIFETIME_SECONDS): number | undefined {
+  const numeric = typeof value === "string" && /^\s*\d+(\.\d+)?\s*$/.test(value);
+  const seconds = typeof value === "number" ? value : numeric ? Number(value) : NaN;
+  return seconds >= 0 && seconds <= max ? seconds : undefined;
 }
+
+/** Whether `ms`, an expiry, is at most {@link MAX_LIFETIME_SECONDS} after `startMs`. */
+export const inBounds = (ms: number | undefined, startMs: number): ms is number =>
+  ms !== undefined && ms <= startMs + MAX_LIFETIME_SECONDS * 1000;
 
 /**
  * Turns a token endpoint reply into a {@link TokenResult} or throws. Pure: no I/O, no clock.
@@ -93,6 +104,8 @@ export function parseTokenResponse(response: HttpResponse, context: ParseContext
   const invalid = (what: string) =>
     fail("ERR_RESPONSE_INVALID", `the token endpoint's response body ${what}.`);
 
+  if (typeof body?.error === "string" && !serverText(body.error))
+    throw invalid(`"error" must be a non-empty string`);
   if (response.status < 200 || response.status >= 300) {
     if (typeof body?.error === "string") throwOAuthError(response.status, body, context);
     throw fail(
@@ -116,10 +129,11 @@ export function parseTokenResponse(response: HttpResponse, context: ParseContext
     throw invalid(`"token_type" must be "Bearer"`);
   }
   const expiresIn = readSeconds(body.expires_in);
-  if (expiresIn === undefined) throw invalid(`"expires_in" must be a non-negative number`);
+  const range = `a number of seconds from 0 to ${MAX_LIFETIME_SECONDS} (a year)`;
+  if (expiresIn === undefined) throw invalid(`"expires_in" must be ${range}`);
   const refreshIn = body.refresh_in === undefined ? undefined : readSeconds(body.refresh_in);
   if (body.refresh_in !== undefined && refreshIn === undefined) {
-    throw invalid(`"refresh_in" must be a non-negative number`);
+    throw invalid(`"refresh_in" must be ${range}`);
   }
   for (const field of Object.keys(OPTIONAL_STRINGS)) {
     if (body[field] !== undefined && typeof body[field] !== "string")
@@ -142,15 +156,8 @@ function throwOAuthError(
   body: Record<string, unknown>,
   context: ParseContext,
 ): never {
-  const description =
-    typeof body.error_description === "string"
-      ? redactSecrets(body.error_description, context.secrets)
-      : undefined;
-  throw new AuthenticationError(
-    status || 400,
-    { ...body, error_description: description },
-    {
-      credentialName: context.credentialName,
-    },
-  );
+  throw new AuthenticationError(status || 400, body, {
+    credentialName: context.credentialName,
+    secrets: context.secrets,
+  });
 }

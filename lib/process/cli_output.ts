@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { inBounds } from "../oauth/token_response.js";
 import type { AccessToken } from "../types.js";
 import { asRecord, parseJson } from "../util/json.js";
 import { redactSecrets } from "../util/redact.js";
@@ -20,9 +21,12 @@ export const POWERSHELL_NO_MODULE_MARKER = "ENTRA_ZERO_NO_AZ_ACCOUNTS";
 const AZ_LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?$/;
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})$/i;
 
-/** A Bearer token expiring at `expires`, or `reason` when the expiry could not be read. */
+/**
+ * A Bearer token expiring at `expires`, or `reason` when it is unreadable or over a year ahead
+ * (a sanity bound against the clock, not an expiry decision).
+ */
 function bearer(token: string, expires: number | undefined, reason: string): ParseResult {
-  if (expires === undefined) return reason;
+  if (!inBounds(expires, Date.now())) return `${reason}, at most a year ahead`;
   return { token, expiresOnTimestamp: expires, tokenType: "Bearer" };
 }
 

@@ -8,27 +8,50 @@ const SECRET_FORM_FIELD =
   /(\b(?:access_token|refresh_token|id_token|client_secret|client_assertion|assertion|password|code|device_code)=)[^&\s"'<]+/gi;
 const LONG_RUN = /[A-Za-z0-9+/_=-]{40,}/g;
 
+/** How a reply may write a character besides itself, JSON-escaped and percent-encoded. */
+const ALSO: Record<string, string> = { "/": "\\/", " ": "+" };
+
+/**
+ * A pattern for a secret as sent or as a reply may echo it: any of its characters JSON-escaped
+ * (`\"`, `\/`, `\u00e9`) or percent-encoded (`%2F`, `+`), hex in either case. Longer forms come
+ * first, so `%25` is not matched as `%` with `25` left over.
+ */
+function patternOf(secret: string): string {
+  const u16 = (unit: string) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, "0")}`;
+  const hex = (c: string) => Buffer.from(c).toString("hex").replace(/../g, "%$&");
+  const escape = (form: string) => form.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return [...secret]
+    .map((c) => [c.replace(/[^]/g, u16), hex(c), JSON.stringify(c).slice(1, -1), ALSO[c] ?? c, c])
+    .map((forms) => `(?:${[...new Set(forms)].map(escape).join("|")})`)
+    .join("");
+}
+
 /**
  * Removes secrets from text meant for a message or log line: each of `knownSecrets` (the values a
- * request carried), JWTs, the values of token-bearing JSON and form fields, and any run of 40 or
- * more base64 or hex characters.
+ * request carried), whatever its length and in every form a reply may echo it, then JWTs, the
+ * values of token-bearing JSON and form fields, and any run of 40 or more base64 or hex characters.
  */
 export function redactSecrets(text: string, knownSecrets: readonly string[] = []): string {
-  let out = text;
-  for (const secret of knownSecrets) {
-    if (secret.length >= 4) out = out.split(secret).join(REDACTED);
-  }
-  return out
+  // One pass, longest first: a shorter secret never cuts a longer one or a `[REDACTED]`.
+  const secrets = knownSecrets.filter(Boolean).sort((a, b) => b.length - a.length);
+  const known = secrets.length ? new RegExp(secrets.map(patternOf).join("|"), "gi") : /(?!)/g;
+  return text
+    .replace(known, REDACTED)
     .replace(SECRET_JSON_FIELD, `$1${REDACTED}$2`)
     .replace(SECRET_FORM_FIELD, `$1${REDACTED}`)
     .replace(JWT, REDACTED)
     .replace(LONG_RUN, REDACTED);
 }
 
-/** The first `max` characters of a response body, printable, single-line and redacted: what arrived, for a message. */
-export function describeBody(body: Buffer, knownSecrets: readonly string[] = [], max = 80): string {
-  const text = redactSecrets(body.subarray(0, max * 4).toString("utf8"), knownSecrets)
-    .replace(/[\u0000-\u001f\u007f]+/g, " ")
+/**
+ * The one way a server's text (a body, an error field, an echoed header) enters a message:
+ * redacted whole, then made one line (controls and line breaks, which could forge a log line,
+ * become a space), then cut to `max` characters: cutting first would leave a secret's head that no
+ * longer matches.
+ */
+export function serverText(text: string, knownSecrets: readonly string[] = [], max = 400): string {
+  const clean = redactSecrets(text, knownSecrets)
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ")
     .trim();
-  return JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text);
+  return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }

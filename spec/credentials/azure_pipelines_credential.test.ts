@@ -10,7 +10,12 @@ import { FakeEndpoint } from "../support/fake_endpoint.js";
 import { FakeEntra } from "../support/fake_entra.js";
 import { FEDERATION_CERTIFICATE, federatedToken } from "../support/federated_token.js";
 import { TEST_TLS } from "../support/fixtures.js";
-import { assertNoSecret, rejectsWith, throwsWith } from "../support/assert_error.js";
+import {
+  assertNoSecret,
+  assertSecretNowhere,
+  rejectsWith,
+  throwsWith,
+} from "../support/assert_error.js";
 
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const CLIENT = "a2e50000-0000-4000-8000-0000000000b1";
@@ -142,6 +147,53 @@ describe("AzurePipelinesCredential", () => {
     assertNoSecret(error, SYSTEM_TOKEN);
     await cred.close();
   });
+
+  for (const [kind, systemToken] of [
+    ["GUID-like", "0f8fad5b-d9cb-469f-a165-70867728950e"],
+    ["short", "q7"],
+    ["with characters that JSON and URLs escape", 'sat/0+"x" é'],
+  ] as const) {
+    for (const status of [400, 401, 403, 500, 200]) {
+      test(`a ${kind} system access token echoed in an HTTP ${status} body and headers appeared verbatim`, async () => {
+        const lines: string[] = [];
+        const cred = new AzurePipelinesCredential(TENANT, CLIENT, CONNECTION, systemToken, {
+          authorityHost: entra.url,
+          disableInstanceDiscovery: true,
+          tlsOptions: TEST_TLS,
+          retryOptions: { retryDelayInMs: 1, maxRetries: 0 },
+          loggingOptions: {
+            logLevel: "verbose",
+            logger: (_: string, line: string) => lines.push(line),
+          },
+          env: { SYSTEM_OIDCREQUESTURI: `${oidc.url}/proj/_apis/oidctoken` },
+        } as object);
+        oidc.replies.push((request) => {
+          const echoed = String(request.headers.authorization).slice("Bearer ".length);
+          const json = JSON.stringify(echoed).slice(1, -1);
+          const escaped = encodeURIComponent(echoed);
+          return {
+            status,
+            headers: {
+              "Content-Type": `text/plain; echo=${escaped}`,
+              "x-vss-e2eid": escaped,
+              "x-msedge-ref": `Ref ${escaped.toLowerCase()}`,
+            },
+            body: `${"eyJ".padEnd(300, "a")} ${echoed} "${json}" ${escaped} token=${echoed}`,
+          };
+        });
+        const error = await rejectsWith(cred.getToken(SCOPE), {
+          class: AuthenticationError,
+          code: "ERR_OIDC_RESPONSE",
+          message: new RegExp(
+            `\\(HTTP ${status}, content-type text/plain; echo=\\[REDACTED\\], body starting "\\[REDACTED\\] \\[REDACTED\\] .*, x-vss-e2eid \\[REDACTED\\], x-msedge-ref Ref \\[REDACTED\\]\\)`,
+          ),
+        });
+        assertSecretNowhere(error, systemToken, lines);
+        assert.equal(entra.tokenRequests.length, 0);
+        await cred.close();
+      });
+    }
+  }
 
   test("outside a pipeline (no SYSTEM_OIDCREQUESTURI): unavailable at construction", () => {
     throwsWith(() => credential({}), {

@@ -49,11 +49,10 @@ test("success: exact argv, resource and tenant through the environment, Bearer",
     env: box.env("success"),
   });
   const token = await credential.getToken(SCOPE);
-  assert.deepEqual(token, {
-    token: "fake-pwsh-token",
-    expiresOnTimestamp: 4102444800_000,
-    tokenType: "Bearer",
-  });
+  const { expiresOnTimestamp, ...rest } = token;
+  assert.deepEqual(rest, { token: "fake-pwsh-token", tokenType: "Bearer" });
+  // The fake tool answers an hour ahead, as real tools do.
+  assert.ok(Math.abs(expiresOnTimestamp - Date.now() - 3600_000) < 60_000);
   const [call] = box.records();
   assert.equal(call?.tool, "pwsh");
   assert.deepEqual(call?.argv, ARGV);

@@ -11,7 +11,12 @@ import {
 } from "../../lib/index.js";
 import { FakeEntra } from "../support/fake_entra.js";
 import { TEST_TLS } from "../support/fixtures.js";
-import { assertNoSecret, rejectsWith, throwsWith } from "../support/assert_error.js";
+import {
+  assertNoSecret,
+  assertSecretNowhere,
+  rejectsWith,
+  throwsWith,
+} from "../support/assert_error.js";
 
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const CLIENT = "0b7c5e1a-0000-4000-8000-00000000c11e";
@@ -276,6 +281,40 @@ describe("ClientSecretCredential: Entra refusals and bad replies", () => {
     await cred.close();
   });
 
+  test("a short client secret echoed in error, trace_id, correlation_id and timestamp, with CR/LF forging a log line, appeared verbatim", async () => {
+    const short = "s3";
+    const lines: string[] = [];
+    const cred = credential(
+      { loggingOptions: { logLevel: "verbose", logger: (_, line) => lines.push(line) } },
+      short,
+    );
+    fake.faults.push({
+      kind: "status",
+      status: 401,
+      body: JSON.stringify({
+        error: `invalid_client_${short}`,
+        error_description: `AADSTS7000215: secret ${short} (${encodeURIComponent(short)}) is wrong\r\nerror ClientSecretCredential: forged\u0000`,
+        error_codes: [7000215],
+        trace_id: `${short}-trace`,
+        correlation_id: `${short}\ncorr`,
+        timestamp: `2024 ${short}`,
+      }),
+    });
+    const error = await rejectsWith(cred.getToken(SCOPE), {
+      class: AuthenticationError,
+      code: "invalid_client_[REDACTED]",
+      message:
+        /^ClientSecretCredential: invalid_client_\[REDACTED\] \(HTTP 401\): AADSTS7000215: secret \[REDACTED\] \(\[REDACTED\]\) is wrong \(Trace ID: \[REDACTED\]-trace, Correlation ID: \[REDACTED\] corr\)$/,
+    });
+    assertSecretNowhere(error, short, lines);
+    assert.ok(
+      lines.every((line) => !/[\r\n\u0000]/.test(line)),
+      "a server's line break forged a log line",
+    );
+    assert.equal(lines.filter((line) => line.includes("forged")).length, 0);
+    await cred.close();
+  });
+
   test("200 with an HTML page is reported, not parsed", async () => {
     const cred = credential();
     fake.faults.push({ kind: "html" });
@@ -347,7 +386,7 @@ describe("ClientSecretCredential: Entra refusals and bad replies", () => {
     await rejectsWith(cred.getToken(SCOPE), {
       class: AuthenticationError,
       code: "ERR_RESPONSE_INVALID",
-      message: /"expires_in" must be a non-negative number/,
+      message: /"expires_in" must be a number of seconds from 0 to 31536000/,
     });
     await cred.close();
   });
@@ -568,6 +607,24 @@ describe("ClientSecretCredential: bad arguments", () => {
     });
     await cred.close();
   });
+
+  for (const tenant of [".", ".."]) {
+    test(`tenant "${tenant}" was accepted and URL normalisation posted to another path: refused in the constructor and per call`, async () => {
+      throwsWith(() => new ClientSecretCredential(tenant, CLIENT, SECRET), {
+        class: InvalidArgumentError,
+        code: "ERR_INVALID_ARG_VALUE",
+        message: /"tenantId" must be a tenant id .*not "\." or "\.\."/,
+      });
+      const cred = credential({ additionallyAllowedTenants: ["*"] });
+      await rejectsWith(cred.getToken(SCOPE, { tenantId: tenant }), {
+        class: InvalidArgumentError,
+        code: "ERR_INVALID_ARG_VALUE",
+        message: /"options.tenantId" must be a tenant id .*not "\." or "\.\."/,
+      });
+      assert.equal(fake.requests.length, 0);
+      await cred.close();
+    });
+  }
 
   for (const scopes of [[], "", [""], ["has space/.default"]] as Array<string | string[]>) {
     test(`scopes ${JSON.stringify(scopes)} are refused before any request`, async () => {

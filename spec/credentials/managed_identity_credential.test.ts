@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { createServer, type AddressInfo } from "node:net";
 import { join } from "node:path";
 import { after, before, beforeEach, describe, test } from "node:test";
 import {
@@ -12,7 +13,12 @@ import { ManagedIdentityCredential } from "../../lib/credentials/managed_identit
 import { FakeEndpoint, tokenReply } from "../support/fake_endpoint.js";
 import { FakeEntra } from "../support/fake_entra.js";
 import { TEST_TLS, readFixture } from "../support/fixtures.js";
-import { assertNoSecret, rejectsWith, throwsWith } from "../support/assert_error.js";
+import {
+  assertNoSecret,
+  assertSecretNowhere,
+  rejectsWith,
+  throwsWith,
+} from "../support/assert_error.js";
 
 const SCOPE = "https://vault.azure.net/.default";
 const RESOURCE = "https://vault.azure.net";
@@ -283,7 +289,7 @@ describe("ManagedIdentityCredential: Service Fabric pins the endpoint certificat
   ] as const) {
     test(`the pinned ${kind} thumbprint is trusted: api-version 2019-07-01-preview and the secret header`, async () => {
       const cred = mi(sfEnv(sf.url, thumbprint));
-      sf.replies.push(tokenReply("sf-token", { expires_on: 1_900_000_000 }));
+      sf.replies.push(tokenReply("sf-token", { expires_on: Math.floor(Date.now() / 1000) + 3600 }));
       assert.equal((await cred.getToken(SCOPE)).token, "sf-token");
       const request = sf.requests.at(-1)!;
       assert.equal(
@@ -610,4 +616,179 @@ describe("ManagedIdentityCredential: abort", () => {
     assert.ok(Date.now() - started < 1000);
     await cred.close();
   });
+});
+
+describe("ManagedIdentityCredential: replies that echo the request's secrets", () => {
+  const logged = () => {
+    const lines: string[] = [];
+    const loggingOptions = {
+      logLevel: "verbose",
+      logger: (_: string, line: string) => lines.push(line),
+    };
+    return { lines, loggingOptions };
+  };
+  /** A reply echoing `secret` raw, JSON-escaped and percent-encoded, in every field and the body. */
+  const echo = (status: number, secret: string) => {
+    const json = JSON.stringify(secret).slice(1, -1);
+    const encoded = encodeURIComponent(secret);
+    if (status === 200) return { status, body: `not json: ${secret} "${json}" ${encoded}` };
+    const body = JSON.stringify({
+      error: `bad_${secret}`,
+      error_description: `you sent ${secret}, "${json.replaceAll("/", "\\/")}" and ${encoded}`,
+      trace_id: secret,
+      correlation_id: encoded.toLowerCase(),
+      timestamp: `${secret}Z`,
+    });
+    return { status, body, headers: { "Content-Type": "application/json" } };
+  };
+  const expected = (status: number) =>
+    status === 400
+      ? {
+          class: CredentialUnavailableError,
+          code: "ERR_IDENTITY_NOT_FOUND",
+          message:
+            /HTTP 400\. .*Service message: you sent \[REDACTED\], "\[REDACTED\]" and \[REDACTED\]$/,
+        }
+      : status === 200
+        ? {
+            class: CredentialUnavailableError,
+            code: "ERR_RESPONSE_NOT_JSON",
+            message: /body starting "not json: \[REDACTED\] \\"\[REDACTED\]\\" \[REDACTED\]"/,
+          }
+        : {
+            class: AuthenticationError,
+            code: "bad_[REDACTED]",
+            message: new RegExp(
+              `refused the token request with HTTP ${status} \\(bad_\\[REDACTED\\]\\): you sent \\[REDACTED\\]`,
+            ),
+          };
+
+  for (const [kind, secret] of [
+    ["GUID-like", "6f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9"],
+    ["short", "h3"],
+    ["with characters that JSON and URLs escape", 'id/0+"x" %'],
+  ] as const) {
+    for (const [variable, env] of [
+      ["IDENTITY_HEADER", { IDENTITY_ENDPOINT: `/msi/token`, IDENTITY_HEADER: secret }],
+      ["MSI_SECRET", { MSI_ENDPOINT: `/msi/token`, MSI_SECRET: secret }],
+    ] as const) {
+      for (const status of [400, 401, 403, 500, 200]) {
+        test(`a ${kind} ${variable} echoed in an HTTP ${status} reply appeared verbatim`, async () => {
+          const { lines, loggingOptions } = logged();
+          const endpoint = Object.fromEntries(
+            Object.entries(env).map(([k, v]) => [k, k.endsWith("ENDPOINT") ? http.url + v : v]),
+          );
+          const cred = mi(endpoint, { loggingOptions });
+          for (let i = 0; i < 4; i++) http.replies.push(() => echo(status, secret));
+          const error = await rejectsWith(cred.getToken(SCOPE), expected(status));
+          assertSecretNowhere(error, secret, lines);
+          http.reset();
+          await cred.close();
+        });
+      }
+    }
+  }
+
+  for (const status of [401, 403, 500, 200]) {
+    test(`the Azure Arc key echoed in an HTTP ${status} reply appeared verbatim`, async () => {
+      const key = "4a1f0c9e8d7b6a5f4e3d2c1b0a9f8e7d";
+      writeFileSync(join(keyDir, "echoed.key"), key);
+      const { lines, loggingOptions } = logged();
+      const cred = mi(
+        {
+          IDENTITY_ENDPOINT: `${http.url}/metadata/identity/oauth2/token`,
+          IMDS_ENDPOINT: http.url,
+        },
+        { arcKeyDirectory: keyDir, loggingOptions },
+      );
+      http.replies.push({
+        status: 401,
+        headers: { "WWW-Authenticate": `Basic realm=${join(keyDir, "echoed.key")}` },
+      });
+      for (let i = 0; i < 4; i++) http.replies.push(() => echo(status, key));
+      const error = await rejectsWith(cred.getToken(SCOPE), expected(status));
+      assertSecretNowhere(error, key, lines);
+      assert.equal(http.requests[1]?.headers.authorization, `Basic ${key}`);
+      http.reset();
+      await cred.close();
+    });
+  }
+
+  test("a secret cut by the body's quoted window was no longer redacted: its head leaked", async () => {
+    // The JWT-like prefix shrinks to "[REDACTED]", which pulled the secret's cut head into view.
+    const header = "c0ffee:1234:5678:9abc:def0:1234:5678:9abc";
+    const { lines, loggingOptions } = logged();
+    const cred = mi(
+      { IDENTITY_ENDPOINT: `${http.url}/msi`, IDENTITY_HEADER: header },
+      { loggingOptions },
+    );
+    http.replies.push({ status: 200, body: `${"eyJ".padEnd(300, "a")} ${header} tail` });
+    const error = await rejectsWith(cred.getToken(SCOPE), {
+      class: CredentialUnavailableError,
+      code: "ERR_RESPONSE_NOT_JSON",
+      message: /body starting "\[REDACTED\] \[REDACTED\] tail"/,
+    });
+    assertSecretNowhere(error, header.slice(0, 12), lines);
+    await cred.close();
+  });
+
+  test("Node's rawPacket on a cause carried the reply bytes, which echoed the secret header", async () => {
+    const header = "raw-packet-identity-header";
+    const raw = createServer((socket) =>
+      socket.once("data", (request) => {
+        const echoed = /x-identity-header: ([^\r]*)/i.exec(request.toString())?.[1];
+        socket.end(`HTTP/1.1 200 OK\r\nX-Echo: ${echoed}\r\nnot a header line\r\n\r\n`);
+      }),
+    );
+    await new Promise<void>((resolve) => raw.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(raw.address() as AddressInfo).port}/msi`;
+    const { lines, loggingOptions } = logged();
+    const cred = mi({ IDENTITY_ENDPOINT: url, IDENTITY_HEADER: header }, { loggingOptions });
+    try {
+      const error = await rejectsWith(cred.getToken(SCOPE), {
+        class: CredentialUnavailableError,
+        code: "ERR_NETWORK",
+        message:
+          /no response from the App Service endpoint: could not reach 127\.0\.0\.1:\d+: HPE_/,
+      });
+      assertSecretNowhere(error, header, lines);
+    } finally {
+      await cred.close();
+      await new Promise((resolve) => raw.close(resolve));
+    }
+  });
+
+  const reply = (fields: Record<string, unknown>) => ({
+    status: 200,
+    body: { access_token: "t", token_type: "Bearer", ...fields },
+  });
+  for (const [name, fields, message] of [
+    [
+      "expires_on of 400 digits read as Infinity and was accepted",
+      { expires_on: "9".repeat(400) },
+      /"expires_on" must be epoch seconds or a date, at most a year ahead/,
+    ],
+    ["expires_on 1e303 was accepted", { expires_on: 1e303 }, /"expires_on" must be/],
+    [
+      "an expires_on date in year 275760 was accepted",
+      { expires_on: "+275760-09-13T00:00:00Z" },
+      /"expires_on" must be/,
+    ],
+    [
+      "expires_in 1e303 was accepted",
+      { expires_in: 1e303 },
+      /"expires_in" must be seconds, at most a year/,
+    ],
+  ] as const) {
+    test(name, async () => {
+      const cred = mi(podIdentity());
+      http.replies.push(reply(fields));
+      await rejectsWith(cred.getToken(SCOPE), {
+        class: AuthenticationError,
+        code: "ERR_RESPONSE_INVALID",
+        message,
+      });
+      await cred.close();
+    });
+  }
 });

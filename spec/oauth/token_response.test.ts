@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { AuthenticationError } from "../../lib/errors.js";
 import { parseTokenResponse } from "../../lib/oauth/token_response.js";
-import { assertError } from "../support/assert_error.js";
+import { assertError, assertSecretNowhere } from "../support/assert_error.js";
 
 const START = 1_700_000_000_000;
 const context = {
@@ -141,7 +141,7 @@ describe("parseTokenResponse: refused shapes", () => {
       '{"token_type":"Bearer","expires_in":-5,"access_token":"at"}',
       "application/json",
       "ERR_RESPONSE_INVALID",
-      /"expires_in" must be a non-negative number/,
+      /"expires_in" must be a number of seconds from 0 to 31536000/,
     ],
     [
       "garbage-expires_in",
@@ -208,5 +208,104 @@ describe("parseTokenResponse: refused shapes", () => {
         !e.message.includes("eyJabcdef") &&
         /\[REDACTED\]/.test(e.message),
     );
+  });
+});
+
+describe("parseTokenResponse: reply values are bounded", () => {
+  const token = (fields: string) => `{"token_type":"Bearer","access_token":"at",${fields}}`;
+  const cases: Array<[string, number, string, RegExp]> = [
+    [
+      "expires_in of 400 digits read as Infinity and was accepted",
+      200,
+      token(`"expires_in":"${"9".repeat(400)}"`),
+      /"expires_in" must be a number of seconds from 0 to 31536000 \(a year\)/,
+    ],
+    ["expires_in 1e303 was accepted", 200, token(`"expires_in":1e303`), /"expires_in" must be/],
+    ["expires_in over a year was accepted", 200, token(`"expires_in":31536001`), /"expires_in"/],
+    [
+      "refresh_in of 400 digits was accepted",
+      200,
+      token(`"expires_in":60,"refresh_in":"${"9".repeat(400)}"`),
+      /"refresh_in" must be a number of seconds from 0 to 31536000/,
+    ],
+    ["an empty error became an empty code", 400, '{"error":""}', /"error" must be a non-empty/],
+    [
+      "an error of control characters only became an empty code",
+      200,
+      '{"error":"\\u0000\\r\\n"}',
+      /"error" must be a non-empty string/,
+    ],
+  ];
+  for (const [name, status, body, message] of cases) {
+    test(name, () => {
+      let caught: unknown;
+      try {
+        parseTokenResponse(reply(status, body), context);
+      } catch (error) {
+        caught = error;
+      }
+      assertError(caught, { class: AuthenticationError, code: "ERR_RESPONSE_INVALID", message });
+    });
+  }
+
+  test("a lifetime of exactly a year is accepted", () => {
+    const result = parseTokenResponse(reply(200, token(`"expires_in":31536000`)), context);
+    assert.equal(result.expiresOnTimestamp, START + 31_536_000_000);
+  });
+
+  test("CR, LF, NUL and line separators in the server's error text reached error.message", () => {
+    const body = JSON.stringify({
+      error: "invalid_client\r\nerror TestCredential: forged",
+      error_description: "AADSTS7000215: bad\u0000 secret\u2028forged.\r\nTrace ID: t-1",
+      trace_id: "t\r\n1",
+      correlation_id: "c\u0085d",
+      timestamp: "2024-01-01\n",
+    });
+    let caught: unknown;
+    try {
+      parseTokenResponse(reply(401, body), context);
+    } catch (error) {
+      caught = error;
+    }
+    const error = assertError(caught, {
+      class: AuthenticationError,
+      code: "invalid_client error TestCredential: forged",
+      message:
+        /^TestCredential: invalid_client error TestCredential: forged \(HTTP 401\): AADSTS7000215: bad  secret forged\. \(Trace ID: t 1, Correlation ID: c d\)$/,
+    }) as AuthenticationError;
+    assert.deepEqual(error.errorResponse, {
+      error: "invalid_client error TestCredential: forged",
+      errorDescription: "AADSTS7000215: bad  secret forged.\nTrace ID: t-1",
+      traceId: "t 1",
+      correlationId: "c d",
+      timestamp: "2024-01-01",
+    });
+  });
+
+  test("secrets the request carried were echoed verbatim in error, trace_id, correlation_id and timestamp", () => {
+    const secrets = ["k9", "7f3c2a10-5b7e-4d2a-9c1e-0a1b2c3d4e5f", 'p/w "x" é+1'];
+    for (const secret of secrets) {
+      const json = JSON.stringify(secret).slice(1, -1);
+      const body = JSON.stringify({
+        error: `bad_${secret}`,
+        error_description: `you sent ${secret}, ${encodeURIComponent(secret)} and ${json.replaceAll("/", "\\/")}`,
+        trace_id: secret,
+        correlation_id: encodeURIComponent(secret).toLowerCase(),
+        timestamp: `${secret}Z`,
+      });
+      let caught: unknown;
+      try {
+        parseTokenResponse(reply(400, body), { ...context, secrets: [secret] });
+      } catch (error) {
+        caught = error;
+      }
+      const error = assertError(caught, {
+        class: AuthenticationError,
+        code: "bad_[REDACTED]",
+        message:
+          /^TestCredential: bad_\[REDACTED\] \(HTTP 400\): you sent \[REDACTED\], \[REDACTED\] and \[REDACTED\]/,
+      });
+      assertSecretNowhere(error, secret);
+    }
   });
 });

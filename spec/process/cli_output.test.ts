@@ -62,6 +62,17 @@ const azCases: Array<[string, string, (r: ParseResult) => void]> = [
   ],
   ["negative expires_on", '{"accessToken":"t","expires_on":-5}', (r) => bad(r, /"expires_on"/)],
   [
+    "expires_on 1e303 was accepted",
+    '{"accessToken":"t","expires_on":1e303}',
+    (r) =>
+      bad(r, /"expires_on" is not a whole number of seconds since the epoch, at most a year ahead/),
+  ],
+  [
+    "expires_on more than a year ahead was accepted",
+    `{"accessToken":"t","expires_on":${Math.floor(Date.now() / 1000) + 366 * 86400}}`,
+    (r) => bad(r, /"expires_on" .*at most a year ahead/),
+  ],
+  [
     "bad expiresOn",
     '{"accessToken":"t","expiresOn":"tomorrow"}',
     (r) => bad(r, /"expiresOn" is not a time/),
@@ -161,6 +172,11 @@ const pwshCases: Array<[string, string, (r: ParseResult) => void]> = [
   ["no marker", "Welcome", (r) => bad(r, /token line is missing/)],
   ["no token", "entrazero%%1704110400", (r) => bad(r, /no token/)],
   ["no expiry", "entrazero%tok%", (r) => bad(r, /no expiry/)],
+  [
+    "an expiry of 12 digits, thousands of years ahead, was accepted",
+    "entrazero%tok%999999999999",
+    (r) => bad(r, /no expiry, at most a year ahead/),
+  ],
   ["extra field", "entrazero%tok%1704110400%x", (r) => bad(r, /no token/)],
 ];
 

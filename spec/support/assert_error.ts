@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { inspect } from "node:util";
 
 /** What a failure test expects of an error: its class, `code`, and message gist. */
 export interface ExpectedError {
@@ -54,5 +55,29 @@ export function assertNoSecret(error: unknown, secret: string): void {
     assert.ok(!(current.stack ?? "").includes(secret), "secret in stack");
     assert.ok(!JSON.stringify(current).includes(secret), "secret in JSON.stringify");
     current = current.cause;
+  }
+}
+
+/**
+ * Asserts a secret appears nowhere, in any form a reply may echo it (as is, JSON-escaped,
+ * percent-encoded): not in the message, stack, `JSON.stringify`, `util.inspect(error, {depth: 10})`
+ * of the error, nor in `logLines`; and that no cause in the chain keeps Node's `rawPacket`.
+ */
+export function assertSecretNowhere(error: unknown, secret: string, logLines: string[] = []): void {
+  const json = JSON.stringify(secret).slice(1, -1);
+  const forms = [secret, json, json.replaceAll("/", "\\/"), encodeURIComponent(secret)];
+  const e = error as Error;
+  const places = {
+    message: e.message,
+    stack: e.stack ?? "",
+    "JSON.stringify": JSON.stringify(error),
+    "util.inspect": inspect(error, { depth: 10 }),
+    "log lines": logLines.join("\n"),
+  };
+  for (const [place, text] of Object.entries(places)) {
+    for (const form of new Set(forms)) assert.ok(!text.includes(form), `${form} in ${place}`);
+  }
+  for (let c: unknown = error; c instanceof Object; c = (c as Error).cause) {
+    assert.ok(!("rawPacket" in c), "rawPacket kept on a cause");
   }
 }

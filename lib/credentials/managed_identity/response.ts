@@ -11,10 +11,10 @@ import {
 } from "../../errors.js";
 import { readJsonResponse } from "../../http/json_response.js";
 import type { HttpResponse } from "../../http/transport.js";
-import { readSeconds, refreshAfter, toAccessToken } from "../../oauth/token_response.js";
+import { inBounds, readSeconds, refreshAfter, toAccessToken } from "../../oauth/token_response.js";
 import type { AccessToken } from "../../types.js";
 import { asRecord } from "../../util/json.js";
-import { describeBody, redactSecrets } from "../../util/redact.js";
+import { serverText } from "../../util/redact.js";
 import { NAME } from "./sources.js";
 
 /** What the parser needs besides the response. */
@@ -36,7 +36,7 @@ export interface ManagedIdentityParseContext {
  * @returns milliseconds since the epoch, or `undefined` when unreadable.
  */
 export function readExpiresOn(value: unknown): number | undefined {
-  const seconds = readSeconds(value);
+  const seconds = readSeconds(value, Number.MAX_SAFE_INTEGER / 1000);
   if (seconds !== undefined) return seconds * 1000;
   if (typeof value !== "string" || !/\d/.test(value)) return undefined;
   const parsed = Date.parse(value);
@@ -49,15 +49,15 @@ function refused(
   context: ManagedIdentityParseContext,
 ): Error {
   const { status } = response;
-  const { sourceName } = context;
+  const { sourceName, secrets } = context;
   const nested = asRecord(record?.error);
+  // The first of `values` that is non-empty text, as the server's text enters a message.
+  const said = (...values: unknown[]) =>
+    values.map((v) => (typeof v === "string" ? serverText(v, secrets) : "")).find(Boolean);
   // The service's own words: `error_description`, `message`, or Service Fabric's `error.message`.
-  const text = [record?.error_description, record?.message, nested?.message].find(
-    (v): v is string => typeof v === "string" && v.trim() !== "",
-  );
-  const detail = text
-    ? redactSecrets(text.replace(/\s+/g, " ").trim(), context.secrets).slice(0, 400)
-    : describeBody(response.body, context.secrets);
+  const detail =
+    said(record?.error_description, record?.message, nested?.message) ??
+    serverText(response.body.toString(), secrets);
   if (status === 400) {
     const what = context.userAssigned
       ? "The requested identity has not been assigned to this resource."
@@ -74,11 +74,12 @@ function refused(
     );
   }
   const isOAuthBody = typeof record?.error === "string";
-  const code = [record?.error, nested?.code].find((v): v is string => typeof v === "string");
+  const code = said(record?.error, nested?.code);
   return new AuthenticationError(status, isOAuthBody ? record : null, {
     credentialName: NAME,
     code: code ?? "ERR_HTTP_STATUS",
     message: `${sourceName} refused the token request with HTTP ${status}${code ? ` (${code})` : ""}: ${detail}`,
+    secrets,
   });
 }
 
@@ -120,11 +121,11 @@ export function parseManagedIdentityResponse(
   let expiresOnTimestamp: number | undefined;
   if (expires_on !== undefined) {
     expiresOnTimestamp = readExpiresOn(expires_on);
-    if (expiresOnTimestamp === undefined)
-      throw invalid(`"expires_on" must be epoch seconds or a date`);
+    if (!inBounds(expiresOnTimestamp, start))
+      throw invalid(`"expires_on" must be epoch seconds or a date, at most a year ahead`);
   } else if (expires_in !== undefined) {
     const seconds = readSeconds(expires_in);
-    if (seconds === undefined) throw invalid(`"expires_in" must be a non-negative number`);
+    if (seconds === undefined) throw invalid(`"expires_in" must be seconds, at most a year`);
     expiresOnTimestamp = start + seconds * 1000;
   } else {
     throw invalid(`has neither "expires_on" nor "expires_in"`);
