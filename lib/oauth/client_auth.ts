@@ -1,5 +1,6 @@
 import { AbortError, AuthenticationError, CredentialUnavailableError } from "../errors.js";
 import type { FormFields } from "./form.js";
+import type { RequestSettings } from "./token_client.js";
 
 /** The `client_assertion_type` of JWT client assertions (RFC 7523 §2.2). */
 export const JWT_BEARER_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
@@ -10,8 +11,8 @@ export type ClientAuthentication =
   | { kind: "secret"; secret: string }
   | {
       kind: "assertion";
-      /** Returns a fresh client assertion for the given token endpoint. */
-      getAssertion: (tokenEndpoint: string) => Promise<string> | string;
+      /** Returns a fresh client assertion for the given token endpoint, within the request's settings. */
+      getAssertion: (tokenEndpoint: string, request: RequestSettings) => Promise<string> | string;
     };
 
 /** Errors this package already made precise (e.g. a missing federated token file) pass through unwrapped. */
@@ -40,6 +41,7 @@ export async function clientAuthFields(
   credentialName: string,
   auth: ClientAuthentication,
   tokenEndpoint: string,
+  request: RequestSettings = {},
 ): Promise<ClientAuthFields> {
   switch (auth.kind) {
     case "none":
@@ -49,7 +51,7 @@ export async function clientAuthFields(
     case "assertion": {
       let assertion: unknown;
       try {
-        assertion = await auth.getAssertion(tokenEndpoint);
+        assertion = await auth.getAssertion(tokenEndpoint, request);
       } catch (cause) {
         if (isOwnError(cause)) throw cause;
         throw new AuthenticationError(0, null, {
