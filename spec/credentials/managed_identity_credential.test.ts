@@ -619,6 +619,14 @@ describe("ManagedIdentityCredential: abort", () => {
 });
 
 describe("ManagedIdentityCredential: header values HTTP forbids are refused where they enter", () => {
+  test("a userAgentPrefix with a line break: an argument error at construction", () => {
+    throwsWith(() => mi(podIdentity(), { userAgentOptions: { userAgentPrefix: "app\r\n" } }), {
+      class: InvalidArgumentError,
+      code: "ERR_INVALID_ARG_VALUE",
+      message: /^ManagedIdentityCredential: "userAgentOptions\.userAgentPrefix" holds a line break/,
+    });
+  });
+
   for (const [name, env] of [
     ["IDENTITY_HEADER", { IDENTITY_ENDPOINT: "http://127.0.0.1:1/msi/token" }],
     ["MSI_SECRET", { MSI_ENDPOINT: "http://127.0.0.1:1/msi/token" }],
