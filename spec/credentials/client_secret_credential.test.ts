@@ -374,7 +374,7 @@ describe("ClientSecretCredential: transport faults", () => {
     await cred.close();
   });
 
-  test("connection refused is retried, then ERR_NETWORK", async () => {
+  test("connection refused on a loopback address: ERR_NETWORK at once, no retry (nothing listens on this host)", async () => {
     const port = await new Promise<number>((resolve) => {
       const server = createServer();
       server.listen(0, "127.0.0.1", () => {
@@ -382,12 +382,23 @@ describe("ClientSecretCredential: transport faults", () => {
         server.close(() => resolve(port));
       });
     });
-    const cred = credential({ authorityHost: `https://127.0.0.1:${port}` });
+    const lines: string[] = [];
+    const cred = credential({
+      authorityHost: `https://127.0.0.1:${port}`,
+      retryOptions: { retryDelayInMs: 2000 },
+      loggingOptions: { logLevel: "verbose", logger: (_level, line) => lines.push(line) },
+    });
+    const started = performance.now();
     await rejectsWith(cred.getToken(SCOPE), {
       class: AuthenticationError,
       code: "ERR_NETWORK",
       message: /could not reach 127\.0\.0\.1:\d+: ECONNREFUSED/,
     });
+    assert.ok(performance.now() - started < 1500, "no back-off (at least 1600 ms) was waited");
+    assert.deepEqual(
+      lines.filter((line) => line.includes("retry")),
+      [],
+    );
     await cred.close();
   });
 
