@@ -42,7 +42,7 @@ export interface GetTokenOptions {
   abortSignal?: AbortSignalLike;
   /** Per-request settings. */
   requestOptions?: {
-    /** Timeout of each HTTP attempt, in milliseconds (default 30 000). */
+    /** Timeout of each HTTP attempt, in milliseconds (default 30 000); for managed identity, of the whole call, retries included. */
     timeout?: number;
   };
   /** Tracing context; accepted for compatibility, not used. */

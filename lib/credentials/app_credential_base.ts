@@ -39,7 +39,7 @@ export abstract class AppCredential implements TokenCredential {
    *
    * @param scopes - e.g. `"https://management.azure.com/.default"`.
    * @param options - `abortSignal`, `tenantId`, `claims`, `enableCae`, `requestOptions.timeout`.
-   * @throws AuthenticationError when Entra refuses (`code` = Entra's error, e.g. `invalid_client`) or the exchange fails (`ERR_TIMEOUT`, `ERR_NETWORK`, …).
+   * @throws AuthenticationError when Entra refuses (`code` = Entra's error, e.g. `invalid_client`) or the exchange fails (`ERR_TIMEOUT`, `ERR_NETWORK`, `ERR_TLS_CERTIFICATE` for a server certificate that is not trusted — never retried, …).
    * @throws CredentialUnavailableError (`ERR_TENANT_NOT_ALLOWED`) for a tenant outside `additionallyAllowedTenants`.
    * @throws TypeError (`ERR_INVALID_ARG_VALUE`) for malformed scopes, tenant or claims.
    */

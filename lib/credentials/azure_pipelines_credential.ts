@@ -6,8 +6,8 @@
 import { CredentialUnavailableError } from "../errors.js";
 import { resolveRetryOptions, sendWithRetry } from "../http/retry.js";
 import { createIdentityTransport } from "../http/identity_transport.js";
-import type { Transport } from "../http/transport.js";
-import { DEFAULT_TIMEOUT_MS } from "../oauth/token_client.js";
+import { checkHeaderValue, type Transport } from "../http/transport.js";
+import { DEFAULT_TIMEOUT_MS, type RequestSettings } from "../oauth/token_client.js";
 import type {
   AuthorityValidationOptions,
   CredentialPersistenceOptions,
@@ -62,6 +62,7 @@ export class AzurePipelinesCredential extends AppCredential {
     requireString(NAME, "clientId", clientId);
     requireString(NAME, "serviceConnectionId", serviceConnectionId);
     requireString(NAME, "systemAccessToken", systemAccessToken);
+    checkHeaderValue(NAME, '"systemAccessToken"', systemAccessToken);
     const oidcRequestUri = env.SYSTEM_OIDCREQUESTURI;
     if (!oidcRequestUri) {
       throw new CredentialUnavailableError(
@@ -70,18 +71,11 @@ export class AzurePipelinesCredential extends AppCredential {
     }
     const transport = createIdentityTransport(NAME, options, env);
     const retry = resolveRetryOptions(options.retryOptions);
-    const { url, headers } = oidcTokenRequest(
-      oidcRequestUri,
-      serviceConnectionId,
-      systemAccessToken,
-    );
-    const getAssertion = async () => {
-      const response = await sendWithRetry(
-        transport,
-        { method: "POST", url, headers, timeoutMs: DEFAULT_TIMEOUT_MS },
-        retry,
-        NAME,
-      );
+    const oidc = oidcTokenRequest(oidcRequestUri, serviceConnectionId, systemAccessToken);
+    // The OIDC request runs inside the token request: its timeout, abort signal and close() apply.
+    const getAssertion = async (_: string, { signal, timeoutMs }: RequestSettings) => {
+      const request = { ...oidc, signal, timeoutMs: timeoutMs ?? DEFAULT_TIMEOUT_MS };
+      const response = await sendWithRetry(transport, { method: "POST", ...request }, retry, NAME);
       return parseOidcTokenResponse(NAME, response, [systemAccessToken]);
     };
     super(NAME, tenant, clientId, { kind: "assertion", getAssertion }, options);

@@ -4,6 +4,7 @@
  * @module
  */
 import { InvalidArgumentError } from "../errors.js";
+import { checkHeaderValue } from "../http/transport.js";
 import type {
   AuthorityValidationOptions,
   MultiTenantTokenCredentialOptions,
@@ -67,7 +68,7 @@ export interface DefaultAzureCredentialResourceIdOptions extends DefaultAzureCre
 export class DefaultAzureCredential extends ChainedTokenCredential {
   /**
    * @param options - see {@link DefaultAzureCredentialOptions}; `managedIdentityClientId` or `managedIdentityResourceId`, not both.
-   * @throws TypeError (`ERR_INVALID_ARG_VALUE`) for an invalid `AZURE_TOKEN_CREDENTIALS`, or both managed-identity ids.
+   * @throws TypeError (`ERR_INVALID_ARG_VALUE`) for an invalid `AZURE_TOKEN_CREDENTIALS`, both managed-identity ids, or a `userAgentPrefix` no HTTP header can carry.
    * @throws CredentialUnavailableError when a variable in `requiredEnvVars` is not set.
    */
   constructor(
@@ -79,6 +80,8 @@ export class DefaultAzureCredential extends ChainedTokenCredential {
     const settings = options as MemberOptions;
     const env = settings.env ?? process.env;
     checkRequiredEnvVars(settings.requiredEnvVars, env);
+    const { userAgentPrefix } = settings.userAgentOptions ?? {};
+    checkHeaderValue(NAME, '"userAgentOptions.userAgentPrefix"', userAgentPrefix);
     if (
       settings.managedIdentityClientId !== undefined &&
       settings.managedIdentityResourceId !== undefined

@@ -82,7 +82,7 @@ export class ManagedIdentityCredential implements TokenCredential {
    */
   constructor(options?: IdentityOptions);
   /**
-   * @throws TypeError (`ERR_INVALID_ARG_VALUE`) when more than one of `clientId`, `resourceId`, `objectId` is given, or one is empty.
+   * @throws TypeError (`ERR_INVALID_ARG_VALUE`) when more than one of `clientId`, `resourceId`, `objectId` is given, or one is empty; when `userAgentOptions.userAgentPrefix`, `IDENTITY_HEADER` or `MSI_SECRET` holds a line break or another character no HTTP header can carry.
    * @throws CredentialUnavailableError (`ERR_USER_ASSIGNED_UNSUPPORTED`) when a user-assigned id is given where the detected source cannot honour it (Cloud Shell, Service Fabric, Azure Arc, Azure ML with a resource or object id).
    */
   constructor(clientIdOrOptions?: string | IdentityOptions, maybeOptions?: TokenCredentialOptions) {
@@ -113,10 +113,17 @@ export class ManagedIdentityCredential implements TokenCredential {
    * five minutes before expiry; tokens of two hours or more are refreshed at half-life.
    *
    * @param scopes - exactly one scope, e.g. `"https://vault.azure.net/.default"`.
-   * @param options - `abortSignal`, `requestOptions.timeout`; `claims`, `tenantId` and `enableCae` do not apply to managed identity.
-   * @throws InvalidArgumentError (`ERR_INVALID_ARG_VALUE`) for zero or several scopes.
+   * A refused connection to a loopback or link-local endpoint (no managed identity on this host)
+   * fails at once, without retries. `requestOptions.timeout` bounds the whole call: the IMDS
+   * probe, every attempt and every retry wait. Without it, an endpoint that accepts connections
+   * but never answers is given up after at most about 205 s: 6 attempts (5 retries) of 30 s each,
+   * plus back-off waits of at most 24.8 s in all.
+   *
+   * @param scopes - exactly one scope, e.g. `"https://vault.azure.net/.default"`.
+   * @param options - `abortSignal`, `requestOptions.timeout` (for the whole call); `claims`, `tenantId` and `enableCae` do not apply to managed identity.
+   * @throws InvalidArgumentError (`ERR_INVALID_ARG_VALUE`) for zero or several scopes, or an Azure Arc key file holding a line break.
    * @throws CredentialUnavailableError when no endpoint answers (`ERR_IMDS_UNAVAILABLE`, `ERR_NETWORK`, `ERR_TIMEOUT`), no identity is assigned (`ERR_IDENTITY_NOT_FOUND`), the reply is not JSON (`ERR_RESPONSE_NOT_JSON`) or the environment is inconsistent (`ERR_MANAGED_IDENTITY_CONFIG`).
-   * @throws AuthenticationError when the endpoint refuses (`ERR_HTTP_STATUS` or its error code), the Azure Arc challenge is refused (`ERR_ARC_CHALLENGE`, `ERR_ARC_KEY_FILE`) or the Service Fabric certificate does not match (`ERR_SERVER_CERT_MISMATCH`).
+   * @throws AuthenticationError when the endpoint refuses (`ERR_HTTP_STATUS` or its error code), the Azure Arc challenge is refused (`ERR_ARC_CHALLENGE`, `ERR_ARC_KEY_FILE`), the Service Fabric certificate does not match (`ERR_SERVER_CERT_MISMATCH`) or an https endpoint's certificate is not trusted (`ERR_TLS_CERTIFICATE`).
    */
   async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
     return this.#source.getToken(scopes, options);

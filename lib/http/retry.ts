@@ -8,7 +8,7 @@
 import { AbortError } from "../errors.js";
 import type { AbortSignalLike, RetryOptions } from "../types.js";
 import type { CredentialLogger } from "../util/logger.js";
-import { CERT_MISMATCH_CODE } from "./pinned_agent.js";
+import { isLoopbackOrLinkLocal } from "./local_address.js";
 import {
   isTransientTransportError,
   type HttpRequest,
@@ -131,15 +131,19 @@ export function sleep(
   });
 }
 
-/** Timeouts and broken connections are retried; a server failing certificate pinning is not. */
-function isRetriableError(error: unknown): boolean {
-  const cause = (error as { cause?: { code?: unknown } } | null)?.cause;
-  return isTransientTransportError(error) && cause?.code !== CERT_MISMATCH_CODE;
+/**
+ * Timeouts and broken connections are retried, but not a refused connection to a loopback or
+ * link-local endpoint: nothing listens on this host, and waiting will not change that soon.
+ */
+function isRetriableError(error: unknown, host: string): boolean {
+  const refused = (error as { cause?: { code?: unknown } } | null)?.cause?.code === "ECONNREFUSED";
+  return isTransientTransportError(error) && !(refused && isLoopbackOrLinkLocal(host));
 }
 
 /**
  * Sends a request, retrying the statuses its policy names, timeouts and broken connections.
  *
+ * @param deadline - a `performance.now()` instant that bounds every attempt and wait (default none).
  * @returns the last response, whatever its status.
  * @throws the last transport error, or {@link AbortError} when the request's signal fires.
  */
@@ -149,20 +153,22 @@ export async function sendWithRetry(
   options: ResolvedRetryOptions,
   credentialName: string,
   logger?: CredentialLogger,
+  deadline = Infinity,
 ): Promise<HttpResponse> {
   for (let attempt = 0; ; attempt++) {
-    let response: HttpResponse | undefined;
-    let reason: string;
+    const left = Math.max(1, Math.ceil(deadline - performance.now()));
+    let response: HttpResponse | undefined, failure: { code: string } | undefined;
     try {
-      response = await transport.send(request);
-      const final = !options.policy.retriable(response.status) || attempt >= options.maxRetries;
-      if (final) return response;
-      reason = `HTTP ${response.status}`;
+      response = await transport.send({ ...request, timeoutMs: Math.min(request.timeoutMs, left) });
+      if (!options.policy.retriable(response.status)) return response;
     } catch (error) {
-      if (!isRetriableError(error) || attempt >= options.maxRetries) throw error;
-      reason = (error as { code: string }).code;
+      if (!isRetriableError(error, new URL(request.url).hostname)) throw error;
+      failure = error as { code: string };
     }
     const delay = retryDelay(attempt, response, options, Date.now(), Math.random);
+    if (attempt >= options.maxRetries || performance.now() + delay >= deadline)
+      return response ?? Promise.reject(failure);
+    const reason = response ? `HTTP ${response.status}` : failure!.code;
     logger?.verbose(
       `retry ${attempt + 1} of ${options.maxRetries} after ${reason}, in ${Math.round(delay)} ms`,
     );

@@ -1,10 +1,12 @@
 import * as http from "node:http";
 import * as https from "node:https";
 import { randomUUID } from "node:crypto";
-import { AbortError, authenticationFailure, type IdentityErrorCode } from "../errors.js";
+import { AbortError, InvalidArgumentError, authenticationFailure } from "../errors.js";
+import type { IdentityErrorCode } from "../errors.js";
 import type { AbortSignalLike, TlsOptions } from "../types.js";
 import type { CredentialLogger } from "../util/logger.js";
 import { VERSION } from "../version.js";
+import { CERT_MISMATCH_CODE } from "./pinned_agent.js";
 import { createTunnelAgent, type ProxyTarget } from "./proxy.js";
 
 /** One HTTP request. */
@@ -60,6 +62,21 @@ export function userAgent(prefix?: string): string {
   return prefix ? `${prefix} ${base}` : base;
 }
 
+/**
+ * Checks a value bound for an HTTP header where it enters (constructor, environment, key file), so
+ * a bad one never reaches `http.request`: Node refuses line breaks, other controls but tab, and
+ * anything beyond Latin-1.
+ *
+ * @param setting - names the value in the message; the value itself is never shown (it may be a secret).
+ * @throws InvalidArgumentError `ERR_INVALID_ARG_VALUE`.
+ */
+export function checkHeaderValue(credentialName: string, setting: string, value?: string): void {
+  if (value !== undefined && /[^\t\x20-\x7e\x80-\xff]/.test(value))
+    throw new InvalidArgumentError(
+      `${credentialName}: ${setting} holds a line break, a control character or a character beyond Latin-1, which an HTTP header cannot carry.`,
+    );
+}
+
 /** A transport error that retrying may cure: no response arrived, or the connection broke. */
 export function isTransientTransportError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
@@ -72,6 +89,7 @@ export function isTransientTransportError(error: unknown): boolean {
  */
 export function createTransport(options: TransportOptions): Transport {
   const { credentialName } = options;
+  checkHeaderValue(credentialName, '"userAgentOptions.userAgentPrefix"', options.userAgentPrefix);
   const maxBytes = options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
   const agentOptions: https.AgentOptions = { keepAlive: true, ca: options.tlsOptions?.ca };
   const httpsAgent = options.httpsAgent ?? new https.Agent(agentOptions);
@@ -188,15 +206,18 @@ export function createTransport(options: TransportOptions): Transport {
           `the request to ${url.host} could not be built (${code}).`,
         );
       }
-      req.on("error", (error: NodeJS.ErrnoException) =>
-        error.code === "ERR_PROXY"
-          ? fail("ERR_PROXY", `${error.message}.`, error)
-          : fail(
-              "ERR_NETWORK",
-              `could not reach ${url.host}: ${error.code ?? error.message}.`,
-              error,
-            ),
-      );
+      req.on("error", (error: NodeJS.ErrnoException) => {
+        const code = error.code ?? "";
+        if (code === "ERR_PROXY" || code === CERT_MISMATCH_CODE)
+          return fail(code, `${error.message}.`, error);
+        // Node's codes for a server certificate that failed verification (untrusted, expired, wrong host).
+        if (/CERT|UNABLE_TO_|HOSTNAME_MISMATCH|INVALID_CA/.test(code)) {
+          const hint = `If a private CA or a TLS-inspecting proxy signs it, trust that CA with tlsOptions.ca or NODE_EXTRA_CA_CERTS.`;
+          const what = `the TLS certificate of ${url.host} was not accepted (${code}).`;
+          return fail("ERR_TLS_CERTIFICATE", `${what} ${hint}`, error);
+        }
+        fail("ERR_NETWORK", `could not reach ${url.host}: ${code || error.message}.`, error);
+      });
       request.signal?.addEventListener("abort", onAbort, { once: true });
       req.end(request.body);
     });

@@ -5,6 +5,7 @@ import {
   CredentialUnavailableError,
 } from "../errors.js";
 import type { FormFields } from "./form.js";
+import type { RequestSettings } from "./token_client.js";
 
 /** The `client_assertion_type` of JWT client assertions (RFC 7523 §2.2). */
 export const JWT_BEARER_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
@@ -15,8 +16,8 @@ export type ClientAuthentication =
   | { kind: "secret"; secret: string }
   | {
       kind: "assertion";
-      /** Returns a fresh client assertion for the given token endpoint. */
-      getAssertion: (tokenEndpoint: string) => Promise<string> | string;
+      /** Returns a fresh client assertion for the given token endpoint, within the request's settings. */
+      getAssertion: (tokenEndpoint: string, request: RequestSettings) => Promise<string> | string;
     };
 
 /** Errors this package already made precise (e.g. a missing federated token file) pass through unwrapped. */
@@ -43,6 +44,7 @@ export async function clientAuthFields(
   credentialName: string,
   auth: ClientAuthentication,
   tokenEndpoint: string,
+  request: RequestSettings = {},
 ): Promise<ClientAuthFields> {
   switch (auth.kind) {
     case "none":
@@ -54,7 +56,7 @@ export async function clientAuthFields(
         authenticationFailure(credentialName, "ERR_ASSERTION_CALLBACK", message, { cause });
       let assertion: unknown;
       try {
-        assertion = await auth.getAssertion(tokenEndpoint);
+        assertion = await auth.getAssertion(tokenEndpoint, request);
       } catch (cause) {
         if (isOwnError(cause)) throw cause;
         const why = cause instanceof Error ? cause.message : "the callback threw";

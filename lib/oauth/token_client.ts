@@ -100,7 +100,7 @@ export class TokenClient {
     settings: RequestSettings = {},
   ): Promise<TokenResult> {
     const endpoint = this.tokenEndpoint(tenantId);
-    const auth = await clientAuthFields(this.credentialName, this.#clientAuth, endpoint);
+    const auth = await clientAuthFields(this.credentialName, this.#clientAuth, endpoint, settings);
     const fields: FormFields = { client_id: this.clientId, ...grant.fields, ...auth.fields };
     if (settings.claims) fields.claims = settings.claims;
     const requestStartMs = this.now();

@@ -213,4 +213,76 @@ describe("AzurePipelinesCredential", () => {
       },
     );
   });
+
+  test("a systemAccessToken with a trailing line break crashed the request: refused at construction, not echoed", () => {
+    const token = `${SYSTEM_TOKEN}\n`;
+    const error = throwsWith(
+      () => new AzurePipelinesCredential(TENANT, CLIENT, CONNECTION, token, { env: {} } as object),
+      {
+        class: InvalidArgumentError,
+        code: "ERR_INVALID_ARG_VALUE",
+        message: /^AzurePipelinesCredential: "systemAccessToken" holds a line break/,
+      },
+    );
+    assertNoSecret(error, SYSTEM_TOKEN);
+  });
+});
+
+describe("AzurePipelinesCredential: the OIDC request obeys the getToken call", () => {
+  async function arrived(count: number): Promise<void> {
+    while (oidc.requests.length < count) await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+
+  test("requestOptions.timeout was ignored by the OIDC request: a hanging endpoint now times out", async () => {
+    const cred = credential();
+    oidc.replies.push({ hang: true }, { hang: true }, { hang: true }, { hang: true });
+    const started = performance.now();
+    await rejectsWith(cred.getToken(SCOPE, { requestOptions: { timeout: 300 } }), {
+      class: AuthenticationError,
+      code: "ERR_TIMEOUT",
+      message:
+        /^AzurePipelinesCredential: no complete response from 127\.0\.0\.1:\d+ within 300 ms/,
+    });
+    const elapsed = performance.now() - started;
+    assert.ok(elapsed < 3000, `took ${elapsed} ms`);
+    assert.equal(oidc.requests.length, 4, "the first attempt and 3 retries, each 300 ms");
+    assert.equal(entra.tokenRequests.length, 0);
+    await cred.close();
+  });
+
+  test("abortSignal was ignored by the OIDC request: aborting now stops it at once", async () => {
+    const cred = credential();
+    oidc.replies.push({ hang: true });
+    const controller = new AbortController();
+    const pending = cred.getToken(SCOPE, { abortSignal: controller.signal });
+    await arrived(1);
+    const started = performance.now();
+    controller.abort();
+    await rejectsWith(pending, {
+      class: Error,
+      name: "AbortError",
+      code: "ERR_ABORTED",
+      message: /^AzurePipelinesCredential: the operation was aborted/,
+    });
+    assert.ok(performance.now() - started < 1000);
+    assert.equal(entra.tokenRequests.length, 0);
+    await cred.close();
+  });
+
+  test("close() left the OIDC request hanging: it now stops it", async () => {
+    const cred = credential();
+    oidc.replies.push({ hang: true });
+    const pending = cred.getToken(SCOPE);
+    await arrived(1);
+    const started = performance.now();
+    await cred.close();
+    await rejectsWith(pending, {
+      class: Error,
+      name: "AbortError",
+      code: "ERR_ABORTED",
+      message: /^AzurePipelinesCredential: the operation was aborted/,
+    });
+    assert.ok(performance.now() - started < 1000);
+    assert.equal(oidc.requests.length, 1, "no retry after close()");
+  });
 });

@@ -457,7 +457,7 @@ describe("ClientSecretCredential: transport faults", () => {
     await cred.close();
   });
 
-  test("connection refused is retried, then ERR_NETWORK", async () => {
+  test("connection refused on a loopback address: ERR_NETWORK at once, no retry (nothing listens on this host)", async () => {
     const port = await new Promise<number>((resolve) => {
       const server = createServer();
       server.listen(0, "127.0.0.1", () => {
@@ -465,13 +465,58 @@ describe("ClientSecretCredential: transport faults", () => {
         server.close(() => resolve(port));
       });
     });
-    const cred = credential({ authorityHost: `https://127.0.0.1:${port}` });
+    const lines: string[] = [];
+    const cred = credential({
+      authorityHost: `https://127.0.0.1:${port}`,
+      retryOptions: { retryDelayInMs: 2000 },
+      loggingOptions: { logLevel: "verbose", logger: (_level, line) => lines.push(line) },
+    });
+    const started = performance.now();
     await rejectsWith(cred.getToken(SCOPE), {
       class: AuthenticationError,
       code: "ERR_NETWORK",
       message: /could not reach 127\.0\.0\.1:\d+: ECONNREFUSED/,
     });
+    assert.ok(performance.now() - started < 1500, "no back-off (at least 1600 ms) was waited");
+    assert.deepEqual(
+      lines.filter((line) => line.includes("retry")),
+      [],
+    );
     await cred.close();
+  });
+
+  test("an untrusted server certificate was retried 4 times as a network failure: now one attempt, ERR_TLS_CERTIFICATE and a hint", async () => {
+    const cred = credential({ tlsOptions: undefined });
+    const before = fake.connections;
+    const started = performance.now();
+    await rejectsWith(cred.getToken(SCOPE), {
+      class: AuthenticationError,
+      code: "ERR_TLS_CERTIFICATE",
+      message:
+        /^ClientSecretCredential: the TLS certificate of 127\.0\.0\.1:\d+ was not accepted \(UNABLE_TO_VERIFY_LEAF_SIGNATURE\)\. If a private CA or a TLS-inspecting proxy signs it, trust that CA with tlsOptions\.ca or NODE_EXTRA_CA_CERTS\./,
+    });
+    assert.equal(fake.connections - before, 1, "one connection attempt, no retry");
+    assert.ok(performance.now() - started < 1000);
+    assert.equal(fake.requests.length, 0);
+    await cred.close();
+  });
+
+  test("a certificate for another host was retried as a network failure: now one attempt, ERR_TLS_CERTIFICATE", async () => {
+    const elsewhere = await FakeEntra.start("127.0.0.2");
+    try {
+      const cred = credential({ authorityHost: elsewhere.url });
+      await rejectsWith(cred.getToken(SCOPE), {
+        class: AuthenticationError,
+        code: "ERR_TLS_CERTIFICATE",
+        message:
+          /^ClientSecretCredential: the TLS certificate of 127\.0\.0\.2:\d+ was not accepted \(ERR_TLS_CERT_ALTNAME_INVALID\)\. .*tlsOptions\.ca/,
+      });
+      assert.equal(elsewhere.connections, 1, "one connection attempt, no retry");
+      assert.deepEqual([...elsewhere.requests, ...elsewhere.unexpected], []);
+      await cred.close();
+    } finally {
+      await elsewhere.close();
+    }
   });
 
   test("a connection reset mid-request is retried", async () => {
@@ -535,6 +580,24 @@ describe("ClientSecretCredential: transport faults", () => {
 });
 
 describe("ClientSecretCredential: bad arguments", () => {
+  for (const [what, prefix] of [
+    ["CR/LF", "my-app/1.0\r\nX-Injected: 1"],
+    ["a character beyond Latin-1", "my-app/1.0 \u2013 beta"],
+  ] as const) {
+    test(`a userAgentPrefix with ${what} made every request fail: refused at construction`, () => {
+      const error = throwsWith(
+        () => credential({ userAgentOptions: { userAgentPrefix: prefix } }),
+        {
+          class: InvalidArgumentError,
+          code: "ERR_INVALID_ARG_VALUE",
+          message:
+            /^ClientSecretCredential: "userAgentOptions\.userAgentPrefix" holds a line break, a control character or a character beyond Latin-1/,
+        },
+      );
+      assertNoSecret(error, prefix);
+    });
+  }
+
   test("an http:// authority is refused at construction", () => {
     throwsWith(() => credential({ authorityHost: "http://login.microsoftonline.com" }), {
       class: InvalidArgumentError,

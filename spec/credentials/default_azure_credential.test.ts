@@ -396,6 +396,44 @@ describe("DefaultAzureCredential: failures", () => {
     await cred.close();
   });
 
+  for (const [path, env, options] of [
+    ["the IMDS probe refused", () => ({}), {}],
+    ["the IMDS probe unanswered", () => ({}), () => ({ imdsHost: silent.url })],
+    ["pod identity refused", () => ({ AZURE_POD_IDENTITY_AUTHORITY_HOST: closedPort }), {}],
+    [
+      "App Service variables left behind",
+      () => ({ IDENTITY_ENDPOINT: `${closedPort}/msi/token`, IDENTITY_HEADER: "left-behind" }),
+      {},
+    ],
+    [
+      "Azure Arc variables left behind",
+      () => ({
+        IDENTITY_ENDPOINT: `${closedPort}/metadata/identity/oauth2/token`,
+        IMDS_ENDPOINT: closedPort,
+      }),
+      {},
+    ],
+  ] as const) {
+    test(`nothing available (${path}), default retries: fails in under 3 s, not after 16-22 s of retries`, async () => {
+      const extra = typeof options === "function" ? options() : options;
+      const cred = dac({ ...noTools(), ...env() }, { retryOptions: undefined, ...extra });
+      const started = performance.now();
+      const error = (await rejectsWith(cred.getToken(SCOPE), {
+        class: AggregateAuthenticationError,
+        code: "ERR_AGGREGATE",
+        message: /^DefaultAzureCredential: no credential in the chain could get a token/,
+      })) as AggregateAuthenticationError;
+      const elapsed = performance.now() - started;
+      console.log(
+        `# DefaultAzureCredential, nothing available (${path}): ${Math.round(elapsed)} ms`,
+      );
+      assert.ok(elapsed < 3000, `took ${elapsed} ms`);
+      assert.ok(error.errors.every((e) => e instanceof CredentialUnavailableError));
+      assert.match(error.message, /- ManagedIdentityCredential: /);
+      await cred.close();
+    });
+  }
+
   test("developer-tool failures are unavailable inside the chain, which goes on", async () => {
     const cred = dac(box.env("error"));
     const error = (await rejectsWith(cred.getToken(SCOPE), {
@@ -483,6 +521,15 @@ describe("DefaultAzureCredential: failures", () => {
         message: /required environment variable\(s\) AZURE_TENANT_ID not set/,
       },
     );
+  });
+
+  test("a userAgentPrefix beyond Latin-1 made every member fail later: refused at construction", () => {
+    throwsWith(() => dac({}, { userAgentOptions: { userAgentPrefix: "app \u{1F680}" } }), {
+      class: InvalidArgumentError,
+      code: "ERR_INVALID_ARG_VALUE",
+      message:
+        /^DefaultAzureCredential: "userAgentOptions\.userAgentPrefix" holds a line break, a control character or a character beyond Latin-1/,
+    });
   });
 
   test("both managed-identity ids: argument error", () => {

@@ -587,6 +587,22 @@ describe("ManagedIdentityCredential: Azure Arc key-file rules", () => {
     await cred.close();
   });
 
+  test("a key file with a line break inside was sent as a header and crashed the request: refused, contents not shown", async () => {
+    const key = "arc-key-first-line\nInjected: 1";
+    writeFileSync(join(keyDir, "broken.key"), key);
+    const cred = mi(arcEnv(), { arcKeyDirectory: keyDir });
+    http.replies.push(challenge(join(keyDir, "broken.key")));
+    const error = await rejectsWith(cred.getToken(SCOPE), {
+      class: InvalidArgumentError,
+      code: "ERR_INVALID_ARG_VALUE",
+      message:
+        /^ManagedIdentityCredential: Azure Arc: the key file .*broken\.key holds a line break/,
+    });
+    assertNoSecret(error, "arc-key-first-line");
+    assert.equal(http.requests.length, 1, "nothing sent with the bad key");
+    await cred.close();
+  });
+
   test("a 401 without a Basic realm challenge is refused", async () => {
     const cred = mi(arcEnv(), { arcKeyDirectory: keyDir });
     http.replies.push({ status: 401, body: "no" });
@@ -791,4 +807,109 @@ describe("ManagedIdentityCredential: replies that echo the request's secrets", (
       await cred.close();
     });
   }
+});
+
+describe("ManagedIdentityCredential: header values HTTP forbids are refused where they enter", () => {
+  test("a userAgentPrefix with a line break: an argument error at construction", () => {
+    throwsWith(() => mi(podIdentity(), { userAgentOptions: { userAgentPrefix: "app\r\n" } }), {
+      class: InvalidArgumentError,
+      code: "ERR_INVALID_ARG_VALUE",
+      message: /^ManagedIdentityCredential: "userAgentOptions\.userAgentPrefix" holds a line break/,
+    });
+  });
+
+  for (const [name, env] of [
+    ["IDENTITY_HEADER", { IDENTITY_ENDPOINT: "http://127.0.0.1:1/msi/token" }],
+    ["MSI_SECRET", { MSI_ENDPOINT: "http://127.0.0.1:1/msi/token" }],
+  ] as const) {
+    test(`${name} with a line break inside: an argument error naming the variable, not its value`, () => {
+      const secret = "first-half-of-secret\r\nsecond-half";
+      const error = throwsWith(() => mi({ ...env, [name]: secret }), {
+        class: InvalidArgumentError,
+        code: "ERR_INVALID_ARG_VALUE",
+        message: new RegExp(
+          `^ManagedIdentityCredential: the environment variable ${name} holds a line break`,
+        ),
+      });
+      assertNoSecret(error, "first-half-of-secret");
+    });
+  }
+});
+
+describe('ManagedIdentityCredential: says "not here" quickly', () => {
+  async function refusedUrl(): Promise<string> {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    return `http://127.0.0.1:${port}`;
+  }
+
+  for (const [where, env] of [
+    [
+      "App Service",
+      (url: string) => ({ IDENTITY_ENDPOINT: `${url}/msi/token`, IDENTITY_HEADER: "h" }),
+    ],
+    ["pod identity", (url: string) => ({ AZURE_POD_IDENTITY_AUTHORITY_HOST: url })],
+    [
+      "Azure Arc",
+      (url: string) => ({
+        IDENTITY_ENDPOINT: `${url}/metadata/identity/oauth2/token`,
+        IMDS_ENDPOINT: url,
+      }),
+    ],
+  ] as const) {
+    test(`a refused ${where} endpoint on loopback took 16-22 s of retries: now unavailable in under 3 s`, async () => {
+      const cred = mi(env(await refusedUrl()), { retryOptions: undefined });
+      const started = performance.now();
+      await rejectsWith(cred.getToken(SCOPE), {
+        class: CredentialUnavailableError,
+        code: "ERR_NETWORK",
+        message:
+          /^ManagedIdentityCredential: no response from the .* endpoint: could not reach 127\.0\.0\.1:\d+: ECONNREFUSED/,
+      });
+      const elapsed = performance.now() - started;
+      console.log(`# refused ${where} endpoint: unavailable after ${Math.round(elapsed)} ms`);
+      assert.ok(elapsed < 3000, `took ${elapsed} ms`);
+      await cred.close();
+    });
+  }
+
+  test("requestOptions.timeout of 500 ms still gave ~20 s of retries: it now bounds the whole call", async () => {
+    const cred = mi(podIdentity(), { retryOptions: undefined });
+    http.replies.push(
+      { status: 503, body: "" },
+      { status: 503, body: "" },
+      { status: 503, body: "" },
+    );
+    const started = performance.now();
+    await rejectsWith(cred.getToken(SCOPE, { requestOptions: { timeout: 500 } }), {
+      class: AuthenticationError,
+      code: "ERR_HTTP_STATUS",
+      message: /HTTP 503/,
+    });
+    const elapsed = performance.now() - started;
+    assert.ok(elapsed < 1500, `took ${elapsed} ms`);
+    assert.ok(http.requests.length <= 2, `${http.requests.length} requests within 500 ms`);
+    http.reset();
+    await cred.close();
+  });
+
+  test("an endpoint that accepts but never answers: requestOptions.timeout bounds the whole call", async () => {
+    const cred = mi(podIdentity(), { retryOptions: undefined });
+    http.replies.push({ hang: true }, { hang: true });
+    const started = performance.now();
+    await rejectsWith(cred.getToken(SCOPE, { requestOptions: { timeout: 500 } }), {
+      class: CredentialUnavailableError,
+      code: "ERR_TIMEOUT",
+      message:
+        /^ManagedIdentityCredential: no response from the IMDS endpoint: no complete response from 127\.0\.0\.1:\d+ within 500 ms/,
+    });
+    const elapsed = performance.now() - started;
+    console.log(`# hanging endpoint, timeout 500 ms: ERR_TIMEOUT after ${Math.round(elapsed)} ms`);
+    assert.ok(elapsed >= 450 && elapsed < 1500, `took ${elapsed} ms`);
+    assert.equal(http.requests.length, 1);
+    http.reset();
+    await cred.close();
+  });
 });

@@ -97,9 +97,14 @@ export class FakeEntra {
   readonly #sockets = new Set<Socket>();
   #server!: Server;
   url = "";
+  /** TCP connections accepted, including those whose TLS handshake the client refused. */
+  connections = 0;
 
-  /** Starts a fake on a random loopback port. */
-  static async start(): Promise<FakeEntra> {
+  /**
+   * Starts a fake on a random loopback port. Its certificate names 127.0.0.1 and localhost, so
+   * another loopback address (`127.0.0.2`) makes it a server for the wrong host.
+   */
+  static async start(host = "127.0.0.1"): Promise<FakeEntra> {
     const fake = new FakeEntra();
     fake.#server = createServer(
       { key: readFixture("tls/server.key"), cert: readFixture("tls/server.pem") },
@@ -109,8 +114,9 @@ export class FakeEntra {
       fake.#sockets.add(socket);
       socket.on("close", () => fake.#sockets.delete(socket));
     });
-    await new Promise<void>((resolve) => fake.#server.listen(0, "127.0.0.1", resolve));
-    fake.url = `https://127.0.0.1:${(fake.#server.address() as AddressInfo).port}`;
+    fake.#server.on("connection", () => fake.connections++);
+    await new Promise<void>((resolve) => fake.#server.listen(0, host, resolve));
+    fake.url = `https://${host}:${(fake.#server.address() as AddressInfo).port}`;
     fake.trustedHosts.add(new URL(fake.url).host);
     return fake;
   }

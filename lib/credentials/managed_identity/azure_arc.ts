@@ -9,7 +9,7 @@
 import { lstat, readFile } from "node:fs/promises";
 import { posix, win32 } from "node:path";
 import { authenticationFailure } from "../../errors.js";
-import type { HttpResponse } from "../../http/transport.js";
+import { checkHeaderValue, type HttpResponse } from "../../http/transport.js";
 import { NAME } from "./sources.js";
 
 /** The largest key file the agent writes. */
@@ -71,6 +71,7 @@ export function checkArcKeyPath(keyPath: string, directory: string | undefined):
  *
  * @returns the file's contents, the value of `Authorization: Basic`.
  * @throws AuthenticationError `ERR_ARC_KEY_FILE`; the message never holds the contents.
+ * @throws InvalidArgumentError `ERR_INVALID_ARG_VALUE` when the contents hold a line break.
  */
 export async function readArcKey(absolutePath: string): Promise<string> {
   const stats = await lstat(absolutePath).catch((error: NodeJS.ErrnoException) => {
@@ -87,5 +88,6 @@ export async function readArcKey(absolutePath: string): Promise<string> {
   }
   const contents = (await readFile(absolutePath, "utf8")).trim();
   if (!contents) throw refuse("ERR_ARC_KEY_FILE", `the key file ${absolutePath} is empty.`);
+  checkHeaderValue(NAME, `Azure Arc: the key file ${absolutePath}`, contents);
   return contents;
 }

@@ -106,20 +106,22 @@ export class ManagedIdentityClient {
 
   async #fetch(resource: string, signal: AbortSignalLike, timeout?: number): Promise<AccessToken> {
     const source = this.#source;
+    // `requestOptions.timeout` bounds the whole call: probe, every attempt and every retry wait.
+    const deadline = performance.now() + (timeout ?? Infinity);
     if (this.#options.sendProbeRequest && source.probeUrl && !this.#imdsAvailable)
       await this.#probe(source.probeUrl, timeout ?? IMDS_PROBE_TIMEOUT_MS, signal);
     const timeoutMs = timeout ?? DEFAULT_TIMEOUT_MS;
     const request: HttpRequest = { ...tokenRequest(source, resource), timeoutMs, signal };
     const requestStartMs = (this.#options.now ?? Date.now)();
     const secrets = source.secret ? [source.secret] : [];
-    let response = await this.#send(request);
+    let response = await this.#send(request, deadline);
     if (source.name === "Azure Arc" && response.status === 401) {
       const key = await readArcKey(
         checkArcKeyPath(parseArcChallenge(response), source.arcKeyDirectory),
       );
       secrets.push(key);
       const headers = { ...request.headers, Authorization: `Basic ${key}` };
-      response = await this.#send({ ...request, headers });
+      response = await this.#send({ ...request, headers }, deadline);
     }
     return parseManagedIdentityResponse(response, {
       sourceName: source.name,
@@ -129,9 +131,10 @@ export class ManagedIdentityClient {
     });
   }
 
-  async #send(request: HttpRequest): Promise<HttpResponse> {
+  async #send(request: HttpRequest, deadline: number): Promise<HttpResponse> {
+    const [transport, retry, logger] = [this.#transport, this.#retry, this.#logger];
     try {
-      return await sendWithRetry(this.#transport, request, this.#retry, NAME, this.#logger);
+      return await sendWithRetry(transport, request, retry, NAME, logger, deadline);
     } catch (error) {
       const cause = (error as { cause?: { code?: unknown; message?: string } }).cause;
       const where = this.#source.name;

@@ -11,7 +11,7 @@ import { win32 } from "node:path";
 import { CredentialUnavailableError } from "../../errors.js";
 import { isLoopbackOrLinkLocal } from "../../http/local_address.js";
 import { normalizeThumbprint } from "../../http/pinned_agent.js";
-import type { HttpRequest } from "../../http/transport.js";
+import { checkHeaderValue, type HttpRequest } from "../../http/transport.js";
 import { encodeForm } from "../../oauth/form.js";
 import type { InternalOptions } from "../../types.js";
 
@@ -113,6 +113,8 @@ function checkUrl(name: string, value: string, allowRemoteHttp = false): string 
  * Shell, token exchange (workload identity), IMDS.
  *
  * @param options - the seams `imdsHost`, `arcKeyDirectory` and `platform`.
+ * @throws InvalidArgumentError `ERR_INVALID_ARG_VALUE` when IDENTITY_HEADER or MSI_SECRET holds a
+ *   character an HTTP header cannot carry (a line break).
  * @throws CredentialUnavailableError `ERR_MANAGED_IDENTITY_CONFIG` when the environment is
  *   incomplete or malformed; `ERR_USER_ASSIGNED_UNSUPPORTED` when a user-assigned id is given for
  *   a source that cannot honour it, so another identity is never used silently.
@@ -142,6 +144,7 @@ export function detectSource(
   if (identityEndpoint) {
     const endpoint = checkUrl("IDENTITY_ENDPOINT", identityEndpoint);
     const header = read("IDENTITY_HEADER");
+    checkHeaderValue(NAME, "the environment variable IDENTITY_HEADER", header);
     const thumbprint = read("IDENTITY_SERVER_THUMBPRINT");
     if (header && thumbprint) {
       refuseUserAssigned("Service Fabric", "the cluster's configuration decides the identity.");
@@ -188,6 +191,7 @@ export function detectSource(
   if (msiEndpoint) {
     const endpoint = checkUrl("MSI_ENDPOINT", msiEndpoint);
     const secret = read("MSI_SECRET");
+    checkHeaderValue(NAME, "the environment variable MSI_SECRET", secret);
     if (!secret) {
       refuseUserAssigned("Cloud Shell", "Cloud Shell issues tokens for the signed-in user only.");
       return source({ name: "Cloud Shell", endpoint, headers: { Metadata: "true" } });
