@@ -6,6 +6,7 @@
  */
 export type {
   AbortSignalLike,
+  CommonCredentialOptions,
   BrokerAuthOptions,
   BrokerDisabledOptions,
   BrokerEnabledOptions,

@@ -187,6 +187,17 @@ export interface AuthorityValidationOptions {
   disableInstanceDiscovery?: boolean;
 }
 
+/**
+ * The options most credentials take (client secret, certificate, assertion, on-behalf-of,
+ * Pipelines, username/password and the user sign-ins): multi-tenant, persistence and authority
+ * validation.
+ */
+export interface CommonCredentialOptions
+  extends
+    MultiTenantTokenCredentialOptions,
+    CredentialPersistenceOptions,
+    AuthorityValidationOptions {}
+
 /** Persistent token cache settings, as in `@azure/identity`. */
 export interface TokenCachePersistenceOptions {
   /** Turn the persistent cache on. */

@@ -8,11 +8,7 @@ import { resolveRetryOptions, sendWithRetry } from "../http/retry.js";
 import { createIdentityTransport } from "../http/identity_transport.js";
 import { checkHeaderValue, type Transport } from "../http/transport.js";
 import { DEFAULT_TIMEOUT_MS, type RequestSettings } from "../oauth/token_client.js";
-import type {
-  AuthorityValidationOptions,
-  CredentialPersistenceOptions,
-  MultiTenantTokenCredentialOptions,
-} from "../types.js";
+import type { CommonCredentialOptions } from "../types.js";
 import { AppCredential } from "./app_credential_base.js";
 import { requireAppTenant, requireString } from "./arguments.js";
 import { oidcTokenRequest, parseOidcTokenResponse } from "./pipelines_oidc.js";
@@ -20,11 +16,7 @@ import { oidcTokenRequest, parseOidcTokenResponse } from "./pipelines_oidc.js";
 const NAME = "AzurePipelinesCredential";
 
 /** Options of {@link AzurePipelinesCredential}. */
-export interface AzurePipelinesCredentialOptions
-  extends
-    MultiTenantTokenCredentialOptions,
-    CredentialPersistenceOptions,
-    AuthorityValidationOptions {}
+export interface AzurePipelinesCredentialOptions extends CommonCredentialOptions {}
 
 /**
  * Authenticates as the app registration behind an Azure Pipelines service connection that uses

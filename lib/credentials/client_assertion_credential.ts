@@ -1,18 +1,10 @@
 import { InvalidArgumentError } from "../errors.js";
 import { AppCredential } from "./app_credential_base.js";
-import type {
-  AuthorityValidationOptions,
-  CredentialPersistenceOptions,
-  MultiTenantTokenCredentialOptions,
-} from "../types.js";
+import type { CommonCredentialOptions } from "../types.js";
 import { requireAppTenant, requireString } from "./arguments.js";
 
 /** Options of {@link ClientAssertionCredential}. */
-export interface ClientAssertionCredentialOptions
-  extends
-    MultiTenantTokenCredentialOptions,
-    CredentialPersistenceOptions,
-    AuthorityValidationOptions {}
+export interface ClientAssertionCredentialOptions extends CommonCredentialOptions {}
 
 /**
  * Authenticates an application with a client assertion supplied by the caller, such as a

@@ -3,11 +3,7 @@ import { InvalidArgumentError } from "../errors.js";
 import type { AssertionAlgorithm } from "../oauth/algorithms.js";
 import { AppCredential } from "./app_credential_base.js";
 import { certificateAuthentication } from "./certificate_assertion.js";
-import type {
-  AuthorityValidationOptions,
-  CredentialPersistenceOptions,
-  MultiTenantTokenCredentialOptions,
-} from "../types.js";
+import type { CommonCredentialOptions } from "../types.js";
 import { requireAppTenant, requireString } from "./arguments.js";
 
 /** A certificate given by path: PEM or PKCS#12, detected from the content. */
@@ -31,11 +27,7 @@ export type ClientCertificateCredentialPEMConfiguration =
   ClientCertificatePEMCertificatePath | ClientCertificatePEMCertificate;
 
 /** Options of {@link ClientCertificateCredential}. */
-export interface ClientCertificateCredentialOptions
-  extends
-    MultiTenantTokenCredentialOptions,
-    CredentialPersistenceOptions,
-    AuthorityValidationOptions {
+export interface ClientCertificateCredentialOptions extends CommonCredentialOptions {
   /** Send the certificate chain in the assertion's `x5c` header (subject name / issuer authentication). */
   sendCertificateChain?: boolean;
   /** `RS256` with `x5t` (default) or `PS256` with `x5t#S256`. */

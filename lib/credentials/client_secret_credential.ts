@@ -1,17 +1,9 @@
 import { AppCredential } from "./app_credential_base.js";
-import type {
-  AuthorityValidationOptions,
-  CredentialPersistenceOptions,
-  MultiTenantTokenCredentialOptions,
-} from "../types.js";
+import type { CommonCredentialOptions } from "../types.js";
 import { requireAppTenant, requireString } from "./arguments.js";
 
 /** Options of {@link ClientSecretCredential}. */
-export interface ClientSecretCredentialOptions
-  extends
-    MultiTenantTokenCredentialOptions,
-    CredentialPersistenceOptions,
-    AuthorityValidationOptions {}
+export interface ClientSecretCredentialOptions extends CommonCredentialOptions {}
 
 /**
  * Authenticates an application (service principal) with a client secret, using the OAuth 2.0

@@ -4,11 +4,7 @@ import type { AssertionAlgorithm } from "../oauth/algorithms.js";
 import type { ClientAuthentication } from "../oauth/client_auth.js";
 import { onBehalfOfGrant } from "../oauth/grants.js";
 import { checkTenantId } from "../oauth/tenant.js";
-import type {
-  AuthorityValidationOptions,
-  CredentialPersistenceOptions,
-  MultiTenantTokenCredentialOptions,
-} from "../types.js";
+import type { CommonCredentialOptions } from "../types.js";
 import { AppCredential } from "./app_credential_base.js";
 import { requireString } from "./arguments.js";
 import { certificateAuthentication } from "./certificate_assertion.js";
@@ -51,9 +47,7 @@ export type OnBehalfOfCredentialOptions = (
   | OnBehalfOfCredentialCertificateOptions
   | OnBehalfOfCredentialAssertionOptions
 ) &
-  MultiTenantTokenCredentialOptions &
-  CredentialPersistenceOptions &
-  AuthorityValidationOptions;
+  CommonCredentialOptions;
 
 const NAME = "OnBehalfOfCredential";
 

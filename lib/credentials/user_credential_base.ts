@@ -5,10 +5,8 @@ import { TokenClient } from "../oauth/token_client.js";
 import { UserSession, type Interaction } from "../oauth/user_session.js";
 import type {
   AccessToken,
-  AuthorityValidationOptions,
-  CredentialPersistenceOptions,
+  CommonCredentialOptions,
   GetTokenOptions,
-  MultiTenantTokenCredentialOptions,
   TokenCredential,
 } from "../types.js";
 import { requireString } from "./arguments.js";
@@ -17,11 +15,7 @@ import { requireString } from "./arguments.js";
 const DEVELOPER_SIGN_ON_CLIENT_ID = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
 
 /** Options shared by the credentials that sign a user in, as in `@azure/identity`. */
-export interface InteractiveCredentialOptions
-  extends
-    MultiTenantTokenCredentialOptions,
-    AuthorityValidationOptions,
-    CredentialPersistenceOptions {
+export interface InteractiveCredentialOptions extends CommonCredentialOptions {
   /**
    * The account signed in earlier, from `authenticate()`. Its `username` becomes the login hint.
    * Tokens are kept in memory only, so a new credential still signs the user in once.

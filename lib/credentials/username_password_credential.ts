@@ -1,23 +1,13 @@
 import { AuthenticationError } from "../errors.js";
 import { passwordGrant } from "../oauth/grants.js";
 import { checkTenantId } from "../oauth/tenant.js";
-import type {
-  AccessToken,
-  AuthorityValidationOptions,
-  CredentialPersistenceOptions,
-  GetTokenOptions,
-  MultiTenantTokenCredentialOptions,
-} from "../types.js";
+import type { AccessToken, CommonCredentialOptions, GetTokenOptions } from "../types.js";
 import { createLogger } from "../util/logger.js";
 import { AppCredential } from "./app_credential_base.js";
 import { requireString } from "./arguments.js";
 
 /** Options of {@link UsernamePasswordCredential}. */
-export interface UsernamePasswordCredentialOptions
-  extends
-    MultiTenantTokenCredentialOptions,
-    CredentialPersistenceOptions,
-    AuthorityValidationOptions {}
+export interface UsernamePasswordCredentialOptions extends CommonCredentialOptions {}
 
 /** AADSTS codes of sign-ins that need more than a password: MFA, MFA registration, an external challenge. */
 const NEEDS_INTERACTION = [50076, 50079, 50158];
