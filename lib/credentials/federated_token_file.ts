@@ -1,8 +1,11 @@
-import { readFile } from "node:fs/promises";
 import { CredentialUnavailableError } from "../errors.js";
+import { readRegularFile } from "../util/read_file.js";
 
 /** A projected token is re-read once this old, so a rotated token is picked up well before expiry. */
 export const TOKEN_FILE_MAX_AGE_MS = 5 * 60 * 1000;
+
+/** Projected service-account tokens are about 1 KB; anything past this is not a token. */
+const MAX_TOKEN_FILE_BYTES = 64 * 1024;
 
 /**
  * A federated token file (e.g. the Kubernetes service-account token AKS projects), read on demand
@@ -29,21 +32,20 @@ export class FederatedTokenFile {
   /**
    * Returns the token, from memory when read less than five minutes ago.
    *
-   * @throws CredentialUnavailableError (`ERR_FEDERATED_TOKEN_FILE`) when the file cannot be read or is empty.
+   * @throws CredentialUnavailableError (`ERR_FEDERATED_TOKEN_FILE`) when the file is
+   *   missing, not a regular file, over 64 KiB or empty, or the "path" holds a token.
    */
   async read(): Promise<string> {
     const now = this.#now();
     if (this.#contents !== undefined && now - this.#readAt < TOKEN_FILE_MAX_AGE_MS)
       return this.#contents;
-    let text: string;
-    try {
-      text = (await readFile(this.#path, "utf8")).trim();
-    } catch (cause) {
-      throw new CredentialUnavailableError(
-        `${this.#credentialName}: cannot read the federated token file ${JSON.stringify(this.#path)} (${(cause as NodeJS.ErrnoException).code ?? "error"}).`,
-        { code: "ERR_FEDERATED_TOKEN_FILE", cause },
-      );
-    }
+    const name = this.#credentialName;
+    const text = readRegularFile(this.#path, MAX_TOKEN_FILE_BYTES, (detail, cause) => {
+      const message = `${name}: cannot read the federated token file ${detail}.`;
+      return new CredentialUnavailableError(message, { code: "ERR_FEDERATED_TOKEN_FILE", cause });
+    })
+      .toString("utf8")
+      .trim();
     if (!text) {
       throw new CredentialUnavailableError(
         `${this.#credentialName}: the federated token file ${JSON.stringify(this.#path)} is empty; the platform has not written a token to it (yet).`,

@@ -6,10 +6,10 @@
  * @see https://learn.microsoft.com/azure/azure-arc/servers/managed-identity-authentication
  * @module
  */
-import { lstat, readFile } from "node:fs/promises";
 import { posix, win32 } from "node:path";
 import { authenticationFailure } from "../../errors.js";
 import type { HttpResponse } from "../../http/transport.js";
+import { readRegularFile } from "../../util/read_file.js";
 import { NAME } from "./sources.js";
 
 /** The largest key file the agent writes. */
@@ -67,25 +67,16 @@ export function checkArcKeyPath(keyPath: string, directory: string | undefined):
 }
 
 /**
- * Reads a checked key file: it must be a regular file (not a link) of at most 4096 bytes.
+ * Reads a checked key file: it must be a regular file of at most 4096 bytes with one name (not a
+ * symbolic or hard link, which could point outside the token directory).
  *
  * @returns the file's contents, the value of `Authorization: Basic`.
  * @throws AuthenticationError `ERR_ARC_KEY_FILE`; the message never holds the contents.
  */
 export async function readArcKey(absolutePath: string): Promise<string> {
-  const stats = await lstat(absolutePath).catch((error: NodeJS.ErrnoException) => {
-    const message = `cannot read the key file ${absolutePath} (${error.code ?? "error"}).`;
-    throw refuse("ERR_ARC_KEY_FILE", message, error);
-  });
-  if (!stats.isFile())
-    throw refuse("ERR_ARC_KEY_FILE", `the key file ${absolutePath} is not a regular file.`);
-  if (stats.size > ARC_MAX_KEY_BYTES) {
-    throw refuse(
-      "ERR_ARC_KEY_FILE",
-      `the key file ${absolutePath} is ${stats.size} bytes, over the ${ARC_MAX_KEY_BYTES}-byte limit; refusing to read it.`,
-    );
-  }
-  const contents = (await readFile(absolutePath, "utf8")).trim();
+  const fail = (detail: string, cause?: unknown) =>
+    refuse("ERR_ARC_KEY_FILE", `cannot read the key file ${detail}; refusing to use it.`, cause);
+  const contents = readRegularFile(absolutePath, ARC_MAX_KEY_BYTES, fail, true).toString().trim();
   if (!contents) throw refuse("ERR_ARC_KEY_FILE", `the key file ${absolutePath} is empty.`);
   return contents;
 }
