@@ -2,18 +2,33 @@ import { createPrivateKey, type KeyObject } from "node:crypto";
 import { CertificateError } from "../errors.js";
 import { assembleBundle, parseCertificates, type CertificateBundle } from "./bundle.js";
 
-const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
 const KEY_LABELS = ["PRIVATE KEY", "RSA PRIVATE KEY", "ENCRYPTED PRIVATE KEY", "EC PRIVATE KEY"];
 
 /** One PEM block: its label and full text. */
 export type PemBlock = { label: string; text: string };
 
-/** Splits PEM text into blocks, in file order; CRLF and surrounding text are tolerated. */
+/**
+ * Splits PEM text into blocks, in file order; CRLF and surrounding text are tolerated. Linear: a
+ * block's END line is looked for once, and a block without one is an error, not a rescan.
+ *
+ * @throws CertificateError `ERR_CERT_FORMAT` for a BEGIN line without its END line.
+ */
 export function splitPem(text: string): PemBlock[] {
-  return [...text.matchAll(BLOCK)].map((m) => ({
-    label: m[1]!,
-    text: m[0].replace(/\r\n?/g, "\n"),
-  }));
+  const blocks: PemBlock[] = [];
+  const begin = /-----BEGIN ([A-Z0-9 ]+)-----/g;
+  for (let match; (match = begin.exec(text));) {
+    const label = match[1]!;
+    const end = text.indexOf(`-----END ${label}-----`, begin.lastIndex);
+    if (end < 0)
+      throw new CertificateError(
+        "ERR_CERT_FORMAT",
+        `a "${label.slice(0, 30)}" PEM block has no END line`,
+      );
+    begin.lastIndex = end + label.length + 14;
+    const blockText = text.slice(match.index, begin.lastIndex).replace(/\r\n?/g, "\n");
+    blocks.push({ label, text: blockText });
+  }
+  return blocks;
 }
 
 function readKey({ label, text }: PemBlock, password: string | Uint8Array | undefined): KeyObject {
