@@ -17,7 +17,7 @@ import {
   smallInteger,
   Tag,
 } from "./der.js";
-import { pkcs12Kdf, readIterations, spendIterations } from "./pkcs12_kdf.js";
+import { pkcs12Kdf, readIterations, spendKdf } from "./pkcs12_kdf.js";
 import {
   MAC_DIGESTS,
   Oid,
@@ -68,7 +68,7 @@ function pkcs12Pbe(
   const [saltNode, iterationsNode] = sequence(params, `${what} PBE parameters`, 2);
   const salt = octetString(saltNode, `${what} PBE salt`);
   const iterations = readIterations(iterationsNode, `${what} PBE`);
-  spendIterations(password.budget, 2 * iterations, what);
+  spendKdf(password.budget, 2 * iterations, what);
   const sha1 = MAC_DIGESTS.get("1.3.14.3.2.26")!;
   const key = pkcs12Kdf(sha1, password.bmp, salt, iterations, 1, pbe.keyBytes);
   const iv = pkcs12Kdf(sha1, password.bmp, salt, iterations, 2, 8);
@@ -111,7 +111,7 @@ function pbes2(params: DerNode | undefined, password: PasswordForm, what: string
     );
   if (keyLength !== undefined && keyLength !== cipher.keyBytes)
     throw derInvalid(`the ${what} PBKDF2 key length ${keyLength} does not fit ${cipher.name}`);
-  spendIterations(password.budget, iterations, what);
+  spendKdf(password.budget, iterations, what);
   const key = pbkdf2Sync(password.utf8, salt, iterations, cipher.keyBytes, prf);
   return { cipher: cipher.name, key, iv };
 }

@@ -15,18 +15,14 @@ export type PemBlock = { label: string; text: string };
  */
 export function splitPem(text: string): PemBlock[] {
   const blocks: PemBlock[] = [];
-  const begin = /-----BEGIN ([A-Z0-9 ]+)-----/g;
+  const begin = /-----BEGIN ([A-Z0-9 ]{1,40})-----/g;
   for (let match; (match = begin.exec(text));) {
     const label = match[1]!;
     const end = text.indexOf(`-----END ${label}-----`, begin.lastIndex);
     if (end < 0)
-      throw new CertificateError(
-        "ERR_CERT_FORMAT",
-        `a "${label.slice(0, 30)}" PEM block has no END line`,
-      );
+      throw new CertificateError("ERR_CERT_FORMAT", `the ${label} block has no END line`);
     begin.lastIndex = end + label.length + 14;
-    const blockText = text.slice(match.index, begin.lastIndex).replace(/\r\n?/g, "\n");
-    blocks.push({ label, text: blockText });
+    blocks.push({ label, text: text.slice(match.index, begin.lastIndex).replace(/\r\n?/g, "\n") });
   }
   return blocks;
 }

@@ -20,13 +20,7 @@ import {
 } from "./der.js";
 import type { PasswordForm } from "./pbe.js";
 import { type Bag, type Pkcs12Contents, readAuthenticatedSafe } from "./pkcs12_bags.js";
-import {
-  bmpPassword,
-  MAX_FILE_KDF_ITERATIONS,
-  pkcs12Kdf,
-  readIterations,
-  spendIterations,
-} from "./pkcs12_kdf.js";
+import { bmpPassword, KDF_BUDGET, pkcs12Kdf, readIterations, spendKdf } from "./pkcs12_kdf.js";
 import { MAC_DIGESTS, Oid, supported, unsupportedAlgorithm } from "./pkcs12_oids.js";
 
 /**
@@ -47,15 +41,12 @@ export function checkPassword(password: unknown, prefix = ""): void {
 
 function passwordForms(password: string | Uint8Array | undefined): PasswordForm[] {
   checkPassword(password);
-  const budget = { left: MAX_FILE_KDF_ITERATIONS };
+  const budget = { left: KDF_BUDGET };
   if (password !== undefined && password.length > 0)
     return [{ bmp: bmpPassword(password), utf8: Buffer.from(password), budget }];
   // OpenSSL writes "no password" files both ways; like OpenSSL, try the empty string, then absent.
-  return ["", undefined].map((empty) => ({
-    bmp: bmpPassword(empty),
-    utf8: Buffer.alloc(0),
-    budget,
-  }));
+  const utf8 = Buffer.alloc(0);
+  return ["", undefined].map((empty) => ({ bmp: bmpPassword(empty), utf8, budget }));
 }
 
 function readPfx(data: Uint8Array): { authSafe: Uint8Array; macData: DerNode | undefined } {
@@ -96,7 +87,7 @@ function verifyMac(macData: DerNode, authSafe: Uint8Array, forms: PasswordForm[]
   const salt = octetString(saltNode, "MAC salt");
   const expected = octetString(digestNode, "MAC digest");
   const form = forms.find(({ bmp, budget }) => {
-    spendIterations(budget, iterations, "MAC");
+    spendKdf(budget, iterations, "MAC");
     const key = pkcs12Kdf(digest, bmp, salt, iterations, 3, digest.outputBytes);
     const actual = createHmac(digest.name, key).update(authSafe).digest();
     key.fill(0);
@@ -185,10 +176,7 @@ export function parsePkcs12(data: Uint8Array, password?: string | Uint8Array): C
       ? readAuthenticatedSafe(authSafe, verifyMac(macData, authSafe, forms))
       : decryptWithoutMac(authSafe, forms);
   } finally {
-    for (const form of forms) {
-      form.bmp.fill(0);
-      form.utf8.fill(0);
-    }
+    for (const form of forms) for (const bytes of [form.bmp, form.utf8]) bytes.fill(0);
   }
   try {
     if (contents.keys.length === 0)

@@ -40,7 +40,7 @@ export function readIterations(node: DerNode | undefined, what: string): number 
  * The most iterations all the KDF runs of one file may take together: a MAC, a key and its
  * certificates at 600 000 each fit, six key bags at the per-run cap (15 s) do not.
  */
-export const MAX_FILE_KDF_ITERATIONS = 2_000_000;
+export const KDF_BUDGET = 2_000_000;
 
 /**
  * Charges a derivation to its file's budget before it runs.
@@ -50,12 +50,12 @@ export const MAX_FILE_KDF_ITERATIONS = 2_000_000;
  * @param what - names the derivation in messages, e.g. `"MAC"`.
  * @throws CertificateError `ERR_PKCS12_ITERATIONS` when the budget would be overdrawn.
  */
-export function spendIterations(budget: { left: number }, iterations: number, what: string): void {
+export function spendKdf(budget: { left: number }, iterations: number, what: string): void {
   budget.left -= iterations;
   if (budget.left < 0)
     throw new CertificateError(
       "ERR_PKCS12_ITERATIONS",
-      `the ${what} key derivation would take the file past ${MAX_FILE_KDF_ITERATIONS} KDF iterations in all`,
+      `the ${what} key derivation would take the file past ${KDF_BUDGET} KDF iterations in all`,
     );
 }
 

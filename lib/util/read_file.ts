@@ -4,18 +4,26 @@
  *
  * @module
  */
-import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from "node:fs";
+import { closeSync, constants as c, fstatSync, lstatSync, openSync, readSync } from "node:fs";
 
-function readOpen(fd: number, maxBytes: number, noLinks: boolean): Buffer | string {
-  const stats = fstatSync(fd);
-  if (!stats.isFile()) return "not a regular file";
-  if (noLinks && stats.nlink > 1) return `a hard link: the file has ${stats.nlink} names`;
-  if (stats.size > maxBytes) return `${stats.size} bytes, over the ${maxBytes}-byte limit`;
-  const buffer = Buffer.alloc(maxBytes + 1); // not stats.size: files can grow, /proc files say 0
-  let length = 0;
-  for (let n = 1; n > 0 && length < buffer.length; length += n)
-    n = readSync(fd, buffer, length, buffer.length - length, null);
-  return length > maxBytes ? `over the ${maxBytes}-byte limit` : buffer.subarray(0, length);
+const CONTENTS = /[\r\n]|-----BEGIN|^eyJ[\w-]*\.[\w-]*\./;
+
+function readChecked(path: string, maxBytes: number, noLinks: boolean): Buffer | string {
+  if (noLinks && lstatSync(path).isSymbolicLink()) return "a symbolic link";
+  const fd = openSync(path, c.O_RDONLY | (c.O_NONBLOCK ?? 0) | (noLinks ? (c.O_NOFOLLOW ?? 0) : 0));
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) return "not a regular file";
+    if (noLinks && stats.nlink > 1) return `a hard link: the file has ${stats.nlink} names`;
+    if (stats.size > maxBytes) return `${stats.size} bytes, over the ${maxBytes}-byte limit`;
+    const buffer = Buffer.alloc(maxBytes + 1); // not stats.size: files can grow, /proc files say 0
+    let length = 0;
+    for (let n = 1; n > 0 && length < buffer.length; length += n)
+      n = readSync(fd, buffer, length, buffer.length - length, null);
+    return length > maxBytes ? `over the ${maxBytes}-byte limit` : buffer.subarray(0, length);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**
@@ -37,24 +45,14 @@ export function readRegularFile(
   fail: (detail: string, cause?: unknown) => Error,
   noLinks = false,
 ): Buffer {
-  if (/[\r\n]|-----BEGIN|^eyJ[\w-]*\.[\w-]*\./.test(path) || path.length > 1024)
+  if (CONTENTS.test(path) || path.length > 1024)
     throw fail("(a path was expected, but the value given looks like file contents; not shown)");
-  let fd: number | undefined;
   let result: Buffer | string;
   try {
-    if (noLinks && lstatSync(path).isSymbolicLink()) result = "a symbolic link";
-    else {
-      const nofollow = noLinks ? (constants.O_NOFOLLOW ?? 0) : 0;
-      fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | nofollow);
-      result = readOpen(fd, maxBytes, noLinks);
-    }
+    result = readChecked(path, maxBytes, noLinks);
   } catch (cause) {
-    throw fail(
-      `${JSON.stringify(path)} (${(cause as NodeJS.ErrnoException).code ?? "error"})`,
-      cause,
-    );
-  } finally {
-    if (fd !== undefined) closeSync(fd);
+    result = (cause as NodeJS.ErrnoException).code ?? "error";
+    throw fail(`${JSON.stringify(path)} (${result})`, cause);
   }
   if (typeof result === "string") throw fail(`${JSON.stringify(path)} (${result})`);
   return result;

@@ -42,12 +42,11 @@ export function parseArcChallenge(response: HttpResponse): string {
  * @throws AuthenticationError `ERR_ARC_KEY_FILE` naming the rule the path breaks.
  */
 export function checkArcKeyPath(keyPath: string, directory: string | undefined): string {
-  if (directory === undefined) {
+  if (directory === undefined)
     throw refuse(
       "ERR_ARC_KEY_FILE",
       `managed identity is supported on Linux and Windows only, not ${process.platform}.`,
     );
-  }
   const isWindows = /^[A-Za-z]:\\/.test(directory);
   const path = isWindows ? win32 : posix;
   const absolute = path.resolve(keyPath);
@@ -55,12 +54,11 @@ export function checkArcKeyPath(keyPath: string, directory: string | undefined):
   const parent = path.dirname(absolute);
   const same = isWindows ? parent.toLowerCase() === expected.toLowerCase() : parent === expected;
   const named = `the challenge names the key file ${JSON.stringify(keyPath)}, which`;
-  if (!same) {
+  if (!same)
     throw refuse(
       "ERR_ARC_KEY_FILE",
       `${named} is not in the agent's token directory ${expected}; refusing to read it.`,
     );
-  }
   if (!path.basename(absolute).endsWith(".key"))
     throw refuse("ERR_ARC_KEY_FILE", `${named} does not end in ".key"; refusing to read it.`);
   return absolute;
