@@ -4,9 +4,6 @@ import { looksLikePem, parseCertificateData } from "./certificate_format.js";
 import { checkPassword } from "./pkcs12.js";
 import { readRegularFile } from "../util/read_file.js";
 
-/** The largest certificate file read: real PEM and PKCS#12 files are a few kilobytes. */
-const MAX_CERTIFICATE_BYTES = 1024 * 1024;
-
 /** Where a certificate comes from: a file path, or the file's contents. */
 export type CertificateSource = { certificatePassword?: string | Uint8Array } & (
   | { certificatePath: string; certificate?: undefined }
@@ -28,14 +25,12 @@ function certificateBytes(credentialName: string, source: CertificateSource): Ui
     throw new InvalidArgumentError(
       `${credentialName}: "certificatePath" must be a non-empty string.`,
     );
-  return readRegularFile(
-    path,
-    MAX_CERTIFICATE_BYTES,
-    (detail, cause) =>
-      new CertificateError("ERR_CERT_READ", `cannot read the certificate file ${detail}`, {
-        cause,
-      }),
-  );
+  // At most 1 MiB: real PEM and PKCS#12 files are a few kilobytes.
+  return readRegularFile(path, 1024 * 1024, (detail, cause) => {
+    return new CertificateError("ERR_CERT_READ", `cannot read the certificate file ${detail}`, {
+      cause,
+    });
+  });
 }
 
 /**

@@ -15,14 +15,15 @@ export type PemBlock = { label: string; text: string };
  */
 export function splitPem(text: string): PemBlock[] {
   const blocks: PemBlock[] = [];
-  const begin = /-----BEGIN ([A-Z0-9 ]{1,40})-----/g;
-  for (let match; (match = begin.exec(text));) {
+  let done = 0;
+  for (const match of text.matchAll(/-----BEGIN ([A-Z0-9 ]{1,40})-----/g)) {
+    if (match.index < done) continue; // inside the block before, as a lazy regex would skip it
     const label = match[1]!;
-    const end = text.indexOf(`-----END ${label}-----`, begin.lastIndex);
+    const end = text.indexOf(`-----END ${label}-----`, match.index + match[0].length);
     if (end < 0)
       throw new CertificateError("ERR_CERT_FORMAT", `the ${label} block has no END line`);
-    begin.lastIndex = end + label.length + 14;
-    blocks.push({ label, text: text.slice(match.index, begin.lastIndex).replace(/\r\n?/g, "\n") });
+    done = end + label.length + 14;
+    blocks.push({ label, text: text.slice(match.index, done).replace(/\r\n?/g, "\n") });
   }
   return blocks;
 }
