@@ -1,8 +1,8 @@
-import { readFileSync } from "node:fs";
 import { CertificateError, InvalidArgumentError } from "../errors.js";
 import type { CertificateBundle } from "./bundle.js";
 import { looksLikePem, parseCertificateData } from "./certificate_format.js";
 import { checkPassword } from "./pkcs12.js";
+import { readRegularFile } from "../util/read_file.js";
 
 /** Where a certificate comes from: a file path, or the file's contents. */
 export type CertificateSource = { certificatePassword?: string | Uint8Array } & (
@@ -25,16 +25,12 @@ function certificateBytes(credentialName: string, source: CertificateSource): Ui
     throw new InvalidArgumentError(
       `${credentialName}: "certificatePath" must be a non-empty string.`,
     );
-  try {
-    return readFileSync(path);
-  } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code ?? "unknown error";
-    throw new CertificateError(
-      "ERR_CERT_READ",
-      `cannot read the certificate file ${JSON.stringify(path)} (${code})`,
-      { cause },
-    );
-  }
+  // At most 1 MiB: real PEM and PKCS#12 files are a few kilobytes.
+  return readRegularFile(path, 1024 * 1024, (detail, cause) => {
+    return new CertificateError("ERR_CERT_READ", `cannot read the certificate file ${detail}`, {
+      cause,
+    });
+  });
 }
 
 /**
@@ -42,7 +38,8 @@ function certificateBytes(credentialName: string, source: CertificateSource): Ui
  * from the content (PEM text, else PKCS#12). Errors name the credential first.
  *
  * @throws InvalidArgumentError when neither or both of `certificatePath` and `certificate` are given.
- * @throws CertificateError with the codes of the format readers, or `ERR_CERT_READ` for an unreadable file.
+ * @throws CertificateError with the codes of the format readers, or `ERR_CERT_READ` for a file
+ *   that is missing, not a regular file, over 1 MiB, or a "path" that holds contents.
  */
 export function loadCertificate(
   credentialName: string,

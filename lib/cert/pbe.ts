@@ -17,7 +17,7 @@ import {
   smallInteger,
   Tag,
 } from "./der.js";
-import { pkcs12Kdf, readIterations } from "./pkcs12_kdf.js";
+import { pkcs12Kdf, readIterations, spendKdf } from "./pkcs12_kdf.js";
 import {
   MAC_DIGESTS,
   Oid,
@@ -35,6 +35,8 @@ export interface PasswordForm {
   readonly bmp: Uint8Array;
   /** Input of PBKDF2: UTF-8, or the caller's bytes. */
   readonly utf8: Uint8Array;
+  /** The KDF iterations the file may still spend, one object shared by the file's forms. */
+  readonly budget: { left: number };
 }
 
 /**
@@ -66,6 +68,7 @@ function pkcs12Pbe(
   const [saltNode, iterationsNode] = sequence(params, `${what} PBE parameters`, 2);
   const salt = octetString(saltNode, `${what} PBE salt`);
   const iterations = readIterations(iterationsNode, `${what} PBE`);
+  spendKdf(password.budget, 2 * iterations, what);
   const sha1 = MAC_DIGESTS.get("1.3.14.3.2.26")!;
   const key = pkcs12Kdf(sha1, password.bmp, salt, iterations, 1, pbe.keyBytes);
   const iv = pkcs12Kdf(sha1, password.bmp, salt, iterations, 2, 8);
@@ -108,6 +111,7 @@ function pbes2(params: DerNode | undefined, password: PasswordForm, what: string
     );
   if (keyLength !== undefined && keyLength !== cipher.keyBytes)
     throw derInvalid(`the ${what} PBKDF2 key length ${keyLength} does not fit ${cipher.name}`);
+  spendKdf(password.budget, iterations, what);
   const key = pbkdf2Sync(password.utf8, salt, iterations, cipher.keyBytes, prf);
   return { cipher: cipher.name, key, iv };
 }

@@ -2,18 +2,30 @@ import { createPrivateKey, type KeyObject } from "node:crypto";
 import { CertificateError } from "../errors.js";
 import { assembleBundle, parseCertificates, type CertificateBundle } from "./bundle.js";
 
-const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
 const KEY_LABELS = ["PRIVATE KEY", "RSA PRIVATE KEY", "ENCRYPTED PRIVATE KEY", "EC PRIVATE KEY"];
 
 /** One PEM block: its label and full text. */
 export type PemBlock = { label: string; text: string };
 
-/** Splits PEM text into blocks, in file order; CRLF and surrounding text are tolerated. */
+/**
+ * Splits PEM text into blocks, in file order; CRLF and surrounding text are tolerated. Linear: a
+ * block's END line is looked for once, and a block without one is an error, not a rescan.
+ *
+ * @throws CertificateError `ERR_CERT_FORMAT` for a BEGIN line without its END line.
+ */
 export function splitPem(text: string): PemBlock[] {
-  return [...text.matchAll(BLOCK)].map((m) => ({
-    label: m[1]!,
-    text: m[0].replace(/\r\n?/g, "\n"),
-  }));
+  const blocks: PemBlock[] = [];
+  let done = 0;
+  for (const match of text.matchAll(/-----BEGIN ([A-Z0-9 ]{1,40})-----/g)) {
+    if (match.index < done) continue; // inside the block before, as a lazy regex would skip it
+    const label = match[1]!;
+    const end = text.indexOf(`-----END ${label}-----`, match.index + match[0].length);
+    if (end < 0)
+      throw new CertificateError("ERR_CERT_FORMAT", `the ${label} block has no END line`);
+    done = end + label.length + 14;
+    blocks.push({ label, text: text.slice(match.index, done).replace(/\r\n?/g, "\n") });
+  }
+  return blocks;
 }
 
 function readKey({ label, text }: PemBlock, password: string | Uint8Array | undefined): KeyObject {

@@ -20,7 +20,7 @@ import {
 } from "./der.js";
 import type { PasswordForm } from "./pbe.js";
 import { type Bag, type Pkcs12Contents, readAuthenticatedSafe } from "./pkcs12_bags.js";
-import { bmpPassword, pkcs12Kdf, readIterations } from "./pkcs12_kdf.js";
+import { bmpPassword, KDF_BUDGET, pkcs12Kdf, readIterations, spendKdf } from "./pkcs12_kdf.js";
 import { MAC_DIGESTS, Oid, supported, unsupportedAlgorithm } from "./pkcs12_oids.js";
 
 /**
@@ -41,10 +41,12 @@ export function checkPassword(password: unknown, prefix = ""): void {
 
 function passwordForms(password: string | Uint8Array | undefined): PasswordForm[] {
   checkPassword(password);
+  const budget = { left: KDF_BUDGET };
   if (password !== undefined && password.length > 0)
-    return [{ bmp: bmpPassword(password), utf8: Buffer.from(password) }];
+    return [{ bmp: bmpPassword(password), utf8: Buffer.from(password), budget }];
   // OpenSSL writes "no password" files both ways; like OpenSSL, try the empty string, then absent.
-  return ["", undefined].map((empty) => ({ bmp: bmpPassword(empty), utf8: Buffer.alloc(0) }));
+  const utf8 = Buffer.alloc(0);
+  return ["", undefined].map((empty) => ({ bmp: bmpPassword(empty), utf8, budget }));
 }
 
 function readPfx(data: Uint8Array): { authSafe: Uint8Array; macData: DerNode | undefined } {
@@ -84,7 +86,8 @@ function verifyMac(macData: DerNode, authSafe: Uint8Array, forms: PasswordForm[]
   const iterations = iterationsNode === undefined ? 1 : readIterations(iterationsNode, "MAC");
   const salt = octetString(saltNode, "MAC salt");
   const expected = octetString(digestNode, "MAC digest");
-  const form = forms.find(({ bmp }) => {
+  const form = forms.find(({ bmp, budget }) => {
+    spendKdf(budget, iterations, "MAC");
     const key = pkcs12Kdf(digest, bmp, salt, iterations, 3, digest.outputBytes);
     const actual = createHmac(digest.name, key).update(authSafe).digest();
     key.fill(0);
@@ -140,7 +143,8 @@ function toKeyObject(entry: Bag): KeyObject {
  * Supported: MAC with HMAC-SHA-1/-224/-256/-384/-512 or no MAC; PBES2 (PBKDF2 with HMAC-SHA-1/-224/
  * -256/-384/-512; AES-128/192/256-CBC, DES-EDE3-CBC); pbeWithSHAAnd3-KeyTripleDES-CBC,
  * pbeWithSHAAnd2-KeyTripleDES-CBC, pbeWithSHAAnd128BitRC2-CBC, pbeWithSHAAnd40BitRC2-CBC;
- * unencrypted bags; nested SafeContents bags. KDF iteration counts above 1 000 000 are refused.
+ * unencrypted bags; nested SafeContents bags. KDF iteration counts above 1 000 000 are refused, and
+ * so is a file whose derivations would take more than 2 000 000 iterations in all.
  *
  * Password: a string is encoded as each scheme asks (BMPString for the PKCS#12 KDF, UTF-8 for
  * PBKDF2). Bytes are the password's octets, given to PBKDF2 as they are and BMP-encoded for the
@@ -172,10 +176,7 @@ export function parsePkcs12(data: Uint8Array, password?: string | Uint8Array): C
       ? readAuthenticatedSafe(authSafe, verifyMac(macData, authSafe, forms))
       : decryptWithoutMac(authSafe, forms);
   } finally {
-    for (const form of forms) {
-      form.bmp.fill(0);
-      form.utf8.fill(0);
-    }
+    for (const form of forms) for (const bytes of [form.bmp, form.utf8]) bytes.fill(0);
   }
   try {
     if (contents.keys.length === 0)

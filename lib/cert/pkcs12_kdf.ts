@@ -37,6 +37,29 @@ export function readIterations(node: DerNode | undefined, what: string): number 
 }
 
 /**
+ * The most iterations all the KDF runs of one file may take together: a MAC, a key and its
+ * certificates at 600 000 each fit, six key bags at the per-run cap (15 s) do not.
+ */
+export const KDF_BUDGET = 2_000_000;
+
+/**
+ * Charges a derivation to its file's budget before it runs.
+ *
+ * @param budget - the iterations the file may still spend, shared by its password forms.
+ * @param iterations - what the derivation costs.
+ * @param what - names the derivation in messages, e.g. `"MAC"`.
+ * @throws CertificateError `ERR_PKCS12_ITERATIONS` when the budget would be overdrawn.
+ */
+export function spendKdf(budget: { left: number }, iterations: number, what: string): void {
+  budget.left -= iterations;
+  if (budget.left < 0)
+    throw new CertificateError(
+      "ERR_PKCS12_ITERATIONS",
+      `the ${what} key derivation would take the file past ${KDF_BUDGET} KDF iterations in all`,
+    );
+}
+
+/**
  * Encodes a password as RFC 7292 B.1 asks: BMPString (big-endian UTF-16) with a two-zero-byte
  * terminator. `undefined` means "no password" and is the empty byte string, which differs from
  * the empty password (just the terminator). Bytes are the password's octets: read as UTF-8 when

@@ -7,7 +7,7 @@ import { CredentialUnavailableError } from "../errors.js";
 import type { AuthorityValidationOptions, MultiTenantTokenCredentialOptions } from "../types.js";
 import { AppCredential } from "./app_credential_base.js";
 import { requireAppTenant } from "./arguments.js";
-import { FederatedTokenFile } from "./federated_token_file.js";
+import { federatedTokenReader } from "./federated_token_file.js";
 
 const NAME = "WorkloadIdentityCredential";
 
@@ -56,7 +56,7 @@ export class WorkloadIdentityCredential extends AppCredential {
       );
     }
     const tenant = requireAppTenant(NAME, tenantId);
-    const file = new FederatedTokenFile(NAME, tokenFilePath, options.now ?? Date.now);
-    super(NAME, tenant, clientId, { kind: "assertion", getAssertion: () => file.read() }, options);
+    const getAssertion = federatedTokenReader(NAME, tokenFilePath, options.now ?? Date.now);
+    super(NAME, tenant, clientId, { kind: "assertion", getAssertion }, options);
   }
 }

@@ -10,7 +10,8 @@ import { integer, oidTlv, tlv } from "../support/der_edit.js";
 import { rc2CbcEncrypt } from "../support/rc2_encrypt.js";
 
 const PASSWORD = "pbe-test-password";
-const form: PasswordForm = { bmp: bmpPassword(PASSWORD), utf8: Buffer.from(PASSWORD) };
+const budget = { left: Infinity };
+const form: PasswordForm = { bmp: bmpPassword(PASSWORD), utf8: Buffer.from(PASSWORD), budget };
 const seq = (...parts: Uint8Array[]) => tlv(0, true, 16, Buffer.concat(parts));
 const octets = (data: Uint8Array) => tlv(0, false, 4, data);
 const nul = Buffer.from("0500", "hex");
@@ -135,7 +136,7 @@ test("PKCS#12 PBE with RC2-40 round-trips through the KDF and this package's RC2
       decryptWithPassword(
         decodeDer(algorithm),
         data,
-        { bmp: bmpPassword("other"), utf8: Buffer.from("other") },
+        { bmp: bmpPassword("other"), utf8: Buffer.from("other"), budget },
         "test bag",
       ),
     "ERR_CERT_PASSWORD",
@@ -157,5 +158,21 @@ test("PKCS#12 PBE with RC2-40 round-trips through the KDF and this package's RC2
       ),
     "ERR_PKCS12_UNSUPPORTED_ALGORITHM",
     /test bag uses pbeWithSHAAnd128BitRC4 \(1\.2\.840\.113549\.1\.12\.1\.1\), which is not supported/,
+  );
+});
+
+test("decryptions share one file budget: the one that would overdraw it is refused before it runs", () => {
+  const key = pbkdf2Sync(PASSWORD, salt, 1000, 32, "sha1");
+  const cipher = createCipheriv("aes-256-cbc", key, iv16);
+  const data = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  const small = { ...form, budget: { left: 3000 } };
+  const legacy = seq(oid("1.2.840.113549.1.12.1.3"), seq(octets(salt), integer(1000)));
+  assert.deepEqual(decryptWithPassword(decodeDer(pbes2()), data, small, "test bag"), plaintext);
+  assert.throws(() => decryptWithPassword(decodeDer(legacy), data, small, "test bag"));
+  assert.equal(small.budget.left, 0);
+  fails(
+    () => decryptWithPassword(decodeDer(pbes2()), data, small, "test bag"),
+    "ERR_PKCS12_ITERATIONS",
+    /test bag key derivation would take the file past 2000000 KDF iterations in all/,
   );
 });

@@ -1,12 +1,21 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createHash, createPublicKey } from "node:crypto";
+import {
+  createCipheriv,
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  pbkdf2Sync,
+} from "node:crypto";
 import { CertificateError, InvalidArgumentError } from "../../lib/errors.js";
 import { parsePkcs12 } from "../../lib/cert/pkcs12.js";
+import { MAX_KDF_ITERATIONS } from "../../lib/cert/pkcs12_kdf.js";
+import { readFixture } from "../support/fixtures.js";
 import {
   expectedPfx,
   integer,
   nestedSequences,
+  oidTlv,
   patchBytes,
   pfxFixture,
   rewrite,
@@ -201,6 +210,51 @@ test("iteration counts above the cap fail fast with a coded error", () => {
     /MAC iteration count 2147483647 is outside the accepted range 1–1000000/,
   );
   assert.ok(process.hrtime.bigint() - started < 1_000_000_000n);
+});
+
+/** A PFX without a MAC holding `count` copies of one shrouded key bag, each at the iteration cap. */
+function keyBagsAtTheIterationCap(count: number): Buffer {
+  const seq = (...parts: Uint8Array[]) => tlv(0, true, 16, Buffer.concat(parts));
+  const octets = (data: Uint8Array) => tlv(0, false, 4, data);
+  const [salt, iv] = [Buffer.alloc(8, 1), Buffer.alloc(16, 2)];
+  const key = pbkdf2Sync(PASSWORD, salt, MAX_KDF_ITERATIONS, 32, "sha256");
+  const cipher = createCipheriv("aes-256-cbc", key, iv);
+  const pkcs8 = createPrivateKey(readFixture("certs/key_pkcs8.pem")).export({
+    type: "pkcs8",
+    format: "der",
+  });
+  const pbkdf2 = seq(octets(salt), integer(MAX_KDF_ITERATIONS), seq(oidTlv("1.2.840.113549.2.9")));
+  const algorithm = seq(
+    oidTlv("1.2.840.113549.1.5.13"),
+    seq(
+      seq(oidTlv("1.2.840.113549.1.5.12"), pbkdf2),
+      seq(oidTlv("2.16.840.1.101.3.4.1.42"), octets(iv)),
+    ),
+  );
+  const encrypted = Buffer.concat([cipher.update(pkcs8), cipher.final()]);
+  const bag = seq(
+    oidTlv("1.2.840.113549.1.12.10.1.2"),
+    tlv(2, true, 0, seq(algorithm, octets(encrypted))),
+  );
+  const data = (content: Uint8Array) =>
+    seq(oidTlv("1.2.840.113549.1.7.1"), tlv(2, true, 0, octets(content)));
+  return seq(integer(3), data(seq(data(seq(...Array<Buffer>(count).fill(bag))))));
+}
+
+test("a 9 KB PKCS#12 with six key bags at the iteration cap stops at the file's KDF budget (took 15 s)", () => {
+  const pfx = keyBagsAtTheIterationCap(6);
+  assert.ok(pfx.length < 9 * 1024);
+  fails(
+    () => parsePkcs12(pfx, PASSWORD),
+    "ERR_PKCS12_ITERATIONS",
+    /shrouded key bag key derivation would take the file past 2000000 KDF iterations in all/,
+  );
+  // Two bags fit the budget: the file then fails for its missing certificate, not its KDF work.
+  fails(
+    () => parsePkcs12(keyBagsAtTheIterationCap(2), PASSWORD),
+    "ERR_CERT_NO_CERTIFICATE",
+    /no certificate/,
+  );
 });
 
 test("truncated files fail as invalid DER", () => {

@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
-import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { X509Certificate } from "node:crypto";
 import {
   AuthenticationError,
@@ -204,6 +207,11 @@ describe("ClientCertificateCredential: PEM variants obtain tokens", () => {
 });
 
 describe("ClientCertificateCredential: bad certificates", () => {
+  let tmp: string;
+  before(() => {
+    tmp = mkdtempSync(join(tmpdir(), "entra-zero-cert-"));
+  });
+  after(() => rmSync(tmp, { recursive: true, force: true }));
   const make = (certificate: ConstructorParameters<typeof ClientCertificateCredential>[2]) => () =>
     new ClientCertificateCredential(TENANT, CLIENT, certificate, options());
 
@@ -213,6 +221,46 @@ describe("ClientCertificateCredential: bad certificates", () => {
       code: "ERR_CERT_READ",
       message:
         /^ClientCertificateCredential: cannot read the certificate file ".*does-not-exist\.pem" \(ENOENT\)/,
+    });
+  });
+  test("PEM text passed as the certificate path is not echoed in ERR_CERT_READ", () => {
+    const pem = readFixture("certs/cert.pem");
+    const key = pem.slice(pem.indexOf("-----BEGIN PRIVATE KEY"));
+    const expected = {
+      class: CertificateError,
+      code: "ERR_CERT_READ",
+      message:
+        /cannot read the certificate file \(a path was expected, but .* looks like file contents/,
+    };
+    for (const given of [pem, { certificatePath: pem }, { certificatePath: key.slice(0, 200) }]) {
+      assertNoSecret(throwsWith(make(given as never), expected), key.slice(40, 120));
+    }
+  });
+  test("a named pipe as the certificate path fails at once instead of blocking the constructor", () => {
+    const fifo = join(tmp, "cert.pem");
+    execFileSync("mkfifo", [fifo]);
+    throwsWith(make(fifo), {
+      class: CertificateError,
+      code: "ERR_CERT_READ",
+      message: /cannot read the certificate file ".*cert\.pem" \(not a regular file\)/,
+    });
+  });
+  test("/dev/zero and a directory as the certificate path are refused unread", () => {
+    for (const path of ["/dev/zero", tmp]) {
+      throwsWith(make(path), {
+        class: CertificateError,
+        code: "ERR_CERT_READ",
+        message: /\(not a regular file\)/,
+      });
+    }
+  });
+  test("a certificate file over 1 MiB is refused by its size", () => {
+    const big = join(tmp, "big.pem");
+    writeFileSync(big, Buffer.alloc(2 * 1024 * 1024, 0x41));
+    throwsWith(make(big), {
+      class: CertificateError,
+      code: "ERR_CERT_READ",
+      message: /\(2097152 bytes, over the 1048576-byte limit\)/,
     });
   });
   test("PEM without a key", () => {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { linkSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { createServer, type AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -600,6 +601,43 @@ describe("ManagedIdentityCredential: Azure Arc key-file rules", () => {
     });
     assertNoSecret(error, "arc-key-first-line");
     assert.equal(http.requests.length, 1, "nothing sent with the bad key");
+    await cred.close();
+  });
+
+  test("a hard link in the token directory to a file outside is refused, its content unsent", async () => {
+    const outside = mkdtempSync(join(tmpdir(), "entra-zero-elsewhere-"));
+    const secret = "outside-secret-via-hard-link";
+    writeFileSync(join(outside, "target"), secret);
+    linkSync(join(outside, "target"), join(keyDir, "linked.key"));
+    const cred = mi(arcEnv(), { arcKeyDirectory: keyDir });
+    http.replies.push(challenge(join(keyDir, "linked.key")));
+    const error = await rejectsWith(cred.getToken(SCOPE), {
+      class: AuthenticationError,
+      code: "ERR_ARC_KEY_FILE",
+      message: /linked\.key" \(a hard link: the file has 2 names\); refusing/,
+    });
+    assertNoSecret(error, secret);
+    assert.equal(http.requests.length, 1);
+    rmSync(outside, { recursive: true, force: true });
+    await cred.close();
+  });
+
+  test("a symbolic link or a named pipe as the key file is refused at once", async () => {
+    symlinkSync("/etc/hostname", join(keyDir, "symlink.key"));
+    execFileSync("mkfifo", [join(keyDir, "pipe.key")]);
+    const cred = mi(arcEnv(), { arcKeyDirectory: keyDir });
+    for (const [name, why] of [
+      ["symlink.key", "a symbolic link"],
+      ["pipe.key", "not a regular file"],
+    ]) {
+      http.replies.push(challenge(join(keyDir, name!)));
+      await rejectsWith(cred.getToken(SCOPE), {
+        class: AuthenticationError,
+        code: "ERR_ARC_KEY_FILE",
+        message: new RegExp(`${name}" \\(${why}\\)`),
+      });
+    }
+    assert.equal(http.requests.length, 2);
     await cred.close();
   });
 

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -140,6 +141,59 @@ describe("WorkloadIdentityCredential", () => {
       class: CredentialUnavailableError,
       code: "ERR_FEDERATED_TOKEN_FILE",
       message: /cannot read the federated token file .*ENOENT/,
+    });
+    await cred.close();
+  });
+
+  test("a federated token given as the token file path is not echoed in the error", async () => {
+    const token = federatedToken(CLIENT, fake.tokenEndpoint(TENANT));
+    for (const options of [
+      { tokenFilePath: token },
+      { env: { AZURE_FEDERATED_TOKEN_FILE: token } },
+    ]) {
+      const cred = credential({ tenantId: TENANT, clientId: CLIENT, ...options });
+      const error = await rejectsWith(cred.getToken(SCOPE), {
+        class: CredentialUnavailableError,
+        code: "ERR_FEDERATED_TOKEN_FILE",
+        message:
+          /cannot read the federated token file \(a path was expected, but .* looks like file contents/,
+      });
+      assertNoSecret(error, token.split(".")[1]!);
+      await cred.close();
+    }
+    assert.equal(fake.tokenRequests.length, 0);
+  });
+
+  test("a named pipe as the token file fails at once and leaves no read pending after close()", async () => {
+    const fifo = join(dir, "fifo-token");
+    execFileSync("mkfifo", [fifo]);
+    const cred = credential({ tenantId: TENANT, clientId: CLIENT, tokenFilePath: fifo });
+    await rejectsWith(cred.getToken(SCOPE), {
+      class: CredentialUnavailableError,
+      code: "ERR_FEDERATED_TOKEN_FILE",
+      message: /cannot read the federated token file ".*fifo-token" \(not a regular file\)/,
+    });
+    await cred.close();
+    rmSync(fifo);
+  });
+
+  test("/dev/zero as the token file is refused instead of growing without bound", async () => {
+    const cred = credential({ tenantId: TENANT, clientId: CLIENT, tokenFilePath: "/dev/zero" });
+    await rejectsWith(cred.getToken(SCOPE), {
+      class: CredentialUnavailableError,
+      code: "ERR_FEDERATED_TOKEN_FILE",
+      message: /"\/dev\/zero" \(not a regular file\)/,
+    });
+    await cred.close();
+  });
+
+  test("a token file over 64 KiB is refused by its size", async () => {
+    writeFileSync(tokenFile, "x".repeat(100_000));
+    const cred = credential({ tenantId: TENANT, clientId: CLIENT, tokenFilePath: tokenFile });
+    await rejectsWith(cred.getToken(SCOPE), {
+      class: CredentialUnavailableError,
+      code: "ERR_FEDERATED_TOKEN_FILE",
+      message: /\(100000 bytes, over the 65536-byte limit\)/,
     });
     await cred.close();
   });

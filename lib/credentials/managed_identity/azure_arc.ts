@@ -6,10 +6,10 @@
  * @see https://learn.microsoft.com/azure/azure-arc/servers/managed-identity-authentication
  * @module
  */
-import { lstat, readFile } from "node:fs/promises";
 import { posix, win32 } from "node:path";
 import { authenticationFailure } from "../../errors.js";
 import { checkHeaderValue, type HttpResponse } from "../../http/transport.js";
+import { readRegularFile } from "../../util/read_file.js";
 import { NAME } from "./sources.js";
 
 /** The largest key file the agent writes. */
@@ -42,12 +42,11 @@ export function parseArcChallenge(response: HttpResponse): string {
  * @throws AuthenticationError `ERR_ARC_KEY_FILE` naming the rule the path breaks.
  */
 export function checkArcKeyPath(keyPath: string, directory: string | undefined): string {
-  if (directory === undefined) {
+  if (directory === undefined)
     throw refuse(
       "ERR_ARC_KEY_FILE",
       `managed identity is supported on Linux and Windows only, not ${process.platform}.`,
     );
-  }
   const isWindows = /^[A-Za-z]:\\/.test(directory);
   const path = isWindows ? win32 : posix;
   const absolute = path.resolve(keyPath);
@@ -55,38 +54,28 @@ export function checkArcKeyPath(keyPath: string, directory: string | undefined):
   const parent = path.dirname(absolute);
   const same = isWindows ? parent.toLowerCase() === expected.toLowerCase() : parent === expected;
   const named = `the challenge names the key file ${JSON.stringify(keyPath)}, which`;
-  if (!same) {
+  if (!same)
     throw refuse(
       "ERR_ARC_KEY_FILE",
       `${named} is not in the agent's token directory ${expected}; refusing to read it.`,
     );
-  }
   if (!path.basename(absolute).endsWith(".key"))
     throw refuse("ERR_ARC_KEY_FILE", `${named} does not end in ".key"; refusing to read it.`);
   return absolute;
 }
 
 /**
- * Reads a checked key file: it must be a regular file (not a link) of at most 4096 bytes.
+ * Reads a checked key file: it must be a regular file of at most 4096 bytes with one name (not a
+ * symbolic or hard link, which could point outside the token directory).
  *
  * @returns the file's contents, the value of `Authorization: Basic`.
  * @throws AuthenticationError `ERR_ARC_KEY_FILE`; the message never holds the contents.
  * @throws InvalidArgumentError `ERR_INVALID_ARG_VALUE` when the contents hold a line break.
  */
 export async function readArcKey(absolutePath: string): Promise<string> {
-  const stats = await lstat(absolutePath).catch((error: NodeJS.ErrnoException) => {
-    const message = `cannot read the key file ${absolutePath} (${error.code ?? "error"}).`;
-    throw refuse("ERR_ARC_KEY_FILE", message, error);
-  });
-  if (!stats.isFile())
-    throw refuse("ERR_ARC_KEY_FILE", `the key file ${absolutePath} is not a regular file.`);
-  if (stats.size > ARC_MAX_KEY_BYTES) {
-    throw refuse(
-      "ERR_ARC_KEY_FILE",
-      `the key file ${absolutePath} is ${stats.size} bytes, over the ${ARC_MAX_KEY_BYTES}-byte limit; refusing to read it.`,
-    );
-  }
-  const contents = (await readFile(absolutePath, "utf8")).trim();
+  const fail = (detail: string, cause?: unknown) =>
+    refuse("ERR_ARC_KEY_FILE", `cannot read the key file ${detail}; refusing to use it.`, cause);
+  const contents = readRegularFile(absolutePath, ARC_MAX_KEY_BYTES, fail, true).toString().trim();
   if (!contents) throw refuse("ERR_ARC_KEY_FILE", `the key file ${absolutePath} is empty.`);
   checkHeaderValue(NAME, `Azure Arc: the key file ${absolutePath}`, contents);
   return contents;
