@@ -4,7 +4,6 @@ import type { HttpResponse, Transport } from "../http/transport.js";
 import type {
   AbortSignalLike,
   AuthorityValidationOptions,
-  InternalOptions,
   MultiTenantTokenCredentialOptions,
 } from "../types.js";
 import { createLogger, type CredentialLogger } from "../util/logger.js";
@@ -26,9 +25,6 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 
 /** Options a token client is built from: the credential's, passed whole. */
 export type TokenClientOptions = MultiTenantTokenCredentialOptions & AuthorityValidationOptions;
-
-/** @deprecated Seams live in `InternalOptions` (types.ts), part of every options type. */
-export type InternalClientOptions = InternalOptions;
 
 /** Per-request settings. */
 export interface RequestSettings {
