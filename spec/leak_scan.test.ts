@@ -76,9 +76,8 @@ function forms(kind: Kind): string[] {
 let paths = 0;
 let leaks = 0;
 
-/** Scans one failure for every secret of every kind; `extra` adds more places (CLI records). */
-function scan(path: string, error: unknown, lines: string[], extra: Record<string, string> = {}) {
-  assert.ok(error instanceof Error, `${path}: expected an error, got ${String(error)}`);
+/** Where any secret of any kind appears in a failure, its log lines and `extra` places. */
+function findLeaks(error: unknown, lines: string[], extra: Record<string, string>): string[] {
   const places: Record<string, string> = {};
   const seen = new Set<unknown>();
   let depth = 0;
@@ -101,6 +100,13 @@ function scan(path: string, error: unknown, lines: string[], extra: Record<strin
       }
     }
   }
+  return found;
+}
+
+/** Scans one failure for every secret of every kind; `extra` adds more places (CLI records). */
+function scan(path: string, error: unknown, lines: string[], extra: Record<string, string> = {}) {
+  assert.ok(error instanceof Error, `${path}: expected an error, got ${String(error)}`);
+  const found = findLeaks(error, lines, extra);
   paths++;
   leaks += found.length;
   assert.deepEqual(found, [], `${path}: ${found.join("; ")}`);
@@ -188,8 +194,9 @@ after(async () => {
   await proxy.close();
   rmSync(keyDir, { recursive: true, force: true });
   console.log(
-    `# leak scan: ${paths} paths, ${Object.keys(SECRETS).length} secrets, leaks found: ${leaks} (${Date.now() - started} ms)`,
+    `# leak scan: ${paths} paths, ${Object.keys(SECRETS).length} secrets, leaks found: ${leaks}`,
   );
+  console.log(`# leak scan: ran in ${Date.now() - started} ms`);
 });
 
 const entraOptions = (loggingOptions: object) => ({
@@ -288,6 +295,21 @@ const ENTRA_CREDENTIALS: Array<
   ],
 ];
 
+test("the scanner itself finds a secret in each form and place", () => {
+  const secret = SECRETS["client secret"];
+  const deep = new Error("outer", {
+    cause: new Error("middle", { cause: new Error(`x ${encodeURIComponent(secret)}`) }),
+  });
+  assert.equal(findLeaks(deep, [], {}).length > 0, true, "percent-encoded, two causes down");
+  const json = JSON.stringify(secret).slice(1, -1);
+  assert.ok(findLeaks(new Error("clean"), [`log ${json}`], {}).length > 0, "JSON-escaped, log");
+  const field = Object.assign(new Error("clean"), { body: { nested: { deeper: secret } } });
+  assert.ok(findLeaks(field, [], {}).length > 0, "a nested property (util.inspect, JSON)");
+  const basic = Buffer.from(`${PROXY_USER}:${SECRETS["proxy password"]}`).toString("base64");
+  assert.ok(findLeaks(new Error("clean"), [], { argv: basic }).length > 0, "Basic credentials");
+  assert.deepEqual(findLeaks(new Error("clean"), ["clean"], { argv: "[]" }), []);
+});
+
 describe("leak scan: credentials posting to Entra", () => {
   for (const [name, kinds, make] of ENTRA_CREDENTIALS) {
     const scope =
@@ -309,6 +331,45 @@ describe("leak scan: credentials posting to Entra", () => {
         await cred.close();
       });
     }
+  }
+
+  for (const status of [400, 401, 500]) {
+    test(`AuthorizationCodeCredential: a refresh refused with HTTP ${status}, echoing the refresh token and secret`, async () => {
+      const { lines, loggingOptions } = logged();
+      const cred = new AuthorizationCodeCredential(
+        TENANT,
+        CLIENT,
+        SECRETS["client secret"],
+        SECRETS["authorization code"],
+        REDIRECT,
+        entraOptions(loggingOptions),
+      );
+      entra.faults.length = 0;
+      entra.requests.length = 0;
+      entra.faults.push({
+        kind: "status",
+        status: 200,
+        body: JSON.stringify({
+          token_type: "Bearer",
+          expires_in: 3599,
+          scope: USER_SCOPE,
+          access_token: SECRETS["access token"],
+          refresh_token: SECRETS["refresh token"],
+        }),
+      });
+      // The refresh request carries the refresh token and the secret, not the access token.
+      const { body, contentType } = echoAll(status, ["refresh token", "client secret"]);
+      for (let i = 0; i < 3; i++) entra.faults.push({ kind: "status", status, body, contentType });
+      assert.equal(
+        ((await cred.getToken(USER_SCOPE)) as { token: string }).token,
+        SECRETS["access token"],
+      );
+      const error = await failure(cred.getToken("https://vault.azure.net/user_impersonation"));
+      assert.equal(entra.tokenRequests[1]?.form.refresh_token, SECRETS["refresh token"]);
+      scan(`AuthorizationCodeCredential: refresh refused with HTTP ${status}`, error, lines);
+      entra.faults.length = 0;
+      await cred.close();
+    });
   }
 
   test("ClientCertificateCredential: a PFX with the wrong password", () => {
