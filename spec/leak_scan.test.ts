@@ -21,6 +21,7 @@ import {
   ClientAssertionCredential,
   ClientCertificateCredential,
   ClientSecretCredential,
+  DefaultAzureCredential,
   ManagedIdentityCredential,
   OnBehalfOfCredential,
 } from "../lib/index.js";
@@ -408,6 +409,25 @@ describe("leak scan: credentials posting to Entra", () => {
     proxy.requiredAuthorization = undefined;
     await cred.close();
   });
+
+  test("a proxy from HTTPS_PROXY with user:password in the URL refusing them with 407", async () => {
+    proxy.requiredAuthorization = `Basic ${Buffer.from("someone:else").toString("base64")}`;
+    const { lines, loggingOptions } = logged();
+    const password = encodeURIComponent(SECRETS["proxy password"]);
+    const cred = new ClientSecretCredential(TENANT, CLIENT, SECRETS["client secret"], {
+      ...entraOptions(loggingOptions),
+      env: { HTTPS_PROXY: `http://${PROXY_USER}:${password}@127.0.0.1:${proxy.port}` },
+    } as object);
+    const before = proxy.tunnels.length;
+    scan("HTTPS_PROXY 407", await failure(cred.getToken(SCOPE)), lines);
+    assert.equal(
+      proxy.tunnels.at(-1)?.authorization,
+      `Basic ${Buffer.from(`${PROXY_USER}:${SECRETS["proxy password"]}`).toString("base64")}`,
+    );
+    assert.ok(proxy.tunnels.length > before);
+    proxy.requiredAuthorization = undefined;
+    await cred.close();
+  });
 });
 
 /** A reply echoing the request's secret headers, and every secret, in body and headers. */
@@ -531,6 +551,49 @@ describe("leak scan: managed identity and Pipelines endpoints", () => {
       await cred.close();
     });
   }
+});
+
+describe("leak scan: DefaultAzureCredential", () => {
+  test("the environment's service principal refused, Entra echoing its secret", async () => {
+    const { lines, loggingOptions } = logged();
+    const box = fakeCliSandbox();
+    const cred = new DefaultAzureCredential({
+      ...entraOptions(loggingOptions),
+      env: {
+        PATH: box.emptyDir,
+        AZURE_TENANT_ID: TENANT,
+        AZURE_CLIENT_ID: CLIENT,
+        AZURE_CLIENT_SECRET: SECRETS["client secret"],
+      },
+    } as object);
+    const { body, contentType } = echoAll(401, ["client secret"]);
+    entra.faults.length = 0;
+    entra.faults.push({ kind: "status", status: 401, body, contentType });
+    scan("DefaultAzureCredential: environment", await failure(cred.getToken(SCOPE)), lines);
+    entra.faults.length = 0;
+    box.dispose();
+  });
+
+  test("managed identity unavailable and every tool failing: the aggregated error", async (t) => {
+    const { lines, loggingOptions } = logged();
+    const box = fakeCliSandbox();
+    t.after(box.dispose);
+    endpoint.reset();
+    endpoint.replies.push(echoRequest(400, ["IDENTITY_HEADER"]));
+    const cred = new DefaultAzureCredential({
+      ...entraOptions(loggingOptions),
+      env: box.env("error", {
+        IDENTITY_ENDPOINT: `${endpoint.url}/msi/token`,
+        IDENTITY_HEADER: SECRETS.IDENTITY_HEADER,
+      }),
+    } as object);
+    const error = await failure(cred.getToken(SCOPE));
+    assert.ok(box.records().length > 0, "the fake tools ran");
+    scan("DefaultAzureCredential: aggregated", error, lines, {
+      "recorded argv": JSON.stringify(box.records().map((r) => r.argv ?? [])),
+    });
+    endpoint.reset();
+  });
 });
 
 describe("leak scan: developer CLI tools", () => {
