@@ -73,7 +73,7 @@ report(
 report("import() inside a running process (median ms)", importTimeInProcess(RUNS).toFixed(1));
 
 const all = moduleGraph(entry);
-const secretOnly = moduleGraph(join(root, "build/lib/credentials/client_secret.js"));
+const secretOnly = moduleGraph(join(root, "build/lib/credentials/client_secret_credential.js"));
 report("modules reachable from the entry point", all.modules);
 report(
   "everything, unminified JS (KiB raw / gzip)",

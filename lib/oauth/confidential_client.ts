@@ -39,14 +39,14 @@ export class ConfidentialClient {
   getToken(scopes: string | string[], options: GetTokenOptions = {}): Promise<AccessToken> {
     const client = this.#client;
     const name = client.credentialName;
-    let success = "";
+    let success = () => "";
     const work = async () => {
       const list = normalizeScopes(name, scopes);
       const tenantId = resolveTenant(name, client.tenantPolicy, options.tenantId);
       const claims = buildClaims(name, options.claims, options.enableCae);
       const scopeKey = list.length === 1 ? list[0] : [...list].sort().join(" ");
       const key = `${tenantId}\n${scopeKey}\n${options.enableCae === true}\n${this.#partition}`;
-      success = `getToken succeeded scopes=[${list.join(" ")}] tenant=${tenantId}`;
+      success = () => `getToken succeeded scopes=[${list.join(" ")}] tenant=${tenantId}`;
       const timeoutMs = requestTimeout(name, options.requestOptions?.timeout);
       return this.#cache.get(
         key,
@@ -61,7 +61,7 @@ export class ConfidentialClient {
         },
       );
     };
-    return logOutcome(client.logger, work, () => success);
+    return logOutcome(client.logger, work, () => success());
   }
 
   /** Drops cached tokens and releases sockets. */

@@ -103,10 +103,11 @@ export class UserSession {
    * sign-in is an {@link AuthenticationRequiredError}.
    */
   getToken(scopes: string | string[], options: GetTokenOptions = {}): Promise<AccessToken> {
-    let success = "";
+    let success = () => "";
     const work = () => {
       const request = prepare(this.client, this.#defaultTenantId, scopes, options);
-      success = `getToken succeeded scopes=[${request.scopes.join(" ")}] tenant=${request.tenantId}`;
+      success = () =>
+        `getToken succeeded scopes=[${request.scopes.join(" ")}] tenant=${request.tenantId}`;
       return this.#silentOrCached(request).catch((error: unknown) => {
         if (!(error instanceof AuthenticationRequiredError)) throw error;
         if (this.#automatic) return this.#interactAfterOthers(request, error);
@@ -120,7 +121,7 @@ export class UserSession {
     return logOutcome(
       this.client.logger,
       async () => work(),
-      () => success,
+      () => success(),
     );
   }
 

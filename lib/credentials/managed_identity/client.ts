@@ -92,7 +92,6 @@ export class ManagedIdentityClient {
     }
     const resource = scopeToResource(list[0]!);
     const timeout = requestTimeout(NAME, options.requestOptions?.timeout);
-    const success = `getToken succeeded source=${this.#source.name} resource=${resource}`;
     return logOutcome(
       this.#logger,
       () =>
@@ -100,7 +99,7 @@ export class ManagedIdentityClient {
           abortMessage: `${NAME}: the operation was aborted.`,
           signal: options.abortSignal,
         }),
-      () => success,
+      () => `getToken succeeded source=${this.#source.name} resource=${resource}`,
     );
   }
 
