@@ -55,7 +55,13 @@ export type IdentityErrorCode =
   | "ERR_IMDS_UNAVAILABLE"
   | "ERR_ARC_CHALLENGE"
   | "ERR_ARC_KEY_FILE"
-  | "ERR_SERVER_CERT_MISMATCH";
+  | "ERR_SERVER_CERT_MISMATCH"
+  | "ERR_CACHE_FORMAT"
+  | "ERR_CACHE_LOCKED"
+  | "ERR_CACHE_IO"
+  | "ERR_CACHE_PROTECTION"
+  | "ERR_CACHE_UNAVAILABLE"
+  | "ERR_SHARED_CACHE_ACCOUNT";
 
 /** Entra's own OAuth `error` strings (`invalid_client`, `invalid_grant`, …), passed through as codes. */
 export type EntraErrorCode = string & {};
@@ -316,6 +322,30 @@ export class CertificateError extends Error {
   /**
    * @param code - the stable code.
    * @param message - what is wrong; never contains a password or key material.
+   * @param options - the underlying `cause`.
+   */
+  constructor(code: IdentityErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message);
+    this.code = code;
+    defineCause(this, options?.cause);
+  }
+}
+
+/**
+ * The persistent token cache could not be used: a file that is not an MSAL cache
+ * (`ERR_CACHE_FORMAT`), a lock held too long (`ERR_CACHE_LOCKED`), a file or directory that cannot
+ * be read or written (`ERR_CACHE_IO`), or an OS protection tool that failed
+ * (`ERR_CACHE_PROTECTION`). `getToken` never fails for these: tokens stay in memory.
+ */
+export class TokenCacheError extends Error {
+  /** Always `"TokenCacheError"`. */
+  override readonly name = "TokenCacheError";
+  /** One of the `ERR_CACHE_…` codes. */
+  readonly code: IdentityErrorCode;
+
+  /**
+   * @param code - the stable code.
+   * @param message - what went wrong; never holds cache content or a key.
    * @param options - the underlying `cause`.
    */
   constructor(code: IdentityErrorCode, message: string, options?: { cause?: unknown }) {

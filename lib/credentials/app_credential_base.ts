@@ -1,7 +1,13 @@
+import { openTokenStore } from "../cache/token_store.js";
 import type { ClientAuthentication } from "../oauth/client_auth.js";
 import { ConfidentialClient, type GrantFactory } from "../oauth/confidential_client.js";
 import { TokenClient, type TokenClientOptions } from "../oauth/token_client.js";
-import type { AccessToken, GetTokenOptions, TokenCredential } from "../types.js";
+import type {
+  AccessToken,
+  CredentialPersistenceOptions,
+  GetTokenOptions,
+  TokenCredential,
+} from "../types.js";
 
 /**
  * What every application (confidential-client) credential does once constructed: hand `getToken`
@@ -25,12 +31,22 @@ export abstract class AppCredential implements TokenCredential {
     tenantId: string,
     clientId: string,
     clientAuth: ClientAuthentication,
-    options: TokenClientOptions,
+    options: TokenClientOptions & CredentialPersistenceOptions,
     grant?: GrantFactory,
     partition?: string,
   ) {
     const client = new TokenClient(name, tenantId, clientId, clientAuth, options);
-    this.#client = new ConfidentialClient(client, grant, partition);
+    const store = openTokenStore(options.tokenCachePersistenceOptions, {
+      credentialName: name,
+      clientId,
+      authorityHost: client.authority.host,
+      logger: client.logger,
+      now: client.now,
+      env: options.env ?? process.env,
+      platform: options.platform ?? process.platform,
+      ...(options.spawn ? { spawn: options.spawn } : {}),
+    });
+    this.#client = new ConfidentialClient(client, grant, partition, store);
   }
 
   /**

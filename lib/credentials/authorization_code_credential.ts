@@ -107,6 +107,6 @@ export class AuthorizationCodeCredential extends UserCredential {
       });
     };
     const client = new TokenClient(NAME, tenantId, clientId, auth, options);
-    super(new UserSession(client, tenantId, redeemOnce));
+    super(new UserSession(client, tenantId, redeemOnce), options);
   }
 }

@@ -1,3 +1,4 @@
+import { openTokenStore } from "../cache/token_store.js";
 import { InvalidArgumentError } from "../errors.js";
 import type { AuthenticationRecord } from "../oauth/authentication_record.js";
 import { checkTenantId } from "../oauth/tenant.js";
@@ -36,9 +37,26 @@ export abstract class UserCredential implements TokenCredential {
   /** @internal */
   protected readonly session: UserSession;
 
-  /** @param session - the user session (cache, refresh token, account, interaction). */
-  protected constructor(session: UserSession) {
+  /**
+   * @param session - the user session (cache, refresh token, account, interaction).
+   * @param options - with `tokenCachePersistenceOptions.enabled`, the session also keeps its
+   *   tokens in the persistent cache, and `authenticationRecord` names the account to reuse.
+   * @throws InvalidArgumentError for malformed `tokenCachePersistenceOptions`.
+   */
+  protected constructor(session: UserSession, options: InteractiveCredentialOptions = {}) {
     this.session = session;
+    const { client } = session;
+    const store = openTokenStore(options.tokenCachePersistenceOptions, {
+      credentialName: client.credentialName,
+      clientId: client.clientId,
+      authorityHost: client.authority.host,
+      logger: client.logger,
+      now: client.now,
+      env: options.env ?? process.env,
+      platform: options.platform ?? process.platform,
+      ...(options.spawn ? { spawn: options.spawn } : {}),
+    });
+    if (store) session.attachStore(store, options.authenticationRecord);
   }
 
   /**
@@ -96,7 +114,10 @@ export abstract class InteractiveUserCredential extends UserCredential {
     }
     const client = new TokenClient(credentialName, tenantId, clientId, { kind: "none" }, options);
     const defaultTenant = clientId === DEVELOPER_SIGN_ON_CLIENT_ID ? "organizations" : "common";
-    super(new UserSession(client, tenantId || defaultTenant, interaction, disabled !== true));
+    super(
+      new UserSession(client, tenantId || defaultTenant, interaction, disabled !== true),
+      options,
+    );
   }
 
   /**

@@ -1,4 +1,5 @@
 import { TokenCache } from "../cache/token_cache.js";
+import type { PersistentTokenStore } from "../cache/token_store.js";
 import type { AccessToken, GetTokenOptions } from "../types.js";
 import { logOutcome } from "../util/logger.js";
 import { requestTimeout } from "../util/timeout.js";
@@ -21,15 +22,23 @@ export class ConfidentialClient {
   readonly #cache: TokenCache;
   readonly #grant: GrantFactory;
   readonly #partition: string;
+  readonly #store: PersistentTokenStore | undefined;
 
   /**
    * @param client - sends the requests.
    * @param grant - builds each request's grant; default client credentials.
    * @param partition - separates cache entries that share scopes and tenant but not identity
    *   (the hash of an OBO user assertion).
+   * @param store - the persistent cache, consulted on a miss and given every new token.
    */
-  constructor(client: TokenClient, grant: GrantFactory = clientCredentialsGrant, partition = "") {
+  constructor(
+    client: TokenClient,
+    grant: GrantFactory = clientCredentialsGrant,
+    partition = "",
+    store?: PersistentTokenStore,
+  ) {
     this.#client = client;
+    this.#store = store;
     this.#grant = grant;
     this.#partition = partition;
     this.#cache = new TokenCache({ now: client.now, logger: client.logger });
@@ -48,12 +57,19 @@ export class ConfidentialClient {
       const key = `${tenantId}\n${scopeKey}\n${options.enableCae === true}\n${this.#partition}`;
       success = () => `getToken succeeded scopes=[${list.join(" ")}] tenant=${tenantId}`;
       const timeoutMs = requestTimeout(name, options.requestOptions?.timeout);
+      const store = this.#store;
+      const query = { tenantId, scopes: list, cae: options.enableCae === true };
+      if (this.#partition) Object.assign(query, { partition: this.#partition });
       return this.#cache.get(
         key,
-        async (signal) =>
-          toAccessToken(
-            await client.request(tenantId, this.#grant(list), { signal, claims, timeoutMs }),
-          ),
+        async (signal) => {
+          const kept = store && !options.claims ? await store.accessToken(query) : undefined;
+          if (kept) return kept;
+          const grant = this.#grant(list);
+          const result = await client.request(tenantId, grant, { signal, claims, timeoutMs });
+          await store?.save(query, result);
+          return toAccessToken(result);
+        },
         {
           challenge: options.claims,
           abortMessage: `${name}: the operation was aborted.`,

@@ -1,4 +1,5 @@
 import { TokenCache } from "../cache/token_cache.js";
+import type { PersistentTokenStore, TokenQuery } from "../cache/token_store.js";
 import { AuthenticationError, AuthenticationRequiredError } from "../errors.js";
 import type { AccessToken, GetTokenOptions } from "../types.js";
 import { logOutcome } from "../util/logger.js";
@@ -77,6 +78,7 @@ export class UserSession {
   #account: AuthenticationRecord | undefined;
   #running: Promise<unknown> | undefined;
   #closing = new AbortController();
+  #store: PersistentTokenStore | undefined;
 
   /**
    * @param client - the configured token client (its tenant policy holds the configured tenant, or none).
@@ -125,6 +127,31 @@ export class UserSession {
     );
   }
 
+  /**
+   * Keeps this session's tokens in the persistent cache too: access tokens are looked up there on
+   * a miss, and the refresh token of `account` (from `authenticationRecord`) signs the user in
+   * silently in a new process.
+   */
+  attachStore(store: PersistentTokenStore, account: AuthenticationRecord | undefined): void {
+    this.#store = store;
+    this.#account ??= account;
+  }
+
+  #storeQuery(request: Prepared): TokenQuery {
+    const account = this.#account;
+    const query: TokenQuery = {
+      tenantId: request.tenantId,
+      scopes: request.scopes,
+      cae: request.options.enableCae === true,
+    };
+    if (account) {
+      query.homeAccountId = account.homeAccountId;
+      const general = ["organizations", "common", "consumers"].includes(request.tenantId);
+      if (general) query.realm = account.tenantId;
+    }
+    return query;
+  }
+
   /** Runs the interaction whatever is cached, keeps its tokens, and returns the signed-in account. */
   async authenticate(
     scopes: string | string[],
@@ -163,16 +190,26 @@ export class UserSession {
   }
 
   async #refresh(request: Prepared, signal: AbortSignal): Promise<AccessToken> {
-    const refreshToken = this.#refreshToken;
+    const store = this.#store;
+    const query = this.#storeQuery(request);
+    if (store && query.homeAccountId && !request.options.claims) {
+      const kept = await store.accessToken(query);
+      if (kept) return kept;
+    }
+    const refreshToken =
+      this.#refreshToken ?? (store ? await store.refreshToken(query) : undefined);
     if (!refreshToken) throw this.#required(request, "no user has signed in yet.");
     const grant = refreshTokenGrant(request.scopes, refreshToken);
     try {
       const result = await this.client.request(request.tenantId, grant, { ...request, signal });
-      return this.#accept(result);
+      const token = this.#accept(result);
+      await store?.save(this.#storeQuery(request), result);
+      return token;
     } catch (error) {
       if (!(error instanceof AuthenticationError && INTERACTION_REQUIRED.has(error.code)))
         throw error;
       if (this.#refreshToken === refreshToken) this.#refreshToken = undefined;
+      if (error.code === "invalid_grant") await store?.forgetRefreshToken(query.cae, refreshToken);
       throw this.#required(
         request,
         `the refresh token was refused (${error.code}); the user must sign in again.`,
@@ -204,9 +241,10 @@ export class UserSession {
       signal?.addEventListener("abort", abort, { once: true });
     }
     const interaction = { ...request, signal: controller.signal, reason };
-    const run = this.#interaction(this.client, interaction).then((result) => {
+    const run = this.#interaction(this.client, interaction).then(async (result) => {
       const token = this.#accept(result);
       this.#cache.set(request.key, token);
+      await this.#store?.save(this.#storeQuery(request), result);
       return token;
     });
     this.#running = run;

@@ -28,6 +28,8 @@ export interface RunOptions {
   spawn?: Spawner;
   /** The platform rules to apply; default `process.platform`. */
   platform?: NodeJS.Platform;
+  /** Written to the child's stdin, which is then closed (default: stdin closed at once). Secrets go here, never in `argv`. */
+  input?: string;
 }
 
 /** How a process that ran to completion ended. Exactly one of `exitCode` and `signal` is set. */
@@ -130,7 +132,7 @@ export async function run(
       child = spawner(command.file, command.args, {
         cwd,
         env,
-        stdio: ["ignore", "pipe", "pipe"],
+        stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
         detached: !windows,
         shell: false,
         windowsHide: true,
@@ -141,6 +143,11 @@ export async function run(
       return;
     }
 
+    if (options.input !== undefined) {
+      // A child that exits without reading its input must not crash the parent with EPIPE.
+      child.stdin?.on("error", () => undefined);
+      child.stdin?.end(options.input);
+    }
     const text = (chunks: Buffer[]) => Buffer.concat(chunks).toString("utf8");
     const timers: NodeJS.Timeout[] = [];
     const finish = (outcome: ProcessResult | ProcessError) => {
