@@ -83,3 +83,4 @@ export * from "./bearer_token_provider.js";
 export { useIdentityPlugin } from "./plugins.js";
 export { logger } from "./util/logger.js";
 export type { AzureLogger, Debugger } from "./util/logger.js";
+export * from "./credentials/shared_token_cache_credential.js";

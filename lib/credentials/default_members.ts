@@ -19,6 +19,7 @@ import type { DefaultChainMember } from "./default_selection.js";
 import { EnvironmentCredential } from "./environment_credential.js";
 import { InteractiveBrowserCredential } from "./interactive_browser_credential.js";
 import { ManagedIdentityCredential } from "./managed_identity_credential.js";
+import { SharedTokenCacheCredential } from "./shared_token_cache_credential.js";
 import { VisualStudioCodeCredential } from "./visual_studio_code_credential.js";
 import { WorkloadIdentityCredential } from "./workload_identity_credential.js";
 
@@ -82,7 +83,18 @@ function create(name: DefaultChainMember, options: MemberOptions, probe: boolean
     case "InteractiveBrowserCredential":
       return new InteractiveBrowserCredential(options);
     case "SharedTokenCacheCredential":
-      throw new CredentialUnavailableError(`${name}: not available in this version of entra-zero.`);
+      try {
+        return new SharedTokenCacheCredential({
+          ...options,
+          tenantId: (options as { tenantId?: string }).tenantId ?? env.AZURE_TENANT_ID,
+        });
+      } catch (error) {
+        // As in azure-identity: a shared cache that cannot be set up is only unavailable.
+        throw new CredentialUnavailableError(
+          `SharedTokenCacheCredential: unavailable: ${error instanceof Error ? error.message : String(error)}`,
+          { cause: error },
+        );
+      }
   }
 }
 

@@ -22,11 +22,12 @@ export const DEFAULT_CHAIN = [
 /** One member of the default chain. */
 export type DefaultChainMember = (typeof DEFAULT_CHAIN)[number];
 
-/** Members not implemented yet: never in the chain, though their exclude options are accepted. */
-export const NOT_IMPLEMENTED: ReadonlySet<DefaultChainMember> = new Set([
-  "SharedTokenCacheCredential",
-  "VisualStudioCodeCredential",
-]);
+/**
+ * Members in the chain only when asked for: by name in `AZURE_TOKEN_CREDENTIALS`, or with their
+ * exclude option set to `false`. VS Code's sign-in is behind a native broker this package cannot
+ * use, so its credential would mostly fail; it joins only when opted in.
+ */
+export const OPT_IN: ReadonlySet<DefaultChainMember> = new Set(["VisualStudioCodeCredential"]);
 
 const PROD = DEFAULT_CHAIN.slice(0, 3);
 const DEV = DEFAULT_CHAIN.slice(3);
@@ -54,9 +55,9 @@ export interface ExcludeFlags {
   excludeWorkloadIdentityCredential?: boolean;
   /** Do not try `ManagedIdentityCredential` (and so never probe IMDS). */
   excludeManagedIdentityCredential?: boolean;
-  /** Accepted for compatibility; `SharedTokenCacheCredential` is not in this version's chain. */
+  /** `true` drops `SharedTokenCacheCredential` (tried after managed identity). */
   excludeSharedTokenCacheCredential?: boolean;
-  /** Accepted for compatibility; `VisualStudioCodeCredential` is not in this version's chain. */
+  /** `false` adds `VisualStudioCodeCredential`, which is left out unless asked for. */
   excludeVisualStudioCodeCredential?: boolean;
   /** Do not try `AzureCliCredential`. */
   excludeAzureCliCredential?: boolean;
@@ -102,7 +103,10 @@ export function selectMembers(setting: string | undefined, exclude: ExcludeFlags
       ? exclude.excludeInteractiveBrowserCredential !== false
       : exclude[`exclude${name}`] === true;
   return {
-    members: members.filter((name) => !excluded(name) && (single || !NOT_IMPLEMENTED.has(name))),
+    members: members.filter(
+      (name) =>
+        !excluded(name) && (single || !OPT_IN.has(name) || exclude[`exclude${name}`] === false),
+    ),
     single,
   };
 }

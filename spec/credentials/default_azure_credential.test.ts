@@ -382,6 +382,7 @@ describe("DefaultAzureCredential: failures", () => {
         "EnvironmentCredential",
         "WorkloadIdentityCredential",
         "ManagedIdentityCredential",
+        "SharedTokenCacheCredential",
         "AzureCliCredential",
         "AzurePowerShellCredential",
         "AzureDeveloperCliCredential",
@@ -441,10 +442,10 @@ describe("DefaultAzureCredential: failures", () => {
       code: "ERR_AGGREGATE",
       message: /AzureCliCredential: az exited with code 1/,
     })) as AggregateAuthenticationError;
-    const cli = error.errors[3] as CredentialUnavailableError;
+    const cli = error.errors[4] as CredentialUnavailableError;
     assert.ok(cli instanceof CredentialUnavailableError);
     assert.equal(cli.code, "ERR_PROCESS_FAILED");
-    assert.equal(error.errors.length, 6);
+    assert.equal(error.errors.length, 7);
     await cred.close();
   });
 
@@ -497,7 +498,12 @@ describe("DefaultAzureCredential: failures", () => {
         .split("\n")
         .slice(1)
         .map((l) => /^- (\w+):/.exec(l)?.[1]),
-      ["AzureCliCredential", "AzurePowerShellCredential", "AzureDeveloperCliCredential"],
+      [
+        "SharedTokenCacheCredential",
+        "AzureCliCredential",
+        "AzurePowerShellCredential",
+        "AzureDeveloperCliCredential",
+      ],
     );
     await cred.close();
   });

@@ -13,6 +13,7 @@ describe("DefaultAzureCredential: chain selection (pure)", () => {
         "EnvironmentCredential",
         "WorkloadIdentityCredential",
         "ManagedIdentityCredential",
+        "SharedTokenCacheCredential",
         "AzureCliCredential",
         "AzurePowerShellCredential",
         "AzureDeveloperCliCredential",
@@ -26,6 +27,7 @@ describe("DefaultAzureCredential: chain selection (pure)", () => {
         "EnvironmentCredential",
         "WorkloadIdentityCredential",
         "ManagedIdentityCredential",
+        "SharedTokenCacheCredential",
         "AzureCliCredential",
         "AzurePowerShellCredential",
         "AzureDeveloperCliCredential",
@@ -41,7 +43,12 @@ describe("DefaultAzureCredential: chain selection (pure)", () => {
     [
       " Dev ",
       {},
-      ["AzureCliCredential", "AzurePowerShellCredential", "AzureDeveloperCliCredential"],
+      [
+        "SharedTokenCacheCredential",
+        "AzureCliCredential",
+        "AzurePowerShellCredential",
+        "AzureDeveloperCliCredential",
+      ],
       false,
     ],
     ["AZURECLICREDENTIAL", {}, ["AzureCliCredential"], true],
@@ -53,6 +60,7 @@ describe("DefaultAzureCredential: chain selection (pure)", () => {
       [
         "WorkloadIdentityCredential",
         "ManagedIdentityCredential",
+        "SharedTokenCacheCredential",
         "AzureCliCredential",
         "AzureDeveloperCliCredential",
       ],
@@ -72,6 +80,7 @@ describe("DefaultAzureCredential: chain selection (pure)", () => {
         "EnvironmentCredential",
         "WorkloadIdentityCredential",
         "ManagedIdentityCredential",
+        "SharedTokenCacheCredential",
         "AzureCliCredential",
         "AzurePowerShellCredential",
         "AzureDeveloperCliCredential",
@@ -82,7 +91,12 @@ describe("DefaultAzureCredential: chain selection (pure)", () => {
     [
       "dev",
       { excludeInteractiveBrowserCredential: false, excludeAzurePowerShellCredential: true },
-      ["AzureCliCredential", "AzureDeveloperCliCredential", "InteractiveBrowserCredential"],
+      [
+        "SharedTokenCacheCredential",
+        "AzureCliCredential",
+        "AzureDeveloperCliCredential",
+        "InteractiveBrowserCredential",
+      ],
       false,
     ],
     [
@@ -97,6 +111,15 @@ describe("DefaultAzureCredential: chain selection (pure)", () => {
       assert.deepEqual(selectMembers(setting, exclude), { members, single });
     });
   }
+  test("VisualStudioCodeCredential joins only when opted in (exclude option false, or by name)", () => {
+    const optedIn = selectMembers("dev", { excludeVisualStudioCodeCredential: false }).members;
+    assert.deepEqual(optedIn.slice(0, 2), [
+      "SharedTokenCacheCredential",
+      "VisualStudioCodeCredential",
+    ]);
+    const dropped = selectMembers(undefined, { excludeSharedTokenCacheCredential: true }).members;
+    assert.ok(!dropped.includes("SharedTokenCacheCredential"));
+  });
   for (const bad of ["production", "SharedTokenCacheCredential", "cli", "dev,prod"]) {
     test(`"${bad}" is refused`, () => {
       throwsWith(() => selectMembers(bad, {}), {

@@ -1,0 +1,122 @@
+import { persistenceSettings } from "../cache/token_store.js";
+import type { AuthenticationRecord } from "../oauth/authentication_record.js";
+import { normalizeScopes } from "../oauth/scopes.js";
+import { checkTenantId, resolveTenant } from "../oauth/tenant.js";
+import { TokenClient } from "../oauth/token_client.js";
+import { buildClaims } from "../oauth/claims.js";
+import type {
+  AccessToken,
+  CredentialPersistenceOptions,
+  GetTokenOptions,
+  MultiTenantTokenCredentialOptions,
+  TokenCredential,
+} from "../types.js";
+import { logOutcome } from "../util/logger.js";
+import { requestTimeout } from "../util/timeout.js";
+import { requireString } from "./arguments.js";
+
+const NAME = "SharedTokenCacheCredential";
+/** The Azure CLI's application, which the developer tools' refresh tokens belong to (family `1`). */
+const DEVELOPER_SIGN_ON_CLIENT_ID = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
+
+/** Options of {@link SharedTokenCacheCredential}, as in `azure-identity`. */
+export interface SharedTokenCacheCredentialOptions
+  extends MultiTenantTokenCredentialOptions, CredentialPersistenceOptions {
+  /** The account's user name (default `AZURE_USERNAME`), when the cache holds several. */
+  username?: string;
+  /** The tenant (default `AZURE_TENANT_ID`): narrows the accounts and is where tokens are asked. */
+  tenantId?: string;
+  /** The application redeeming the refresh tokens; default the Azure CLI's, whose family they are. */
+  clientId?: string;
+  /** The account to use, from `authenticate()` of a user credential. */
+  authenticationRecord?: AuthenticationRecord;
+}
+
+/**
+ * Signs in as an account found in the shared token cache that Microsoft developer tools write
+ * (`~/.IdentityService/msal.cache.nocae`, MSAL's unified format; the cache `name` may be changed
+ * with `tokenCachePersistenceOptions`). Serves a cached access token, else redeems the account's
+ * refresh token and writes the rotated one back. Where there is no cache file it is unavailable at
+ * once, starting nothing.
+ */
+export class SharedTokenCacheCredential implements TokenCredential {
+  readonly #client: TokenClient;
+  readonly #username: string | undefined;
+  readonly #tenantId: string | undefined;
+  readonly #cacheName: string;
+  readonly #record: AuthenticationRecord | undefined;
+  readonly #options: SharedTokenCacheCredentialOptions;
+
+  /**
+   * @param options - account choice (`username`, `tenantId`, `authenticationRecord`), `clientId`,
+   *   authority, persistence `name`, and the common options.
+   * @throws InvalidArgumentError for a malformed tenant, client id, username or cache name.
+   */
+  constructor(options: SharedTokenCacheCredentialOptions = {}) {
+    const env = options.env ?? process.env;
+    const clientId = options.clientId ?? DEVELOPER_SIGN_ON_CLIENT_ID;
+    requireString(NAME, "clientId", clientId);
+    const tenantId = options.tenantId ?? options.authenticationRecord?.tenantId;
+    if (tenantId !== undefined) checkTenantId(NAME, tenantId);
+    const username = options.username ?? env.AZURE_USERNAME;
+    if (username !== undefined) requireString(NAME, "username", username);
+    const settings = persistenceSettings(NAME, {
+      enabled: true,
+      ...options.tokenCachePersistenceOptions,
+    });
+    this.#cacheName = settings?.name ?? "msal.cache";
+    this.#client = new TokenClient(NAME, tenantId ?? "", clientId, { kind: "none" }, options);
+    this.#username = username || undefined;
+    this.#tenantId = tenantId || undefined;
+    this.#record = options.authenticationRecord;
+    this.#options = options;
+  }
+
+  /**
+   * Gets a token for the chosen account from the shared cache.
+   *
+   * @throws CredentialUnavailableError when there is no cache (`ERR_CREDENTIAL_UNAVAILABLE`), no
+   *   single matching account (`ERR_SHARED_CACHE_ACCOUNT`, saying how to choose one), or every
+   *   refresh token of the account was refused (`ERR_AUTHENTICATION_REQUIRED`; they are removed).
+   * @throws AuthenticationError for other failures of the token request.
+   */
+  getToken(scopes: string | string[], options: GetTokenOptions = {}): Promise<AccessToken> {
+    const client = this.#client;
+    let success = () => "";
+    const work = async () => {
+      const list = normalizeScopes(NAME, scopes);
+      const requested = resolveTenant(NAME, client.tenantPolicy, options.tenantId);
+      const claims = buildClaims(NAME, options.claims, options.enableCae);
+      const timeoutMs = requestTimeout(NAME, options.requestOptions?.timeout);
+      success = () => `getToken succeeded scopes=[${list.join(" ")}]`;
+      const { tokenFromSharedCache } = await import("../cache/shared_cache.js");
+      const tenantId = requested || this.#tenantId;
+      return tokenFromSharedCache({
+        client,
+        scopes: list,
+        cacheName: this.#cacheName,
+        cae: options.enableCae === true,
+        env: this.#options.env ?? process.env,
+        platform: this.#options.platform ?? process.platform,
+        timeoutMs,
+        ...(this.#options.spawn ? { spawn: this.#options.spawn } : {}),
+        ...(claims ? { claims } : {}),
+        ...(options.abortSignal ? { signal: options.abortSignal } : {}),
+        ...(this.#username ? { username: this.#username } : {}),
+        ...(tenantId ? { tenantId } : {}),
+        ...(this.#record ? { homeAccountId: this.#record.homeAccountId } : {}),
+      });
+    };
+    return logOutcome(client.logger, work, () => success());
+  }
+
+  /** Releases sockets. */
+  async close(): Promise<void> {
+    this.#client.close();
+  }
+
+  /** Same as `close()`, for `await using`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}
