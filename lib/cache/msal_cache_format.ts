@@ -122,13 +122,14 @@ export function accessTokenKey(e: {
   return lower([e.homeAccountId, e.environment, "accesstoken", e.clientId, e.realm, e.target]);
 }
 
-/** Key of a refresh token entry (no realm: refresh tokens are cross-tenant). */
+/** Key of a refresh token entry (no realm: refresh tokens are cross-tenant; MSAL Python adds the target). */
 export function refreshTokenKey(e: {
   homeAccountId: string;
   environment: string;
   clientId: string;
+  target?: string;
 }): string {
-  return lower([e.homeAccountId, e.environment, "refreshtoken", e.clientId, "", ""]);
+  return lower([e.homeAccountId, e.environment, "refreshtoken", e.clientId, "", e.target ?? ""]);
 }
 
 /** Key of an id token entry. */
@@ -296,8 +297,12 @@ export interface IssuedTokens {
   userAssertionHash?: string;
 }
 
-/** The entries MSAL writes for a token reply: access token, and for a user refresh token, id token, account and app metadata. */
-export function changesForIssuedTokens(t: IssuedTokens): CacheChange[] {
+/**
+ * The entries MSAL writes for a token reply: access token, and for a user refresh token, id token,
+ * account and app metadata. A new refresh token replaces the secret of the account's existing
+ * entries for the client in `current` (as MSAL rotates them), else gets a new entry.
+ */
+export function changesForIssuedTokens(t: IssuedTokens, current?: MsalCache): CacheChange[] {
   const base = { home_account_id: t.homeAccountId, environment: t.environment };
   const target = targetOf(t.scopes);
   const at: MsalEntry = {
@@ -326,7 +331,24 @@ export function changesForIssuedTokens(t: IssuedTokens): CacheChange[] {
       entry: at,
     },
   ];
-  if (t.refreshToken) {
+  const same = (a: unknown, b: string) => str(a).toLowerCase() === b.toLowerCase();
+  const existing = Object.entries(current?.RefreshToken ?? {}).filter(
+    ([, e]) =>
+      same(e.home_account_id, t.homeAccountId) &&
+      same(e.environment, t.environment) &&
+      same(e.client_id, t.clientId) &&
+      same(e.user_assertion_hash, t.userAssertionHash ?? ""),
+  );
+  if (t.refreshToken && existing.length > 0) {
+    for (const [key] of existing) {
+      const entry: MsalEntry = {
+        secret: t.refreshToken,
+        last_modification_time: String(t.nowSeconds),
+      };
+      if (t.familyId) entry.family_id = t.familyId;
+      changes.push({ section: "RefreshToken", key, entry });
+    }
+  } else if (t.refreshToken) {
     const rt: MsalEntry = {
       ...base,
       credential_type: "RefreshToken",
@@ -337,7 +359,11 @@ export function changesForIssuedTokens(t: IssuedTokens): CacheChange[] {
     };
     if (t.familyId) rt.family_id = t.familyId;
     if (t.userAssertionHash) rt.user_assertion_hash = t.userAssertionHash;
-    changes.push({ section: "RefreshToken", key: refreshTokenKey(keyed), entry: rt });
+    changes.push({
+      section: "RefreshToken",
+      key: refreshTokenKey({ ...keyed, target }),
+      entry: rt,
+    });
   }
   if (t.idToken) {
     changes.push({

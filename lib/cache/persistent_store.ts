@@ -109,24 +109,27 @@ export function createPersistentStore(
         const homeAccountId = account?.homeAccountId ?? q.homeAccountId ?? "";
         const realm = account?.tenantId ?? q.realm ?? q.tenantId;
         const now = seconds();
-        await file(q.cae).update(() =>
-          changesForIssuedTokens({
-            environment,
-            clientId,
-            realm,
-            scopes: grantedScopes(q.scopes, result.scope),
-            accessToken: result.accessToken,
-            nowSeconds: now,
-            expiresOnSeconds: Math.floor(result.expiresOnTimestamp / 1000),
-            ...(result.refreshAfterTimestamp
-              ? { refreshOnSeconds: Math.floor(result.refreshAfterTimestamp / 1000) }
-              : {}),
-            homeAccountId,
-            ...(result.refreshToken ? { refreshToken: result.refreshToken } : {}),
-            ...(result.idToken ? { idToken: result.idToken } : {}),
-            ...(account ? { username: account.username } : {}),
-            ...(q.partition ? { userAssertionHash: q.partition } : {}),
-          }),
+        await file(q.cae).update((cache) =>
+          changesForIssuedTokens(
+            {
+              environment,
+              clientId,
+              realm,
+              scopes: grantedScopes(q.scopes, result.scope),
+              accessToken: result.accessToken,
+              nowSeconds: now,
+              expiresOnSeconds: Math.floor(result.expiresOnTimestamp / 1000),
+              ...(result.refreshAfterTimestamp
+                ? { refreshOnSeconds: Math.floor(result.refreshAfterTimestamp / 1000) }
+                : {}),
+              homeAccountId,
+              ...(result.refreshToken ? { refreshToken: result.refreshToken } : {}),
+              ...(result.idToken ? { idToken: result.idToken } : {}),
+              ...(account ? { username: account.username } : {}),
+              ...(q.partition ? { userAssertionHash: q.partition } : {}),
+            },
+            cache,
+          ),
         );
       });
     },

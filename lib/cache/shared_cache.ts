@@ -134,20 +134,23 @@ export async function tokenFromSharedCache(request: SharedCacheRequest): Promise
       const result = await client.request(tenant, grant, settings);
       const now = Math.floor(client.now() / 1000);
       const ours = String(rt.client_id).toLowerCase() === client.clientId.toLowerCase();
-      await file.update(() => [
-        ...changesForIssuedTokens({
-          environment: String(rt.environment),
-          clientId: client.clientId,
-          realm: account.realm || tenant,
-          scopes: request.scopes,
-          accessToken: result.accessToken,
-          nowSeconds: now,
-          expiresOnSeconds: Math.floor(result.expiresOnTimestamp / 1000),
-          homeAccountId: account.homeAccountId,
-          username: account.username,
-          ...(result.refreshToken && ours ? { refreshToken: result.refreshToken } : {}),
-          ...(rt.family_id ? { familyId: String(rt.family_id) } : {}),
-        }),
+      await file.update((current) => [
+        ...changesForIssuedTokens(
+          {
+            environment: String(rt.environment),
+            clientId: client.clientId,
+            realm: account.realm || tenant,
+            scopes: request.scopes,
+            accessToken: result.accessToken,
+            nowSeconds: now,
+            expiresOnSeconds: Math.floor(result.expiresOnTimestamp / 1000),
+            homeAccountId: account.homeAccountId,
+            username: account.username,
+            ...(result.refreshToken && ours ? { refreshToken: result.refreshToken } : {}),
+            ...(rt.family_id ? { familyId: String(rt.family_id) } : {}),
+          },
+          current,
+        ),
         // A family refresh token of another application is replaced in its own entry.
         ...(result.refreshToken && !ours
           ? [{ section: "RefreshToken" as const, key, entry: { secret: result.refreshToken } }]
