@@ -1,10 +1,31 @@
-import { CredentialUnavailableError } from "../errors.js";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { CredentialUnavailableError, messageOf } from "../errors.js";
+import {
+  deserializeAuthenticationRecord,
+  type AuthenticationRecord,
+} from "../oauth/authentication_record.js";
+import { refreshTokenGrant } from "../oauth/grants.js";
+import { normalizeScopes } from "../oauth/scopes.js";
+import { checkTenantId } from "../oauth/tenant.js";
+import { TokenClient } from "../oauth/token_client.js";
+import { toAccessToken } from "../oauth/token_response.js";
 import type {
   AccessToken,
   GetTokenOptions,
   MultiTenantTokenCredentialOptions,
   TokenCredential,
 } from "../types.js";
+import { SharedTokenCacheCredential } from "./shared_token_cache_credential.js";
+
+const NAME = "VisualStudioCodeCredential";
+/** The application VS Code's Azure extensions sign in with. */
+const VSCODE_CLIENT_ID = "aebc6443-996d-45c2-90f0-388ff96faa56";
+const CLOUDS: Record<string, string> = {
+  AzureCloud: "https://login.microsoftonline.com",
+  AzureChinaCloud: "https://login.chinacloudapi.cn",
+  AzureUSGovernment: "https://login.microsoftonline.us",
+};
 
 /** Options of {@link VisualStudioCodeCredential}. */
 export interface VisualStudioCodeCredentialOptions extends MultiTenantTokenCredentialOptions {
@@ -12,22 +33,164 @@ export interface VisualStudioCodeCredentialOptions extends MultiTenantTokenCrede
   tenantId?: string;
 }
 
+/** What VS Code says about its Azure sign-in. */
+interface VsCodeSignIn {
+  record?: AuthenticationRecord;
+  tenant?: string;
+  cloud: string;
+}
+
+function settingsPath(env: NodeJS.ProcessEnv, platform: NodeJS.Platform, home: string): string {
+  if (platform === "win32") return join(env.APPDATA ?? home, "Code", "User", "settings.json");
+  if (platform === "darwin")
+    return join(home, "Library", "Application Support", "Code", "User", "settings.json");
+  return join(env.XDG_CONFIG_HOME || join(home, ".config"), "Code", "User", "settings.json");
+}
+
+/** VS Code's settings.json allows comments and trailing commas; they are removed before parsing. */
+function parseJsonc(text: string): Record<string, unknown> | undefined {
+  const stripped = text
+    .replace(/("(?:\\.|[^"\\])*")|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (_, str) => str ?? "")
+    .replace(/,(\s*[}\]])/g, "$1");
+  try {
+    const value = JSON.parse(stripped);
+    return value && typeof value === "object" && !Array.isArray(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function readSignIn(
+  env: NodeJS.ProcessEnv,
+  platform: NodeJS.Platform,
+): Promise<VsCodeSignIn> {
+  const home = (platform === "win32" ? env.USERPROFILE : env.HOME) ?? "";
+  const signIn: VsCodeSignIn = { cloud: "AzureCloud" };
+  for (const dir of [".azure", ".Azure"]) {
+    const path = join(home, dir, "ms-azuretools.vscode-azureresourcegroups", "authRecord.json");
+    const text = await readFile(path, "utf8").catch(() => undefined);
+    if (text === undefined) continue;
+    try {
+      signIn.record = deserializeAuthenticationRecord(text);
+    } catch {
+      // A record this package cannot read is as good as none; the message says so.
+    }
+    break;
+  }
+  const settings = parseJsonc(
+    (await readFile(settingsPath(env, platform, home), "utf8").catch(() => "")) || "{}",
+  );
+  if (typeof settings?.["azure.tenant"] === "string" && settings["azure.tenant"])
+    signIn.tenant = settings["azure.tenant"];
+  if (typeof settings?.["azure.cloud"] === "string" && settings["azure.cloud"])
+    signIn.cloud = settings["azure.cloud"];
+  return signIn;
+}
+
 /**
- * Would reuse the account signed in to Visual Studio Code's Azure Resources extension. That
- * sign-in lives in the extension's token cache, which this version cannot read yet, so the
- * credential always reports itself unavailable (and `DefaultAzureCredential` moves on).
+ * Reuses the account signed in to Visual Studio Code's Azure extensions, where that can work
+ * without a native module. VS Code now keeps the sign-in behind the operating system's
+ * authentication broker and only records the account in
+ * `~/.azure/ms-azuretools.vscode-azureresourcegroups/authRecord.json`; this credential reads that
+ * record and VS Code's `azure.tenant`/`azure.cloud` settings, then gets a token silently from a
+ * refresh token of that account that is reachable without the broker: the persistent token cache
+ * (`~/.IdentityService`), or the deprecated Azure Account extension's Secret Service entry.
+ * Otherwise it is unavailable, naming the account and the credential to use instead.
  */
 export class VisualStudioCodeCredential implements TokenCredential {
-  /** @param _options - accepted for compatibility. */
-  constructor(_options: VisualStudioCodeCredentialOptions = {}) {}
+  readonly #options: VisualStudioCodeCredentialOptions;
+  readonly #tenantId: string | undefined;
 
   /**
-   * @throws CredentialUnavailableError always, saying which credential to use instead.
+   * @param options - `tenantId` (default the `azure.tenant` setting, else the account's) and the
+   *   common options.
+   * @throws InvalidArgumentError for a malformed tenant id.
    */
-  async getToken(_scopes: string | string[], _options?: GetTokenOptions): Promise<AccessToken> {
-    throw new CredentialUnavailableError(
-      "VisualStudioCodeCredential: not available in this version of entra-zero (reading Visual Studio Code's sign-in needs the persistent token cache). Sign in with `az login` and use AzureCliCredential, or use DefaultAzureCredential.",
-    );
+  constructor(options: VisualStudioCodeCredentialOptions = {}) {
+    if (options.tenantId !== undefined) checkTenantId(NAME, options.tenantId);
+    this.#options = options;
+    this.#tenantId = options.tenantId;
+  }
+
+  /**
+   * Gets a token for the account VS Code is signed in with.
+   *
+   * @throws CredentialUnavailableError when VS Code is not signed in, or no refresh token of its
+   *   account is reachable without the broker (the message names the account and what to use).
+   */
+  async getToken(scopes: string | string[], options: GetTokenOptions = {}): Promise<AccessToken> {
+    const list = normalizeScopes(NAME, scopes);
+    const env = this.#options.env ?? process.env;
+    const platform = this.#options.platform ?? process.platform;
+    const signIn = await readSignIn(env, platform);
+    const tenant = options.tenantId ?? this.#tenantId ?? signIn.tenant ?? signIn.record?.tenantId;
+    if (tenant === "adfs")
+      throw new CredentialUnavailableError(`${NAME}: ADFS tenants are not supported.`);
+    const authorityHost = this.#options.authorityHost ?? CLOUDS[signIn.cloud];
+    if (!authorityHost)
+      throw new CredentialUnavailableError(
+        `${NAME}: the VS Code setting azure.cloud = ${JSON.stringify(signIn.cloud)} is not a known cloud (AzureCloud, AzureChinaCloud, AzureUSGovernment).`,
+      );
+    const common = { ...this.#options, authorityHost };
+    const reasons: string[] = [];
+    if (signIn.record) {
+      const shared = new SharedTokenCacheCredential({
+        ...common,
+        authenticationRecord: signIn.record,
+        clientId: signIn.record.clientId || VSCODE_CLIENT_ID,
+        ...(tenant ? { tenantId: tenant } : {}),
+      });
+      try {
+        return await shared.getToken(list, options);
+      } catch (error) {
+        if (!(error instanceof CredentialUnavailableError)) throw error;
+        reasons.push(messageOf(error).replace(/^SharedTokenCacheCredential: /, ""));
+      } finally {
+        await shared.close();
+      }
+    }
+    const { legacyRefreshToken } = await import("../cache/vscode_legacy_keyring.js");
+    const legacy = await legacyRefreshToken(signIn.cloud, {
+      env,
+      platform,
+      ...(this.#options.spawn ? { spawn: this.#options.spawn } : {}),
+    });
+    if (legacy) {
+      const client = new TokenClient(
+        NAME,
+        tenant ?? "",
+        VSCODE_CLIENT_ID,
+        { kind: "none" },
+        common,
+      );
+      try {
+        const result = await client.request(
+          tenant || "organizations",
+          refreshTokenGrant(list, legacy),
+          {
+            ...(options.abortSignal ? { signal: options.abortSignal } : {}),
+          },
+        );
+        return toAccessToken(result);
+      } catch (error) {
+        throw new CredentialUnavailableError(
+          `${NAME}: the refresh token of the Azure Account extension was refused; sign in again, or use AzureCliCredential. (${messageOf(error)})`,
+          { cause: error },
+        );
+      } finally {
+        client.close();
+      }
+    }
+    throw new CredentialUnavailableError(this.#unavailable(signIn, tenant, reasons));
+  }
+
+  #unavailable(signIn: VsCodeSignIn, tenant: string | undefined, reasons: string[]): string {
+    const instead =
+      "Use AzureCliCredential (run `az login`), or InteractiveBrowserCredential with tokenCachePersistenceOptions (and the authenticationRecord) to sign in once and stay signed in.";
+    if (!signIn.record)
+      return `${NAME}: Visual Studio Code has no Azure sign-in this package can read (no ~/.azure/ms-azuretools.vscode-azureresourcegroups/authRecord.json, no Azure Account extension token). ${instead}`;
+    const who = `${signIn.record.username || signIn.record.homeAccountId} (tenant ${tenant ?? signIn.record.tenantId})`;
+    return `${NAME}: Visual Studio Code is signed in as ${who}, but its tokens are held by the operating system's authentication broker, which needs a native module; no refresh token of that account was found elsewhere${reasons.length ? ` (${reasons.join("; ")})` : ""}. ${instead}`;
   }
 
   /** Nothing to release; present like on every credential. */
