@@ -103,7 +103,7 @@ async function staleness(
     return undefined;
   }
   // Ours: "<pid>\n<ms>\n"; msal-extensions: "<pid> <argv0>".
-  const pid = Number(/^\s*(\d+)/.exec(content)?.[1] ?? NaN);
+  const pid = Number(content.match(/^\s*(\d+)/)?.[1] ?? NaN);
   const written = Number(content.split("\n")[1]);
   const age = Date.now() - (Number.isFinite(written) && written > 0 ? written : mtimeMs);
   if (Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && !alive(pid))

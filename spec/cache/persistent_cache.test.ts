@@ -107,6 +107,8 @@ describe("persistent cache: across processes", () => {
       `-127.0.0.1-accesstoken-${CLIENT}-${TENANT}-${SCOPE}`.toLowerCase(),
     );
     assert.ok(!readFileSync(cacheFile(), "utf8").includes(SECRET), "no client secret in the cache");
+    const logged = [...first.lines, ...second.lines].join("\n");
+    assert.ok(!logged.includes(first.result.token) && !logged.includes(SECRET), "no secret logged");
   });
 
   test("DeviceCodeCredential with authenticationRecord signs in silently in a new process; a refused refresh token is removed", async () => {
@@ -291,6 +293,21 @@ describe("persistent cache: damaged files and locks never fail getToken", () => 
         ),
       ),
       lines.join("\n"),
+    );
+  });
+
+  test("CAE tokens go to <name>.cae, apart from the others", async () => {
+    const cae = await secretCredential().getToken(SCOPE, { enableCae: true });
+    const plain = await secretCredential().getToken(SCOPE);
+    assert.notEqual(cae.token, plain.token);
+    const caeFile = parseMsalCache(readFileSync(join(box.cacheDir, "msal.cache.cae"), "utf8"));
+    assert.deepEqual(
+      Object.values(caeFile.AccessToken).map((e) => e.secret),
+      [cae.token],
+    );
+    assert.deepEqual(
+      Object.values(readCache().AccessToken).map((e) => e.secret),
+      [plain.token],
     );
   });
 
