@@ -9,7 +9,8 @@ import { parseMsalCache } from "../../lib/cache/msal_cache_format.js";
 import { FakeEntra } from "../support/fake_entra.js";
 import { TEST_TLS } from "../support/fixtures.js";
 import { CacheSandbox } from "./cache_sandbox.js";
-import { findTool, SYSTEM_PATH } from "./real_tools.js";
+import { secretServiceRoute } from "../../lib/cache/protection/secret_service.js";
+import { findTool, startSecretService, SYSTEM_PATH } from "./real_tools.js";
 
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const PUBLIC_APP = "de71ce00-0000-4000-8000-0000000c0de0";
@@ -141,5 +142,48 @@ describe("interoperability with MSAL Python + msal-extensions (Debian packages, 
       "MSAL Python kept our entries on its rewrite",
     );
     await cred.close();
+  });
+});
+
+describe("interoperability with msal-extensions' LibsecretPersistence (real Secret Service)", () => {
+  test("the item we store is what LibsecretPersistence loads for azure-identity, and back", async (t) => {
+    const why = pythonUnavailable();
+    if (why) return t.skip(why);
+    const gi = spawnSync("/usr/bin/python3", [
+      "-c",
+      "import gi; gi.require_version('Secret', '1'); from gi.repository import Secret",
+    ]);
+    if (gi.status !== 0)
+      return t.skip("python3-gi with libsecret's introspection data is not installed");
+    const service = await startSecretService(box.home);
+    if (typeof service === "string") return t.skip(service);
+    try {
+      const env = { HOME: box.home, PATH: SYSTEM_PATH, DBUS_SESSION_BUS_ADDRESS: service.address };
+      const fileName = "msal.cache.nocae";
+      const route = secretServiceRoute({
+        fileName,
+        filePath: join(box.cacheDir, fileName),
+        env,
+        platform: "linux",
+      });
+      await route.save('{"AccessToken": {"k": {"secret": "written-by-entra-zero"}}}');
+      // As azure-identity's _get_persistence builds it on Linux.
+      const script = [
+        "import os, msal_extensions",
+        "p = msal_extensions.LibsecretPersistence(os.path.expanduser('~/.IdentityService/msal.cache.nocae'), 'msal.cache.nocae', {'MsalClientID': 'Microsoft.Developer.IdentityService'}, label='MSALCache')",
+        "print(p.load())",
+        'p.save(\'{"AccessToken": {"k": {"secret": "written-by-msal-extensions"}}}\')',
+      ].join("\n");
+      const result = spawnSync("unshare", ["-n", "/usr/bin/python3", "-c", script], {
+        env: { ...env, PYTHONNOUSERSITE: "1" },
+        encoding: "utf8",
+        timeout: 30_000,
+      });
+      assert.equal(result.status, 0, result.stderr);
+      assert.match(result.stdout, /written-by-entra-zero/);
+      assert.match(String(await route.load()), /written-by-msal-extensions/);
+    } finally {
+      service.stop();
+    }
   });
 });
