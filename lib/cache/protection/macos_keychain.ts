@@ -1,5 +1,5 @@
 /**
- * macOS: the login Keychain through `/usr/bin/security`, as the other MSAL libraries use it: a
+ * macOS: the login Keychain through `security` (`/usr/bin/security`, found on PATH), as the other MSAL libraries use it: a
  * generic password with service `Microsoft.Developer.IdentityService` and account `MSALCache`.
  * The cache is written by `security -i` reading its command from stdin, with the data as hex
  * (`-X`), so it never appears in argv; the cache file is only touched as the change signal.
@@ -19,7 +19,8 @@ const ITEM_NOT_FOUND = 44;
 
 /** Creates the macOS Keychain route. */
 export function macosKeychainRoute(ctx: RouteContext): ProtectionRoute {
-  const security = ctx.platform === "darwin" ? "/usr/bin/security" : "security";
+  // The process layer looks bare names up on PATH (macOS: /usr/bin) and refuses paths.
+  const security = "security";
   const item = ["-s", KEYCHAIN_SERVICE, "-a", KEYCHAIN_ACCOUNT];
   const load = async (): Promise<string | undefined> => {
     const result = await runTool(ctx, [security, "find-generic-password", ...item, "-w"]);
