@@ -1,6 +1,7 @@
 /**
- * macOS: the login Keychain through `security` (`/usr/bin/security`, found on PATH), as the other MSAL libraries use it: a
- * generic password with service `Microsoft.Developer.IdentityService` and account `MSALCache`.
+ * macOS: the login Keychain through `security` (`/usr/bin/security`, found on PATH), as the other
+ * MSAL libraries use it: a generic password with service `Microsoft.Developer.IdentityService` and
+ * account `MSALCache`.
  * The cache is written by `security -i` reading its command from stdin, with the data as hex
  * (`-X`), so it never appears in argv; the cache file is only touched as the change signal.
  *
