@@ -42,6 +42,8 @@ export interface TokenCommand {
   output: OutputFormat;
   /** Print the token's JOSE header and claims instead of the token. */
   decode: boolean;
+  /** Skip instance discovery (a private authority: the emulator, ADFS, Azure Stack). */
+  disableInstanceDiscovery: boolean;
 }
 
 /** `entra-token emulator [--port N]`. */
@@ -99,7 +101,7 @@ const ALIASES: Record<string, string> = {
   "-h": "--help",
   "-V": "--version",
 };
-const FLAGS = new Set(["--decode", "--help", "--version"]);
+const FLAGS = new Set(["--decode", "--disable-instance-discovery", "--help", "--version"]);
 
 /** An option name for a message; anything else (a value, a mistyped secret) is never echoed. */
 function shownOption(arg: string, index: number): string {
@@ -249,7 +251,15 @@ export function parseArguments(argv: readonly string[]): Command {
       `--tenant does not apply to --credential ${credential}: ${credential === "environment" ? "set AZURE_TENANT_ID" : "the host decides the tenant"}.`,
     );
   }
-  const command: TokenCommand = { kind: "token", scopes, credential, output, decode };
+  const disableInstanceDiscovery = values.has("--disable-instance-discovery");
+  const command: TokenCommand = {
+    kind: "token",
+    scopes,
+    credential,
+    output,
+    decode,
+    disableInstanceDiscovery,
+  };
   if (tenantId !== undefined) command.tenantId = tenantId;
   if (clientId !== undefined) command.clientId = clientId;
   return command;

@@ -87,6 +87,7 @@ function interactive(command: TokenCommand, io: CliIo): CliCredential {
   const path = recordPath(io.env);
   const authenticationRecord = loadRecord(path, clientId, command.tenantId);
   const options = {
+    disableInstanceDiscovery: command.disableInstanceDiscovery,
     tenantId: command.tenantId,
     clientId,
     env: io.env,
@@ -120,7 +121,7 @@ export function createCliCredential(command: TokenCommand, io: CliIo): CliCreden
   const { tenantId, clientId, scopes } = command;
   const env = io.env;
   // `env` is this package's option for the environment read at construction.
-  const base = { env } as object;
+  const base = { env, disableInstanceDiscovery: command.disableInstanceDiscovery } as object;
   switch (command.credential) {
     case "default":
       return plain(

@@ -56,6 +56,7 @@ export function describeEmulator(emulator: Emulator, caFile: string, app: Regist
   return [
     "# entra-token emulator: a local Entra ID stand-in for tests. Ctrl+C (SIGINT) or SIGTERM stops it.",
     "# The client secret below is a throwaway made for this run: it is valid only at this emulator.",
+    "# entra-token against it: entra-token --disable-instance-discovery -c environment -s <scope>",
     `# CA certificate file (trust it with NODE_EXTRA_CA_CERTS, SSL_CERT_FILE, REQUESTS_CA_BUNDLE, …): ${caFile}`,
     `AZURE_AUTHORITY_HOST=${emulator.authorityHost}`,
     `NODE_EXTRA_CA_CERTS=${caFile}`,

@@ -24,6 +24,9 @@ Options:
                              expires_on, tenant, tokenType) | header (Authorization: Bearer …)
       --decode               print the token's JOSE header and claims as JSON instead of the
                              token. The signature is NOT verified: for reading only.
+      --disable-instance-discovery
+                             trust the authority host as given (AZURE_AUTHORITY_HOST of a
+                             private cloud, ADFS, or the emulator) without asking Entra
   -h, --help                 this text
   -V, --version              the version
 
