@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-// The `entra-token` command: the built CLI does the work (see lib/cli/main.ts).
-import { main } from "../build/lib/cli/main.js";
-
+// The `entra-token` command: loads the built CLI (lib/cli/main.ts) and runs it.
+const { main } = await import("../build/lib/cli/main.js");
 await main();

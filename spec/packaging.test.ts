@@ -52,7 +52,13 @@ test("package.json is ESM with types first in the exports map, no side effects, 
 });
 
 test("publishes only the build and LICENSE, an MIT licence as package.json says", () => {
-  assert.deepEqual(pkg.files, ["build/lib/**/*.js", "build/lib/**/*.d.ts", "LICENSE"]);
+  assert.deepEqual(pkg.files, [
+    "build/lib/**/*.js",
+    "build/lib/**/*.d.ts",
+    "bin/entra-token.mjs",
+    "LICENSE",
+  ]);
+  assert.deepEqual(pkg.bin, { "entra-token": "./bin/entra-token.mjs" });
   assert.equal(pkg.license, "MIT");
   const license = readFileSync(join(root, "LICENSE"), "utf8");
   assert.match(license, /^MIT License\n\nCopyright \(c\) 2026 the entra-zero contributors\n/);

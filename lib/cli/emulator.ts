@@ -37,8 +37,9 @@ export class EmulatorUnavailableError extends Error {
   readonly code = "ERR_EMULATOR_UNAVAILABLE";
 }
 
-// A computed specifier: the token path never loads the emulator, and a bundler leaves it out.
-const TESTING_MODULE = ["..", "testing", "index.js"].join("/");
+// The package's own `entra-zero/testing` export, whatever the build layout. Computed, so the
+// token path never loads the emulator and a bundler leaves it out.
+const TESTING_MODULE = ["entra-zero", "testing"].join("/");
 
 async function loadTesting(): Promise<TestingModule> {
   try {
