@@ -43,6 +43,8 @@ export interface EntraEmulatorOptions {
   interactiveSignIn?: boolean;
   /** Device codes are approved as soon as they are issued (default `true`); else call `approveDeviceCode`. */
   autoApproveDeviceCodes?: boolean;
+  /** How long an authorization code may wait to be redeemed, in milliseconds (default 600 000, as Entra). */
+  authorizationCodeLifetimeMs?: number;
   /** A CA (PEM certificate and private key) to issue the server certificate instead of the generated one. */
   certificateAuthority?: { certificate: string; privateKey: string };
 }
@@ -235,6 +237,12 @@ export async function startEntraEmulator(
     hostnames.some((h) => typeof h !== "string" || !/^[A-Za-z0-9.-]+$/.test(h))
   )
     throw new EmulatorError("ERR_EMULATOR_ARGUMENT", `"hostnames" must be an array of host names.`);
+  const codeLifetime = options.authorizationCodeLifetimeMs;
+  if (codeLifetime !== undefined && !(Number.isFinite(codeLifetime) && codeLifetime > 0))
+    throw new EmulatorError(
+      "ERR_EMULATOR_ARGUMENT",
+      `"authorizationCodeLifetimeMs" must be a positive number of milliseconds.`,
+    );
   const core = await EmulatorCore.start({
     host: "127.0.0.1",
     hostnames,
@@ -243,6 +251,7 @@ export async function startEntraEmulator(
     deviceAutoApprove: options.autoApproveDeviceCodes ?? true,
     ...(options.certificateAuthority ? { certificateAuthority: options.certificateAuthority } : {}),
   });
+  if (codeLifetime !== undefined) core.flows.codeLifetimeMs = codeLifetime;
   const mi = await ManagedIdentityServer.start(core, "127.0.0.1");
   const dir = mkdtempSync(join(tmpdir(), "entra-zero-emulator-"));
   const caCertificatePath = join(dir, "ca.pem");
