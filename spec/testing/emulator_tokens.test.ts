@@ -113,3 +113,33 @@ describe("entra-zero/testing: tokens", () => {
     assert.ok(emulator.requests.some((r) => r.path === "/metadata/identity/oauth2/token"));
   });
 });
+
+describe("entra-zero/testing: env() for a child process", () => {
+  test("DefaultAzureCredential in a child with only env() gets a token (instance discovery through httpsProxy)", async () => {
+    const { execFile } = await import("node:child_process");
+    const { promisify } = await import("node:util");
+    const { fileURLToPath } = await import("node:url");
+    const app = emulator.registerApplication({ clientSecret: "child-process-secret" });
+    const before = emulator.requests.length;
+    const child = await promisify(execFile)(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        'import { DefaultAzureCredential } from "entra-zero"; const t = await new DefaultAzureCredential().getToken("https://graph.microsoft.com/.default"); console.log(JSON.parse(Buffer.from(t.token.split(".")[1], "base64url")).appid);',
+      ],
+      {
+        cwd: fileURLToPath(new URL("../../../", import.meta.url)),
+        env: { PATH: process.env.PATH, ...emulator.env(app) },
+        encoding: "utf8",
+        timeout: 60_000,
+      },
+    );
+    assert.equal(child.stdout.trim(), app.clientId);
+    assert.deepEqual(
+      emulator.requests.slice(before).map((r) => `${r.method} ${r.path}`),
+      ["GET /common/discovery/instance", `POST /${app.tenantId}/oauth2/v2.0/token`],
+    );
+    assert.ok(!JSON.stringify(emulator.requests).includes("child-process-secret"));
+  });
+});
