@@ -26,6 +26,7 @@ import {
 import { EmulatorCore, type RecordedRequest } from "./emulator_core.js";
 import { EmulatorError } from "./emulator_error.js";
 import { ManagedIdentityServer } from "./managed_identity.js";
+import { RoutingProxy } from "./routing_proxy.js";
 import { entraErrorBody, failure } from "./replies.js";
 
 export { EmulatorError, type EmulatorErrorCode } from "./emulator_error.js";
@@ -125,6 +126,12 @@ export interface EntraEmulator {
   readonly managedIdentityHeader: string;
   /** The IMDS style host (`AZURE_POD_IDENTITY_AUTHORITY_HOST`), serving `/metadata/identity/oauth2/token`. */
   readonly imdsEndpoint: string;
+  /**
+   * An HTTP CONNECT proxy (`http://127.0.0.1:<port>`) that tunnels `login.microsoftonline.com` and
+   * the other `hostnames` to the emulator and refuses every other host: set it as `HTTPS_PROXY`
+   * of a client that asks the public cloud for instance discovery (a child process, the Azure CLI).
+   */
+  readonly httpsProxy: string;
   /** The requests received so far, secrets redacted (a fresh copy on each read). */
   readonly requests: readonly EmulatorRequest[];
   /** The JSON Web Key Set that verifies the tokens it issues (also served at `<tenant>/discovery/v2.0/keys`). */
@@ -134,7 +141,8 @@ export interface EntraEmulator {
   /**
    * Environment variables for `EnvironmentCredential`/`DefaultAzureCredential` in a child process:
    * authority host, tenant, the app's id and secret (the last registered app by default), the
-   * managed-identity endpoint and `NODE_EXTRA_CA_CERTS`.
+   * managed-identity endpoint, `NODE_EXTRA_CA_CERTS`, and `HTTPS_PROXY` (with `NO_PROXY` for
+   * loopback) so instance discovery at `login.microsoftonline.com` reaches the emulator.
    */
   env(app?: RegisteredApplication): Record<string, string>;
   /**
@@ -253,6 +261,13 @@ export async function startEntraEmulator(
   });
   if (codeLifetime !== undefined) core.flows.codeLifetimeMs = codeLifetime;
   const mi = await ManagedIdentityServer.start(core, "127.0.0.1");
+  const port = Number(new URL(core.url).port);
+  const routes = new Set<string>();
+  for (const name of core.hostnames) {
+    routes.add(`${name.toLowerCase()}:${port}`);
+    if (name !== "127.0.0.1" && name !== "localhost") routes.add(`${name.toLowerCase()}:443`);
+  }
+  const proxy = await RoutingProxy.start(routes, { host: "127.0.0.1", port });
   const dir = mkdtempSync(join(tmpdir(), "entra-zero-emulator-"));
   const caCertificatePath = join(dir, "ca.pem");
   writeFileSync(caCertificatePath, core.caCertificate);
@@ -272,6 +287,7 @@ export async function startEntraEmulator(
     managedIdentityEndpoint: `${mi.url}/msi/token`,
     managedIdentityHeader: mi.identityHeader,
     imdsEndpoint: mi.url,
+    httpsProxy: proxy.url,
     get requests() {
       return core.requests.map(redactRecord);
     },
@@ -290,6 +306,8 @@ export async function startEntraEmulator(
         IDENTITY_ENDPOINT: `${mi.url}/msi/token`,
         IDENTITY_HEADER: mi.identityHeader,
         NODE_EXTRA_CA_CERTS: caCertificatePath,
+        HTTPS_PROXY: proxy.url,
+        NO_PROXY: "127.0.0.1,localhost",
       };
     },
     registerApplication(registration) {
@@ -386,7 +404,7 @@ export async function startEntraEmulator(
       }
     },
     async close() {
-      await Promise.all([core.close(), mi.close()]);
+      await Promise.all([core.close(), mi.close(), proxy.close()]);
       rmSync(dir, { recursive: true, force: true });
     },
   };
