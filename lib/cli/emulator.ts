@@ -16,6 +16,8 @@ interface Emulator {
   /** A file holding `caCertificate`, when the emulator writes one itself. */
   caCertificatePath?: string;
   registerApplication(options: { clientSecret: string }): Promise<RegisteredApp> | RegisteredApp;
+  /** The variables a client process needs (authority, CA file, app, proxy for discovery). */
+  env?(app: RegisteredApp): Record<string, string>;
   close(): Promise<void> | void;
 }
 
@@ -54,16 +56,20 @@ async function loadTesting(): Promise<TestingModule> {
 
 /** The lines printed once the emulator listens: `#` comments for people, `NAME=value` for scripts. */
 export function describeEmulator(emulator: Emulator, caFile: string, app: RegisteredApp): string {
+  const vars = emulator.env?.(app) ?? {
+    AZURE_AUTHORITY_HOST: emulator.authorityHost,
+    NODE_EXTRA_CA_CERTS: caFile,
+    AZURE_TENANT_ID: app.tenantId,
+    AZURE_CLIENT_ID: app.clientId,
+    AZURE_CLIENT_SECRET: app.clientSecret ?? "",
+  };
   return [
     "# entra-token emulator: a local Entra ID stand-in for tests. Ctrl+C (SIGINT) or SIGTERM stops it.",
-    "# The client secret below is a throwaway made for this run: it is valid only at this emulator.",
-    "# entra-token against it: entra-token --disable-instance-discovery -c environment -s <scope>",
+    "# The secrets below are throwaways made for this run: they are valid only here.",
+    `# Authority host: ${emulator.authorityHost}`,
     `# CA certificate file (trust it with NODE_EXTRA_CA_CERTS, SSL_CERT_FILE, REQUESTS_CA_BUNDLE, …): ${caFile}`,
-    `AZURE_AUTHORITY_HOST=${emulator.authorityHost}`,
-    `NODE_EXTRA_CA_CERTS=${caFile}`,
-    `AZURE_TENANT_ID=${app.tenantId}`,
-    `AZURE_CLIENT_ID=${app.clientId}`,
-    `AZURE_CLIENT_SECRET=${app.clientSecret ?? ""}`,
+    "# With these variables: entra-token -c environment -s <scope>",
+    ...Object.entries(vars).map(([name, value]) => `${name}=${value}`),
     "",
   ].join("\n");
 }

@@ -58,16 +58,15 @@ describe("entra-token emulator, and the tool against it", () => {
     const emulator = await startEmulatorCommand();
     try {
       assert.match(emulator.stdout, /^# entra-token emulator: a local Entra ID stand-in/);
-      assert.match(
-        emulator.stdout,
-        /throwaway made for this run: it is valid only at this emulator/,
-      );
+      assert.match(emulator.stdout, /throwaways made for this run: they are valid only here/);
+      assert.match(emulator.stdout, /^# Authority host: https:\/\/127\.0\.0\.1:\d+$/m);
       const { vars } = emulator;
       assert.match(vars.AZURE_AUTHORITY_HOST!, /^https:\/\/127\.0\.0\.1:\d+$/);
       assert.ok(existsSync(vars.NODE_EXTRA_CA_CERTS!), "the CA file exists");
       assert.match(vars.AZURE_CLIENT_ID!, /^[0-9a-f-]{36}$/);
       const env = { ...vars, HOME: newHome(), PATH: "/nonexistent" };
-      const base = ["-s", SCOPE, "-c", "environment", "--disable-instance-discovery"];
+      // The printed variables suffice (instance discovery included): no flag needed.
+      const base = ["-s", SCOPE, "-c", "environment"];
 
       const token = await runCli(base, env);
       assert.equal(token.code, 0, token.stderr);
