@@ -117,6 +117,35 @@ describe("entra-token emulator, and the tool against it", () => {
   });
 });
 
+describe("entra-token interrupted", () => {
+  test("SIGINT during a token request aborts it: exit 130, one line, no stack", async () => {
+    const emulator = await startEntraEmulator();
+    try {
+      emulator.registerApplication({ clientSecret: "sigint-test-secret-value" });
+      emulator.failNext({ delayMs: 20_000 });
+      const argv = ["-s", SCOPE, "-c", "environment", "--disable-instance-discovery"];
+      const child = spawn(process.execPath, [BIN, ...argv], {
+        cwd: ROOT,
+        env: { ...emulator.env(), HOME: newHome() },
+        stdio: ["ignore", "pipe", "pipe"],
+        timeout: 30_000,
+      });
+      let stderr = "";
+      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk));
+      const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+      while (!emulator.requests.some((r) => r.path.endsWith("/token")))
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      const started = performance.now();
+      child.kill("SIGINT");
+      assert.equal(await exited, 130);
+      assert.ok(performance.now() - started < 5000);
+      assert.match(stderr, /^entra-token: EnvironmentCredential: the operation was aborted\.?\n$/);
+    } finally {
+      await emulator.close();
+    }
+  });
+});
+
 describe("entra-token --credential device-code", () => {
   test("signs in once, keeps the account record (0600); a second run is silent once tokens persist", async (t) => {
     const emulator = await startEntraEmulator();
