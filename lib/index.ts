@@ -70,6 +70,7 @@ export * from "./credentials/username_password_credential.js";
 export * from "./credentials/environment_credential.js";
 export * from "./credentials/workload_identity_credential.js";
 export * from "./credentials/azure_pipelines_credential.js";
+export * from "./credentials/github_actions_credential.js";
 export * from "./credentials/managed_identity_credential.js";
 export * from "./credentials/default_azure_credential.js";
 export * from "./credentials/azure_cli_credential.js";

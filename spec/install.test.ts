@@ -23,7 +23,13 @@ const NPM_TIMEOUT_MS = 60_000;
 const NODE_TIMEOUT_MS = 15_000;
 
 /** The published files: everything else in the repository stays out of the tarball. */
-const ALLOWED = [/^package\.json$/, /^README\.md$/, /^LICENSE$/, /^build\/lib\/.+\.(?:js|d\.ts)$/];
+const ALLOWED = [
+  /^package\.json$/,
+  /^README\.md$/,
+  /^LICENSE$/,
+  /^build\/lib\/.+\.(?:js|d\.ts)$/,
+  /^bin\/entra-token\.mjs$/,
+];
 
 /**
  * The environment minus what `npm test` sets for its scripts, which would steer the child npm,
@@ -121,6 +127,13 @@ describe("npm pack, then npm install --offline of the tarball in another project
       readFileSync(join(installed, "LICENSE"), "utf8"),
       readFileSync(join(root, "LICENSE"), "utf8"),
     );
+  });
+
+  test("the installed entra-token command runs (node_modules/.bin)", async () => {
+    const bin = join(project, "node_modules", ".bin", "entra-token");
+    const { stdout } = await run(bin, ["--version"], { timeout: NODE_TIMEOUT_MS });
+    const pkg = JSON.parse(readFileSync(join(installed, "package.json"), "utf8"));
+    assert.equal(stdout, `${pkg.version}\n`);
   });
 
   test("every target in the installed exports map exists", () => {

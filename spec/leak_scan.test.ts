@@ -22,9 +22,11 @@ import {
   ClientCertificateCredential,
   ClientSecretCredential,
   DefaultAzureCredential,
+  GitHubActionsCredential,
   ManagedIdentityCredential,
   OnBehalfOfCredential,
 } from "../lib/index.js";
+import { runCli } from "./cli/run_cli.js";
 import { assertSecretNowhere } from "./support/assert_error.js";
 import { ConnectProxy } from "./support/connect_proxy.js";
 import { fakeCliSandbox } from "./support/fake_cli.js";
@@ -43,6 +45,7 @@ const SECRETS = {
   "authorization code": `leak-scan-auth-code-${TAG}&x=1`,
   "OBO user assertion": `leak-scan-obo-assertion-${TAG}`,
   "Pipelines system access token": `leak-scan-system-token-${TAG}`,
+  "GitHub Actions request token": `leak-scan-gha-request-token-${TAG}`,
   IDENTITY_HEADER: `leak-scan-identity-header-${TAG}`,
   MSI_SECRET: `leak-scan-msi-secret-${TAG}`,
   "Azure Arc key": `leak-scan-arc-key-${TAG}`,
@@ -551,6 +554,68 @@ describe("leak scan: managed identity and Pipelines endpoints", () => {
       await cred.close();
     });
   }
+
+  for (const status of [400, 401, 500, 200]) {
+    test(`GitHubActionsCredential: the ID-token endpoint answers HTTP ${status} echoing the request token`, async () => {
+      oidc.reset();
+      const { lines, loggingOptions } = logged();
+      const cred = new GitHubActionsCredential({
+        ...entraOptions(loggingOptions),
+        env: {
+          ACTIONS_ID_TOKEN_REQUEST_URL: `${oidc.url}/idtoken?api-version=2.0`,
+          ACTIONS_ID_TOKEN_REQUEST_TOKEN: SECRETS["GitHub Actions request token"],
+          AZURE_TENANT_ID: TENANT,
+          AZURE_CLIENT_ID: CLIENT,
+        },
+      } as object);
+      for (let i = 0; i < 4; i++)
+        oidc.replies.push(echoRequest(status, ["GitHub Actions request token"]));
+      scan(`GitHub Actions OIDC HTTP ${status}`, await failure(cred.getToken(SCOPE)), lines);
+      oidc.reset();
+      await cred.close();
+    });
+  }
+});
+
+describe("leak scan: the entra-token command", () => {
+  test("Entra refusing the environment's secret, echoing it: stdout and stderr of the tool", async () => {
+    const { body, contentType } = echoAll(401, ["client secret"]);
+    entra.faults.length = 0;
+    for (let i = 0; i < 4; i++)
+      entra.faults.push({ kind: "status", status: 401, body, contentType });
+    const argv = ["-s", SCOPE, "-c", "environment", "--disable-instance-discovery"];
+    const result = await runCli(argv, {
+      HOME: keyDir,
+      AZURE_AUTHORITY_HOST: entra.url,
+      NODE_EXTRA_CA_CERTS: fixturePath("tls/ca.pem"),
+      AZURE_TENANT_ID: TENANT,
+      AZURE_CLIENT_ID: CLIENT,
+      AZURE_CLIENT_SECRET: SECRETS["client secret"],
+      AZURE_LOG_LEVEL: "verbose",
+    });
+    entra.faults.length = 0;
+    assert.equal(result.code, 4, result.stderr);
+    scan("entra-token: refused secret", new Error("entra-token exited 4"), [], {
+      "entra-token stdout": result.stdout,
+      "entra-token stderr": result.stderr,
+    });
+  });
+
+  test("a secret pasted as an argument or an option value is never echoed", async () => {
+    for (const argv of [
+      ["-s", SCOPE, SECRETS["client secret"]],
+      ["-s", SCOPE, `--client-secret=${SECRETS["client secret"]}`],
+      ["-s", SCOPE, "-c", SECRETS["client secret"]],
+      ["-s", SECRETS["client secret"]],
+    ]) {
+      const result = await runCli(argv, { HOME: keyDir });
+      assert.equal(result.code, 2, result.stderr);
+      scan("entra-token: usage error", new Error("entra-token exited 2"), [], {
+        "entra-token stdout": result.stdout,
+        "entra-token stderr": result.stderr,
+      });
+    }
+  });
 });
 
 describe("leak scan: DefaultAzureCredential", () => {

@@ -52,7 +52,13 @@ test("package.json is ESM with types first in the exports map, no side effects, 
 });
 
 test("publishes only the build and LICENSE, an MIT licence as package.json says", () => {
-  assert.deepEqual(pkg.files, ["build/lib/**/*.js", "build/lib/**/*.d.ts", "LICENSE"]);
+  assert.deepEqual(pkg.files, [
+    "build/lib/**/*.js",
+    "build/lib/**/*.d.ts",
+    "bin/entra-token.mjs",
+    "LICENSE",
+  ]);
+  assert.deepEqual(pkg.bin, { "entra-token": "./bin/entra-token.mjs" });
   assert.equal(pkg.license, "MIT");
   const license = readFileSync(join(root, "LICENSE"), "utf8");
   assert.match(license, /^MIT License\n\nCopyright \(c\) 2026 the entra-zero contributors\n/);
@@ -71,10 +77,18 @@ test("build/lib imports only node: built-ins and relative files, and prints its 
   const offenders: string[] = [];
   let raw = 0;
   let gzip = 0;
+  let testingRaw = 0;
+  let cli = 0;
   for (const file of built) {
     const text = readFileSync(file, "utf8");
-    raw += text.length;
-    gzip += gzipSync(text).length;
+    // entra-zero/testing is a separate entry the main one never loads: its own line, not the budget.
+    if (file.includes("/build/lib/testing/")) testingRaw += text.length;
+    // So is the entra-token command.
+    else if (file.includes("/build/lib/cli/")) cli += text.length;
+    else {
+      raw += text.length;
+      gzip += gzipSync(text).length;
+    }
     for (const match of text.matchAll(
       /(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)["']([^"']+)["']/gm,
     )) {
@@ -85,7 +99,10 @@ test("build/lib imports only node: built-ins and relative files, and prints its 
   }
   assert.deepEqual(offenders, []);
   console.log(
-    `build/lib: ${built.length} modules, ${(raw / 1024).toFixed(1)} KiB raw, ${(gzip / 1024).toFixed(1)} KiB gzipped (per file)`,
+    `build/lib: ${built.length} modules, ${(raw / 1024).toFixed(1)} KiB raw, ${(gzip / 1024).toFixed(1)} KiB gzipped (per file), without build/lib/testing (${(testingRaw / 1024).toFixed(1)} KiB raw)`,
+  );
+  console.log(
+    `build/lib/cli (entra-token): ${(cli / 1024).toFixed(1)} KiB raw, outside the budget`,
   );
   assert.ok(raw < 400 * 1024, "size budget");
 });
@@ -98,4 +115,50 @@ test("nothing in lib runs at import: no top-level await, timers or env reads out
         assert.fail(`${file}: top-level side effect: ${line}`);
     }
   }
+});
+
+test("entra-zero/testing is a subpath export of its own, types first, shipped by the files list", () => {
+  const exports = pkg.exports as Record<string, Record<string, string>>;
+  assert.deepEqual(exports["./testing"], {
+    types: "./build/lib/testing/index.d.ts",
+    default: "./build/lib/testing/index.js",
+  });
+  for (const path of Object.values(exports["./testing"]!)) statSync(join(root, path));
+  assert.ok((pkg.files as string[]).includes("build/lib/**/*.js"));
+});
+
+test('import "entra-zero" never loads the emulator: a resolve hook records every module of the child', async () => {
+  const { spawnSync } = await import("node:child_process");
+  const hook = `data:text/javascript,${encodeURIComponent(
+    `import { register } from "node:module";
+     register("data:text/javascript," + encodeURIComponent(
+       "export async function resolve(s, c, next) { const r = await next(s, c); process.stderr.write('LOADED ' + r.url + '\\\\n'); return r; }"
+     ));`,
+  )}`;
+  const child = spawnSync(
+    process.execPath,
+    [
+      "--import",
+      hook,
+      "--input-type=module",
+      "-e",
+      'const m = await import("entra-zero"); const t = await import("entra-zero/testing"); console.log(typeof m.ClientSecretCredential, typeof t.startEntraEmulator);',
+    ],
+    { cwd: root, encoding: "utf8", timeout: 30_000 },
+  );
+  assert.equal(child.status, 0, child.stderr);
+  assert.equal(child.stdout.trim(), "function function");
+  const loaded = child.stderr
+    .split("\n")
+    .filter((line) => line.startsWith("LOADED file:"))
+    .map((line) => line.slice("LOADED ".length));
+  const testingAt = loaded.findIndex((url) => url.endsWith("/build/lib/testing/index.js"));
+  assert.ok(testingAt > 0, "the hook saw entra-zero/testing load (it works)");
+  const mainGraph = loaded.slice(0, testingAt);
+  assert.ok(mainGraph.some((url) => url.endsWith("/build/lib/index.js")));
+  assert.deepEqual(
+    mainGraph.filter((url) => url.includes("/build/lib/testing/")),
+    [],
+    "the main entry's module graph reaches no testing module",
+  );
 });

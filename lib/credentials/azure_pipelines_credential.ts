@@ -4,14 +4,12 @@
  * @module
  */
 import { CredentialUnavailableError } from "../errors.js";
-import { resolveRetryOptions, sendWithRetry } from "../http/retry.js";
-import { createIdentityTransport } from "../http/identity_transport.js";
 import { checkHeaderValue, type Transport } from "../http/transport.js";
-import { DEFAULT_TIMEOUT_MS, type RequestSettings } from "../oauth/token_client.js";
 import type { CommonCredentialOptions } from "../types.js";
 import { AppCredential } from "./app_credential_base.js";
 import { requireAppTenant, requireString } from "./arguments.js";
-import { oidcTokenRequest, parseOidcTokenResponse } from "./pipelines_oidc.js";
+import { ciOidcAssertion } from "./ci_oidc.js";
+import { pipelinesOidcEndpoint } from "./pipelines_oidc.js";
 
 const NAME = "AzurePipelinesCredential";
 
@@ -41,6 +39,7 @@ export class AzurePipelinesCredential extends AppCredential {
    * @param options - authority, multi-tenant, retry, TLS and logging options.
    * @throws TypeError (`ERR_INVALID_ARG_VALUE`) for a missing or malformed argument (named, never echoed).
    * @throws CredentialUnavailableError when `SYSTEM_OIDCREQUESTURI` is not set: this is not an Azure Pipelines job.
+   * @throws TypeError (`ERR_INVALID_ARG_VALUE`) when `SYSTEM_OIDCREQUESTURI` is not an `https:` URL.
    */
   constructor(
     tenantId: string,
@@ -49,28 +48,25 @@ export class AzurePipelinesCredential extends AppCredential {
     systemAccessToken: string,
     options: AzurePipelinesCredentialOptions = {},
   ) {
-    const env = options.env ?? process.env;
     const tenant = requireAppTenant(NAME, tenantId);
     requireString(NAME, "clientId", clientId);
     requireString(NAME, "serviceConnectionId", serviceConnectionId);
     requireString(NAME, "systemAccessToken", systemAccessToken);
     checkHeaderValue(NAME, '"systemAccessToken"', systemAccessToken);
-    const oidcRequestUri = env.SYSTEM_OIDCREQUESTURI;
+    const oidcRequestUri = (options.env ?? process.env).SYSTEM_OIDCREQUESTURI;
     if (!oidcRequestUri) {
       throw new CredentialUnavailableError(
         `${NAME}: SYSTEM_OIDCREQUESTURI is not set. This credential works inside an Azure Pipelines job, which sets it. See https://aka.ms/azsdk/js/identity/azurepipelinescredential/troubleshoot.`,
       );
     }
-    const transport = createIdentityTransport(NAME, options, env);
-    const retry = resolveRetryOptions(options.retryOptions);
-    const oidc = oidcTokenRequest(oidcRequestUri, serviceConnectionId, systemAccessToken);
-    // The OIDC request runs inside the token request: its timeout, abort signal and close() apply.
-    const getAssertion = async (_: string, { signal, timeoutMs }: RequestSettings) => {
-      const request = { ...oidc, signal, timeoutMs: timeoutMs ?? DEFAULT_TIMEOUT_MS };
-      const response = await sendWithRetry(transport, { method: "POST", ...request }, retry, NAME);
-      return parseOidcTokenResponse(NAME, response, [systemAccessToken]);
-    };
-    super(NAME, tenant, clientId, { kind: "assertion", getAssertion }, options);
+    const endpoint = pipelinesOidcEndpoint(
+      NAME,
+      oidcRequestUri,
+      serviceConnectionId,
+      systemAccessToken,
+    );
+    const { clientAuth, transport } = ciOidcAssertion(NAME, endpoint, options);
+    super(NAME, tenant, clientId, clientAuth, options);
     this.#oidcTransport = transport;
   }
 

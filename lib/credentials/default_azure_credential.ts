@@ -15,6 +15,7 @@ import { ChainedTokenCredential } from "./chained_token_credential.js";
 import { createMembers, type MemberOptions } from "./default_members.js";
 import {
   checkRequiredEnvVars,
+  isGitHubActionsConfigured,
   selectMembers,
   type DefaultAzureCredentialEnvVars,
   type ExcludeFlags,
@@ -51,10 +52,13 @@ export interface DefaultAzureCredentialResourceIdOptions extends DefaultAzureCre
 
 /**
  * Tries, in order, until one works: `EnvironmentCredential`, `WorkloadIdentityCredential`,
+ * `GitHubActionsCredential` (an entra-zero addition, only when `ACTIONS_ID_TOKEN_REQUEST_URL`,
+ * `ACTIONS_ID_TOKEN_REQUEST_TOKEN`, `AZURE_CLIENT_ID` and `AZURE_TENANT_ID` are set),
  * `ManagedIdentityCredential` (IMDS is probed for one second first), `AzureCliCredential`,
  * `AzurePowerShellCredential`, `AzureDeveloperCliCredential`. Once one has returned a token,
- * later calls go to it directly. `AZURE_TOKEN_CREDENTIALS` narrows the chain to `prod` (the first
- * three), `dev` (the developer tools) or one credential by name; `exclude…Credential` options
+ * later calls go to it directly. `AZURE_TOKEN_CREDENTIALS` narrows the chain to `prod` (the
+ * service credentials up to managed identity), `dev` (the developer tools) or one credential by
+ * name; `exclude…Credential` options
  * drop members. Developer-tool failures only mark the tool unavailable; an environment-configured
  * service principal that Entra refuses stops the chain.
  *
@@ -90,7 +94,8 @@ export class DefaultAzureCredential extends ChainedTokenCredential {
         `${NAME}: pass "managedIdentityClientId" or "managedIdentityResourceId", not both.`,
       );
     }
-    const { members, single } = selectMembers(env.AZURE_TOKEN_CREDENTIALS, settings);
+    const github = isGitHubActionsConfigured(env);
+    const { members, single } = selectMembers(env.AZURE_TOKEN_CREDENTIALS, settings, github);
     super(...createMembers(members, settings, !single));
     const logger = createLogger(NAME, settings.loggingOptions, env);
     this.nameChain({

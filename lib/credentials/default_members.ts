@@ -17,6 +17,7 @@ import { AzurePowerShellCredential } from "./azure_powershell_credential.js";
 import type { DefaultAzureCredentialClientIdOptions } from "./default_azure_credential.js";
 import type { DefaultChainMember } from "./default_selection.js";
 import { EnvironmentCredential } from "./environment_credential.js";
+import { GitHubActionsCredential } from "./github_actions_credential.js";
 import { InteractiveBrowserCredential } from "./interactive_browser_credential.js";
 import { ManagedIdentityCredential } from "./managed_identity_credential.js";
 import { SharedTokenCacheCredential } from "./shared_token_cache_credential.js";
@@ -60,6 +61,8 @@ function create(name: DefaultChainMember, options: MemberOptions, probe: boolean
         ...options,
         clientId: options.workloadIdentityClientId ?? options.managedIdentityClientId,
       });
+    case "GitHubActionsCredential":
+      return new GitHubActionsCredential(options);
     case "ManagedIdentityCredential": {
       const { managedIdentityResourceId: resourceId } = options;
       const clientId = resourceId

@@ -10,6 +10,7 @@ import { CredentialUnavailableError, InvalidArgumentError } from "../errors.js";
 export const DEFAULT_CHAIN = [
   "EnvironmentCredential",
   "WorkloadIdentityCredential",
+  "GitHubActionsCredential",
   "ManagedIdentityCredential",
   "SharedTokenCacheCredential",
   "VisualStudioCodeCredential",
@@ -29,8 +30,8 @@ export type DefaultChainMember = (typeof DEFAULT_CHAIN)[number];
  */
 export const OPT_IN: ReadonlySet<DefaultChainMember> = new Set(["VisualStudioCodeCredential"]);
 
-const PROD = DEFAULT_CHAIN.slice(0, 3);
-const DEV = DEFAULT_CHAIN.slice(3);
+const PROD = DEFAULT_CHAIN.slice(0, 4);
+const DEV = DEFAULT_CHAIN.slice(4);
 const SELECTABLE: readonly DefaultChainMember[] = DEFAULT_CHAIN.filter(
   (name) => name !== "SharedTokenCacheCredential" && name !== "InteractiveBrowserCredential",
 );
@@ -53,6 +54,8 @@ export interface ExcludeFlags {
   excludeEnvironmentCredential?: boolean;
   /** Do not try `WorkloadIdentityCredential`. */
   excludeWorkloadIdentityCredential?: boolean;
+  /** Do not try `GitHubActionsCredential` (an entra-zero addition, in the chain only when its variables are set). */
+  excludeGitHubActionsCredential?: boolean;
   /** Do not try `ManagedIdentityCredential` (and so never probe IMDS). */
   excludeManagedIdentityCredential?: boolean;
   /** `true` drops `SharedTokenCacheCredential` (tried after managed identity). */
@@ -69,6 +72,12 @@ export interface ExcludeFlags {
   excludeInteractiveBrowserCredential?: boolean;
 }
 
+/** Whether the environment holds what `GitHubActionsCredential` needs (its chain condition). */
+export function isGitHubActionsConfigured(env: NodeJS.ProcessEnv): boolean {
+  const names = ["ACTIONS_ID_TOKEN_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_TOKEN"];
+  return [...names, "AZURE_CLIENT_ID", "AZURE_TENANT_ID"].every((name) => !!env[name]);
+}
+
 /** The outcome of selection. */
 export interface Selection {
   members: DefaultChainMember[];
@@ -78,11 +87,16 @@ export interface Selection {
 
 /**
  * Reads `AZURE_TOKEN_CREDENTIALS` (`dev`, `prod` or one credential name, case-insensitive; empty
- * means unset) and applies the exclude options.
+ * means unset) and applies the exclude options. `GitHubActionsCredential` joins the chain only
+ * when `githubActions` (its variables are set) or when named alone.
  *
  * @throws InvalidArgumentError (`ERR_INVALID_ARG_VALUE`) for any other value of the variable.
  */
-export function selectMembers(setting: string | undefined, exclude: ExcludeFlags): Selection {
+export function selectMembers(
+  setting: string | undefined,
+  exclude: ExcludeFlags,
+  githubActions = false,
+): Selection {
   const value = setting?.trim().toLowerCase() ?? "";
   let members: readonly DefaultChainMember[] = DEFAULT_CHAIN;
   let single = false;
@@ -102,11 +116,11 @@ export function selectMembers(setting: string | undefined, exclude: ExcludeFlags
     name === "InteractiveBrowserCredential"
       ? exclude.excludeInteractiveBrowserCredential !== false
       : exclude[`exclude${name}`] === true;
+  const absent = (name: DefaultChainMember) =>
+    (OPT_IN.has(name) && exclude[`exclude${name}`] !== false) ||
+    (name === "GitHubActionsCredential" && !githubActions);
   return {
-    members: members.filter(
-      (name) =>
-        !excluded(name) && (single || !OPT_IN.has(name) || exclude[`exclude${name}`] === false),
-    ),
+    members: members.filter((name) => !excluded(name) && (single || !absent(name))),
     single,
   };
 }

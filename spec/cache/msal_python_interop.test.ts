@@ -67,7 +67,11 @@ describe("interoperability with MSAL Python + msal-extensions (Debian packages, 
   test("a cache written by MSAL Python is read by us, ours by MSAL Python, under the same lock file", async (t) => {
     const why = pythonUnavailable();
     if (why) return t.skip(why);
-    fake.users.refreshTokens.set("python-refresh-token", { clientId: PUBLIC_APP, live: true });
+    fake.users.refreshTokens.set("python-refresh-token", {
+      clientId: PUBLIC_APP,
+      live: true,
+      user: fake.users.user,
+    });
     python({
       action: "write",
       client_id: PUBLIC_APP,

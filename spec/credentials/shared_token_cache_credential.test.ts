@@ -104,7 +104,11 @@ afterEach(() => box.dispose());
 
 describe("SharedTokenCacheCredential", () => {
   test("redeems a family refresh token from an MSAL-format file the test wrote, writes the rotated one back, then serves from the cache", async () => {
-    fake.users.refreshTokens.set("rt-from-msal-python", { clientId: DEVELOPER_APP, live: true });
+    fake.users.refreshTokens.set("rt-from-msal-python", {
+      clientId: DEVELOPER_APP,
+      live: true,
+      user: fake.users.user,
+    });
     const path = writeShared(
       msalPythonCache([
         {
@@ -190,7 +194,11 @@ describe("SharedTokenCacheCredential", () => {
       message:
         /Multiple accounts matching the specified username: ada@contoso\.example tenant:  were found/,
     });
-    fake.users.refreshTokens.set("rt-a", { clientId: DEVELOPER_APP, live: true });
+    fake.users.refreshTokens.set("rt-a", {
+      clientId: DEVELOPER_APP,
+      live: true,
+      user: fake.users.user,
+    });
     const chosen = await credential({
       env: box.fakeEnv("ok", { AZURE_USERNAME: "ada@contoso.example" }),
       tenantId: TENANT,
@@ -201,7 +209,11 @@ describe("SharedTokenCacheCredential", () => {
   });
 
   test("a refresh token refused with invalid_grant is removed; DefaultAzureCredential moves on", async () => {
-    fake.users.refreshTokens.set("rt-revoked", { clientId: DEVELOPER_APP, live: false });
+    fake.users.refreshTokens.set("rt-revoked", {
+      clientId: DEVELOPER_APP,
+      live: false,
+      user: fake.users.user,
+    });
     const path = writeShared(
       msalPythonCache([
         {
@@ -273,6 +285,7 @@ describe("SharedTokenCacheCredential", () => {
     fake.users.refreshTokens.set("msal-node-refresh-token", {
       clientId: DEVELOPER_APP,
       live: true,
+      user: fake.users.user,
     });
     writeShared(JSON.parse(fixture));
     const token = await credential({ username: "ada@contoso.example" }).getToken(SCOPE);

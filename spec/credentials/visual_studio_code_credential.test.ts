@@ -85,7 +85,11 @@ describe("VisualStudioCodeCredential", () => {
       join(settings, "settings.json"),
       `{\n  // VS Code allows comments\n  "azure.tenant": "${TENANT}",\n  "azure.cloud": "AzureCloud",\n}\n`,
     );
-    fake.users.refreshTokens.set("vscode-rt", { clientId: VSCODE_APP, live: true });
+    fake.users.refreshTokens.set("vscode-rt", {
+      clientId: VSCODE_APP,
+      live: true,
+      user: fake.users.user,
+    });
     const home = `${OID}.${TENANT}`;
     mkdirSync(box.cacheDir, { recursive: true, mode: 0o700 });
     writeFileSync(
@@ -119,7 +123,11 @@ describe("VisualStudioCodeCredential", () => {
   });
 
   test("the legacy Azure Account extension's Secret Service entry (fake secret-tool)", async () => {
-    fake.users.refreshTokens.set("legacy-rt", { clientId: VSCODE_APP, live: true });
+    fake.users.refreshTokens.set("legacy-rt", {
+      clientId: VSCODE_APP,
+      live: true,
+      user: fake.users.user,
+    });
     writeFileSync(
       join(box.fakeState, "store.json"),
       JSON.stringify({ "secret:account=AzureCloud&service=VS Code Azure": "legacy-rt" }),

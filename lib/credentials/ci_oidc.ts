@@ -1,0 +1,123 @@
+/**
+ * Federation from a CI system (Azure Pipelines, GitHub Actions): each token request first asks
+ * the job's OIDC endpoint for an ID token, with the job's request token, then presents that ID
+ * token as the client assertion. Reply checking is pure; the CI-specific parts (URL, headers,
+ * reply field) come from the caller as a {@link CiOidcEndpoint}.
+ *
+ * @module
+ */
+import { authenticationFailure, InvalidArgumentError } from "../errors.js";
+import { createIdentityTransport } from "../http/identity_transport.js";
+import { readJsonResponse } from "../http/json_response.js";
+import { resolveRetryOptions, sendWithRetry } from "../http/retry.js";
+import type { HttpResponse, Transport } from "../http/transport.js";
+import type { ClientAuthentication } from "../oauth/client_auth.js";
+import { DEFAULT_TIMEOUT_MS, type RequestSettings } from "../oauth/token_client.js";
+import type { TokenCredentialOptions } from "../types.js";
+import { serverText } from "../util/redact.js";
+
+/** How one CI system hands out OIDC tokens. */
+export interface CiOidcEndpoint {
+  /** `GET` (GitHub Actions) or `POST` (Azure Pipelines). */
+  method: "GET" | "POST";
+  /** The full request URL, query included. */
+  url: string;
+  /** The request headers, the request token's `Authorization` among them. */
+  headers: Record<string, string>;
+  /** The reply's JSON field that holds the ID token: `oidcToken`, `value`. */
+  field: string;
+  /** Reply headers a failure message names (diagnostic ids), `none` when absent. */
+  diagnosticHeaders: readonly string[];
+  /** Ends a failure message: what to check. */
+  hint: string;
+  /** Values that must never appear in a message (the request token). */
+  secrets: readonly string[];
+}
+
+/**
+ * Checks a CI OIDC endpoint URL from the environment: an absolute `https:` URL. The message names
+ * the variable and the scheme, never the URL (its query may carry ids the job did not mean to log).
+ *
+ * @throws InvalidArgumentError (`ERR_INVALID_ARG_VALUE`) for anything else.
+ */
+export function requireHttpsUrl(credentialName: string, variable: string, value: string): URL {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    // reported below
+  }
+  if (url?.protocol !== "https:") {
+    const what = url ? `uses ${url.protocol} (only https: is allowed)` : "is not an absolute URL";
+    throw new InvalidArgumentError(`${credentialName}: ${variable} ${what}.`);
+  }
+  return url;
+}
+
+/** `url` with `query` (already encoded) appended after `?` or `&`. */
+export function withQuery(url: string, query: string): string {
+  return `${url}${url.includes("?") ? "&" : "?"}${query}`;
+}
+
+function header(response: HttpResponse, name: string): string {
+  const value = response.headers[name];
+  return (Array.isArray(value) ? value[0] : value) ?? "none";
+}
+
+/**
+ * Extracts the ID token from a CI OIDC endpoint's reply (pure).
+ *
+ * @throws AuthenticationError (`ERR_OIDC_RESPONSE`) naming the status, content type, the
+ *   endpoint's diagnostic headers and the first bytes of the body (redacted), then the hint.
+ */
+export function parseCiOidcResponse(
+  credentialName: string,
+  response: HttpResponse,
+  endpoint: CiOidcEndpoint,
+): string {
+  const { secrets, field } = endpoint;
+  const { json, record, arrived } = readJsonResponse(response, secrets);
+  // Echoed headers are the server's text too.
+  const echoed = endpoint.diagnosticHeaders.map((name) => `, ${name} ${header(response, name)}`);
+  const ids = serverText(echoed.join(""), secrets);
+  const fail = (what: string) =>
+    authenticationFailure(
+      credentialName,
+      "ERR_OIDC_RESPONSE",
+      `${what} (${arrived()}${ids}). ${endpoint.hint}`,
+      { status: response.status },
+    );
+  if (response.status !== 200) throw fail("the OIDC token request failed");
+  if (json === undefined) throw fail(`the OIDC token response is not JSON, so it has no ${field}`);
+  const token = record?.[field];
+  if (typeof token !== "string" || token === "")
+    throw fail(`the OIDC token response has no ${field} field`);
+  return token;
+}
+
+/** The client authentication of a CI-federated credential, and the transport to close with it. */
+export interface CiOidcAssertion {
+  clientAuth: ClientAuthentication;
+  transport: Transport;
+}
+
+/**
+ * Client authentication by a CI OIDC token fetched for each token request. The OIDC request runs
+ * inside the token request: its timeout, abort signal and the credential's `close()` apply, and it
+ * goes through the credential's proxy, TLS and retry options.
+ */
+export function ciOidcAssertion(
+  credentialName: string,
+  endpoint: CiOidcEndpoint,
+  options: TokenCredentialOptions,
+): CiOidcAssertion {
+  const transport = createIdentityTransport(credentialName, options, options.env ?? process.env);
+  const retry = resolveRetryOptions(options.retryOptions);
+  const { method, url, headers } = endpoint;
+  const getAssertion = async (_: string, { signal, timeoutMs }: RequestSettings) => {
+    const request = { method, url, headers, signal, timeoutMs: timeoutMs ?? DEFAULT_TIMEOUT_MS };
+    const response = await sendWithRetry(transport, request, retry, credentialName);
+    return parseCiOidcResponse(credentialName, response, endpoint);
+  };
+  return { clientAuth: { kind: "assertion", getAssertion }, transport };
+}
