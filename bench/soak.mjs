@@ -39,7 +39,7 @@ samples.push(heap());
 
 console.log(
   `soak: ${result.calls} calls in ${result.seconds.toFixed(1)} s = ${Math.round(result.calls / result.seconds)} calls/s ` +
-    `(${result.tokens} tokens, ${result.failed} failed with the endpoint's 500, ${result.aborted} aborted)`,
+    `(${result.tokens} tokens, ${result.failed} failed with the endpoint's 500, ${result.network} typed ERR_NETWORK, ${result.aborted} aborted)`,
 );
 console.log(
   `token requests: ${result.requests}; most overlapping completed requests for one scope: ${result.maxConcurrentPerScope}; ` +

@@ -40,6 +40,8 @@ export interface SoakResult {
   tokens: number;
   aborted: number;
   failed: number;
+  /** Typed ERR_NETWORK failures (a reused keep-alive socket reset by the endpoint). */
+  network: number;
   /** Anything else thrown, or a token that failed a check: must stay empty. */
   problems: string[];
   /** Token requests the endpoint received. */
@@ -122,6 +124,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       });
     },
   );
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const credential = new ClientSecretCredential(TENANT, CLIENT, "soak-secret", {
@@ -137,6 +140,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   let tokens = 0;
   let aborted = 0;
   let failed = 0;
+  let network = 0;
   const started = performance.now();
   const startClock = now;
   /** The wave in which each token was first served, pruned once it expired. */
@@ -175,6 +179,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     } catch (error) {
       if (error instanceof AbortError && abort) aborted++;
       else if (error instanceof AuthenticationError && error.code === "server_error") failed++;
+      // A keep-alive socket the endpoint closed just as it was reused (no retries here).
+      else if (error instanceof AuthenticationError && error.code === "ERR_NETWORK") network++;
       else if (problems.length < 20)
         problems.push(`unexpected ${(error as Error)?.constructor?.name}: ${String(error)}`);
     }
@@ -212,6 +218,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     tokens,
     aborted,
     failed,
+    network,
     problems,
     requests,
     maxConcurrentPerScope: maxConcurrent,
