@@ -1,8 +1,10 @@
 // Long token-cache soak: node --expose-gc bench/soak.mjs [--rounds N=1000] [--callers C=250] [--seed S=1]
+//   [--step SECONDS=1200]
 // (or `npm run soak -- --rounds N`). The harness is spec/support/soak.ts (built to build/spec/),
 // shared with the bounded spec/reliability/soak.test.ts: one ClientSecretCredential on an injected
 // clock, 1,000 scopes, waves of concurrent callers with 10 % aborts, 20 % HTTP 500s from the
-// endpoint, the clock advancing past refresh (30 min) and expiry (1 h). Prints ops/s, the checks,
+// endpoint, the clock advancing by up to --step seconds between waves, past refresh (30 min) and
+// expiry (1 h); a small --step makes most calls cache hits. Prints ops/s, the checks,
 // and the V8 heap after a full GC at the start, the middle and the end (a leak would grow it).
 import { parseArgs } from "node:util";
 import { runSoak } from "../build/spec/support/soak.js";
@@ -12,6 +14,7 @@ const { values } = parseArgs({
     rounds: { type: "string", default: "1000" },
     callers: { type: "string", default: "250" },
     seed: { type: "string", default: "1" },
+    step: { type: "string", default: "1200" },
   },
 });
 const rounds = Number(values.rounds);
@@ -27,7 +30,7 @@ const result = await runSoak({
   scopes: 1000,
   failureRate: 0.2,
   abortRate: 0.1,
-  maxStepSeconds: 1200,
+  maxStepSeconds: Number(values.step),
   seed: Number(values.seed),
   onRound: (round) => {
     if (round === 0 || round === rounds >> 1) samples.push(heap());

@@ -104,57 +104,97 @@ function faultsOf(kind: EndpointKind): WireFault[] {
   return WIRE_FAULTS.filter((f) => kind.tls || f !== "untrusted certificate");
 }
 
-describe("faults: every endpoint kind against every wire fault", { concurrency: 2 }, () => {
-  for (const kind of ENDPOINT_KINDS) {
-    test(kind.name, async (t) => {
-      const servers: FaultServer[] = [];
-      const plan: { fault: string; url: string; abortAfterMs?: number }[] = [];
-      for (const fault of [...faultsOf(kind), "hang" as const]) {
-        const server = await FaultServer.start({
+interface Planned {
+  fault: WireFault;
+  abortAfterMs?: number;
+}
+
+/** Starts one fault server per scenario, runs them all in one child, closes the servers. */
+async function runPlan(kind: EndpointKind, planned: Planned[], sequential: boolean) {
+  const servers: FaultServer[] = [];
+  try {
+    for (const { fault } of planned) {
+      servers.push(
+        await FaultServer.start({
           tls: kind.tls,
           fault,
           faulty: kind.faulty,
           reply: (request) => kind.reply(request, context),
-        });
-        servers.push(server);
-        const abortAfterMs = plan.some((s) => s.fault === fault) ? 300 : undefined;
-        plan.push({ fault, url: server.url, abortAfterMs });
-      }
-      let run: ChildRun;
-      try {
-        run = await runChild({ kind: kind.name, context, scenarios: plan });
-      } finally {
-        await Promise.all(servers.map((s) => s.close()));
-      }
-      for (const o of run.outcomes) {
-        const what = `${o.fault}${o.abortAfterMs ? " (caller aborts)" : ""}`;
-        t.diagnostic(
-          `${what}: ${o.ok ? "token" : `${o.errorClass} ${String(o.code)}`} in ${o.ms.toFixed(0)} ms${o.ok ? "" : ` — ${o.message!.slice(0, 150)}`}`,
-        );
-      }
-      t.diagnostic(`exited ${run.exitAfterMs.toFixed(0)} ms after its last close()`);
-      const problems: string[] = [];
-      for (const o of run.outcomes) {
-        scenarios++;
-        const what = `${o.fault}${o.abortAfterMs ? " (caller aborts)" : ""}`;
-        const got = o.ok ? "token" : String(o.code);
-        const expected = o.abortAfterMs ? "ERR_ABORTED" : EXPECTED[o.fault as WireFault];
-        const before = problems.length;
-        if (expected && got !== expected)
-          problems.push(`${what}: expected ${expected}, got ${got}`);
-        if (!o.ok && (!TYPED.has(o.errorClass!) || typeof o.code !== "string" || !o.code))
-          problems.push(`${what}: untyped ${o.errorClass} ${got}: ${o.message}`);
-        if (!o.ok && /[\r\n]/.test(o.message!)) problems.push(`${what}: line break in message`);
-        const bound = o.abortAfterMs ? o.abortAfterMs + 1500 : CALL_BOUND_MS;
-        if (o.ms > bound) problems.push(`${what}: took ${o.ms.toFixed(0)} ms (bound ${bound})`);
-        if (problems.length === before) survived++;
-      }
-      assert.deepEqual(problems, []);
-      assert.equal(run.outcomes.length, plan.length);
-      assert.ok(
-        run.exitAfterMs < EXIT_BOUND_MS,
-        `the child lived ${run.exitAfterMs.toFixed(0)} ms after close(): ${run.stderr}`,
+        }),
       );
+    }
+    const scenarios = planned.map((p, i) => ({ ...p, url: servers[i]!.url }));
+    return await runChild({ kind: kind.name, context, scenarios, sequential });
+  } finally {
+    await Promise.all(servers.map((s) => s.close()));
+  }
+}
+
+const label = (o: Outcome) => `${o.fault}${o.abortAfterMs ? " (caller aborts)" : ""}`;
+
+/** What is wrong with one outcome; `loadSensitive` when only timing is (a timeout, the bound). */
+function judgeOutcome(o: Outcome): { problems: string[]; loadSensitive: boolean } {
+  const problems: string[] = [];
+  let timing = 0;
+  const got = o.ok ? "token" : String(o.code);
+  const expected = o.abortAfterMs ? "ERR_ABORTED" : EXPECTED[o.fault as WireFault];
+  if (expected && got !== expected) {
+    problems.push(`${label(o)}: expected ${expected}, got ${got}`);
+    if (got === "ERR_TIMEOUT") timing++;
+  }
+  if (!o.ok && (!TYPED.has(o.errorClass!) || typeof o.code !== "string" || !o.code))
+    problems.push(`${label(o)}: untyped ${o.errorClass} ${got}: ${o.message}`);
+  if (!o.ok && /[\r\n]/.test(o.message!)) problems.push(`${label(o)}: line break in message`);
+  const bound = o.abortAfterMs ? o.abortAfterMs + 1500 : CALL_BOUND_MS;
+  if (o.ms > bound) {
+    problems.push(`${label(o)}: took ${o.ms.toFixed(0)} ms (bound ${bound})`);
+    timing++;
+  }
+  return { problems, loadSensitive: problems.length > 0 && timing === problems.length };
+}
+
+describe("faults: every endpoint kind against every wire fault", { concurrency: 2 }, () => {
+  for (const kind of ENDPOINT_KINDS) {
+    test(kind.name, async (t) => {
+      const planned: Planned[] = [
+        ...faultsOf(kind).map((fault) => ({ fault })),
+        { fault: "hang", abortAfterMs: 300 },
+      ];
+      const first = await runPlan(kind, planned, false);
+      const runs = [first];
+      // On a loaded machine a handshake or a 1 MB body can miss a 1 s timeout: a scenario whose
+      // only fault was timing is run once more alone, one at a time.
+      const again = first.outcomes.filter((o) => judgeOutcome(o).loadSensitive);
+      let outcomes = first.outcomes;
+      if (again.length > 0) {
+        const rerun = await runPlan(
+          kind,
+          again.map((o) => ({ fault: o.fault as WireFault, abortAfterMs: o.abortAfterMs })),
+          true,
+        );
+        runs.push(rerun);
+        outcomes = [...first.outcomes.filter((o) => !again.includes(o)), ...rerun.outcomes];
+        t.diagnostic(`re-run alone after a timing miss under load: ${again.map(label).join(", ")}`);
+      }
+      const problems: string[] = [];
+      for (const o of outcomes) {
+        t.diagnostic(
+          `${label(o)}: ${o.ok ? "token" : `${o.errorClass} ${String(o.code)}`} in ${o.ms.toFixed(0)} ms${o.ok ? "" : ` — ${o.message!.slice(0, 150)}`}`,
+        );
+        scenarios++;
+        const verdict = judgeOutcome(o);
+        problems.push(...verdict.problems);
+        if (verdict.problems.length === 0) survived++;
+      }
+      for (const run of runs) {
+        t.diagnostic(`exited ${run.exitAfterMs.toFixed(0)} ms after its last close()`);
+        if (run.exitAfterMs >= EXIT_BOUND_MS)
+          problems.push(
+            `the child lived ${run.exitAfterMs.toFixed(0)} ms after close(): ${run.stderr}`,
+          );
+      }
+      assert.equal(outcomes.length, planned.length);
+      assert.deepEqual(problems, []);
     });
   }
 });
