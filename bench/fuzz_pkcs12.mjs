@@ -1,7 +1,8 @@
 // Large PKCS#12 fuzz campaign: node [--expose-gc] bench/fuzz_pkcs12.mjs [iterations=200000] [seed=1]
-// (or `npm run fuzz`). Mutates every fixture in fixtures/pfx/ round-robin with the same seeded
-// mutator as spec/cert/pkcs12_fuzz.test.ts and reports outcomes by code, the slowest input, and
-// RSS before and after (a growing RSS would mean the parser keeps something per input).
+// (after `npm run build`; `npm run fuzz` runs bench/fuzz.mjs over every parser). Mutates every
+// fixture in fixtures/pfx/ round-robin with the same seeded mutator as
+// spec/cert/pkcs12_fuzz.test.ts and reports outcomes by code, the slowest input, and RSS before
+// and after (a growing RSS would mean the parser keeps something per input).
 import { readFileSync } from "node:fs";
 import { parsePkcs12 } from "../build/lib/cert/pkcs12.js";
 import { CertificateError } from "../build/lib/errors.js";

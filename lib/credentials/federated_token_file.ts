@@ -1,5 +1,5 @@
 import { CredentialUnavailableError } from "../errors.js";
-import { readRegularFile } from "../util/read_file.js";
+import { quotePath, readRegularFile } from "../util/read_file.js";
 
 /** A projected token is re-read once this old, so a rotated token is picked up well before expiry. */
 const TOKEN_FILE_MAX_AGE_MS = 5 * 60 * 1000;
@@ -36,7 +36,7 @@ export function federatedTokenReader(
     const text = bytes.toString().trim();
     if (!text)
       throw fail(
-        `the federated token file ${JSON.stringify(path)} is empty; the platform has not written a token to it (yet).`,
+        `the federated token file ${quotePath(path)} is empty; the platform has not written a token to it (yet).`,
       );
     [contents, readAt] = [text, now()];
     return text;

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from "../errors.js";
 import { asRecord, parseJson, text } from "../util/json.js";
+import { serverText } from "../util/redact.js";
 import type { TokenResult } from "./token_response.js";
 
 /** The only `version` of {@link AuthenticationRecord} this package reads and writes. */
@@ -89,7 +90,7 @@ export function deserializeAuthenticationRecord(serializedRecord: string): Authe
   if (!raw) throw fail("the text is not a JSON object.");
   if (raw.version !== undefined && raw.version !== AUTHENTICATION_RECORD_VERSION) {
     throw fail(
-      `unsupported AuthenticationRecord version ${JSON.stringify(raw.version)}; expected "1.0".`,
+      `unsupported AuthenticationRecord version ${serverText(JSON.stringify(raw.version) ?? "", [], 40)}; expected "1.0".`,
     );
   }
   const wrong = FIELDS.find((field) => typeof raw[field] !== "string");

@@ -65,6 +65,17 @@ export function resolveAuthority(
     AzureAuthorityHosts.AzurePublicCloud
   ).trim();
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `https://${raw}`;
+  // The URL parser would drop tabs and line breaks and resolve dot segments (also `%2e`, and `\`
+  // as `/`) without a word, so the requests would go somewhere the caller did not write.
+  const rawPath = withScheme.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/\\]*/i, "");
+  if (
+    /[\s\u0000-\u001f\u007f\u2028\u2029]/.test(raw) ||
+    rawPath.split(/[/\\]/).some((segment) => /^(?:\.|%2e){1,2}$/i.test(segment))
+  ) {
+    throw new InvalidArgumentError(
+      `${credentialName}: "authorityHost" must not contain whitespace, control characters or "." and ".." path segments.`,
+    );
+  }
   let url: URL;
   try {
     url = new URL(withScheme);

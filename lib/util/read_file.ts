@@ -27,6 +27,17 @@ function readChecked(path: string, maxBytes: number, noLinks: boolean): Buffer |
 }
 
 /**
+ * A path as a message quotes it: JSON-escaped, including U+2028 and U+2029, which JSON leaves as
+ * they are and which a log viewer shows as line breaks.
+ */
+export function quotePath(path: string): string {
+  return JSON.stringify(path).replace(
+    /[\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16)}`,
+  );
+}
+
+/**
  * Reads a regular file of at most `maxBytes`. The file is opened non-blocking (a FIFO cannot
  * stall the open) and checked on the open descriptor, so a pipe, device or directory is refused
  * before any byte is read. A value that looks like file contents (a line break, PEM armour, a
@@ -52,8 +63,8 @@ export function readRegularFile(
     result = readChecked(path, maxBytes, noLinks);
   } catch (cause) {
     result = (cause as NodeJS.ErrnoException).code ?? "error";
-    throw fail(`${JSON.stringify(path)} (${result})`, cause);
+    throw fail(`${quotePath(path)} (${result})`, cause);
   }
-  if (typeof result === "string") throw fail(`${JSON.stringify(path)} (${result})`);
+  if (typeof result === "string") throw fail(`${quotePath(path)} (${result})`);
   return result;
 }

@@ -12,6 +12,23 @@ const LONG_RUN = /[A-Za-z0-9+/_=-]{40,}/g;
 const ALSO: Record<string, string> = { "/": "\\/", " ": "+" };
 
 /**
+ * Past this length a secret is replaced in its whole-string forms only, without a pattern: a
+ * per-character pattern costs about 0.1 ms per character to compile, and one for a secret of some
+ * 10,000 characters (a long device code or assertion) exceeds V8's size limit and throws a raw
+ * `SyntaxError` ("Regular expression too large").
+ */
+const PER_CHARACTER_LIMIT = 256;
+
+/** A long secret as sent, JSON-escaped (with or without `\/`) and percent-encoded (either hex case, `+` or `%20`). */
+function wholeForms(secret: string): string[] {
+  const json = JSON.stringify(secret).slice(1, -1);
+  const percent = encodeURIComponent(secret);
+  const lower = percent.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase());
+  const forms = [secret, json, json.replaceAll("/", "\\/"), percent, lower];
+  return [...forms, ...forms.map((f) => f.replaceAll("%20", "+"))];
+}
+
+/**
  * A pattern for a secret as sent or as a reply may echo it: any of its characters JSON-escaped
  * (`\"`, `\/`, `\u00e9`) or percent-encoded (`%2F`, `+`), hex in either case. Longer forms come
  * first, so `%25` is not matched as `%` with `25` left over.
@@ -34,8 +51,12 @@ function patternOf(secret: string): string {
 export function redactSecrets(text: string, knownSecrets: readonly string[] = []): string {
   // One pass, longest first: a shorter secret never cuts a longer one or a `[REDACTED]`.
   const secrets = knownSecrets.filter(Boolean).sort((a, b) => b.length - a.length);
-  const known = secrets.length ? new RegExp(secrets.map(patternOf).join("|"), "gi") : /(?!)/g;
-  return text
+  const short = secrets.filter((secret) => secret.length <= PER_CHARACTER_LIMIT);
+  const known = short.length ? new RegExp(short.map(patternOf).join("|"), "gi") : /(?!)/g;
+  let redacted = text;
+  for (const secret of secrets.filter((s) => s.length > PER_CHARACTER_LIMIT))
+    for (const form of new Set(wholeForms(secret))) redacted = redacted.replaceAll(form, REDACTED);
+  return redacted
     .replace(known, REDACTED)
     .replace(SECRET_JSON_FIELD, `$1${REDACTED}$2`)
     .replace(SECRET_FORM_FIELD, `$1${REDACTED}`)

@@ -6,7 +6,7 @@ import { expectedPfx, pfxFixture } from "../support/der_edit.js";
 import { headerOffsets, mutate, Prng } from "../support/fuzz.js";
 
 // 700 inputs per fixture (16 800 in all) take about 35 s on the shared 2-core CI machine; the
-// ~20 000 first planned took ~45 s there. `npm run fuzz` runs the large campaign.
+// ~20 000 first planned took ~45 s there. bench/fuzz_pkcs12.mjs runs the large campaign.
 const PER_FIXTURE = 700;
 const SLOWEST_ALLOWED_MS = 2000;
 

@@ -9,7 +9,7 @@
 import { posix, win32 } from "node:path";
 import { authenticationFailure } from "../../errors.js";
 import { checkHeaderValue, type HttpResponse } from "../../http/transport.js";
-import { readRegularFile } from "../../util/read_file.js";
+import { quotePath, readRegularFile } from "../../util/read_file.js";
 import { NAME } from "./sources.js";
 
 /** The largest key file the agent writes. */
@@ -53,7 +53,7 @@ export function checkArcKeyPath(keyPath: string, directory: string | undefined):
   const expected = path.resolve(directory);
   const parent = path.dirname(absolute);
   const same = isWindows ? parent.toLowerCase() === expected.toLowerCase() : parent === expected;
-  const named = `the challenge names the key file ${JSON.stringify(keyPath)}, which`;
+  const named = `the challenge names the key file ${quotePath(keyPath)}, which`;
   if (!same)
     throw refuse(
       "ERR_ARC_KEY_FILE",
