@@ -146,6 +146,8 @@ export class EmulatorCore {
     });
     core.url = `https://${options.host}:${(core.#server.address() as AddressInfo).port}`;
     core.trustedHosts.add(new URL(core.url).host);
+    // The extra names reach it on 443 through a proxy: MSAL Python drops ports in discovery.
+    for (const name of options.hostnames) core.trustedHosts.add(name);
     return core;
   }
 
@@ -242,14 +244,16 @@ export class EmulatorCore {
     } catch {
       host = "";
     }
-    if (url.searchParams.get("api-version") !== "1.1" || !this.trustedHosts.has(host))
+    // MSAL.js/.NET ask with api-version 1.1, MSAL Python (and so az) with 1.0; Entra takes both.
+    const apiVersion = url.searchParams.get("api-version") ?? "";
+    if (!["1.0", "1.1"].includes(apiVersion) || !this.trustedHosts.has(host))
       return sendFailure(
         res,
         failure(400, "invalid_instance", 50049, "Unknown or invalid instance."),
       );
     sendJson(res, 200, {
       tenant_discovery_endpoint: `${endpoint.replace(/oauth2\/v2\.0\/authorize$/, "")}v2.0/.well-known/openid-configuration`,
-      "api-version": "1.1",
+      "api-version": apiVersion,
       metadata: [{ preferred_network: host, preferred_cache: host, aliases: [host] }],
     });
   }
