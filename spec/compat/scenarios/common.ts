@@ -13,6 +13,8 @@ import { join } from "node:path";
 export interface SeenRequest {
   method: string;
   path: string;
+  /** The query parameters (the emulator has redacted secrets). */
+  query?: Record<string, string>;
   /** Form field names in wire order (values left out: they hold secrets). */
   fields: string[];
   grantType?: string;
@@ -26,12 +28,14 @@ export function summarise(
   requests: ReadonlyArray<{
     method: string;
     path: string;
+    query?: Record<string, string>;
     headers: Record<string, string | string[] | undefined>;
     form: Record<string, string>;
     fieldOrder?: string[];
   }>,
 ): SeenRequest[] {
   return requests.map((request) => ({
+    ...(request.query && Object.keys(request.query).length ? { query: request.query } : {}),
     method: request.method,
     path: request.path,
     fields: request.fieldOrder ?? Object.keys(request.form),
