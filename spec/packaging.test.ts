@@ -99,3 +99,49 @@ test("nothing in lib runs at import: no top-level await, timers or env reads out
     }
   }
 });
+
+test("entra-zero/testing is a subpath export of its own, types first, shipped by the files list", () => {
+  const exports = pkg.exports as Record<string, Record<string, string>>;
+  assert.deepEqual(exports["./testing"], {
+    types: "./build/lib/testing/index.d.ts",
+    default: "./build/lib/testing/index.js",
+  });
+  for (const path of Object.values(exports["./testing"]!)) statSync(join(root, path));
+  assert.ok((pkg.files as string[]).includes("build/lib/**/*.js"));
+});
+
+test('import "entra-zero" never loads the emulator: a resolve hook records every module of the child', async () => {
+  const { spawnSync } = await import("node:child_process");
+  const hook = `data:text/javascript,${encodeURIComponent(
+    `import { register } from "node:module";
+     register("data:text/javascript," + encodeURIComponent(
+       "export async function resolve(s, c, next) { const r = await next(s, c); process.stderr.write('LOADED ' + r.url + '\\\\n'); return r; }"
+     ));`,
+  )}`;
+  const child = spawnSync(
+    process.execPath,
+    [
+      "--import",
+      hook,
+      "--input-type=module",
+      "-e",
+      'const m = await import("entra-zero"); const t = await import("entra-zero/testing"); console.log(typeof m.ClientSecretCredential, typeof t.startEntraEmulator);',
+    ],
+    { cwd: root, encoding: "utf8", timeout: 30_000 },
+  );
+  assert.equal(child.status, 0, child.stderr);
+  assert.equal(child.stdout.trim(), "function function");
+  const loaded = child.stderr
+    .split("\n")
+    .filter((line) => line.startsWith("LOADED file:"))
+    .map((line) => line.slice("LOADED ".length));
+  const testingAt = loaded.findIndex((url) => url.endsWith("/build/lib/testing/index.js"));
+  assert.ok(testingAt > 0, "the hook saw entra-zero/testing load (it works)");
+  const mainGraph = loaded.slice(0, testingAt);
+  assert.ok(mainGraph.some((url) => url.endsWith("/build/lib/index.js")));
+  assert.deepEqual(
+    mainGraph.filter((url) => url.includes("/build/lib/testing/")),
+    [],
+    "the main entry's module graph reaches no testing module",
+  );
+});

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { randomUUID } from "node:crypto";
+import { createPrivateKey, createPublicKey, randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
@@ -65,6 +65,8 @@ export interface CoreOptions {
   deviceAutoApprove: boolean;
   /** The CA issuing the server certificate (default: the process's generated CA). */
   certificateAuthority?: CertifiedKey;
+  /** The server's private key, PEM (default: the process's generated key). */
+  serverKey?: string;
 }
 
 const OIDC_SCOPES = new Set(["openid", "profile", "offline_access"]);
@@ -114,7 +116,13 @@ export class EmulatorCore {
     const ca = options.certificateAuthority ?? sharedCertificateAuthority();
     this.caCertificate = ca.certificate;
     const names = [...new Set(["127.0.0.1", "localhost", ...options.hostnames])];
-    this.#serverCertificate = issueServerCertificate(ca, names, sharedKeyPair("server"));
+    const serverKey = options.serverKey
+      ? {
+          privateKey: createPrivateKey(options.serverKey),
+          publicKey: createPublicKey(options.serverKey),
+        }
+      : sharedKeyPair("server");
+    this.#serverCertificate = issueServerCertificate(ca, names, serverKey);
     this.#server = createServer(
       {
         key: this.#serverCertificate.privateKey,

@@ -4,16 +4,8 @@
  * RS256 JWT access tokens published through OIDC discovery and JWKS, a managed-identity endpoint,
  * and fault injection. Not reachable from `import "entra-zero"`.
  *
- * @example
- * ```ts
- * import { ClientSecretCredential } from "entra-zero";
- * import { startEntraEmulator } from "entra-zero/testing";
- * const emulator = await startEntraEmulator();
- * const app = emulator.registerApplication({ clientSecret: "s3cret" });
- * const credential = new ClientSecretCredential(app.tenantId, app.clientId, app.clientSecret!, emulator.credentialOptions());
- * await credential.getToken("https://graph.microsoft.com/.default");
- * await emulator.close();
- * ```
+ * Usage: start it, register an application, hand `credentialOptions()` to a credential, and
+ * `close()` it; the README's "Testing your code" section has a complete example.
  *
  * @module
  */

@@ -117,10 +117,9 @@ describe("OnBehalfOfCredential: exchanging the user's token", () => {
       client_secret: SECRET,
     });
     assert.equal(token.token, fake.issuedTokens.at(-1));
-    assert.match(
-      JSON.parse(Buffer.from(token.token.split(".")[1]!, "base64url").toString()).grant,
-      /jwt-bearer/,
-    );
+    const claims = JSON.parse(Buffer.from(token.token.split(".")[1]!, "base64url").toString());
+    assert.equal(claims.appid, MIDDLE_TIER, "a token for the middle tier, on the user's behalf");
+    assert.equal(claims.oid, fake.users.user.objectId);
     await cred.getToken(DOWNSTREAM);
     assert.equal(fake.tokenRequests.length, 1);
     await cred.close();
