@@ -58,7 +58,14 @@ test("the real az, signed in to the emulator as a custom cloud, gives AzureCliCr
     `https://login.emulator.test/${report.tenantId}/oauth2/v2.0/authorize`,
   );
   const tokens = report.requests.filter((r) => r.path === `/${report.tenantId}/oauth2/v2.0/token`);
-  assert.ok(tokens.length >= 1 && tokens.every((r) => r.grantType === "client_credentials"));
+  // az signed in with the certificate: each grant carries an assertion signed by MSAL Python.
+  assert.ok(tokens.length >= 2, JSON.stringify(report.requests));
+  for (const request of tokens) {
+    assert.equal(request.grantType, "client_credentials");
+    assert.ok(
+      request.fields.includes("client_assertion") && !request.fields.includes("client_secret"),
+    );
+  }
   assert.deepEqual(
     report.arm.map((r) => `${r.method} ${r.path}`),
     ["GET /subscriptions"],

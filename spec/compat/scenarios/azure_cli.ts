@@ -14,7 +14,7 @@ import { AzureCliCredential } from "../../../lib/index.js";
 import { startEntraEmulator } from "../../../lib/testing/index.js";
 import { ConnectProxy } from "../../support/connect_proxy.js";
 import { FakeArm } from "../../support/fake_arm.js";
-import { readFixture } from "../../support/fixtures.js";
+import { fixturePath, readFixture } from "../../support/fixtures.js";
 import { runCollecting } from "../../support/netns.js";
 import { report, summarise, temporaryDirectory } from "./common.js";
 
@@ -45,7 +45,9 @@ const arm = await FakeArm.start();
 const proxy = await ConnectProxy.start();
 const steps: Array<{ step: string; exitCode: number | null; ms: number; stderr: string }> = [];
 try {
-  const app = emulator.registerApplication({ clientSecret: "az-cli-secret-T4k" });
+  // Signed in with a certificate: az's MSAL signs a client assertion the emulator verifies, and
+  // no secret goes on az's command line.
+  const app = emulator.registerApplication({ certificates: [readFixture("certs/cert_only.pem")] });
   for (const host of [AD_HOST, "login.microsoftonline.com"])
     proxy.routes.set(`${host}:443`, new URL(emulator.authorityHost).host);
   const configDir = join(dir.path, "azure");
@@ -91,7 +93,7 @@ try {
       "--username",
       app.clientId,
       "--password",
-      app.clientSecret!,
+      fixturePath("certs/cert.pem"),
       "--tenant",
       app.tenantId,
       "--allow-no-subscriptions",
