@@ -69,6 +69,8 @@ export interface CoreOptions {
   serverKey?: string;
 }
 
+/** The public cloud's authority host: clients ask it for instance discovery. */
+const ENTRA_PUBLIC_HOST = "login.microsoftonline.com";
 const OIDC_SCOPES = new Set(["openid", "profile", "offline_access"]);
 const MAX_BODY = 1024 * 1024;
 const INTERACTION_REQUIRED: Record<number, string> = {
@@ -98,6 +100,8 @@ export class EmulatorCore {
   readonly signer = new TokenSigner(sharedKeyPair("signing"));
   readonly usedJti = new Set<string>();
   readonly tenantId: string;
+  /** The names the server certificate carries. */
+  readonly hostnames: string[];
   /** The CA the server certificate chains to, PEM. */
   readonly caCertificate: string;
   interactiveSignIn: boolean;
@@ -115,7 +119,8 @@ export class EmulatorCore {
     this.deviceAutoApprove = options.deviceAutoApprove;
     const ca = options.certificateAuthority ?? sharedCertificateAuthority();
     this.caCertificate = ca.certificate;
-    const names = [...new Set(["127.0.0.1", "localhost", ...options.hostnames])];
+    const names = [...new Set(["127.0.0.1", "localhost", ENTRA_PUBLIC_HOST, ...options.hostnames])];
+    this.hostnames = names;
     const serverKey = options.serverKey
       ? {
           privateKey: createPrivateKey(options.serverKey),
@@ -154,8 +159,7 @@ export class EmulatorCore {
     });
     core.url = `https://${options.host}:${(core.#server.address() as AddressInfo).port}`;
     core.trustedHosts.add(new URL(core.url).host);
-    // The extra names reach it on 443 through a proxy: MSAL Python drops ports in discovery.
-    for (const name of options.hostnames) core.trustedHosts.add(name);
+    for (const name of core.hostnames) if (name !== options.host) core.trustedHosts.add(name);
     return core;
   }
 

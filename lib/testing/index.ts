@@ -26,6 +26,7 @@ import {
 import { EmulatorCore, type RecordedRequest } from "./emulator_core.js";
 import { EmulatorError } from "./emulator_error.js";
 import { ManagedIdentityServer } from "./managed_identity.js";
+import { RoutingProxy } from "./routing_proxy.js";
 import { entraErrorBody, failure } from "./replies.js";
 
 export { EmulatorError, type EmulatorErrorCode } from "./emulator_error.js";
@@ -43,6 +44,8 @@ export interface EntraEmulatorOptions {
   interactiveSignIn?: boolean;
   /** Device codes are approved as soon as they are issued (default `true`); else call `approveDeviceCode`. */
   autoApproveDeviceCodes?: boolean;
+  /** How long an authorization code may wait to be redeemed, in milliseconds (default 600 000, as Entra). */
+  authorizationCodeLifetimeMs?: number;
   /** A CA (PEM certificate and private key) to issue the server certificate instead of the generated one. */
   certificateAuthority?: { certificate: string; privateKey: string };
 }
@@ -123,6 +126,12 @@ export interface EntraEmulator {
   readonly managedIdentityHeader: string;
   /** The IMDS style host (`AZURE_POD_IDENTITY_AUTHORITY_HOST`), serving `/metadata/identity/oauth2/token`. */
   readonly imdsEndpoint: string;
+  /**
+   * An HTTP CONNECT proxy (`http://127.0.0.1:<port>`) that tunnels `login.microsoftonline.com` and
+   * the other `hostnames` to the emulator and refuses every other host: set it as `HTTPS_PROXY`
+   * of a client that asks the public cloud for instance discovery (a child process, the Azure CLI).
+   */
+  readonly httpsProxy: string;
   /** The requests received so far, secrets redacted (a fresh copy on each read). */
   readonly requests: readonly EmulatorRequest[];
   /** The JSON Web Key Set that verifies the tokens it issues (also served at `<tenant>/discovery/v2.0/keys`). */
@@ -132,7 +141,8 @@ export interface EntraEmulator {
   /**
    * Environment variables for `EnvironmentCredential`/`DefaultAzureCredential` in a child process:
    * authority host, tenant, the app's id and secret (the last registered app by default), the
-   * managed-identity endpoint and `NODE_EXTRA_CA_CERTS`.
+   * managed-identity endpoint, `NODE_EXTRA_CA_CERTS`, and `HTTPS_PROXY` (with `NO_PROXY` for
+   * loopback) so instance discovery at `login.microsoftonline.com` reaches the emulator.
    */
   env(app?: RegisteredApplication): Record<string, string>;
   /**
@@ -235,6 +245,12 @@ export async function startEntraEmulator(
     hostnames.some((h) => typeof h !== "string" || !/^[A-Za-z0-9.-]+$/.test(h))
   )
     throw new EmulatorError("ERR_EMULATOR_ARGUMENT", `"hostnames" must be an array of host names.`);
+  const codeLifetime = options.authorizationCodeLifetimeMs;
+  if (codeLifetime !== undefined && !(Number.isFinite(codeLifetime) && codeLifetime > 0))
+    throw new EmulatorError(
+      "ERR_EMULATOR_ARGUMENT",
+      `"authorizationCodeLifetimeMs" must be a positive number of milliseconds.`,
+    );
   const core = await EmulatorCore.start({
     host: "127.0.0.1",
     hostnames,
@@ -243,7 +259,15 @@ export async function startEntraEmulator(
     deviceAutoApprove: options.autoApproveDeviceCodes ?? true,
     ...(options.certificateAuthority ? { certificateAuthority: options.certificateAuthority } : {}),
   });
+  if (codeLifetime !== undefined) core.flows.codeLifetimeMs = codeLifetime;
   const mi = await ManagedIdentityServer.start(core, "127.0.0.1");
+  const port = Number(new URL(core.url).port);
+  const routes = new Set<string>();
+  for (const name of core.hostnames) {
+    routes.add(`${name.toLowerCase()}:${port}`);
+    if (name !== "127.0.0.1" && name !== "localhost") routes.add(`${name.toLowerCase()}:443`);
+  }
+  const proxy = await RoutingProxy.start(routes, { host: "127.0.0.1", port });
   const dir = mkdtempSync(join(tmpdir(), "entra-zero-emulator-"));
   const caCertificatePath = join(dir, "ca.pem");
   writeFileSync(caCertificatePath, core.caCertificate);
@@ -263,6 +287,7 @@ export async function startEntraEmulator(
     managedIdentityEndpoint: `${mi.url}/msi/token`,
     managedIdentityHeader: mi.identityHeader,
     imdsEndpoint: mi.url,
+    httpsProxy: proxy.url,
     get requests() {
       return core.requests.map(redactRecord);
     },
@@ -281,6 +306,8 @@ export async function startEntraEmulator(
         IDENTITY_ENDPOINT: `${mi.url}/msi/token`,
         IDENTITY_HEADER: mi.identityHeader,
         NODE_EXTRA_CA_CERTS: caCertificatePath,
+        HTTPS_PROXY: proxy.url,
+        NO_PROXY: "127.0.0.1,localhost",
       };
     },
     registerApplication(registration) {
@@ -377,7 +404,7 @@ export async function startEntraEmulator(
       }
     },
     async close() {
-      await Promise.all([core.close(), mi.close()]);
+      await Promise.all([core.close(), mi.close(), proxy.close()]);
       rmSync(dir, { recursive: true, force: true });
     },
   };

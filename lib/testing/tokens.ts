@@ -60,14 +60,30 @@ export function issuerOf(baseUrl: string, tenantId: string): string {
   return `${baseUrl}/${tenantId}/v2.0`;
 }
 
-function requestedClaims(claimsRequest: string | undefined): Record<string, unknown> {
+/** Claims the emulator sets itself; a claims request may only raise `nbf`. */
+const RESERVED = new Set([
+  "aud",
+  "iss",
+  "iat",
+  "exp",
+  "tid",
+  "oid",
+  "sub",
+  "appid",
+  "azp",
+  "ver",
+  "uti",
+]);
+
+function requestedClaims(claimsRequest: string | undefined, now: number): Record<string, unknown> {
   if (claimsRequest === undefined) return {};
   const parsed = JSON.parse(claimsRequest) as { access_token?: Record<string, unknown> };
   const out: Record<string, unknown> = {};
   for (const [name, ask] of Object.entries(parsed.access_token ?? {})) {
-    if (!ask || typeof ask !== "object") continue;
+    if (!ask || typeof ask !== "object" || RESERVED.has(name)) continue;
     const spec = ask as { value?: unknown; values?: unknown };
     if (name === "xms_cc" && Array.isArray(spec.values)) out.xms_cc = spec.values;
+    else if (name === "nbf") out.nbf = Math.max(now, Number(spec.value) || 0);
     else if (spec.value !== undefined) out[name] = spec.value;
   }
   return out;
@@ -95,7 +111,7 @@ export function accessTokenClaims(
     ...(subject.scopes ? { scp: subject.scopes.join(" ") } : {}),
     ...(subject.roles?.length ? { roles: subject.roles } : {}),
     ...(subject.username ? { upn: subject.username, preferred_username: subject.username } : {}),
-    ...requestedClaims(subject.claimsRequest),
+    ...requestedClaims(subject.claimsRequest, now),
   };
 }
 
