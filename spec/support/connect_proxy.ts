@@ -5,8 +5,6 @@ import { connect, type AddressInfo, type Socket } from "node:net";
 export class ConnectProxy {
   readonly tunnels: Array<{ target: string; authorization?: string }> = [];
   requiredAuthorization?: string;
-  /** Tunnels to these `host:port` targets go to the mapped `host:port` instead (a local DNS). */
-  readonly routes = new Map<string, string>();
   readonly #sockets = new Set<Socket>();
   #server!: Server;
   port = 0;
@@ -24,7 +22,7 @@ export class ConnectProxy {
         client.end("HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n");
         return;
       }
-      const [host, port] = (proxy.routes.get(req.url ?? "") ?? req.url ?? "").split(":");
+      const [host, port] = (req.url ?? "").split(":");
       const upstream = connect(Number(port), host, () => {
         client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
         upstream.write(head);

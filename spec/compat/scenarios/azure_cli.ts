@@ -1,10 +1,12 @@
 /**
- * Run by azure_cli.test.ts inside a loopback-only network namespace. Starts the emulator (its
- * certificate also names login.microsoftonline.com), a fake Resource Manager and a CONNECT proxy
- * that routes login.microsoftonline.com:443 to the emulator; registers the emulator as a custom
- * cloud in a fresh AZURE_CONFIG_DIR; signs the real `az` in as a service principal; then lets our
- * AzureCliCredential get a token through `az account get-access-token`. Reports each step's time
- * and output, the token, the JWKS, and what the emulator, the proxy and the fake ARM saw.
+ * Run by azure_cli.test.ts inside a loopback-only network namespace. Starts the emulator and a
+ * fake Resource Manager; registers the emulator as a custom cloud in a fresh AZURE_CONFIG_DIR;
+ * signs the real `az` in as a service principal (with a certificate); then lets our
+ * AzureCliCredential get a token through `az account get-access-token`. `HTTPS_PROXY` is the
+ * emulator's routing proxy (`emulator.httpsProxy`), which tunnels login.microsoftonline.com (where
+ * az's MSAL asks for instance discovery) and the emulator's other host names to it and refuses
+ * every other host. Reports each step's time and output, the token, the JWKS, and what the
+ * emulator and the fake ARM saw.
  *
  * @module
  */
@@ -12,7 +14,6 @@ import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { AzureCliCredential } from "../../../lib/index.js";
 import { startEntraEmulator } from "../../../lib/testing/index.js";
-import { ConnectProxy } from "../../support/connect_proxy.js";
 import { FakeArm } from "../../support/fake_arm.js";
 import { fixturePath, readFixture } from "../../support/fixtures.js";
 import { runCollecting } from "../../support/netns.js";
@@ -36,20 +37,17 @@ function versionCheck(version: string): string {
 }
 
 const dir = temporaryDirectory("azure-cli");
-// az reaches the emulator as https://login.emulator.test (the cloud's AD endpoint: MSAL Python
-// drops ports when it asks for instance discovery) and as login.microsoftonline.com (where that
-// discovery goes), both through the proxy; the certificate names both.
+// az reaches the emulator as https://login.emulator.test, the cloud's AD endpoint, through the
+// proxy: MSAL Python drops the port of the authority when it asks for instance discovery, so the
+// authority must be a host on 443. The certificate names it (and login.microsoftonline.com).
 const AD_HOST = "login.emulator.test";
-const emulator = await startEntraEmulator({ hostnames: [AD_HOST, "login.microsoftonline.com"] });
+const emulator = await startEntraEmulator({ hostnames: [AD_HOST] });
 const arm = await FakeArm.start();
-const proxy = await ConnectProxy.start();
 const steps: Array<{ step: string; exitCode: number | null; ms: number; stderr: string }> = [];
 try {
   // Signed in with a certificate: az's MSAL signs a client assertion the emulator verifies, and
   // no secret goes on az's command line.
   const app = emulator.registerApplication({ certificates: [readFixture("certs/cert_only.pem")] });
-  for (const host of [AD_HOST, "login.microsoftonline.com"])
-    proxy.routes.set(`${host}:443`, new URL(emulator.authorityHost).host);
   const configDir = join(dir.path, "azure");
   mkdirSync(configDir);
   const version = azureCliVersion();
@@ -64,7 +62,8 @@ try {
     AZURE_CORE_SURVEY_MESSAGE: "false",
     AZURE_CORE_NO_COLOR: "true",
     REQUESTS_CA_BUNDLE: caBundle,
-    HTTPS_PROXY: `http://127.0.0.1:${proxy.port}`,
+    HTTPS_PROXY: emulator.httpsProxy,
+    NO_PROXY: "127.0.0.1,localhost",
   };
   const az = async (step: string, args: string[]): Promise<boolean> => {
     const run = await runCollecting(["az", ...args], { env, timeoutMs: 120_000 });
@@ -123,7 +122,6 @@ try {
     clientId: app.clientId,
     jwks: emulator.jwks,
     requests: summarise(emulator.requests),
-    tunnels: proxy.tunnels.map((tunnel) => tunnel.target),
     arm: arm.requests.map((request) => ({
       method: request.method,
       path: request.path,
@@ -131,7 +129,6 @@ try {
     })),
   });
 } finally {
-  await proxy.close();
   await arm.close();
   await emulator.close();
   dir.remove();

@@ -21,6 +21,8 @@ export interface SeenRequest {
   clientInfo?: string;
   claims?: string;
   userAgent?: string;
+  /** The Host header: the name the client thought it was talking to. */
+  host?: string;
 }
 
 /** The request record of an emulator, without secrets. */
@@ -45,6 +47,7 @@ export function summarise(
     ...(typeof request.headers["user-agent"] === "string"
       ? { userAgent: request.headers["user-agent"] }
       : {}),
+    ...(typeof request.headers.host === "string" ? { host: request.headers.host } : {}),
   }));
 }
 
