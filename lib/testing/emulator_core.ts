@@ -159,7 +159,9 @@ export class EmulatorCore {
     });
     core.url = `https://${options.host}:${(core.#server.address() as AddressInfo).port}`;
     core.trustedHosts.add(new URL(core.url).host);
-    for (const name of core.hostnames) if (name !== options.host) core.trustedHosts.add(name);
+    const port = new URL(core.url).port;
+    for (const name of core.hostnames)
+      if (name !== options.host) core.trustedHosts.add(name).add(`${name}:${port}`);
     return core;
   }
 
@@ -215,7 +217,7 @@ export class EmulatorCore {
     };
     this.requests.push(record);
     const route = (pattern: RegExp, method: string) =>
-      req.method === method ? pattern.exec(url.pathname)?.[1] : undefined;
+      req.method === method ? url.pathname.match(pattern)?.[1] : undefined;
 
     if (req.method === "GET" && url.pathname === "/common/discovery/instance")
       return this.#instanceDiscovery(url, res);
@@ -223,7 +225,7 @@ export class EmulatorCore {
     if (oidcTenant) return this.#openIdConfiguration(oidcTenant, res);
     const keysTenant = route(/^\/([^/]+)\/discovery\/v2\.0\/keys$/, "GET");
     if (keysTenant) return sendJson(res, 200, this.signer.jwks);
-    const authorize = /^\/([^/]+)\/oauth2\/v2\.0\/authorize$/.exec(url.pathname)?.[1];
+    const authorize = url.pathname.match(/^\/([^/]+)\/oauth2\/v2\.0\/authorize$/)?.[1];
     if (authorize && req.method === "GET")
       return this.flows.authorize(authorize, url.searchParams, res, false);
     if (authorize && req.method === "POST")
