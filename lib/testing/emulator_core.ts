@@ -266,7 +266,7 @@ export class EmulatorCore {
         failure(400, "invalid_instance", 50049, "Unknown or invalid instance."),
       );
     sendJson(res, 200, {
-      tenant_discovery_endpoint: `${endpoint.replace(/oauth2\/v2\.0\/authorize$/, "")}v2.0/.well-known/openid-configuration`,
+      tenant_discovery_endpoint: `https://${host}/${tenantOf(endpoint)}/v2.0/.well-known/openid-configuration`,
       "api-version": apiVersion,
       metadata: [{ preferred_network: host, preferred_cache: host, aliases: [host] }],
     });
@@ -507,6 +507,11 @@ export class EmulatorCore {
     this.issuedTokens.push(token);
     return token;
   }
+}
+
+/** The tenant segment of an authorize endpoint (`/{tenant}/oauth2/…`, v1 or v2). */
+function tenantOf(endpoint: string): string {
+  return new URL(endpoint).pathname.split("/")[1] || "common";
 }
 
 function unknownTenant(tenantId: string): EntraFailure {

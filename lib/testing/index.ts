@@ -38,7 +38,7 @@ export type { ApplicationOptions, FederatedCredential, ManagedIdentityOptions, U
 export interface EntraEmulatorOptions {
   /** The tenant of applications and users registered without one (default: a new GUID). */
   tenantId?: string;
-  /** Host names the server certificate names besides 127.0.0.1 and localhost (e.g. `login.microsoftonline.com` behind a proxy). */
+  /** Host names the server certificate names besides 127.0.0.1, localhost and login.microsoftonline.com (always named). */
   hostnames?: string[];
   /** `/authorize` shows a sign-in page a browser submits (default), or redirects at once with a code (`false`). */
   interactiveSignIn?: boolean;

@@ -280,6 +280,61 @@ describe("entra-zero/testing: the emulator refuses what Entra refuses", () => {
   });
 });
 
+describe("entra-zero/testing: other bad arguments", () => {
+  test("registerUser, registerManagedIdentity and startEntraEmulator refuse bad options with ERR_EMULATOR_ARGUMENT", async () => {
+    const argument = (message: RegExp) => ({
+      class: EmulatorError,
+      code: "ERR_EMULATOR_ARGUMENT",
+      message,
+    });
+    throwsWith(
+      () => emulator.registerUser({ username: "no at sign" }),
+      argument(/"username" must be a sign-in name/),
+    );
+    throwsWith(
+      () => emulator.registerUser(undefined as never),
+      argument(/registerUser expects an options object/),
+    );
+    throwsWith(
+      () => emulator.registerUser({ username: "a@b.example", requires: 1 as never }),
+      argument(/"requires" must be 50076, 50079 or 50158/),
+    );
+    throwsWith(
+      () => emulator.registerManagedIdentity({ resourceId: "rg/x" }),
+      argument(/"resourceId" must be an ARM id/),
+    );
+    await rejectsWith(
+      startEntraEmulator({ hostnames: ["bad host"] }),
+      argument(/"hostnames" must be an array of host names/),
+    );
+    await rejectsWith(
+      startEntraEmulator({ tenantId: "" }),
+      argument(/"tenantId" must be a non-empty string/),
+    );
+    await rejectsWith(
+      startEntraEmulator({ authorizationCodeLifetimeMs: 0 }),
+      argument(/"authorizationCodeLifetimeMs" must be a positive number/),
+    );
+  });
+
+  test("failNext({ reset: true }) drops the connection: without retries the credential reports a network error", async () => {
+    const app = emulator.registerApplication({ clientSecret: "reset-test-secret" });
+    const credential = new ClientSecretCredential(
+      app.tenantId,
+      app.clientId,
+      "reset-test-secret",
+      options(),
+    );
+    emulator.failNext({ reset: true });
+    await rejectsWith(credential.getToken(SCOPE), {
+      class: AuthenticationError,
+      code: "ERR_NETWORK",
+      message: /could not reach 127\.0\.0\.1:\d+: ECONNRESET/,
+    });
+    await credential.getToken(SCOPE);
+  });
+});
+
 describe("entra-zero/testing: after close()", () => {
   test("requests are refused (a network error) and registering throws ERR_EMULATOR_CLOSED", async () => {
     const closing = await startEntraEmulator();
