@@ -75,7 +75,9 @@ function checkCertificateSignature(app: Application, jwt: DecodedJwt): EntraFail
   const { alg } = jwt.header;
   let cert: X509Certificate | undefined;
   if (alg === "RS256" && typeof jwt.header.x5t === "string") {
-    cert = certs.find((c) => thumbprint("sha1", c) === jwt.header.x5t);
+    // MSAL Python pads its x5t with "="; Entra accepts it.
+    const x5t = jwt.header.x5t.replace(/=+$/, "");
+    cert = certs.find((c) => thumbprint("sha1", c) === x5t);
   } else if (alg === "PS256" && typeof jwt.header["x5t#S256"] === "string") {
     cert = certs.find((c) => thumbprint("sha256", c) === jwt.header["x5t#S256"]);
   } else {
