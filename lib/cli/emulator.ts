@@ -80,7 +80,7 @@ export function describeEmulator(emulator: Emulator, caFile: string, app: Regist
  * them, and runs until `stop` fires; then closes the emulator and removes the file.
  *
  * @throws EmulatorUnavailableError (`ERR_EMULATOR_UNAVAILABLE`) when the emulator is not
- *   installed, or cannot listen on the port asked for.
+ *   installed; the emulator's `EmulatorError` (`ERR_EMULATOR_LISTEN`) when the port is taken.
  */
 export async function runEmulator(
   port: number,
@@ -91,11 +91,6 @@ export async function runEmulator(
   const emulator = await startEntraEmulator({ port });
   const dir = mkdtempSync(join(tmpdir(), "entra-token-emulator-"));
   try {
-    if (port !== 0 && new URL(emulator.authorityHost).port !== String(port)) {
-      throw new EmulatorUnavailableError(
-        `this version of the emulator cannot listen on a chosen port (it took ${new URL(emulator.authorityHost).port}); omit --port.`,
-      );
-    }
     let caFile = emulator.caCertificatePath;
     if (!caFile) {
       caFile = join(dir, "ca.pem");

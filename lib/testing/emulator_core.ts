@@ -40,6 +40,8 @@ export interface RecordedRequest {
 export interface CoreOptions {
   /** The loopback address to listen on. */
   host: string;
+  /** The port of the HTTPS server (default 0: a free one). */
+  port?: number;
   /** Names the server certificate carries besides 127.0.0.1 and localhost. */
   hostnames: string[];
   /** The tenant of applications registered without one. */
@@ -128,19 +130,25 @@ export class EmulatorCore {
   }
 
   /**
-   * Starts an emulator on a random port of `options.host`.
+   * Starts an emulator on `options.port` of `options.host` (0: a free port).
    *
-   * @throws EmulatorError `ERR_EMULATOR_LISTEN` when it cannot listen.
+   * @throws EmulatorError `ERR_EMULATOR_LISTEN` when it cannot listen (the port is taken).
    */
   static async start(options: CoreOptions): Promise<EmulatorCore> {
     const core = new EmulatorCore(options);
     await new Promise<void>((resolve, reject) => {
       core.#server.once("error", (cause) =>
         reject(
-          new EmulatorError("ERR_EMULATOR_LISTEN", `cannot listen on ${options.host}.`, { cause }),
+          new EmulatorError(
+            "ERR_EMULATOR_LISTEN",
+            `cannot listen on ${options.host}:${options.port ?? 0}.`,
+            {
+              cause,
+            },
+          ),
         ),
       );
-      core.#server.listen(0, options.host, resolve);
+      core.#server.listen(options.port ?? 0, options.host, resolve);
     });
     core.url = `https://${options.host}:${(core.#server.address() as AddressInfo).port}`;
     core.trustedHosts.add(new URL(core.url).host);

@@ -38,6 +38,8 @@ export type { ApplicationOptions, FederatedCredential, ManagedIdentityOptions, U
 export interface EntraEmulatorOptions {
   /** The tenant of applications and users registered without one (default: a new GUID). */
   tenantId?: string;
+  /** The port of the HTTPS server on 127.0.0.1 (default 0: a free one, so emulators never collide). */
+  port?: number;
   /** Host names the server certificate names besides 127.0.0.1, localhost and login.microsoftonline.com (always named). */
   hostnames?: string[];
   /** `/authorize` shows a sign-in page a browser submits (default), or redirects at once with a code (`false`). */
@@ -245,6 +247,9 @@ export async function startEntraEmulator(
     hostnames.some((h) => typeof h !== "string" || !/^[A-Za-z0-9.-]+$/.test(h))
   )
     throw new EmulatorError("ERR_EMULATOR_ARGUMENT", `"hostnames" must be an array of host names.`);
+  const port = options.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new EmulatorError("ERR_EMULATOR_ARGUMENT", `"port" must be an integer from 0 to 65535.`);
   const codeLifetime = options.authorizationCodeLifetimeMs;
   if (codeLifetime !== undefined && !(Number.isFinite(codeLifetime) && codeLifetime > 0))
     throw new EmulatorError(
@@ -253,6 +258,7 @@ export async function startEntraEmulator(
     );
   const core = await EmulatorCore.start({
     host: "127.0.0.1",
+    port,
     hostnames,
     tenantId: options.tenantId ?? randomUUID(),
     interactiveSignIn: options.interactiveSignIn ?? true,
@@ -261,13 +267,13 @@ export async function startEntraEmulator(
   });
   if (codeLifetime !== undefined) core.flows.codeLifetimeMs = codeLifetime;
   const mi = await ManagedIdentityServer.start(core, "127.0.0.1");
-  const port = Number(new URL(core.url).port);
+  const listening = Number(new URL(core.url).port);
   const routes = new Set<string>();
   for (const name of core.hostnames) {
-    routes.add(`${name.toLowerCase()}:${port}`);
+    routes.add(`${name.toLowerCase()}:${listening}`);
     if (name !== "127.0.0.1" && name !== "localhost") routes.add(`${name.toLowerCase()}:443`);
   }
-  const proxy = await RoutingProxy.start(routes, { host: "127.0.0.1", port });
+  const proxy = await RoutingProxy.start(routes, { host: "127.0.0.1", port: listening });
   const dir = mkdtempSync(join(tmpdir(), "entra-zero-emulator-"));
   const caCertificatePath = join(dir, "ca.pem");
   writeFileSync(caCertificatePath, core.caCertificate);

@@ -9,6 +9,7 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
@@ -26,8 +27,8 @@ function newHome(): string {
 }
 
 /** Starts `entra-token emulator` and resolves with its NAME=value lines once printed. */
-async function startEmulatorCommand() {
-  const child = spawn(process.execPath, [BIN, "emulator"], {
+async function startEmulatorCommand(args: string[] = []) {
+  const child = spawn(process.execPath, [BIN, "emulator", ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: newHome() },
     stdio: ["ignore", "pipe", "pipe"],
@@ -107,13 +108,24 @@ describe("entra-token emulator, and the tool against it", () => {
     assert.equal(emulator.stderr(), "");
   });
 
-  test("--port the emulator cannot honour is refused, not ignored", async () => {
-    const result = await runCli(["emulator", "--port", "1"], { PATH: process.env.PATH });
-    assert.equal(result.code, 1);
-    assert.match(
-      result.stderr,
-      /^entra-token: this version of the emulator cannot listen on a chosen port/,
-    );
+  test("--port N listens on N; a port already taken fails with exit 1 and names it", async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const result = await runCli(["emulator", "--port", String(port)], { PATH: process.env.PATH });
+      assert.equal(result.code, 1);
+      assert.equal(result.stderr, `entra-token: cannot listen on 127.0.0.1:${port}.\n`);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+    const emulator = await startEmulatorCommand(["--port", String(port)]);
+    try {
+      assert.equal(emulator.vars.AZURE_AUTHORITY_HOST, `https://127.0.0.1:${port}`);
+    } finally {
+      emulator.child.kill("SIGINT");
+    }
+    assert.equal(await emulator.exited, 0, emulator.stderr());
   });
 });
 

@@ -9,6 +9,12 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { parseArcChallenge } from "../../lib/credentials/managed_identity/azure_arc.js";
 import { parseManagedIdentityResponse } from "../../lib/credentials/managed_identity/response.js";
+import {
+  accountsOf,
+  findAccessToken,
+  parseMsalCache,
+  serializeMsalCache,
+} from "../../lib/cache/msal_cache_format.js";
 import { parseCiOidcResponse } from "../../lib/credentials/ci_oidc.js";
 import { pipelinesOidcEndpoint } from "../../lib/credentials/pipelines_oidc.js";
 import { decodeDer } from "../../lib/cert/der.js";
@@ -22,6 +28,7 @@ import {
   CertificateError,
   CredentialUnavailableError,
   InvalidArgumentError,
+  TokenCacheError,
 } from "../../lib/errors.js";
 import type { HttpResponse } from "../../lib/http/transport.js";
 import { readJsonResponse } from "../../lib/http/json_response.js";
@@ -59,6 +66,7 @@ export interface FuzzTarget {
 }
 
 const TYPED = [
+  TokenCacheError,
   AbortError,
   AggregateAuthenticationError,
   AuthenticationError,
@@ -442,10 +450,34 @@ function pkcs12Target(): FuzzTarget {
   };
 }
 
+const cacheSeeds = [
+  readFileSync(fixturePath("msal-cache/msal-node.json")),
+  Buffer.from(
+    JSON.stringify({
+      AccessToken: {
+        "uid.utid-login.microsoftonline.com-accesstoken-cid-tid-scope": {
+          home_account_id: "uid.utid",
+          environment: "login.microsoftonline.com",
+          credential_type: "AccessToken",
+          client_id: "cid",
+          realm: "tid",
+          target: "scope",
+          secret: "at",
+          cached_at: "1700000000",
+          expires_on: "4000000000",
+        },
+      },
+      Account: {},
+      RefreshToken: {},
+      IdToken: {},
+      AppMetadata: {},
+    }),
+  ),
+];
+
 /**
- * Every fuzz target. To add a parser (the persistent token cache's file reader, once it exists),
- * append a target here: a name, valid seeds and a `run` that calls the pure parser; both the
- * bounded test and `npm run fuzz` pick it up.
+ * Every fuzz target. To add a parser, append a target here: a name, valid seeds and a `run` that
+ * calls the pure parser; both the bounded test and `npm run fuzz` pick it up.
  */
 export function fuzzTargets(): FuzzTarget[] {
   const pemNames = readdirSync(fixturePath("certs")).filter(
@@ -518,6 +550,24 @@ export function fuzzTargets(): FuzzTarget[] {
             secrets: secretsFor(input),
           },
         ),
+    },
+    {
+      name: "persistent cache file",
+      seeds: cacheSeeds,
+      run: (input) => {
+        const cache = parseMsalCache(input.toString("utf8"));
+        parseMsalCache(serializeMsalCache(cache));
+        accountsOf(cache, ["login.microsoftonline.com", "127.0.0.1"]);
+        return findAccessToken(cache, {
+          homeAccountId: "uid.utid",
+          environments: ["login.microsoftonline.com"],
+          clientId: "cid",
+          realm: "tid",
+          scopes: ["scope"],
+          nowSeconds: 1_700_000_000,
+          marginSeconds: 300,
+        });
+      },
     },
     {
       name: "device code reply",
