@@ -13,7 +13,7 @@ import { AzurePipelinesCredential } from "../../lib/credentials/azure_pipelines_
 import type { AccessToken } from "../../lib/types.js";
 import type { RawReply, RawRequest } from "../support/fault_server.js";
 import { federatedToken } from "../support/federated_token.js";
-import { TEST_TLS } from "../support/fixtures.js";
+import { TEST_TLS, readFixture } from "../support/fixtures.js";
 
 export const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 export const CLIENT = "0b7c5e1a-0000-4000-8000-00000000fa17";
@@ -42,6 +42,10 @@ export interface EndpointKind {
   name: string;
   /** Whether the endpoint under fault speaks HTTPS. */
   tls: boolean;
+  /** The certificate it serves (default the test CA's `server`). */
+  certificate?: "server" | "service_fabric";
+  /** Codes this kind gives instead of the suite's usual ones. */
+  expected?: Record<string, string>;
   /** Whether the fault applies to this request. */
   faulty(request: RawRequest): boolean;
   /** Well-formed replies (computed in the parent, which hosts the server). */
@@ -86,11 +90,7 @@ function mi(env: NodeJS.ProcessEnv, extra: Record<string, unknown> = {}) {
   return new ManagedIdentityCredential({ env, retryOptions: RETRY, ...extra } as object);
 }
 
-/**
- * Every endpoint kind reachable on loopback. Not here: Service Fabric (HTTPS pinned to a
- * thumbprint, not reachable with an HTTP fault server in the same shape) and Azure ML (the same
- * wire as App Service 2017); their replies go through the same transport and parser.
- */
+/** Every endpoint kind reachable on loopback. */
 export const ENDPOINT_KINDS: EndpointKind[] = [
   {
     name: "token endpoint (client secret)",
@@ -208,6 +208,34 @@ export const ENDPOINT_KINDS: EndpointKind[] = [
     reply: () => miToken(),
     run: (url, _c, signal) =>
       using(mi({ MSI_ENDPOINT: `${url}/oauth2/token` }), (c) =>
+        c.getToken(SCOPE, getOptions(signal)),
+      ),
+  },
+  {
+    name: "managed identity: Service Fabric (pinned certificate)",
+    tls: true,
+    certificate: "service_fabric",
+    // The CA-trusted certificate is not the pinned one.
+    expected: { "untrusted certificate": "ERR_SERVER_CERT_MISMATCH" },
+    faulty: () => true,
+    reply: () => miToken(),
+    run: (url, _c, signal) =>
+      using(
+        mi({
+          IDENTITY_ENDPOINT: `${url}/metadata/identity/oauth2/token`,
+          IDENTITY_HEADER,
+          IDENTITY_SERVER_THUMBPRINT: readFixture("tls/service_fabric.sha256.txt").trim(),
+        }),
+        (c) => c.getToken(SCOPE, getOptions(signal)),
+      ),
+  },
+  {
+    name: "managed identity: Azure ML",
+    tls: false,
+    faulty: () => true,
+    reply: () => miToken(),
+    run: (url, _c, signal) =>
+      using(mi({ MSI_ENDPOINT: `${url}/ml`, MSI_SECRET: IDENTITY_HEADER }), (c) =>
         c.getToken(SCOPE, getOptions(signal)),
       ),
   },

@@ -60,6 +60,11 @@ export interface RawReply {
 export interface FaultServerOptions {
   /** HTTPS with the test CA's server certificate (the `untrusted certificate` fault swaps it). */
   tls: boolean;
+  /**
+   * The certificate served over TLS: the test CA's `server` (default) or the self-signed
+   * `service_fabric` one that Service Fabric pins; `untrusted certificate` serves the other.
+   */
+  certificate?: "server" | "service_fabric";
   fault: WireFault;
   /** Whether the fault applies to this request; the others get `reply`. */
   faulty(request: RawRequest): boolean;
@@ -147,10 +152,13 @@ function misbehave(
         "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n",
       );
       const chunk = Buffer.alloc(64 * 1024, 0x20);
-      // One chunk per turn of the event loop, so an endless body does not starve the other fakes.
+      // A few chunks per turn of the event loop, so an endless body does not starve the other fakes.
       const pump = (): void => {
         if (socket.destroyed) return;
-        if (socket.write(`${chunk.length.toString(16)}\r\n${chunk}\r\n`)) server.later(pump, 0);
+        let room = true;
+        for (let n = 0; n < 4 && room; n++)
+          room = socket.write(`${chunk.length.toString(16)}\r\n${chunk}\r\n`);
+        if (room) server.later(pump, 0);
         else socket.once("drain", pump);
       };
       return pump();
@@ -246,7 +254,7 @@ export class FaultServer {
   readonly #timers = new Set<NodeJS.Timeout>();
   #server!: Server;
 
-  /** Starts a server on a random 127.0.0.1 port; `refused` closes it at once, leaving its URL dead. */
+  /** Starts a server on a random 127.0.0.1 port; for `refused` its URL names port 1 instead. */
   static async start(options: FaultServerOptions): Promise<FaultServer> {
     const fake = new FaultServer();
     const onSocket = (socket: Socket) => {
@@ -260,20 +268,24 @@ export class FaultServer {
         } else socket.end(wire(options.reply(request)));
       });
     };
-    const untrusted = options.fault === "untrusted certificate";
+    const usual = options.certificate ?? "server";
+    const other = usual === "server" ? "service_fabric" : "server";
+    const name = options.fault === "untrusted certificate" ? other : usual;
     fake.#server = options.tls
       ? createTlsServer(
-          {
-            key: readFixture(untrusted ? "tls/service_fabric.key" : "tls/server.key"),
-            cert: readFixture(untrusted ? "tls/service_fabric.pem" : "tls/server.pem"),
-          },
+          { key: readFixture(`tls/${name}.key`), cert: readFixture(`tls/${name}.pem`) },
           onSocket,
         )
       : createNetServer(onSocket);
     await new Promise<void>((resolve) => fake.#server.listen(0, "127.0.0.1", resolve));
     const port = (fake.#server.address() as AddressInfo).port;
     fake.url = `${options.tls ? "https" : "http"}://127.0.0.1:${port}`;
-    if (options.fault === "refused") await fake.close();
+    // Port 1 (tcpmux) has no listener: a closed server's own port could be handed to the next
+    // server started, so "refused" would reach it.
+    if (options.fault === "refused") {
+      await fake.close();
+      fake.url = `${options.tls ? "https" : "http"}://127.0.0.1:1`;
+    }
     return fake;
   }
 
