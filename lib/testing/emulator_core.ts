@@ -16,9 +16,13 @@ import { tenantAccepts } from "./directory.js";
 import { checkClientAuth } from "./client_auth.js";
 import { EmulatorError } from "./emulator_error.js";
 import { sharedCertificateAuthority, sharedKeyPair } from "./key_pool.js";
-import { failure, sendFailure, sendJson, sendRedirect, type EntraFailure } from "./replies.js";
+import { instanceDiscovery, openIdConfiguration } from "./discovery.js";
+import { applyFault, type Fault } from "./faults.js";
+import { failure, sendFailure, sendJson, unknownTenant, type EntraFailure } from "./replies.js";
 import { accessTokenClaims, issuerOf, resourceOf, TokenSigner } from "./tokens.js";
 import { isUserGrant, UserFlows, type SignedInUser } from "./user_flows.js";
+
+export type { Fault };
 
 /** One request the emulator received, exactly as sent (secrets included). */
 export interface RecordedRequest {
@@ -31,25 +35,6 @@ export interface RecordedRequest {
   fieldOrder: string[];
   body: string;
 }
-
-/** A scripted misbehaviour of the token endpoint, used by the next token request. */
-export type Fault =
-  | {
-      kind: "status";
-      status: number;
-      body?: string;
-      contentType?: string;
-      headers?: Record<string, string>;
-      /** Wait this long before answering. */
-      delayMs?: number;
-    }
-  | { kind: "html" }
-  | { kind: "delay"; ms: number }
-  | { kind: "hang" }
-  | { kind: "reset" }
-  | { kind: "oversized" }
-  | { kind: "truncated" }
-  | { kind: "redirect"; location: string };
 
 /** How the core starts. */
 export interface CoreOptions {
@@ -220,9 +205,9 @@ export class EmulatorCore {
       req.method === method ? url.pathname.match(pattern)?.[1] : undefined;
 
     if (req.method === "GET" && url.pathname === "/common/discovery/instance")
-      return this.#instanceDiscovery(url, res);
+      return instanceDiscovery(this, url, res);
     const oidcTenant = route(/^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/, "GET");
-    if (oidcTenant) return this.#openIdConfiguration(oidcTenant, res);
+    if (oidcTenant) return openIdConfiguration(this, oidcTenant, res);
     const keysTenant = route(/^\/([^/]+)\/discovery\/v2\.0\/keys$/, "GET");
     if (keysTenant) return sendJson(res, 200, this.signer.jwks);
     const authorize = url.pathname.match(/^\/([^/]+)\/oauth2\/v2\.0\/authorize$/)?.[1];
@@ -248,68 +233,6 @@ export class EmulatorCore {
     const fault = this.faults.shift();
     if (fault && (await applyFault(fault, req, res))) return;
     this.#token(tokenTenant, record, req, res);
-  }
-
-  #instanceDiscovery(url: URL, res: ServerResponse): void {
-    const endpoint = url.searchParams.get("authorization_endpoint") ?? "";
-    let host = "";
-    try {
-      host = new URL(endpoint).host;
-    } catch {
-      host = "";
-    }
-    // MSAL.js/.NET ask with api-version 1.1, MSAL Python (and so az) with 1.0; Entra takes both.
-    const apiVersion = url.searchParams.get("api-version") ?? "";
-    if (!["1.0", "1.1"].includes(apiVersion) || !this.trustedHosts.has(host))
-      return sendFailure(
-        res,
-        failure(400, "invalid_instance", 50049, "Unknown or invalid instance."),
-      );
-    sendJson(res, 200, {
-      tenant_discovery_endpoint: `https://${host}/${tenantOf(endpoint)}/v2.0/.well-known/openid-configuration`,
-      "api-version": apiVersion,
-      metadata: [{ preferred_network: host, preferred_cache: host, aliases: [host] }],
-    });
-  }
-
-  #openIdConfiguration(tenantId: string, res: ServerResponse): void {
-    if (!this.knownTenant(tenantId)) return sendFailure(res, unknownTenant(tenantId));
-    const base = `${this.url}/${tenantId}`;
-    const issuer = ["common", "organizations"].includes(tenantId)
-      ? issuerOf(this.url, "{tenantid}")
-      : issuerOf(this.url, tenantId);
-    sendJson(res, 200, {
-      issuer,
-      authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
-      token_endpoint: `${base}/oauth2/v2.0/token`,
-      device_authorization_endpoint: `${base}/oauth2/v2.0/devicecode`,
-      end_session_endpoint: `${base}/oauth2/v2.0/logout`,
-      jwks_uri: `${base}/discovery/v2.0/keys`,
-      token_endpoint_auth_methods_supported: [
-        "client_secret_post",
-        "private_key_jwt",
-        "client_secret_basic",
-      ],
-      response_types_supported: ["code"],
-      response_modes_supported: ["query", "form_post"],
-      subject_types_supported: ["pairwise"],
-      id_token_signing_alg_values_supported: ["RS256"],
-      scopes_supported: ["openid", "profile", "email", "offline_access"],
-      claims_supported: [
-        "sub",
-        "iss",
-        "aud",
-        "exp",
-        "iat",
-        "tid",
-        "oid",
-        "name",
-        "preferred_username",
-      ],
-      tenant_region_scope: "WW",
-      cloud_instance_name: new URL(this.url).host,
-      request_uri_parameter_supported: false,
-    });
   }
 
   #token(
@@ -509,20 +432,6 @@ export class EmulatorCore {
   }
 }
 
-/** The tenant segment of an authorize endpoint (`/{tenant}/oauth2/…`, v1 or v2). */
-function tenantOf(endpoint: string): string {
-  return new URL(endpoint).pathname.split("/")[1] || "common";
-}
-
-function unknownTenant(tenantId: string): EntraFailure {
-  return failure(
-    400,
-    "invalid_request",
-    90002,
-    `Tenant '${tenantId}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
-  );
-}
-
 function checkClaims(claims: string | undefined): EntraFailure | undefined {
   if (claims === undefined) return undefined;
   try {
@@ -532,56 +441,4 @@ function checkClaims(claims: string | undefined): EntraFailure | undefined {
     // answered below
   }
   return failure(400, "invalid_request", 90014, "The claims parameter is not valid JSON.");
-}
-
-async function applyFault(
-  fault: Fault,
-  req: IncomingMessage,
-  res: ServerResponse,
-): Promise<boolean> {
-  switch (fault.kind) {
-    case "status": {
-      if (fault.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
-      const text = fault.body ?? "";
-      res.writeHead(fault.status, {
-        "Content-Type": fault.contentType ?? "application/json",
-        "Content-Length": Buffer.byteLength(text),
-        ...fault.headers,
-      });
-      res.end(text);
-      return true;
-    }
-    case "html": {
-      const html =
-        "<!DOCTYPE html><html><head><title>Sign in to your account</title></head><body>Captive portal</body></html>";
-      res.writeHead(200, {
-        "Content-Type": "text/html; charset=utf-8",
-        "Content-Length": Buffer.byteLength(html),
-      });
-      res.end(html);
-      return true;
-    }
-    case "delay":
-      await new Promise((resolve) => setTimeout(resolve, fault.ms));
-      return false;
-    case "hang":
-      return true;
-    case "reset":
-      req.socket.destroy();
-      return true;
-    case "oversized":
-      res.writeHead(200, { "Content-Type": "application/json" });
-      res.end(
-        `{"access_token":"${"a".repeat(2 * 1024 * 1024)}","token_type":"Bearer","expires_in":3599}`,
-      );
-      return true;
-    case "truncated":
-      res.writeHead(200, { "Content-Type": "application/json", "Content-Length": 200 });
-      res.write('{"access_token":"abc","token_type":"Bearer","expi');
-      setTimeout(() => req.socket.destroy(), 20);
-      return true;
-    case "redirect":
-      sendRedirect(res, fault.location);
-      return true;
-  }
 }

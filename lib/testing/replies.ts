@@ -82,3 +82,13 @@ export function sendRedirect(res: ServerResponse, location: string): void {
   res.writeHead(302, { Location: location, "Content-Length": 0 });
   res.end();
 }
+
+/** Entra's answer for a tenant it does not know (AADSTS90002). */
+export function unknownTenant(tenantId: string): EntraFailure {
+  return failure(
+    400,
+    "invalid_request",
+    90002,
+    `Tenant '${tenantId}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
+  );
+}
