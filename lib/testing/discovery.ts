@@ -18,14 +18,16 @@ export function instanceDiscovery(core: EmulatorCore, url: URL, res: ServerRespo
   } catch {
     host = "";
   }
-  if (url.searchParams.get("api-version") !== "1.1" || !core.trustedHosts.has(host))
+  // MSAL.js/.NET ask with api-version 1.1, MSAL Python (and so az) with 1.0; Entra takes both.
+  const apiVersion = url.searchParams.get("api-version") ?? "";
+  if (!["1.0", "1.1"].includes(apiVersion) || !core.trustedHosts.has(host))
     return sendFailure(
       res,
       failure(400, "invalid_instance", 50049, "Unknown or invalid instance."),
     );
   sendJson(res, 200, {
     tenant_discovery_endpoint: `https://${host}/${tenantOf(endpoint)}/v2.0/.well-known/openid-configuration`,
-    "api-version": "1.1",
+    "api-version": apiVersion,
     metadata: [{ preferred_network: host, preferred_cache: host, aliases: [host] }],
   });
 }
