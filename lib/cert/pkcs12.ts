@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { createHmac, createPrivateKey, type KeyObject, timingSafeEqual } from "node:crypto";
+import type { KeyObject } from "node:crypto";
 import { CertificateError, InvalidArgumentError } from "../errors.js";
 import { assembleBundle, type CertificateBundle, parseCertificates } from "./bundle.js";
 import {
@@ -89,6 +89,7 @@ function verifyMac(macData: DerNode, authSafe: Uint8Array, forms: PasswordForm[]
   const form = forms.find(({ bmp, budget }) => {
     spendKdf(budget, iterations, "MAC");
     const key = pkcs12Kdf(digest, bmp, salt, iterations, 3, digest.outputBytes);
+    const { createHmac, timingSafeEqual } = process.getBuiltinModule("node:crypto");
     const actual = createHmac(digest.name, key).update(authSafe).digest();
     key.fill(0);
     return actual.length === expected.length && timingSafeEqual(actual, expected);
@@ -127,7 +128,9 @@ function chooseKey({ keys, certificates }: Pkcs12Contents): Bag {
 
 function toKeyObject(entry: Bag): KeyObject {
   try {
-    return createPrivateKey({ key: entry.der, format: "der", type: "pkcs8" });
+    return process
+      .getBuiltinModule("node:crypto")
+      .createPrivateKey({ key: entry.der, format: "der", type: "pkcs8" });
   } catch (cause) {
     throw new CertificateError(
       "ERR_CERT_FORMAT",

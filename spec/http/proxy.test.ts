@@ -113,11 +113,14 @@ describe("token requests through a CONNECT proxy", () => {
 
   test("HTTPS_PROXY from the environment, with NO_PROXY exempting the host", async () => {
     const before = proxy.tunnels.length;
-    const viaEnv = make({ env: { HTTPS_PROXY: `http://127.0.0.1:${proxy.port}` } });
+    // A user in the URL gives these settings a pool of their own: the tunnel of the test above
+    // is still warm in the shared pool and would carry the request without a new CONNECT.
+    const envProxy = `http://env-user:env-pass@127.0.0.1:${proxy.port}`;
+    const viaEnv = make({ env: { HTTPS_PROXY: envProxy } });
     await viaEnv.getToken("https://vault.azure.net/.default");
     assert.equal(proxy.tunnels.length, before + 1);
     const exempt = make({
-      env: { HTTPS_PROXY: `http://127.0.0.1:${proxy.port}`, NO_PROXY: "127.0.0.1" },
+      env: { HTTPS_PROXY: envProxy, NO_PROXY: "127.0.0.1" },
     });
     await exempt.getToken("https://vault.azure.net/.default");
     assert.equal(proxy.tunnels.length, before + 1);
