@@ -23,7 +23,14 @@ const NPM_TIMEOUT_MS = 60_000;
 const NODE_TIMEOUT_MS = 15_000;
 
 /** The published files: everything else in the repository stays out of the tarball. */
-const ALLOWED = [/^package\.json$/, /^README\.md$/, /^LICENSE$/, /^build\/lib\/.+\.(?:js|d\.ts)$/];
+const ALLOWED = [
+  /^package\.json$/,
+  /^README\.md$/,
+  /^LICENSE$/,
+  /^build\/dist\/index\.c?js$/,
+  /^build\/dist\/chunks\/[\w-]+\.js$/,
+  /^build\/lib\/.+\.d\.ts$/,
+];
 
 /**
  * The environment minus what `npm test` sets for its scripts, which would steer the child npm,
@@ -103,7 +110,8 @@ describe("npm pack, then npm install --offline of the tarball in another project
     for (const required of [
       "LICENSE",
       "package.json",
-      "build/lib/index.js",
+      "build/dist/index.js",
+      "build/dist/index.cjs",
       "build/lib/index.d.ts",
     ])
       assert.ok(got.includes(required), `${required} is missing from the installed package`);
@@ -112,10 +120,15 @@ describe("npm pack, then npm install --offline of the tarball in another project
       [],
       "files outside the allow-list",
     );
-    const built = listing(join(root, "build/lib")).filter((f) => /\.(?:js|d\.ts)$/.test(f));
+    const built = [
+      ...listing(join(root, "build/dist")).map((f) => `build/dist/${f}`),
+      ...listing(join(root, "build/lib"))
+        .filter((f) => f.endsWith(".d.ts"))
+        .map((f) => `build/lib/${f}`),
+    ].sort();
     assert.deepEqual(
-      got.filter((f) => f.startsWith("build/lib/")),
-      built.map((f) => `build/lib/${f}`),
+      got.filter((f) => f.startsWith("build/")),
+      built,
     );
     assert.equal(
       readFileSync(join(installed, "LICENSE"), "utf8"),
@@ -179,25 +192,44 @@ describe("npm pack, then npm install --offline of the tarball in another project
     assert.ok(out.token.expiresOnTimestamp > before + 3000_000);
     assert.equal(
       out.from,
-      pathToFileURL(join(realpathSync(installed), "build/lib/index.js")).href,
+      pathToFileURL(join(realpathSync(installed), "build/dist/index.js")).href,
       "resolved from the project's node_modules",
     );
   });
 
-  test("a CommonJS caller can require() it (Node's require(esm))", async () => {
+  test("a CommonJS caller require()s the CommonJS build and gets a token with it", async () => {
     writeFileSync(
       join(project, "require.cjs"),
-      `const { ClientSecretCredential, AuthenticationError } = require("entra-zero");\n` +
-        `console.log(typeof ClientSecretCredential, typeof AuthenticationError, require.resolve("entra-zero"));\n`,
+      [
+        `const { readFileSync } = require("node:fs");`,
+        `const { ClientSecretCredential, AuthenticationError } = require("entra-zero");`,
+        `const { TENANT, CLIENT, SECRET, AUTHORITY, CA_FILE, SCOPE } = process.env;`,
+        `const credential = new ClientSecretCredential(TENANT, CLIENT, SECRET, {`,
+        `  authorityHost: AUTHORITY,`,
+        `  disableInstanceDiscovery: true,`,
+        `  tlsOptions: { ca: readFileSync(CA_FILE, "utf8") },`,
+        `});`,
+        `credential.getToken(SCOPE).then((token) => {`,
+        `  const from = require.resolve("entra-zero");`,
+        `  console.log(JSON.stringify({ token: token.token, error: typeof AuthenticationError, from }));`,
+        `});`,
+      ].join("\n"),
     );
     const { stdout } = await run(process.execPath, ["require.cjs"], {
       cwd: project,
       timeout: NODE_TIMEOUT_MS,
-      env: childEnv(),
+      env: childEnv({
+        TENANT,
+        CLIENT,
+        SECRET,
+        SCOPE,
+        AUTHORITY: fake.url,
+        CA_FILE: fixturePath("tls/ca.pem"),
+      }),
     });
-    assert.equal(
-      stdout.trim(),
-      `function function ${join(realpathSync(installed), "build/lib/index.js")}`,
-    );
+    const out = JSON.parse(stdout) as { token: string; error: string; from: string };
+    assert.equal(out.token, fake.issuedTokens.at(-1));
+    assert.equal(out.error, "function");
+    assert.equal(out.from, join(realpathSync(installed), "build/dist/index.cjs"));
   });
 });

@@ -40,19 +40,27 @@ test("package.json declares no runtime dependencies of any kind, and only the al
   }
 });
 
-test("package.json is ESM with types first in the exports map, no side effects, Node >= 20", () => {
+test("package.json is ESM with types first, then the ESM bundle and the CommonJS build, no side effects, Node >= 20.16", () => {
   assert.equal(pkg.type, "module");
   assert.equal(pkg.sideEffects, false);
-  assert.deepEqual(Object.keys((pkg.exports as Record<string, Record<string, string>>)["."]!), [
-    "types",
-    "default",
-  ]);
-  assert.equal((pkg.engines as Record<string, string>).node, ">=20");
+  assert.deepEqual((pkg.exports as Record<string, Record<string, string>>)["."], {
+    types: "./build/lib/index.d.ts",
+    import: "./build/dist/index.js",
+    require: "./build/dist/index.cjs",
+  });
+  assert.equal(pkg.main, "./build/dist/index.cjs");
+  // process.getBuiltinModule, which loads built-ins on first use, arrived in Node 20.16.
+  assert.equal((pkg.engines as Record<string, string>).node, ">=20.16");
   assert.equal(pkg.version, VERSION);
 });
 
 test("publishes only the build and LICENSE, an MIT licence as package.json says", () => {
-  assert.deepEqual(pkg.files, ["build/lib/**/*.js", "build/lib/**/*.d.ts", "LICENSE"]);
+  assert.deepEqual(pkg.files, [
+    "build/dist/**/*.js",
+    "build/dist/**/*.cjs",
+    "build/lib/**/*.d.ts",
+    "LICENSE",
+  ]);
   assert.equal(pkg.license, "MIT");
   const license = readFileSync(join(root, "LICENSE"), "utf8");
   assert.match(license, /^MIT License\n\nCopyright \(c\) 2026 the entra-zero contributors\n/);
@@ -66,32 +74,50 @@ test("installing from git or a folder builds: the build runs in prepare, the one
   assert.equal(scripts.prepack, undefined);
 });
 
-test("build/lib imports only node: built-ins and relative files, and prints its size", () => {
-  const built = files(join(root, "build/lib")).filter((f) => f.endsWith(".js"));
-  const offenders: string[] = [];
-  let raw = 0;
-  let gzip = 0;
-  for (const file of built) {
-    const text = readFileSync(file, "utf8");
-    raw += text.length;
-    gzip += gzipSync(text).length;
-    for (const match of text.matchAll(
-      /(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)["']([^"']+)["']/gm,
-    )) {
-      if (!match[1]!.startsWith("node:") && !match[1]!.startsWith("."))
-        offenders.push(`${file}: ${match[1]}`);
+for (const dir of ["build/lib", "build/dist"]) {
+  test(`${dir} imports only node: built-ins and relative files, and prints its size`, () => {
+    const built = files(join(root, dir)).filter((f) => /\.c?js$/.test(f));
+    const offenders: string[] = [];
+    let raw = 0;
+    let gzip = 0;
+    for (const file of built) {
+      const text = readFileSync(file, "utf8");
+      raw += text.length;
+      gzip += gzipSync(text).length;
+      for (const match of text.matchAll(
+        /(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+|\brequire\s*\(\s*)["']([^"']+)["']/gm,
+      )) {
+        if (!match[1]!.startsWith("node:") && !match[1]!.startsWith("."))
+          offenders.push(`${file}: ${match[1]}`);
+      }
+      if (file.endsWith(".js")) assert.ok(!/\brequire\s*\(/.test(text), `${file} uses require`);
     }
-    assert.ok(!/\brequire\s*\(/.test(text), `${file} uses require`);
-  }
-  assert.deepEqual(offenders, []);
-  console.log(
-    `build/lib: ${built.length} modules, ${(raw / 1024).toFixed(1)} KiB raw, ${(gzip / 1024).toFixed(1)} KiB gzipped (per file)`,
+    assert.deepEqual(offenders, []);
+    console.log(
+      `${dir}: ${built.length} files, ${(raw / 1024).toFixed(1)} KiB raw, ${(gzip / 1024).toFixed(1)} KiB gzipped (per file)`,
+    );
+    // build/dist holds the package twice: ESM chunks and one CommonJS file.
+    assert.ok(raw < (dir === "build/dist" ? 2 : 1) * 400 * 1024, "size budget");
+  });
+}
+
+test("build/dist is the bundle: an ESM entry with its chunks and a CommonJS entry", () => {
+  const built = files(join(root, "build/dist")).map((f) => f.slice(root.length));
+  assert.ok(built.includes(join("build/dist/index.js")));
+  assert.ok(built.includes(join("build/dist/index.cjs")));
+  // The PKCS#12 decoder is a chunk of its own, loaded only when a PKCS#12 file is met.
+  assert.ok(
+    built.some((f) => /chunks[/\\]pkcs12-\w+\.js$/.test(f)),
+    "pkcs12 chunk",
   );
-  assert.ok(raw < 400 * 1024, "size budget");
+  assert.ok(
+    built.every((f) => /^build[/\\]dist[/\\](?:index\.c?js|chunks[/\\][\w-]+\.js)$/.test(f)),
+  );
 });
 
 test("nothing in lib runs at import: no top-level await, timers or env reads outside functions", () => {
-  for (const file of files(join(root, "build/lib")).filter((f) => f.endsWith(".js"))) {
+  const built = [...files(join(root, "build/lib")), ...files(join(root, "build/dist"))];
+  for (const file of built.filter((f) => /\.c?js$/.test(f))) {
     const text = readFileSync(file, "utf8");
     for (const line of text.split("\n")) {
       if (/^(?:await |setTimeout|setInterval|process\.env)/.test(line))

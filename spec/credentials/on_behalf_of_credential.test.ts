@@ -165,7 +165,9 @@ describe("OnBehalfOfCredential: exchanging the user's token", () => {
   test("with getAssertion: the callback's assertion authenticates the app, once per request", async () => {
     const assertion = await userToken();
     fake.requests.length = 0;
-    const bundle = loadCertificate("test", { certificatePath: fixturePath("certs/cert.pem") });
+    const bundle = await loadCertificate("test", {
+      certificatePath: fixturePath("certs/cert.pem"),
+    });
     let calls = 0;
     const cred = credential({
       getAssertion: async () => {
