@@ -4,6 +4,7 @@
 // Run by `npm run build` after `tsc`.
 import { build } from "esbuild";
 import { rmSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -15,6 +16,38 @@ const out = join(root, "build/dist");
  * the TypeScript entry. A new subpath is one line here plus its `exports` entry in package.json.
  */
 export const ENTRIES = [{ name: "index", source: "lib/index.ts" }];
+
+/**
+ * Makes every module reached only through `import()` (the lazy parts) import its entry's public
+ * surface first. All code the entry needs is then shared by every chunk and lands in one chunk, so
+ * importing the package loads two files instead of one per combination of lazy parts, while the
+ * lazy parts still load only when used.
+ */
+const lazyPartsShareTheEntry = {
+  name: "lazy-parts-share-the-entry",
+  setup(esbuild) {
+    const lazy = new Set();
+    esbuild.onResolve({ filter: /.*/ }, async (args) => {
+      if (args.kind !== "dynamic-import" || args.pluginData === "lazy") return undefined;
+      const result = await esbuild.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: "lazy",
+      });
+      lazy.add(result.path);
+      return result;
+    });
+    esbuild.onLoad({ filter: /\.ts$/ }, async (args) => {
+      if (!lazy.has(args.path)) return undefined;
+      const entry = ENTRIES.map(({ source }) => join(root, source)).find((source) =>
+        args.path.startsWith(dirname(source)),
+      );
+      const text = await readFile(args.path, "utf8");
+      return { contents: `import ${JSON.stringify(entry)};\n${text}`, loader: "ts" };
+    });
+  },
+};
 
 const common = {
   absWorkingDir: root,
@@ -29,6 +62,14 @@ const common = {
 
 rmSync(out, { recursive: true, force: true });
 await Promise.all([
-  build({ ...common, format: "esm", splitting: true, chunkNames: "chunks/[name]-[hash]" }),
+  build({
+    ...common,
+    format: "esm",
+    splitting: true,
+    chunkNames: "chunks/[name]-[hash]",
+    plugins: [lazyPartsShareTheEntry],
+    // package.json says "sideEffects": false for consumers; here the entry import above must stay.
+    ignoreAnnotations: true,
+  }),
   build({ ...common, format: "cjs", outExtension: { ".js": ".cjs" } }),
 ]);

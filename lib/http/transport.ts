@@ -130,7 +130,7 @@ export function createTransport(options: TransportOptions): Transport {
       headers["Content-Length"] = String(Buffer.byteLength(request.body));
     const target = `${url.origin}${url.pathname}`;
     options.logger?.verbose(`${request.method} ${target}`);
-    const startedAt = performance.now();
+    const startedAt = Date.now();
 
     return new Promise<HttpResponse>((resolve, reject) => {
       let settled = false;
@@ -146,7 +146,7 @@ export function createTransport(options: TransportOptions): Transport {
           reject(error);
         } else {
           options.logger?.verbose(
-            `${request.method} ${target} answered HTTP ${response!.status} in ${Math.round(performance.now() - startedAt)} ms`,
+            `${request.method} ${target} answered HTTP ${response!.status} in ${Date.now() - startedAt} ms`,
           );
           resolve(response!);
         }
