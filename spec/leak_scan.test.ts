@@ -12,6 +12,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspect } from "node:util";
 import { after, before, describe, test } from "node:test";
+import { assertSecretNowhere } from "./support/assert_error.js";
+import { ConnectProxy } from "./support/connect_proxy.js";
+import { fakeCliSandbox } from "./support/fake_cli.js";
+import { FakeEndpoint, tokenReply, type Reply } from "./support/fake_endpoint.js";
+import { FakeEntra, type Fault } from "./support/fake_entra.js";
+import { fixturePath, TEST_TLS } from "./support/fixtures.js";
 import {
   AuthorizationCodeCredential,
   AzureCliCredential,
@@ -24,13 +30,7 @@ import {
   DefaultAzureCredential,
   ManagedIdentityCredential,
   OnBehalfOfCredential,
-} from "../lib/index.js";
-import { assertSecretNowhere } from "./support/assert_error.js";
-import { ConnectProxy } from "./support/connect_proxy.js";
-import { fakeCliSandbox } from "./support/fake_cli.js";
-import { FakeEndpoint, tokenReply, type Reply } from "./support/fake_endpoint.js";
-import { FakeEntra, type Fault } from "./support/fake_entra.js";
-import { fixturePath, TEST_TLS } from "./support/fixtures.js";
+} from "./support/package.js";
 
 const TAG = "7f3a9c2e41d0";
 /** One distinctive value per kind; some carry characters that JSON and URLs escape. */

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { readFileSync } from "node:fs";
-import { CertificateError, ClientCertificateCredential } from "../../lib/index.js";
 import { FakeEntra } from "../support/fake_entra.js";
 import { fixturePath, readFixture, TEST_TLS } from "../support/fixtures.js";
 import { assertNoSecret, rejectsWith, throwsWith } from "../support/assert_error.js";
+import { CertificateError, ClientCertificateCredential } from "../support/package.js";
 
 interface Expected {
   password: string;

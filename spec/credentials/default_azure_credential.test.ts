@@ -4,16 +4,6 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, beforeEach, describe, test } from "node:test";
-import {
-  AggregateAuthenticationError,
-  AuthenticationError,
-  CredentialUnavailableError,
-  InvalidArgumentError,
-} from "../../lib/errors.js";
-import {
-  DefaultAzureCredential,
-  type DefaultAzureCredentialClientIdOptions,
-} from "../../lib/credentials/default_azure_credential.js";
 import type { LogLevel } from "../../lib/types.js";
 import { FakeEndpoint, tokenReply } from "../support/fake_endpoint.js";
 import { FakeEntra } from "../support/fake_entra.js";
@@ -22,6 +12,14 @@ import { FEDERATION_CERTIFICATE, federatedToken } from "../support/federated_tok
 import { TEST_TLS } from "../support/fixtures.js";
 import { rejectsWith, throwsWith } from "../support/assert_error.js";
 import { ConnectProxy } from "../support/connect_proxy.js";
+import {
+  AggregateAuthenticationError,
+  AuthenticationError,
+  CredentialUnavailableError,
+  InvalidArgumentError,
+  DefaultAzureCredential,
+  type DefaultAzureCredentialClientIdOptions,
+} from "../support/package.js";
 
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const SP = "dac00000-0000-4000-8000-0000000000sp";

@@ -1,16 +1,16 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { isProxyBypassed, resolveProxy } from "../../lib/http/proxy.js";
+import { ConnectProxy } from "../support/connect_proxy.js";
+import { FakeEntra } from "../support/fake_entra.js";
+import { TEST_TLS } from "../support/fixtures.js";
+import { assertNoSecret, rejectsWith, throwsWith } from "../support/assert_error.js";
 import {
   AuthenticationError,
   ClientSecretCredential,
   InvalidArgumentError,
   type ClientSecretCredentialOptions,
-} from "../../lib/index.js";
-import { ConnectProxy } from "../support/connect_proxy.js";
-import { FakeEntra } from "../support/fake_entra.js";
-import { TEST_TLS } from "../support/fixtures.js";
-import { assertNoSecret, rejectsWith, throwsWith } from "../support/assert_error.js";
+} from "../support/package.js";
 
 describe("proxy settings", () => {
   test("proxyOptions win over the environment; credentials become Basic authorization", () => {

@@ -3,9 +3,9 @@ import { after, before, test } from "node:test";
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { ClientSecretCredential } from "../../lib/index.js";
 import { FakeEntra } from "../support/fake_entra.js";
 import { fixturePath, readFixture, TEST_TLS } from "../support/fixtures.js";
+import { ClientSecretCredential } from "../support/package.js";
 
 const SCOPE = "https://vault.azure.net/.default";
 const root = fileURLToPath(new URL("../../../", import.meta.url));
