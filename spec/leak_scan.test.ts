@@ -373,22 +373,25 @@ describe("leak scan: credentials posting to Entra", () => {
     });
   }
 
-  test("ClientCertificateCredential: a PFX with the wrong password", () => {
+  test("ClientCertificateCredential: a PFX with the wrong password", async () => {
     const { lines, loggingOptions } = logged();
     let error: unknown;
+    // PKCS#12 is decoded after construction: the wrong password fails the first getToken.
+    const cred = new ClientCertificateCredential(
+      TENANT,
+      CLIENT,
+      {
+        certificatePath: fixturePath("pfx/default.pfx"),
+        certificatePassword: SECRETS["certificate password"],
+      },
+      entraOptions(loggingOptions),
+    );
     try {
-      new ClientCertificateCredential(
-        TENANT,
-        CLIENT,
-        {
-          certificatePath: fixturePath("pfx/default.pfx"),
-          certificatePassword: SECRETS["certificate password"],
-        },
-        entraOptions(loggingOptions),
-      );
+      await cred.getToken(SCOPE);
     } catch (e) {
       error = e;
     }
+    await cred.close();
     scan("ClientCertificateCredential: wrong PFX password", error, lines);
   });
 

@@ -95,12 +95,14 @@ export function createTransport(options: TransportOptions): Transport {
   checkHeaderValue(credentialName, '"userAgentOptions.userAgentPrefix"', options.userAgentPrefix);
   const maxBytes = options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
   const { tlsOptions, proxy } = options;
+  let direct: http.Agent | undefined, tunnel: http.Agent | undefined;
   const agentFor = (url: URL): http.Agent => {
     if (url.protocol === "http:") return sharedAgent({ protocol: "http:" });
     if (options.httpsAgent) return options.httpsAgent;
     const port = Number(url.port) || 443;
-    const tunnel = proxy && !options.bypassProxy?.(url.hostname, port);
-    return sharedAgent({ protocol: "https:", tlsOptions, proxy: tunnel ? proxy : undefined });
+    if (proxy && !options.bypassProxy?.(url.hostname, port))
+      return (tunnel ??= sharedAgent({ protocol: "https:", tlsOptions, proxy }));
+    return (direct ??= sharedAgent({ protocol: "https:", tlsOptions }));
   };
   const ua = userAgent(options.userAgentPrefix);
   const aborted = () => new AbortError(`${credentialName}: the operation was aborted.`);

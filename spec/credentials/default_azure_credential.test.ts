@@ -270,7 +270,11 @@ describe("DefaultAzureCredential passes every documented option to its members",
       option: "proxyOptions",
       member: "WorkloadIdentityCredential",
       env: () => workload({ AZURE_TENANT_ID: TENANT, AZURE_CLIENT_ID: WI }),
-      options: () => ({ proxyOptions: { host: "http://127.0.0.1", port: proxy.port } }),
+      // A user name gives these settings a pool of their own: the case above left a warm tunnel
+      // in the shared pool, which would carry this request without a new CONNECT.
+      options: () => ({
+        proxyOptions: { host: "http://127.0.0.1", port: proxy.port, username: "workload" },
+      }),
       check: () =>
         assert.deepEqual(
           proxy.tunnels.map((t) => t.target),

@@ -55,11 +55,14 @@ describe("proxy settings", () => {
   });
   test("an https:// proxy is refused clearly, without echoing credentials", () => {
     const error = throwsWith(
-      () => resolveProxy("C", undefined, { HTTPS_PROXY: "https://user:hunter22@p:1" }),
+      () =>
+        new ClientSecretCredential("proxy-tenant", "proxy-client", "proxy-secret", {
+          env: { HTTPS_PROXY: "https://user:hunter22@p:1" },
+        } as ClientSecretCredentialOptions),
       {
         class: InvalidArgumentError,
         code: "ERR_INVALID_ARG_VALUE",
-        message: /only http:\/\/ proxies are supported/,
+        message: /^ClientSecretCredential: only http:\/\/ proxies are supported/,
       },
     );
     assertNoSecret(error, "hunter22");
