@@ -232,4 +232,31 @@ describe("npm pack, then npm install --offline of the tarball in another project
     assert.equal(out.error, "function");
     assert.equal(out.from, join(realpathSync(installed), "build/dist/index.cjs"));
   });
+
+  // Other Node versions, e.g. ENTRA_ZERO_OTHER_NODES=$(npx -y node@22 -p process.execPath).
+  const others = (process.env.ENTRA_ZERO_OTHER_NODES ?? "").split(":").filter(Boolean);
+  test("the same import and require scripts on other Node versions (ENTRA_ZERO_OTHER_NODES)", async (t) => {
+    if (others.length === 0) return t.skip("set ENTRA_ZERO_OTHER_NODES to paths of node binaries");
+    for (const node of others) {
+      for (const script of ["get-token.mjs", "require.cjs"]) {
+        const { stdout } = await run(node, [script], {
+          cwd: project,
+          timeout: NODE_TIMEOUT_MS,
+          env: childEnv({
+            TENANT,
+            CLIENT,
+            SECRET,
+            SCOPE,
+            AUTHORITY: fake.url,
+            CA_FILE: fixturePath("tls/ca.pem"),
+          }),
+        });
+        const token = JSON.parse(stdout) as { token: string | { token: string } };
+        const value = typeof token.token === "string" ? token.token : token.token.token;
+        assert.equal(value, fake.issuedTokens.at(-1), `${node} ${script}`);
+      }
+      const { stdout } = await run(node, ["-p", "process.version"]);
+      t.diagnostic(`${node}: ${stdout.trim()} imports and requires entra-zero`);
+    }
+  });
 });
