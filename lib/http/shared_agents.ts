@@ -13,12 +13,14 @@ export interface PoolSettings {
 
 // One pool per distinct settings for the life of the process, so a credential created in a warm
 // process reuses a warm socket. Node's agent unrefs idle sockets, so they never hold the process
-// open, and the server's keep-alive timeout ends them.
-const pools = new Map<string, http.Agent>();
+// open, and the server's keep-alive timeout ends them. Keyed by protocol and proxy, then by the
+// CA text: a CA string is its own key, so a credential per request does not copy it.
+const pools = new Map<string, Map<string, http.Agent>>();
 
-function caText(ca: TlsOptions["ca"]): string[] {
+function caKey(ca: TlsOptions["ca"]): string {
+  if (typeof ca === "string") return ca;
   const list = ca === undefined ? [] : Array.isArray(ca) ? ca : [ca];
-  return list.map((item) => (typeof item === "string" ? item : item.toString("latin1")));
+  return list.map((item) => (typeof item === "string" ? item : item.toString("latin1"))).join("\0");
 }
 
 /**
@@ -27,21 +29,18 @@ function caText(ca: TlsOptions["ca"]): string[] {
  */
 export function sharedAgent(settings: PoolSettings): http.Agent {
   const { protocol, tlsOptions, proxy } = settings;
-  const key = JSON.stringify([
-    protocol,
-    caText(tlsOptions?.ca),
-    proxy?.hostname,
-    proxy?.port,
-    proxy?.authorization,
-  ]);
-  let agent = pools.get(key);
+  const route = JSON.stringify([protocol, proxy?.hostname, proxy?.port, proxy?.authorization]);
+  let byCa = pools.get(route);
+  if (!byCa) pools.set(route, (byCa = new Map()));
+  const ca = caKey(tlsOptions?.ca);
+  let agent = byCa.get(ca);
   if (!agent) {
     const agentOptions = { keepAlive: true, ca: tlsOptions?.ca };
     if (protocol === "http:")
       agent = new (process.getBuiltinModule("node:http").Agent)(agentOptions);
     else if (proxy) agent = createTunnelAgent(proxy, agentOptions);
     else agent = new (process.getBuiltinModule("node:https").Agent)(agentOptions);
-    pools.set(key, agent);
+    byCa.set(ca, agent);
   }
   return agent;
 }
