@@ -5,7 +5,7 @@
 import { build } from "esbuild";
 import { rmSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { dirname, join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -40,9 +40,11 @@ const lazyPartsShareTheEntry = {
     });
     esbuild.onLoad({ filter: /\.ts$/ }, async (args) => {
       if (!lazy.has(args.path)) return undefined;
-      const entry = ENTRIES.map(({ source }) => join(root, source)).find((source) =>
-        args.path.startsWith(dirname(source)),
-      );
+      // The entry of the deepest folder holding the module: lib/testing/* belongs to the testing
+      // entry, everything else under lib/ to the main one.
+      const entry = ENTRIES.map(({ source }) => join(root, source))
+        .filter((source) => args.path.startsWith(dirname(source) + sep))
+        .sort((a, b) => b.length - a.length)[0];
       const text = await readFile(args.path, "utf8");
       return { contents: `import ${JSON.stringify(entry)};\n${text}`, loader: "ts" };
     });
