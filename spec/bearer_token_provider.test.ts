@@ -5,7 +5,7 @@ import {
   type AccessToken,
   type GetTokenOptions,
   type TokenCredential,
-} from "../lib/index.js";
+} from "./support/package.js";
 
 function counting(lifetimeMs: number): TokenCredential & { calls: GetTokenOptions[] } {
   const calls: GetTokenOptions[] = [];

@@ -27,7 +27,10 @@ const ALLOWED = [
   /^package\.json$/,
   /^README\.md$/,
   /^LICENSE$/,
-  /^build\/lib\/.+\.(?:js|d\.ts)$/,
+  /^build\/dist\/(?:index|testing)\.c?js$/,
+  /^build\/dist\/cli\.js$/,
+  /^build\/dist\/chunks\/[\w-]+\.js$/,
+  /^build\/lib\/.+\.d\.ts$/,
   /^bin\/entra-token\.mjs$/,
 ];
 
@@ -109,7 +112,8 @@ describe("npm pack, then npm install --offline of the tarball in another project
     for (const required of [
       "LICENSE",
       "package.json",
-      "build/lib/index.js",
+      "build/dist/index.js",
+      "build/dist/index.cjs",
       "build/lib/index.d.ts",
     ])
       assert.ok(got.includes(required), `${required} is missing from the installed package`);
@@ -118,10 +122,15 @@ describe("npm pack, then npm install --offline of the tarball in another project
       [],
       "files outside the allow-list",
     );
-    const built = listing(join(root, "build/lib")).filter((f) => /\.(?:js|d\.ts)$/.test(f));
+    const built = [
+      ...listing(join(root, "build/dist")).map((f) => `build/dist/${f}`),
+      ...listing(join(root, "build/lib"))
+        .filter((f) => f.endsWith(".d.ts"))
+        .map((f) => `build/lib/${f}`),
+    ].sort();
     assert.deepEqual(
-      got.filter((f) => f.startsWith("build/lib/")),
-      built.map((f) => `build/lib/${f}`),
+      got.filter((f) => f.startsWith("build/")),
+      built,
     );
     assert.equal(
       readFileSync(join(installed, "LICENSE"), "utf8"),
@@ -192,25 +201,71 @@ describe("npm pack, then npm install --offline of the tarball in another project
     assert.ok(out.token.expiresOnTimestamp > before + 3000_000);
     assert.equal(
       out.from,
-      pathToFileURL(join(realpathSync(installed), "build/lib/index.js")).href,
+      pathToFileURL(join(realpathSync(installed), "build/dist/index.js")).href,
       "resolved from the project's node_modules",
     );
   });
 
-  test("a CommonJS caller can require() it (Node's require(esm))", async () => {
+  test("a CommonJS caller require()s the CommonJS build and gets a token with it", async () => {
     writeFileSync(
       join(project, "require.cjs"),
-      `const { ClientSecretCredential, AuthenticationError } = require("entra-zero");\n` +
-        `console.log(typeof ClientSecretCredential, typeof AuthenticationError, require.resolve("entra-zero"));\n`,
+      [
+        `const { readFileSync } = require("node:fs");`,
+        `const { ClientSecretCredential, AuthenticationError } = require("entra-zero");`,
+        `const { TENANT, CLIENT, SECRET, AUTHORITY, CA_FILE, SCOPE } = process.env;`,
+        `const credential = new ClientSecretCredential(TENANT, CLIENT, SECRET, {`,
+        `  authorityHost: AUTHORITY,`,
+        `  disableInstanceDiscovery: true,`,
+        `  tlsOptions: { ca: readFileSync(CA_FILE, "utf8") },`,
+        `});`,
+        `credential.getToken(SCOPE).then((token) => {`,
+        `  const from = require.resolve("entra-zero");`,
+        `  console.log(JSON.stringify({ token: token.token, error: typeof AuthenticationError, from }));`,
+        `});`,
+      ].join("\n"),
     );
     const { stdout } = await run(process.execPath, ["require.cjs"], {
       cwd: project,
       timeout: NODE_TIMEOUT_MS,
-      env: childEnv(),
+      env: childEnv({
+        TENANT,
+        CLIENT,
+        SECRET,
+        SCOPE,
+        AUTHORITY: fake.url,
+        CA_FILE: fixturePath("tls/ca.pem"),
+      }),
     });
-    assert.equal(
-      stdout.trim(),
-      `function function ${join(realpathSync(installed), "build/lib/index.js")}`,
-    );
+    const out = JSON.parse(stdout) as { token: string; error: string; from: string };
+    assert.equal(out.token, fake.issuedTokens.at(-1));
+    assert.equal(out.error, "function");
+    assert.equal(out.from, join(realpathSync(installed), "build/dist/index.cjs"));
+  });
+
+  // Other Node versions, e.g. ENTRA_ZERO_OTHER_NODES=$(npx -y node@22 -p process.execPath).
+  const others = (process.env.ENTRA_ZERO_OTHER_NODES ?? "").split(":").filter(Boolean);
+  test("the same import and require scripts on other Node versions (ENTRA_ZERO_OTHER_NODES)", async (t) => {
+    if (others.length === 0) return t.skip("set ENTRA_ZERO_OTHER_NODES to paths of node binaries");
+    for (const node of others) {
+      for (const script of ["get-token.mjs", "require.cjs"]) {
+        const { stdout } = await run(node, [script], {
+          cwd: project,
+          timeout: NODE_TIMEOUT_MS,
+          env: childEnv({
+            TENANT,
+            CLIENT,
+            SECRET,
+            SCOPE,
+            AUTHORITY: fake.url,
+            CA_FILE: fixturePath("tls/ca.pem"),
+          }),
+        });
+        const token = JSON.parse(stdout) as { token: string | { token: string } };
+        const value = typeof token.token === "string" ? token.token : token.token.token;
+        assert.equal(value, fake.issuedTokens.at(-1), `${node} ${script}`);
+      }
+      const { stdout } = await run(node, ["-p", "process.version"]);
+      t.diagnostic(`${node}: ${stdout.trim()} imports and requires entra-zero`);
+    }
   });
 });

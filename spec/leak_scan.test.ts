@@ -12,6 +12,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspect } from "node:util";
 import { after, before, describe, test } from "node:test";
+import { assertSecretNowhere } from "./support/assert_error.js";
+import { ConnectProxy } from "./support/connect_proxy.js";
+import { fakeCliSandbox } from "./support/fake_cli.js";
+import { FakeEndpoint, tokenReply, type Reply } from "./support/fake_endpoint.js";
+import { FakeEntra, type Fault } from "./support/fake_entra.js";
+import { fixturePath, TEST_TLS } from "./support/fixtures.js";
 import {
   AuthorizationCodeCredential,
   AzureCliCredential,
@@ -25,14 +31,8 @@ import {
   GitHubActionsCredential,
   ManagedIdentityCredential,
   OnBehalfOfCredential,
-} from "../lib/index.js";
+} from "./support/package.js";
 import { runCli } from "./cli/run_cli.js";
-import { assertSecretNowhere } from "./support/assert_error.js";
-import { ConnectProxy } from "./support/connect_proxy.js";
-import { fakeCliSandbox } from "./support/fake_cli.js";
-import { FakeEndpoint, tokenReply, type Reply } from "./support/fake_endpoint.js";
-import { FakeEntra, type Fault } from "./support/fake_entra.js";
-import { fixturePath, TEST_TLS } from "./support/fixtures.js";
 
 const TAG = "7f3a9c2e41d0";
 /** One distinctive value per kind; some carry characters that JSON and URLs escape. */
@@ -376,22 +376,25 @@ describe("leak scan: credentials posting to Entra", () => {
     });
   }
 
-  test("ClientCertificateCredential: a PFX with the wrong password", () => {
+  test("ClientCertificateCredential: a PFX with the wrong password", async () => {
     const { lines, loggingOptions } = logged();
     let error: unknown;
+    // PKCS#12 is decoded after construction: the wrong password fails the first getToken.
+    const cred = new ClientCertificateCredential(
+      TENANT,
+      CLIENT,
+      {
+        certificatePath: fixturePath("pfx/default.pfx"),
+        certificatePassword: SECRETS["certificate password"],
+      },
+      entraOptions(loggingOptions),
+    );
     try {
-      new ClientCertificateCredential(
-        TENANT,
-        CLIENT,
-        {
-          certificatePath: fixturePath("pfx/default.pfx"),
-          certificatePassword: SECRETS["certificate password"],
-        },
-        entraOptions(loggingOptions),
-      );
+      await cred.getToken(SCOPE);
     } catch (e) {
       error = e;
     }
+    await cred.close();
     scan("ClientCertificateCredential: wrong PFX password", error, lines);
   });
 

@@ -1,4 +1,4 @@
-import { createHash, X509Certificate, type KeyObject } from "node:crypto";
+import type { KeyObject, X509Certificate } from "node:crypto";
 import { CertificateError } from "../errors.js";
 
 /** A private key with its signing certificate and chain, whatever file format it came from. */
@@ -33,7 +33,7 @@ export function parseCertificates(
     throw new CertificateError("ERR_CERT_NO_CERTIFICATE", `the ${source} holds no certificate`);
   return encodings.map((encoding, index) => {
     try {
-      return new X509Certificate(encoding);
+      return new (process.getBuiltinModule("node:crypto").X509Certificate)(encoding);
     } catch (cause) {
       throw new CertificateError(
         "ERR_CERT_FORMAT",
@@ -78,7 +78,15 @@ export function assembleBundle(
     privateKey,
     certificate: signing,
     chain: [signing, ...certificates.filter((cert) => cert !== signing)],
-    thumbprintSha1: createHash("sha1").update(signing.raw).digest(),
-    thumbprintSha256: createHash("sha256").update(signing.raw).digest(),
+    thumbprintSha1: process
+      .getBuiltinModule("node:crypto")
+      .createHash("sha1")
+      .update(signing.raw)
+      .digest(),
+    thumbprintSha256: process
+      .getBuiltinModule("node:crypto")
+      .createHash("sha256")
+      .update(signing.raw)
+      .digest(),
   };
 }

@@ -4,10 +4,9 @@
  *
  * @module
  */
-import { CertificateError } from "../errors.js";
+import { CertificateError, InvalidArgumentError } from "../errors.js";
 import type { CertificateBundle } from "./bundle.js";
 import { parsePem } from "./pem.js";
-import { parsePkcs12 } from "./pkcs12.js";
 
 /**
  * Whether `data` looks like PEM (contains a `-----BEGIN` line anywhere, so leading text and a BOM
@@ -25,18 +24,35 @@ export function looksLikePem(data: string | Uint8Array): boolean {
  *
  * @param data - the file contents.
  * @param password - decrypts an encrypted PEM key or a PKCS#12 file.
- * @returns the key with its certificate and chain.
+ * @returns the key with its certificate and chain; for PKCS#12 a promise, since its decoder (DER
+ *   reader, KDF, ciphers, RC2) is loaded only when a PKCS#12 file is met.
  * @throws CertificateError `ERR_CERT_FORMAT` for data that is neither, and the codes of `parsePem`
  * and `parsePkcs12`.
  */
 export function parseCertificateData(
   data: Uint8Array,
   password: string | Uint8Array | undefined,
-): CertificateBundle {
+): CertificateBundle | Promise<CertificateBundle> {
   if (looksLikePem(data)) return parsePem(Buffer.from(data).toString("utf8"), password);
-  if (data[0] === 0x30) return parsePkcs12(data, password);
+  if (data[0] === 0x30) return import("./pkcs12.js").then((m) => m.parsePkcs12(data, password));
   throw new CertificateError(
     "ERR_CERT_FORMAT",
     "the certificate data is neither PEM text nor a PKCS#12 (DER) file",
   );
+}
+
+/**
+ * The one check of a password's type, a mistake only JavaScript callers can make; the credential
+ * runs it for both file formats, {@link parsePkcs12} for its direct callers.
+ *
+ * @param password - the caller's `certificatePassword`.
+ * @param prefix - starts the message, e.g. the credential's name and `": "`.
+ * @throws InvalidArgumentError `ERR_INVALID_ARG_TYPE` unless it is absent, a string or bytes.
+ */
+export function checkPassword(password: unknown, prefix = ""): void {
+  if (password !== undefined && typeof password !== "string" && !(password instanceof Uint8Array))
+    throw new InvalidArgumentError(
+      `${prefix}"certificatePassword" must be a string, a Buffer or a Uint8Array.`,
+      "ERR_INVALID_ARG_TYPE",
+    );
 }

@@ -1,7 +1,6 @@
 import { CertificateError, InvalidArgumentError } from "../errors.js";
 import type { CertificateBundle } from "./bundle.js";
-import { looksLikePem, parseCertificateData } from "./certificate_format.js";
-import { checkPassword } from "./pkcs12.js";
+import { checkPassword, looksLikePem, parseCertificateData } from "./certificate_format.js";
 import { readRegularFile } from "../util/read_file.js";
 
 /** Where a certificate comes from: a file path, or the file's contents. */
@@ -35,7 +34,9 @@ function certificateBytes(credentialName: string, source: CertificateSource): Ui
 
 /**
  * Reads a certificate with its private key from a path or from contents, detecting the format
- * from the content (PEM text, else PKCS#12). Errors name the credential first.
+ * from the content (PEM text, else PKCS#12). Errors name the credential first. The file is read
+ * and PEM decoded at once; PKCS#12 is decoded in the background (its code loads on demand) and
+ * the returned promise carries its errors, e.g. a wrong password, to the first use.
  *
  * @throws InvalidArgumentError when neither or both of `certificatePath` and `certificate` are given.
  * @throws CertificateError with the codes of the format readers, or `ERR_CERT_READ` for a file
@@ -44,19 +45,27 @@ function certificateBytes(credentialName: string, source: CertificateSource): Ui
 export function loadCertificate(
   credentialName: string,
   source: CertificateSource,
-): CertificateBundle {
+): CertificateBundle | Promise<CertificateBundle> {
   if ((source.certificatePath === undefined) === (source.certificate === undefined))
     throw new InvalidArgumentError(
       `${credentialName}: pass exactly one of "certificatePath" and "certificate".`,
     );
+  const named = (error: unknown) => {
+    if (!(error instanceof CertificateError)) return error;
+    return new CertificateError(error.code, `${credentialName}: ${error.message}`, {
+      cause: error.cause,
+    });
+  };
   try {
     const data = certificateBytes(credentialName, source);
     checkPassword(source.certificatePassword, `${credentialName}: `);
-    return parseCertificateData(data, source.certificatePassword);
+    const bundle = parseCertificateData(data, source.certificatePassword);
+    if (!(bundle instanceof Promise)) return bundle;
+    const pending = bundle.catch((error: unknown) => Promise.reject(named(error)));
+    // Handled here so a credential that is never used does not crash the process; `await` still throws.
+    pending.catch(() => undefined);
+    return pending;
   } catch (error) {
-    if (!(error instanceof CertificateError)) throw error;
-    throw new CertificateError(error.code, `${credentialName}: ${error.message}`, {
-      cause: error.cause,
-    });
+    throw named(error);
   }
 }

@@ -4,7 +4,6 @@
  *
  * @module
  */
-import { createDecipheriv, getCiphers, pbkdf2Sync } from "node:crypto";
 import { CertificateError } from "../errors.js";
 import {
   type DerNode,
@@ -112,7 +111,9 @@ function pbes2(params: DerNode | undefined, password: PasswordForm, what: string
   if (keyLength !== undefined && keyLength !== cipher.keyBytes)
     throw derInvalid(`the ${what} PBKDF2 key length ${keyLength} does not fit ${cipher.name}`);
   spendKdf(password.budget, iterations, what);
-  const key = pbkdf2Sync(password.utf8, salt, iterations, cipher.keyBytes, prf);
+  const key = process
+    .getBuiltinModule("node:crypto")
+    .pbkdf2Sync(password.utf8, salt, iterations, cipher.keyBytes, prf);
   return { cipher: cipher.name, key, iv };
 }
 
@@ -139,12 +140,12 @@ export function decryptWithPassword(
     id === Oid.pbes2 ? pbes2(params, password, what) : pkcs12Pbe(id, params, password, what);
   try {
     if (rc2Bits !== undefined) return rc2CbcDecrypt(key, rc2Bits, iv, data);
-    if (!getCiphers().includes(cipher))
+    if (!process.getBuiltinModule("node:crypto").getCiphers().includes(cipher))
       throw new CertificateError(
         "ERR_PKCS12_UNSUPPORTED_ALGORITHM",
         `the ${what} needs ${cipher}, which this Node.js build lacks`,
       );
-    const decipher = createDecipheriv(cipher, key, iv);
+    const decipher = process.getBuiltinModule("node:crypto").createDecipheriv(cipher, key, iv);
     return Buffer.concat([decipher.update(data), decipher.final()]);
   } catch (error) {
     const passes = error instanceof CertificateError && error.code !== "ERR_CERT_PASSWORD";

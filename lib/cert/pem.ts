@@ -1,4 +1,4 @@
-import { createPrivateKey, type KeyObject } from "node:crypto";
+import type { KeyObject } from "node:crypto";
 import { CertificateError } from "../errors.js";
 import { assembleBundle, parseCertificates, type CertificateBundle } from "./bundle.js";
 
@@ -37,7 +37,9 @@ function readKey({ label, text }: PemBlock, password: string | Uint8Array | unde
     );
   try {
     const passphrase = encrypted ? Buffer.from(password!) : undefined;
-    return createPrivateKey({ key: text, format: "pem", passphrase });
+    return process
+      .getBuiltinModule("node:crypto")
+      .createPrivateKey({ key: text, format: "pem", passphrase });
   } catch (cause) {
     if (encrypted)
       throw new CertificateError(

@@ -5,8 +5,9 @@
  *
  * @module
  */
-import { createHmac, createPrivateKey, type KeyObject, timingSafeEqual } from "node:crypto";
+import type { KeyObject } from "node:crypto";
 import { CertificateError, InvalidArgumentError } from "../errors.js";
+import { checkPassword } from "./certificate_format.js";
 import { assembleBundle, type CertificateBundle, parseCertificates } from "./bundle.js";
 import {
   type DerNode,
@@ -22,22 +23,6 @@ import type { PasswordForm } from "./pbe.js";
 import { type Bag, type Pkcs12Contents, readAuthenticatedSafe } from "./pkcs12_bags.js";
 import { bmpPassword, KDF_BUDGET, pkcs12Kdf, readIterations, spendKdf } from "./pkcs12_kdf.js";
 import { MAC_DIGESTS, Oid, supported, unsupportedAlgorithm } from "./pkcs12_oids.js";
-
-/**
- * The one check of a password's type, a mistake only JavaScript callers can make; the credential
- * runs it for both file formats, {@link parsePkcs12} for its direct callers.
- *
- * @param password - the caller's `certificatePassword`.
- * @param prefix - starts the message, e.g. the credential's name and `": "`.
- * @throws InvalidArgumentError `ERR_INVALID_ARG_TYPE` unless it is absent, a string or bytes.
- */
-export function checkPassword(password: unknown, prefix = ""): void {
-  if (password !== undefined && typeof password !== "string" && !(password instanceof Uint8Array))
-    throw new InvalidArgumentError(
-      `${prefix}"certificatePassword" must be a string, a Buffer or a Uint8Array.`,
-      "ERR_INVALID_ARG_TYPE",
-    );
-}
 
 function passwordForms(password: string | Uint8Array | undefined): PasswordForm[] {
   checkPassword(password);
@@ -89,6 +74,7 @@ function verifyMac(macData: DerNode, authSafe: Uint8Array, forms: PasswordForm[]
   const form = forms.find(({ bmp, budget }) => {
     spendKdf(budget, iterations, "MAC");
     const key = pkcs12Kdf(digest, bmp, salt, iterations, 3, digest.outputBytes);
+    const { createHmac, timingSafeEqual } = process.getBuiltinModule("node:crypto");
     const actual = createHmac(digest.name, key).update(authSafe).digest();
     key.fill(0);
     return actual.length === expected.length && timingSafeEqual(actual, expected);
@@ -127,7 +113,9 @@ function chooseKey({ keys, certificates }: Pkcs12Contents): Bag {
 
 function toKeyObject(entry: Bag): KeyObject {
   try {
-    return createPrivateKey({ key: entry.der, format: "der", type: "pkcs8" });
+    return process
+      .getBuiltinModule("node:crypto")
+      .createPrivateKey({ key: entry.der, format: "der", type: "pkcs8" });
   } catch (cause) {
     throw new CertificateError(
       "ERR_CERT_FORMAT",

@@ -4,7 +4,6 @@
  *
  * @module
  */
-import * as nodeCrypto from "node:crypto";
 import { CertificateError } from "../errors.js";
 import { type DerNode, smallInteger } from "./der.js";
 import type { DigestInfo } from "./pkcs12_oids.js";
@@ -119,6 +118,7 @@ export function pkcs12Kdf(
   const adder = Buffer.alloc(v);
   // crypto.hash (Node ≥ 20.12) is about twice as fast per call as createHash, and the KDF makes
   // one call per iteration; older Node 20 releases lack it.
+  const nodeCrypto = process.getBuiltinModule("node:crypto");
   const once =
     typeof nodeCrypto.hash === "function"
       ? (data: Buffer) => nodeCrypto.hash(digest.name, data, "buffer")

@@ -37,9 +37,9 @@ export function certificateAuthentication(
   const now = options.now ?? Date.now;
   return {
     kind: "assertion",
-    getAssertion: (audience) =>
+    getAssertion: async (audience) =>
       createClientAssertion({
-        certificate,
+        certificate: await certificate,
         clientId,
         audience,
         algorithm,

@@ -20,8 +20,7 @@ import {
 } from "../oauth/tenant.js";
 import { checkProcessTimeout } from "../process/cli_arguments.js";
 import { summarizeOutput, type ParseResult } from "../process/cli_output.js";
-import { ProcessError, run, type ProcessResult } from "../process/run.js";
-import { UnsafeWindowsArgumentError } from "../process/windows.js";
+import type { ProcessError, ProcessResult } from "../process/run.js";
 import type { AccessToken, GetTokenOptions, MultiTenantTokenCredentialOptions } from "../types.js";
 import { createLogger, type CredentialLogger } from "../util/logger.js";
 
@@ -169,8 +168,13 @@ export abstract class DeveloperToolCredential {
     this.inFlight.add(controller);
     const env = Object.entries(this.env()).filter(([key]) => !(key.toUpperCase() in extraEnv));
     const started = Date.now();
+    // The process layer (and node:child_process under it) loads at the first run.
+    const [layer, windows] = await Promise.all([
+      import("../process/run.js"),
+      import("../process/windows.js"),
+    ]);
     try {
-      const result = await run(argv, {
+      const result = await layer.run(argv, {
         env: { ...Object.fromEntries(env), ...extraEnv },
         timeoutMs: this.timeoutMs,
         signal: controller.signal,
@@ -183,17 +187,16 @@ export abstract class DeveloperToolCredential {
       if (result.exitCode === 127) throw this.notInstalled();
       return result;
     } catch (error) {
-      throw this.translate(error, argv[0]);
+      if (error instanceof windows.UnsafeWindowsArgumentError)
+        throw new InvalidArgumentError(`${this.credentialName}: ${argv[0]}: ${error.message}`);
+      throw error instanceof layer.ProcessError ? this.translate(error, argv[0]) : error;
     } finally {
       abortSignal?.removeEventListener("abort", forward);
       this.inFlight.delete(controller);
     }
   }
 
-  private translate(error: unknown, program: string | undefined): unknown {
-    if (error instanceof UnsafeWindowsArgumentError)
-      return new InvalidArgumentError(`${this.credentialName}: ${program}: ${error.message}`);
-    if (!(error instanceof ProcessError)) return error;
+  private translate(error: ProcessError, program: string | undefined): unknown {
     if (error.code === "ENOENT") return this.notInstalled();
     if (error.code === "ERR_ABORTED") {
       const message = `${this.credentialName}: the request was aborted and ${program} was stopped.`;

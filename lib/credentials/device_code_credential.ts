@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from "../errors.js";
-import { signInWithDeviceCode, type DeviceCodeInfo } from "../oauth/device_code_flow.js";
+import type { DeviceCodeInfo } from "../oauth/device_code_flow.js";
 import {
   InteractiveUserCredential,
   type InteractiveCredentialOptions,
@@ -45,6 +45,9 @@ export class DeviceCodeCredential extends InteractiveUserCredential {
       );
     }
     const flow = { ...options }; // read at construction, like every other option
-    super(name, options, (client, request) => signInWithDeviceCode(client, request, flow));
+    // The device code flow loads at the first sign-in.
+    super(name, options, async (client, request) =>
+      (await import("../oauth/device_code_flow.js")).signInWithDeviceCode(client, request, flow),
+    );
   }
 }

@@ -1,4 +1,3 @@
-import { signInWithBrowser } from "../oauth/browser_flow.js";
 import { parseLoopbackRedirectUri } from "../oauth/loopback.js";
 import {
   InteractiveUserCredential,
@@ -45,6 +44,9 @@ export class InteractiveBrowserCredential extends InteractiveUserCredential {
     parseLoopbackRedirectUri(name, redirectUri);
     const loginHint = options.loginHint ?? options.authenticationRecord?.username;
     const flow = { ...options, redirectUri, loginHint };
-    super(name, options, (client, request) => signInWithBrowser(client, request, flow));
+    // The browser flow (loopback server, PKCE, browser launcher) loads at the first sign-in.
+    super(name, options, async (client, request) =>
+      (await import("../oauth/browser_flow.js")).signInWithBrowser(client, request, flow),
+    );
   }
 }

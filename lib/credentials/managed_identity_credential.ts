@@ -10,7 +10,8 @@ import type {
   TokenCredential,
   TokenCredentialOptions,
 } from "../types.js";
-import { ManagedIdentityClient } from "./managed_identity/client.js";
+import { checkHeaderValue } from "../http/transport.js";
+import type { ManagedIdentityClient } from "./managed_identity/client.js";
 import { NAME, detectSource, type UserAssignedIdentity } from "./managed_identity/sources.js";
 import { WorkloadIdentityCredential } from "./workload_identity_credential.js";
 
@@ -56,6 +57,23 @@ function userAssignedIdentity(options: AnyOptions): UserAssignedIdentity | undef
   return { kind, value };
 }
 
+type Source = Pick<ManagedIdentityClient, "getToken"> & { close(): unknown };
+
+/** The client of a detected source; its code (requests, Arc challenge, pinned TLS) loads at the first `getToken`. */
+function lazyClient(...args: ConstructorParameters<typeof ManagedIdentityClient>): Source {
+  const prefix = args[2].userAgentOptions?.userAgentPrefix;
+  checkHeaderValue(NAME, '"userAgentOptions.userAgentPrefix"', prefix);
+  let client: Promise<ManagedIdentityClient> | undefined;
+  const load = () =>
+    (client ??= import("./managed_identity/client.js").then(
+      (m) => new m.ManagedIdentityClient(...args),
+    ));
+  return {
+    getToken: async (scopes, options) => (await load()).getToken(scopes, options),
+    close: async () => (await client)?.close(),
+  };
+}
+
 /**
  * Gets tokens from the managed identity of the Azure compute the code runs on. The source is
  * detected once, at construction, from the environment: Service Fabric, App Service (also
@@ -70,7 +88,7 @@ function userAssignedIdentity(options: AnyOptions): UserAssignedIdentity | undef
  * @see https://learn.microsoft.com/entra/identity/managed-identities-azure-resources/overview
  */
 export class ManagedIdentityCredential implements TokenCredential {
-  readonly #source: Pick<ManagedIdentityClient, "getToken"> & { close(): unknown };
+  readonly #source: Source;
 
   /**
    * @param clientId - the client id of a user-assigned identity.
@@ -95,7 +113,7 @@ export class ManagedIdentityCredential implements TokenCredential {
       const detection = detectSource(options.env ?? process.env, identity, options);
       this.#source =
         detection.kind === "source"
-          ? new ManagedIdentityClient(detection.source, identity !== undefined, options)
+          ? lazyClient(detection.source, identity !== undefined, options)
           : new WorkloadIdentityCredential({
               ...options,
               ...detection.workload,

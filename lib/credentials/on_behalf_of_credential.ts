@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { InvalidArgumentError } from "../errors.js";
 import type { AssertionAlgorithm } from "../oauth/algorithms.js";
 import type { ClientAuthentication } from "../oauth/client_auth.js";
@@ -111,7 +110,11 @@ export class OnBehalfOfCredential extends AppCredential {
     const tenantId = checkTenantId(NAME, requireString(NAME, "tenantId", options.tenantId));
     const clientId = requireString(NAME, "clientId", options.clientId);
     const userAssertion = requireString(NAME, "userAssertionToken", options.userAssertionToken);
-    const partition = createHash("sha256").update(userAssertion).digest("base64url");
+    const partition = process
+      .getBuiltinModule("node:crypto")
+      .createHash("sha256")
+      .update(userAssertion)
+      .digest("base64url");
     const auth = clientAuthentication(options, clientId);
     const grant = (list: readonly string[]) => onBehalfOfGrant(list, userAssertion);
     super(NAME, tenantId, clientId, auth, options, grant, partition);

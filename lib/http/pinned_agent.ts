@@ -1,6 +1,6 @@
-import * as https from "node:https";
+import type * as https from "node:https";
 import type { Duplex } from "node:stream";
-import * as tls from "node:tls";
+import type * as tls from "node:tls";
 
 /** The `code` of the error a pinned connection fails with when the server shows another certificate. */
 export const CERT_MISMATCH_CODE = "ERR_SERVER_CERT_MISMATCH";
@@ -21,25 +21,24 @@ export function normalizeThumbprint(value: string): string | undefined {
  * nothing else (Service Fabric's managed-identity endpoint uses a cluster certificate no CA signed).
  * The socket is handed to the request only after the handshake and the thumbprint check, so not
  * one byte of the request (with its secret header) reaches a server that fails the check.
+ *
+ * @param thumbprint - already normalized by {@link normalizeThumbprint}; connections fail with
+ *   code {@link CERT_MISMATCH_CODE} unless the server's certificate has it as its SHA-1 or
+ *   SHA-256 thumbprint.
  */
-export class PinnedAgent extends https.Agent {
-  readonly #thumbprint: string;
-
-  /**
-   * @param thumbprint - already normalized by {@link normalizeThumbprint}; connections fail with
-   *   code {@link CERT_MISMATCH_CODE} unless the server's certificate has it as its SHA-1 or
-   *   SHA-256 thumbprint.
-   */
-  constructor(thumbprint: string) {
-    super({ keepAlive: true, maxCachedSessions: 0 });
-    this.#thumbprint = thumbprint;
-  }
-
-  override createConnection(
+export function createPinnedAgent(thumbprint: string): https.Agent {
+  const agent = new (process.getBuiltinModule("node:https").Agent)({
+    keepAlive: true,
+    maxCachedSessions: 0,
+  });
+  const createConnection = (
     options: tls.ConnectionOptions,
     callback?: (error: Error | null, socket: Duplex) => void,
-  ): undefined {
-    const socket = tls.connect({ ...options, rejectUnauthorized: false });
+  ): undefined => {
+    const socket = process.getBuiltinModule("node:tls").connect({
+      ...options,
+      rejectUnauthorized: false,
+    });
     const fail = (error: Error) => {
       socket.destroy();
       callback?.(error, socket);
@@ -49,14 +48,17 @@ export class PinnedAgent extends https.Agent {
       socket.removeListener("error", fail);
       const { fingerprint, fingerprint256 } = socket.getPeerCertificate();
       const presented = normalizeThumbprint(
-        (this.#thumbprint.length === 40 ? fingerprint : fingerprint256) ?? "",
+        (thumbprint.length === 40 ? fingerprint : fingerprint256) ?? "",
       );
-      if (presented !== this.#thumbprint) {
-        const message = `the server presented a certificate with thumbprint ${presented ?? "(none)"}, not the pinned ${this.#thumbprint}`;
+      if (presented !== thumbprint) {
+        const message = `the server presented a certificate with thumbprint ${presented ?? "(none)"}, not the pinned ${thumbprint}`;
         return fail(Object.assign(new Error(message), { code: CERT_MISMATCH_CODE }));
       }
       callback?.(null, socket);
     });
     return undefined;
-  }
+  };
+  (agent as unknown as { createConnection: typeof createConnection }).createConnection =
+    createConnection;
+  return agent;
 }

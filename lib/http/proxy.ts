@@ -1,6 +1,5 @@
-import * as http from "node:http";
-import * as https from "node:https";
-import * as tls from "node:tls";
+import type * as https from "node:https";
+import type * as tls from "node:tls";
 import type { Duplex } from "node:stream";
 import { InvalidArgumentError } from "../errors.js";
 import type { ProxyOptions } from "../types.js";
@@ -89,7 +88,7 @@ export function createTunnelAgent(
   proxy: ProxyTarget,
   agentOptions: https.AgentOptions,
 ): https.Agent {
-  const agent = new https.Agent(agentOptions);
+  const agent = new (process.getBuiltinModule("node:https").Agent)(agentOptions);
   const createConnection = (
     options: tls.ConnectionOptions & { host?: string; port?: number },
     callback: (error: Error | null, socket?: Duplex) => void,
@@ -97,7 +96,7 @@ export function createTunnelAgent(
     const authority = `${options.host}:${options.port}`;
     const headers: Record<string, string> = { Host: authority };
     if (proxy.authorization) headers["Proxy-Authorization"] = proxy.authorization;
-    const connect = http.request({
+    const connect = process.getBuiltinModule("node:http").request({
       host: proxy.hostname,
       port: proxy.port,
       method: "CONNECT",
@@ -116,7 +115,7 @@ export function createTunnelAgent(
         );
         return callback(error);
       }
-      const secure = tls.connect({
+      const secure = process.getBuiltinModule("node:tls").connect({
         ...options,
         socket,
         servername: options.servername ?? (options.host as string),

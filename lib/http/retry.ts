@@ -156,7 +156,9 @@ export async function sendWithRetry(
   deadline = Infinity,
 ): Promise<HttpResponse> {
   for (let attempt = 0; ; attempt++) {
-    const left = Math.max(1, Math.ceil(deadline - performance.now()));
+    // performance.now() only with a deadline: its first call loads perf_hooks, on the token's path.
+    const left =
+      deadline === Infinity ? Infinity : Math.max(1, Math.ceil(deadline - performance.now()));
     let response: HttpResponse | undefined, failure: { code: string } | undefined;
     try {
       response = await transport.send({ ...request, timeoutMs: Math.min(request.timeoutMs, left) });
@@ -166,7 +168,10 @@ export async function sendWithRetry(
       failure = error as { code: string };
     }
     const delay = retryDelay(attempt, response, options, Date.now(), Math.random);
-    if (attempt >= options.maxRetries || performance.now() + delay >= deadline)
+    if (
+      attempt >= options.maxRetries ||
+      (deadline < Infinity && performance.now() + delay >= deadline)
+    )
       return response ?? Promise.reject(failure);
     const reason = response ? `HTTP ${response.status}` : failure!.code;
     logger?.verbose(

@@ -1,13 +1,13 @@
-import * as http from "node:http";
-import * as https from "node:https";
-import { randomUUID } from "node:crypto";
+import type * as http from "node:http";
+import type * as https from "node:https";
 import { AbortError, InvalidArgumentError, authenticationFailure } from "../errors.js";
 import type { IdentityErrorCode } from "../errors.js";
 import type { AbortSignalLike, TlsOptions } from "../types.js";
 import type { CredentialLogger } from "../util/logger.js";
 import { VERSION } from "../version.js";
 import { CERT_MISMATCH_CODE } from "./pinned_agent.js";
-import { createTunnelAgent, type ProxyTarget } from "./proxy.js";
+import type { ProxyTarget } from "./proxy.js";
+import { sharedAgent } from "./shared_agents.js";
 
 /** One HTTP request. */
 export interface HttpRequest {
@@ -27,7 +27,10 @@ export interface HttpResponse {
   body: Buffer;
 }
 
-/** Sends single HTTP attempts over one keep-alive agent; `close()` releases its sockets. */
+/**
+ * Sends single HTTP attempts over the keep-alive pool shared by transports with the same TLS and
+ * proxy settings; `close()` ends this transport's own requests and leaves the pool to the others.
+ */
 export interface Transport {
   send(request: HttpRequest): Promise<HttpResponse>;
   close(): void;
@@ -47,7 +50,7 @@ export interface TransportOptions {
   proxy?: ProxyTarget;
   /** Whether a host is exempt from the proxy (`NO_PROXY`). */
   bypassProxy?: (hostname: string, port: number) => boolean;
-  /** Use this agent for `https:` instead of a default one (e.g. one that pins the server certificate); `close()` destroys it. */
+  /** Use this agent for `https:` instead of the shared pool (e.g. one that pins the server certificate); `close()` destroys it. */
   httpsAgent?: https.Agent;
   /** Receives one `verbose` line per request and per response: method, URL without query, status. */
   logger?: CredentialLogger;
@@ -84,29 +87,31 @@ export function isTransientTransportError(error: unknown): boolean {
 }
 
 /**
- * Creates the transport of one credential: `node:https` with a keep-alive agent, a timeout per
- * attempt, abort, a response size cap, and redirects refused.
+ * Creates the transport of one credential: `node:https` (loaded on the first request) over a
+ * shared keep-alive pool, a timeout per attempt, abort, a response size cap, and redirects refused.
  */
 export function createTransport(options: TransportOptions): Transport {
   const { credentialName } = options;
   checkHeaderValue(credentialName, '"userAgentOptions.userAgentPrefix"', options.userAgentPrefix);
   const maxBytes = options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
-  const agentOptions: https.AgentOptions = { keepAlive: true, ca: options.tlsOptions?.ca };
-  const httpsAgent = options.httpsAgent ?? new https.Agent(agentOptions);
-  const tunnelAgent = options.proxy ? createTunnelAgent(options.proxy, agentOptions) : undefined;
-  const agentFor = (url: URL) => {
-    if (url.protocol === "http:") return httpAgent;
+  const { tlsOptions, proxy } = options;
+  let direct: http.Agent | undefined, tunnel: http.Agent | undefined;
+  const agentFor = (url: URL): http.Agent => {
+    if (url.protocol === "http:") return sharedAgent({ protocol: "http:" });
+    if (options.httpsAgent) return options.httpsAgent;
     const port = Number(url.port) || 443;
-    return tunnelAgent && !options.bypassProxy?.(url.hostname, port) ? tunnelAgent : httpsAgent;
+    if (proxy && !options.bypassProxy?.(url.hostname, port))
+      return (tunnel ??= sharedAgent({ protocol: "https:", tlsOptions, proxy }));
+    return (direct ??= sharedAgent({ protocol: "https:", tlsOptions }));
   };
-  const httpAgent = options.allowInsecureHttp ? new http.Agent({ keepAlive: true }) : undefined;
   const ua = userAgent(options.userAgentPrefix);
   const aborted = () => new AbortError(`${credentialName}: the operation was aborted.`);
+  const inFlight = new Set<() => void>();
 
   function send(request: HttpRequest): Promise<HttpResponse> {
     const url = new URL(request.url);
     const isHttps = url.protocol === "https:";
-    if (!isHttps && !(url.protocol === "http:" && httpAgent)) {
+    if (!isHttps && !(url.protocol === "http:" && options.allowInsecureHttp)) {
       return Promise.reject(
         authenticationFailure(
           credentialName,
@@ -119,7 +124,7 @@ export function createTransport(options: TransportOptions): Transport {
     const headers: Record<string, string> = {
       "User-Agent": ua,
       Accept: "application/json",
-      "client-request-id": randomUUID(),
+      "client-request-id": process.getBuiltinModule("node:crypto").randomUUID(),
       "return-client-request-id": "true",
       ...request.headers,
     };
@@ -127,7 +132,7 @@ export function createTransport(options: TransportOptions): Transport {
       headers["Content-Length"] = String(Buffer.byteLength(request.body));
     const target = `${url.origin}${url.pathname}`;
     options.logger?.verbose(`${request.method} ${target}`);
-    const startedAt = performance.now();
+    const startedAt = Date.now();
 
     return new Promise<HttpResponse>((resolve, reject) => {
       let settled = false;
@@ -135,6 +140,7 @@ export function createTransport(options: TransportOptions): Transport {
       const finish = (error: Error | undefined, response?: HttpResponse) => {
         if (settled) return;
         settled = true;
+        inFlight.delete(onClose);
         clearTimeout(timer);
         request.signal?.removeEventListener("abort", onAbort);
         if (error) {
@@ -142,7 +148,7 @@ export function createTransport(options: TransportOptions): Transport {
           reject(error);
         } else {
           options.logger?.verbose(
-            `${request.method} ${target} answered HTTP ${response!.status} in ${Math.round(performance.now() - startedAt)} ms`,
+            `${request.method} ${target} answered HTTP ${response!.status} in ${Date.now() - startedAt} ms`,
           );
           resolve(response!);
         }
@@ -151,6 +157,9 @@ export function createTransport(options: TransportOptions): Transport {
       const fail = (code: IdentityErrorCode, message: string, cause?: unknown) =>
         finish(authenticationFailure(credentialName, code, message, { status, cause }));
       const onAbort = () => finish(aborted());
+      const onClose = () =>
+        finish(new AbortError(`${credentialName}: the credential was closed during the request.`));
+      inFlight.add(onClose);
       const timer = setTimeout(
         () =>
           fail(
@@ -193,11 +202,10 @@ export function createTransport(options: TransportOptions): Transport {
         res.on("aborted", () => truncated());
       };
       try {
-        req = (isHttps ? https : http).request(
-          url,
-          { method: request.method, headers, agent: agentFor(url) },
-          onResponse,
-        );
+        const module = isHttps ? "node:https" : "node:http";
+        req = process
+          .getBuiltinModule(module)
+          .request(url, { method: request.method, headers, agent: agentFor(url) }, onResponse);
       } catch (error) {
         // Node's message may quote the offending header value, which can be a secret: give the code only.
         const code = (error as NodeJS.ErrnoException).code ?? "an invalid request";
@@ -226,9 +234,8 @@ export function createTransport(options: TransportOptions): Transport {
   return {
     send,
     close() {
-      httpsAgent.destroy();
-      tunnelAgent?.destroy();
-      httpAgent?.destroy();
+      for (const end of [...inFlight]) end();
+      options.httpsAgent?.destroy();
     },
   };
 }

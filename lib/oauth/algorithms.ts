@@ -1,5 +1,3 @@
-import { constants } from "node:crypto";
-
 /** The signature algorithms a client assertion may use. */
 export type AssertionAlgorithm = "RS256" | "PS256";
 
@@ -20,13 +18,13 @@ export interface AlgorithmFacts {
 export const ASSERTION_ALGORITHMS: Readonly<Record<AssertionAlgorithm, AlgorithmFacts>> = {
   RS256: {
     digest: "sha256",
-    padding: constants.RSA_PKCS1_PADDING,
+    padding: 1, // crypto.constants.RSA_PKCS1_PADDING, fixed by OpenSSL
     thumbprintHeader: "x5t",
     thumbprint: "sha1",
   },
   PS256: {
     digest: "sha256",
-    padding: constants.RSA_PKCS1_PSS_PADDING,
+    padding: 6, // crypto.constants.RSA_PKCS1_PSS_PADDING
     saltLength: 32,
     thumbprintHeader: "x5t#S256",
     thumbprint: "sha256",

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { CertificateBundle } from "../cert/bundle.js";
 import { ASSERTION_ALGORITHMS, type AssertionAlgorithm } from "./algorithms.js";
 import { base64url, signCompactJws } from "./jws.js";
@@ -43,7 +42,7 @@ export function createClientAssertion(input: ClientAssertionInput): string {
     aud: input.audience,
     iss: input.clientId,
     sub: input.clientId,
-    jti: input.jti ?? randomUUID(),
+    jti: input.jti ?? process.getBuiltinModule("node:crypto").randomUUID(),
     iat: now,
     nbf: now,
     exp: now + ASSERTION_LIFETIME_S,

@@ -2,6 +2,7 @@ import {
   AbortError,
   AuthenticationError,
   authenticationFailure,
+  CertificateError,
   CredentialUnavailableError,
 } from "../errors.js";
 import type { FormFields } from "./form.js";
@@ -20,9 +21,12 @@ export type ClientAuthentication =
       getAssertion: (tokenEndpoint: string, request: RequestSettings) => Promise<string> | string;
     };
 
-/** Errors this package already made precise (e.g. a missing federated token file) pass through unwrapped. */
+/**
+ * Errors this package already made precise (e.g. a missing federated token file, or a PKCS#12
+ * certificate decoded on first use) pass through unwrapped.
+ */
 function isOwnError(error: unknown): boolean {
-  return [CredentialUnavailableError, AuthenticationError, AbortError].some(
+  return [CredentialUnavailableError, AuthenticationError, AbortError, CertificateError].some(
     (c) => error instanceof c,
   );
 }

@@ -1,4 +1,4 @@
-import { sign, type KeyObject } from "node:crypto";
+import type { KeyObject } from "node:crypto";
 import { ASSERTION_ALGORITHMS, type AssertionAlgorithm } from "./algorithms.js";
 
 /** base64url without padding (RFC 7515 §2). */
@@ -13,11 +13,13 @@ export function signJwsInput(
   algorithm: AssertionAlgorithm,
 ): string {
   const facts = ASSERTION_ALGORITHMS[algorithm];
-  const signature = sign(facts.digest, Buffer.from(signingInput), {
-    key,
-    padding: facts.padding,
-    saltLength: facts.saltLength,
-  });
+  const signature = process
+    .getBuiltinModule("node:crypto")
+    .sign(facts.digest, Buffer.from(signingInput), {
+      key,
+      padding: facts.padding,
+      saltLength: facts.saltLength,
+    });
   return base64url(signature);
 }
 

@@ -1,4 +1,3 @@
-import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import {
   AbortError,
@@ -115,7 +114,7 @@ export async function startLoopbackServer(
   });
   code.catch(() => undefined);
 
-  const server = createServer((req, res) => {
+  const server = process.getBuiltinModule("node:http").createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     // The server stops listening as the reply settles: a later request is not the reply.
     if (!server.listening || req.method !== "GET" || url.pathname !== target.path) {

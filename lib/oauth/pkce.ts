@@ -1,5 +1,3 @@
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-
 /** A PKCE pair (RFC 7636): the verifier stays here, the challenge goes to `/authorize`. */
 export interface PkcePair {
   /** 43 base64url characters from 32 random octets; sent only to the token endpoint. */
@@ -15,7 +13,11 @@ export const CODE_VERIFIER_PATTERN = /^[A-Za-z0-9._~-]{43,128}$/;
 
 /** The S256 code challenge of a verifier. */
 export function codeChallengeS256(verifier: string): string {
-  return createHash("sha256").update(verifier, "ascii").digest("base64url");
+  return process
+    .getBuiltinModule("node:crypto")
+    .createHash("sha256")
+    .update(verifier, "ascii")
+    .digest("base64url");
 }
 
 /**
@@ -23,13 +25,13 @@ export function codeChallengeS256(verifier: string): string {
  * @see https://www.rfc-editor.org/rfc/rfc7636#section-4.1
  */
 export function createPkcePair(): PkcePair {
-  const verifier = randomBytes(32).toString("base64url");
+  const verifier = process.getBuiltinModule("node:crypto").randomBytes(32).toString("base64url");
   return { verifier, challenge: codeChallengeS256(verifier), method: "S256" };
 }
 
 /** A fresh `state` value for one sign-in: 32 random octets, base64url. */
 export function createState(): string {
-  return randomBytes(32).toString("base64url");
+  return process.getBuiltinModule("node:crypto").randomBytes(32).toString("base64url");
 }
 
 /**
@@ -37,6 +39,7 @@ export function createState(): string {
  * their lengths are not revealed by timing.
  */
 export function constantTimeEqual(a: string, b: string): boolean {
+  const { createHash, timingSafeEqual } = process.getBuiltinModule("node:crypto");
   const left = createHash("sha256").update(a, "utf8").digest();
   const right = createHash("sha256").update(b, "utf8").digest();
   return timingSafeEqual(left, right) && a.length === b.length;

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { spawn as nodeSpawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import type { AbortSignalLike, InternalOptions } from "../types.js";
 import { resolveProgram } from "./resolve.js";
 import { buildWindowsBatchInvocation, windowsSystemRoot } from "./windows.js";
@@ -106,7 +106,8 @@ export async function run(
   options: RunOptions = {},
 ): Promise<ProcessResult> {
   const [name = "", ...args] = argv;
-  const { signal: abortSignal, spawn: spawner = nodeSpawn, timeoutMs = 10_000 } = options;
+  const { signal: abortSignal, timeoutMs = 10_000 } = options;
+  const spawner = options.spawn ?? process.getBuiltinModule("node:child_process").spawn;
   const { platform = process.platform, env = process.env, allowBatch } = options;
   const maxOutput = options.maxOutputBytes ?? 1024 * 1024;
   const windows = platform === "win32";

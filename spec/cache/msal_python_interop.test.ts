@@ -3,14 +3,13 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { DeviceCodeCredential } from "../../lib/credentials/device_code_credential.js";
-import { SharedTokenCacheCredential } from "../../lib/credentials/shared_token_cache_credential.js";
 import { parseMsalCache } from "../../lib/cache/msal_cache_format.js";
 import { FakeEntra } from "../support/fake_entra.js";
 import { TEST_TLS } from "../support/fixtures.js";
 import { CacheSandbox } from "./cache_sandbox.js";
 import { secretServiceRoute } from "../../lib/cache/protection/secret_service.js";
 import { findTool, startSecretService, SYSTEM_PATH } from "./real_tools.js";
+import { DeviceCodeCredential, SharedTokenCacheCredential } from "../support/package.js";
 
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const PUBLIC_APP = "de71ce00-0000-4000-8000-0000000c0de0";

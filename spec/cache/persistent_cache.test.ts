@@ -2,8 +2,6 @@ import assert from "node:assert/strict";
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, beforeEach, describe, test } from "node:test";
-import { ClientSecretCredential } from "../../lib/credentials/client_secret_credential.js";
-import { DeviceCodeCredential } from "../../lib/credentials/device_code_credential.js";
 import { PersistentCache } from "../../lib/cache/persistent_cache.js";
 import { parseMsalCache } from "../../lib/cache/msal_cache_format.js";
 import { TokenCacheError } from "../../lib/errors.js";
@@ -11,6 +9,7 @@ import type { LogLevel } from "../../lib/types.js";
 import { FakeEntra } from "../support/fake_entra.js";
 import { TEST_CA, TEST_TLS } from "../support/fixtures.js";
 import { CacheSandbox, runChild } from "./cache_sandbox.js";
+import { ClientSecretCredential, DeviceCodeCredential } from "../support/package.js";
 
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const CLIENT = "0b7c5e1a-0000-4000-8000-00000000c11e";

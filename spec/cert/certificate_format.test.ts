@@ -28,13 +28,13 @@ test("isPkcs12 accepts a DER SEQUENCE covering the input and nothing else", () =
   assert.equal(isPkcs12(Buffer.from("3080", "hex")), false);
 });
 
-test("parseCertificateData reads PEM and PKCS#12 by content and refuses anything else", () => {
+test("parseCertificateData reads PEM and PKCS#12 by content and refuses anything else", async () => {
   const subject = "CN=entra-zero test app";
   assert.equal(
-    parseCertificateData(pfxFixture("default.pfx"), "fixture-password").certificate.subject,
+    (await parseCertificateData(pfxFixture("default.pfx"), "fixture-password")).certificate.subject,
     subject,
   );
-  assert.ok(parseCertificateData(pem, undefined).certificate);
+  assert.ok((await parseCertificateData(pem, undefined)).certificate);
   assert.throws(() => parseCertificateData(Buffer.from("not a certificate"), undefined), {
     name: "CertificateError",
     code: "ERR_CERT_FORMAT",

@@ -1,19 +1,17 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
-import {
-  AuthorizationCodeCredential,
-  type AuthorizationCodeCredentialOptions,
-} from "../../lib/credentials/authorization_code_credential.js";
-import {
-  AuthenticationError,
-  CredentialUnavailableError,
-  InvalidArgumentError,
-} from "../../lib/errors.js";
 import { codeChallengeS256 } from "../../lib/oauth/pkce.js";
 import { authorizeCode } from "../support/browser.js";
 import { FakeEntra } from "../support/fake_entra.js";
 import { TEST_TLS } from "../support/fixtures.js";
 import { assertNoSecret, rejectsWith, throwsWith } from "../support/assert_error.js";
+import {
+  AuthorizationCodeCredential,
+  type AuthorizationCodeCredentialOptions,
+  AuthenticationError,
+  CredentialUnavailableError,
+  InvalidArgumentError,
+} from "../support/package.js";
 
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const OTHER_TENANT = "fabrikam.example";

@@ -1,12 +1,5 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { AzureCliCredential } from "../../lib/credentials/azure_cli_credential.js";
-import {
-  AbortError,
-  AuthenticationError,
-  CredentialUnavailableError,
-  InvalidArgumentError,
-} from "../../lib/errors.js";
 import {
   fakeCliSandbox,
   isRunning,
@@ -14,6 +7,13 @@ import {
   waitGone,
   type FakeCliSandbox,
 } from "../support/fake_cli.js";
+import {
+  AzureCliCredential,
+  AbortError,
+  AuthenticationError,
+  CredentialUnavailableError,
+  InvalidArgumentError,
+} from "../support/package.js";
 
 const SCOPE = "https://management.azure.com/.default";
 const BASE_ARGV = [

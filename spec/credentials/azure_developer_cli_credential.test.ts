@@ -1,18 +1,18 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { AzureDeveloperCliCredential } from "../../lib/credentials/azure_developer_cli_credential.js";
-import {
-  AbortError,
-  AuthenticationError,
-  CredentialUnavailableError,
-  InvalidArgumentError,
-} from "../../lib/errors.js";
 import {
   fakeCliSandbox,
   rejectsWith,
   assertProcessesGone,
   type FakeCliSandbox,
 } from "../support/fake_cli.js";
+import {
+  AzureDeveloperCliCredential,
+  AbortError,
+  AuthenticationError,
+  CredentialUnavailableError,
+  InvalidArgumentError,
+} from "../support/package.js";
 
 const SCOPE = "https://management.azure.com/.default";
 const BASE_ARGV = ["auth", "token", "--output", "json", "--no-prompt"];

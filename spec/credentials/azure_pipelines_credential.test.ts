@@ -1,11 +1,5 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
-import {
-  AuthenticationError,
-  CredentialUnavailableError,
-  InvalidArgumentError,
-} from "../../lib/errors.js";
-import { AzurePipelinesCredential } from "../../lib/credentials/azure_pipelines_credential.js";
 import { FakeEndpoint } from "../support/fake_endpoint.js";
 import { FakeEntra } from "../support/fake_entra.js";
 import { FEDERATION_CERTIFICATE, federatedToken } from "../support/federated_token.js";
@@ -16,6 +10,12 @@ import {
   rejectsWith,
   throwsWith,
 } from "../support/assert_error.js";
+import {
+  AuthenticationError,
+  CredentialUnavailableError,
+  InvalidArgumentError,
+  AzurePipelinesCredential,
+} from "../support/package.js";
 
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const CLIENT = "a2e50000-0000-4000-8000-0000000000b1";

@@ -1,20 +1,20 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { AzurePowerShellCredential } from "../../lib/credentials/azure_powershell_credential.js";
 import { spawn } from "node:child_process";
 import { POWERSHELL_SCRIPT, powerShellInvocation } from "../../lib/process/powershell_script.js";
-import {
-  AbortError,
-  AuthenticationError,
-  CredentialUnavailableError,
-  InvalidArgumentError,
-} from "../../lib/errors.js";
 import {
   fakeCliSandbox,
   rejectsWith,
   assertProcessesGone,
   type FakeCliSandbox,
 } from "../support/fake_cli.js";
+import {
+  AzurePowerShellCredential,
+  AbortError,
+  AuthenticationError,
+  CredentialUnavailableError,
+  InvalidArgumentError,
+} from "../support/package.js";
 
 const SCOPE = "https://management.azure.com/.default";
 const ENCODED = Buffer.from(POWERSHELL_SCRIPT, "utf16le").toString("base64");

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { rejectsWith, throwsWith } from "../support/assert_error.js";
 import {
   AggregateAuthenticationError,
   AuthenticationError,
@@ -9,8 +10,7 @@ import {
   InvalidArgumentError,
   type AccessToken,
   type TokenCredential,
-} from "../../lib/index.js";
-import { rejectsWith, throwsWith } from "../support/assert_error.js";
+} from "../support/package.js";
 
 const token: AccessToken = {
   token: "t",

@@ -1,17 +1,17 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { randomUUID } from "node:crypto";
-import {
-  AuthenticationError,
-  ClientAssertionCredential,
-  InvalidArgumentError,
-  type ClientAssertionCredentialOptions,
-} from "../../lib/index.js";
 import { parsePem } from "../../lib/cert/pem.js";
 import { signCompactJws, base64url } from "../../lib/oauth/jws.js";
 import { FakeEntra } from "../support/fake_entra.js";
 import { readFixture, TEST_TLS } from "../support/fixtures.js";
 import { rejectsWith, throwsWith } from "../support/assert_error.js";
+import {
+  AuthenticationError,
+  ClientAssertionCredential,
+  InvalidArgumentError,
+  type ClientAssertionCredentialOptions,
+} from "../support/package.js";
 
 const TENANT = "assertion-tenant";
 const CLIENT = "a5a5a5a5-0000-4000-8000-000000000001";

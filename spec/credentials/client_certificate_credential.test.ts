@@ -5,6 +5,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { X509Certificate } from "node:crypto";
+import { FakeEntra } from "../support/fake_entra.js";
+import { fixturePath, readFixture, TEST_TLS } from "../support/fixtures.js";
+import { assertNoSecret, rejectsWith, throwsWith } from "../support/assert_error.js";
 import {
   AuthenticationError,
   CertificateCredential,
@@ -12,10 +15,7 @@ import {
   ClientCertificateCredential,
   InvalidArgumentError,
   type ClientCertificateCredentialOptions,
-} from "../../lib/index.js";
-import { FakeEntra } from "../support/fake_entra.js";
-import { fixturePath, readFixture, TEST_TLS } from "../support/fixtures.js";
-import { assertNoSecret, rejectsWith, throwsWith } from "../support/assert_error.js";
+} from "../support/package.js";
 
 const TENANT = "tenant-cert.example.com";
 const CLIENT = "c3c3c3c3-0000-4000-8000-000000000001";

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { readFileSync } from "node:fs";
-import { CertificateError, ClientCertificateCredential } from "../../lib/index.js";
 import { FakeEntra } from "../support/fake_entra.js";
 import { fixturePath, readFixture, TEST_TLS } from "../support/fixtures.js";
-import { assertNoSecret, throwsWith } from "../support/assert_error.js";
+import { assertNoSecret, rejectsWith, throwsWith } from "../support/assert_error.js";
+import { CertificateError, ClientCertificateCredential } from "../support/package.js";
 
 interface Expected {
   password: string;
@@ -79,25 +79,21 @@ describe("ClientCertificateCredential with PKCS#12", () => {
     }
   });
 
-  test("a wrong password fails at construction with the credential's name and no password", () => {
-    const error = throwsWith(
-      () =>
-        new ClientCertificateCredential(
-          TENANT,
-          APP,
-          {
-            certificatePath: fixturePath("pfx/default.pfx"),
-            certificatePassword: "Wr0ng-Passw0rd",
-          },
-          options(),
-        ),
-      {
-        class: CertificateError,
-        code: "ERR_PKCS12_MAC",
-        message: /^ClientCertificateCredential: /,
-      },
+  test("a wrong password fails at the first getToken with the credential's name and no password", async () => {
+    // PKCS#12 is decoded in the background after construction: its code loads only when needed.
+    const cred = new ClientCertificateCredential(
+      TENANT,
+      APP,
+      { certificatePath: fixturePath("pfx/default.pfx"), certificatePassword: "Wr0ng-Passw0rd" },
+      options(),
     );
+    const error = await rejectsWith(cred.getToken(SCOPE), {
+      class: CertificateError,
+      code: "ERR_PKCS12_MAC",
+      message: /^ClientCertificateCredential: /,
+    });
     assertNoSecret(error, "Wr0ng-Passw0rd");
+    await cred.close();
   });
 
   test("a password of the wrong type is an argument error", () => {

@@ -1,14 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { createServer } from "node:net";
-import {
-  AbortError,
-  AuthenticationError,
-  ClientSecretCredential,
-  CredentialUnavailableError,
-  InvalidArgumentError,
-  type ClientSecretCredentialOptions,
-} from "../../lib/index.js";
 import { FakeEntra } from "../support/fake_entra.js";
 import { TEST_TLS } from "../support/fixtures.js";
 import {
@@ -17,6 +9,14 @@ import {
   rejectsWith,
   throwsWith,
 } from "../support/assert_error.js";
+import {
+  AbortError,
+  AuthenticationError,
+  ClientSecretCredential,
+  CredentialUnavailableError,
+  InvalidArgumentError,
+  type ClientSecretCredentialOptions,
+} from "../support/package.js";
 
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const CLIENT = "0b7c5e1a-0000-4000-8000-00000000c11e";

@@ -4,16 +4,6 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, beforeEach, describe, test } from "node:test";
-import {
-  AggregateAuthenticationError,
-  AuthenticationError,
-  CredentialUnavailableError,
-  InvalidArgumentError,
-} from "../../lib/errors.js";
-import {
-  DefaultAzureCredential,
-  type DefaultAzureCredentialClientIdOptions,
-} from "../../lib/credentials/default_azure_credential.js";
 import type { LogLevel } from "../../lib/types.js";
 import { FakeEndpoint, tokenReply } from "../support/fake_endpoint.js";
 import { FakeEntra } from "../support/fake_entra.js";
@@ -22,6 +12,14 @@ import { FEDERATION_CERTIFICATE, federatedToken } from "../support/federated_tok
 import { TEST_TLS } from "../support/fixtures.js";
 import { rejectsWith, throwsWith } from "../support/assert_error.js";
 import { ConnectProxy } from "../support/connect_proxy.js";
+import {
+  AggregateAuthenticationError,
+  AuthenticationError,
+  CredentialUnavailableError,
+  InvalidArgumentError,
+  DefaultAzureCredential,
+  type DefaultAzureCredentialClientIdOptions,
+} from "../support/package.js";
 
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const SP = "dac00000-0000-4000-8000-0000000000sp";
@@ -272,7 +270,11 @@ describe("DefaultAzureCredential passes every documented option to its members",
       option: "proxyOptions",
       member: "WorkloadIdentityCredential",
       env: () => workload({ AZURE_TENANT_ID: TENANT, AZURE_CLIENT_ID: WI }),
-      options: () => ({ proxyOptions: { host: "http://127.0.0.1", port: proxy.port } }),
+      // A user name gives these settings a pool of their own: the case above left a warm tunnel
+      // in the shared pool, which would carry this request without a new CONNECT.
+      options: () => ({
+        proxyOptions: { host: "http://127.0.0.1", port: proxy.port, username: "workload" },
+      }),
       check: () =>
         assert.deepEqual(
           proxy.tunnels.map((t) => t.target),

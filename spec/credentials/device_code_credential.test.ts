@@ -1,23 +1,21 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
 import {
-  DeviceCodeCredential,
-  type DeviceCodeCredentialOptions,
-  type DeviceCodeInfo,
-} from "../../lib/credentials/device_code_credential.js";
-import {
-  AbortError,
-  AuthenticationError,
-  AuthenticationRequiredError,
-  InvalidArgumentError,
-} from "../../lib/errors.js";
-import {
   deserializeAuthenticationRecord,
   serializeAuthenticationRecord,
 } from "../../lib/oauth/authentication_record.js";
 import { FakeEntra } from "../support/fake_entra.js";
 import { TEST_TLS } from "../support/fixtures.js";
 import { assertNoSecret, rejectsWith, throwsWith } from "../support/assert_error.js";
+import {
+  DeviceCodeCredential,
+  type DeviceCodeCredentialOptions,
+  type DeviceCodeInfo,
+  AbortError,
+  AuthenticationError,
+  AuthenticationRequiredError,
+  InvalidArgumentError,
+} from "../support/package.js";
 
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const CLI_APP = "de71ce00-0000-4000-8000-0000000c0de0";

@@ -1,14 +1,14 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
+import { FakeEntra } from "../support/fake_entra.js";
+import { TEST_TLS, fixturePath, readFixture } from "../support/fixtures.js";
+import { assertNoSecret, rejectsWith, throwsWith } from "../support/assert_error.js";
 import {
   AuthenticationError,
   CertificateError,
   CredentialUnavailableError,
-} from "../../lib/errors.js";
-import { EnvironmentCredential } from "../../lib/credentials/environment_credential.js";
-import { FakeEntra } from "../support/fake_entra.js";
-import { TEST_TLS, fixturePath, readFixture } from "../support/fixtures.js";
-import { assertNoSecret, rejectsWith, throwsWith } from "../support/assert_error.js";
+  EnvironmentCredential,
+} from "../support/package.js";
 
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const SECRET_APP = "e0000000-0000-4000-8000-00000000005e";

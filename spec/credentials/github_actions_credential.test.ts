@@ -1,19 +1,19 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
-import {
-  AggregateAuthenticationError,
-  AuthenticationError,
-  CredentialUnavailableError,
-  InvalidArgumentError,
-} from "../../lib/errors.js";
-import { GitHubActionsCredential } from "../../lib/credentials/github_actions_credential.js";
-import { DefaultAzureCredential } from "../../lib/credentials/default_azure_credential.js";
 import { selectMembers } from "../../lib/credentials/default_selection.js";
 import { FakeEndpoint } from "../support/fake_endpoint.js";
 import { FakeEntra } from "../support/fake_entra.js";
 import { FEDERATION_CERTIFICATE, federatedToken } from "../support/federated_token.js";
 import { TEST_TLS } from "../support/fixtures.js";
 import { assertSecretNowhere, rejectsWith, throwsWith } from "../support/assert_error.js";
+import {
+  AggregateAuthenticationError,
+  AuthenticationError,
+  CredentialUnavailableError,
+  InvalidArgumentError,
+  GitHubActionsCredential,
+  DefaultAzureCredential,
+} from "../support/package.js";
 
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const CLIENT = "9a1b0000-0000-4000-8000-00000000a0c7";

@@ -1,22 +1,20 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { after, before, beforeEach, describe, test } from "node:test";
+import { createServer } from "node:net";
+import { get, playBrowser, probePort, type PageResponse } from "../support/browser.js";
+import { FakeEntra } from "../support/fake_entra.js";
+import { TEST_TLS } from "../support/fixtures.js";
+import { assertNoSecret, rejectsWith, throwsWith } from "../support/assert_error.js";
 import {
   InteractiveBrowserCredential,
   type InteractiveBrowserCredentialNodeOptions,
-} from "../../lib/credentials/interactive_browser_credential.js";
-import { createServer } from "node:net";
-import {
   AbortError,
   AuthenticationError,
   AuthenticationRequiredError,
   CredentialUnavailableError,
   InvalidArgumentError,
-} from "../../lib/errors.js";
-import { get, playBrowser, probePort, type PageResponse } from "../support/browser.js";
-import { FakeEntra } from "../support/fake_entra.js";
-import { TEST_TLS } from "../support/fixtures.js";
-import { assertNoSecret, rejectsWith, throwsWith } from "../support/assert_error.js";
+} from "../support/package.js";
 
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const DESKTOP_APP = "de5c0000-0000-4000-8000-00000000de5c";

@@ -5,12 +5,6 @@ import { tmpdir } from "node:os";
 import { createServer, type AddressInfo } from "node:net";
 import { join } from "node:path";
 import { after, before, beforeEach, describe, test } from "node:test";
-import {
-  AuthenticationError,
-  CredentialUnavailableError,
-  InvalidArgumentError,
-} from "../../lib/errors.js";
-import { ManagedIdentityCredential } from "../../lib/credentials/managed_identity_credential.js";
 import { FakeEndpoint, tokenReply } from "../support/fake_endpoint.js";
 import { FakeEntra } from "../support/fake_entra.js";
 import { TEST_TLS, readFixture } from "../support/fixtures.js";
@@ -20,6 +14,12 @@ import {
   rejectsWith,
   throwsWith,
 } from "../support/assert_error.js";
+import {
+  AuthenticationError,
+  CredentialUnavailableError,
+  InvalidArgumentError,
+  ManagedIdentityCredential,
+} from "../support/package.js";
 
 const SCOPE = "https://vault.azure.net/.default";
 const RESOURCE = "https://vault.azure.net";

@@ -1,11 +1,5 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
-import { AuthorizationCodeCredential } from "../../lib/credentials/authorization_code_credential.js";
-import {
-  OnBehalfOfCredential,
-  type OnBehalfOfCredentialOptions,
-} from "../../lib/credentials/on_behalf_of_credential.js";
-import { AuthenticationError, CertificateError, InvalidArgumentError } from "../../lib/errors.js";
 import { loadCertificate } from "../../lib/cert/load.js";
 import { createClientAssertion } from "../../lib/oauth/assertion.js";
 import { codeChallengeS256 } from "../../lib/oauth/pkce.js";
@@ -13,6 +7,14 @@ import { authorizeCode } from "../support/browser.js";
 import { FakeEntra } from "../support/fake_entra.js";
 import { fixturePath, readFixture, TEST_TLS } from "../support/fixtures.js";
 import { assertNoSecret, rejectsWith, throwsWith } from "../support/assert_error.js";
+import {
+  AuthorizationCodeCredential,
+  OnBehalfOfCredential,
+  type OnBehalfOfCredentialOptions,
+  AuthenticationError,
+  CertificateError,
+  InvalidArgumentError,
+} from "../support/package.js";
 
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const FRONT_END = "0b0f0000-0000-4000-8000-0000000f0e00";
@@ -164,7 +166,9 @@ describe("OnBehalfOfCredential: exchanging the user's token", () => {
   test("with getAssertion: the callback's assertion authenticates the app, once per request", async () => {
     const assertion = await userToken();
     fake.requests.length = 0;
-    const bundle = loadCertificate("test", { certificatePath: fixturePath("certs/cert.pem") });
+    const bundle = await loadCertificate("test", {
+      certificatePath: fixturePath("certs/cert.pem"),
+    });
     let calls = 0;
     const cred = credential({
       getAssertion: async () => {

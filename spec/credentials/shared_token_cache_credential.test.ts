@@ -2,17 +2,17 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, afterEach, before, beforeEach, describe, test } from "node:test";
-import {
-  CredentialUnavailableError,
-  DefaultAzureCredential,
-  SharedTokenCacheCredential,
-  type SharedTokenCacheCredentialOptions,
-} from "../../lib/index.js";
 import { parseMsalCache } from "../../lib/cache/msal_cache_format.js";
 import { FakeEntra } from "../support/fake_entra.js";
 import { TEST_TLS } from "../support/fixtures.js";
 import { rejectsWith } from "../support/assert_error.js";
 import { CacheSandbox } from "../cache/cache_sandbox.js";
+import {
+  CredentialUnavailableError,
+  DefaultAzureCredential,
+  SharedTokenCacheCredential,
+  type SharedTokenCacheCredentialOptions,
+} from "../support/package.js";
 
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const DEVELOPER_APP = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";

@@ -1,10 +1,13 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
-import { AuthenticationError, InvalidArgumentError } from "../../lib/errors.js";
-import { UsernamePasswordCredential } from "../../lib/index.js";
 import { FakeEntra } from "../support/fake_entra.js";
 import { TEST_TLS } from "../support/fixtures.js";
 import { assertNoSecret, rejectsWith, throwsWith } from "../support/assert_error.js";
+import {
+  AuthenticationError,
+  InvalidArgumentError,
+  UsernamePasswordCredential,
+} from "../support/package.js";
 
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const APP = "u0000000-0000-4000-8000-0000000000ab";

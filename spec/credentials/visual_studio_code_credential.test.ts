@@ -2,11 +2,11 @@ import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, afterEach, before, beforeEach, describe, test } from "node:test";
-import { CredentialUnavailableError, VisualStudioCodeCredential } from "../../lib/index.js";
 import { FakeEntra } from "../support/fake_entra.js";
 import { TEST_TLS } from "../support/fixtures.js";
 import { rejectsWith } from "../support/assert_error.js";
 import { CacheSandbox } from "../cache/cache_sandbox.js";
+import { CredentialUnavailableError, VisualStudioCodeCredential } from "../support/package.js";
 
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const VSCODE_APP = "aebc6443-996d-45c2-90f0-388ff96faa56";

@@ -4,15 +4,16 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, beforeEach, describe, test } from "node:test";
-import { AuthenticationError, CredentialUnavailableError } from "../../lib/errors.js";
-import {
-  WorkloadIdentityCredential,
-  type WorkloadIdentityCredentialOptions,
-} from "../../lib/credentials/workload_identity_credential.js";
 import { FakeEntra } from "../support/fake_entra.js";
 import { FEDERATION_CERTIFICATE, federatedToken } from "../support/federated_token.js";
 import { TEST_TLS } from "../support/fixtures.js";
 import { assertNoSecret, rejectsWith, throwsWith } from "../support/assert_error.js";
+import {
+  AuthenticationError,
+  CredentialUnavailableError,
+  WorkloadIdentityCredential,
+  type WorkloadIdentityCredentialOptions,
+} from "../support/package.js";
 
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const CLIENT = "5a1e0000-0000-4000-8000-00000000w1d0";

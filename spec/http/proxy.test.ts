@@ -1,16 +1,16 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { isProxyBypassed, resolveProxy } from "../../lib/http/proxy.js";
+import { ConnectProxy } from "../support/connect_proxy.js";
+import { FakeEntra } from "../support/fake_entra.js";
+import { TEST_TLS } from "../support/fixtures.js";
+import { assertNoSecret, rejectsWith, throwsWith } from "../support/assert_error.js";
 import {
   AuthenticationError,
   ClientSecretCredential,
   InvalidArgumentError,
   type ClientSecretCredentialOptions,
-} from "../../lib/index.js";
-import { ConnectProxy } from "../support/connect_proxy.js";
-import { FakeEntra } from "../support/fake_entra.js";
-import { TEST_TLS } from "../support/fixtures.js";
-import { assertNoSecret, rejectsWith, throwsWith } from "../support/assert_error.js";
+} from "../support/package.js";
 
 describe("proxy settings", () => {
   test("proxyOptions win over the environment; credentials become Basic authorization", () => {
@@ -55,11 +55,14 @@ describe("proxy settings", () => {
   });
   test("an https:// proxy is refused clearly, without echoing credentials", () => {
     const error = throwsWith(
-      () => resolveProxy("C", undefined, { HTTPS_PROXY: "https://user:hunter22@p:1" }),
+      () =>
+        new ClientSecretCredential("proxy-tenant", "proxy-client", "proxy-secret", {
+          env: { HTTPS_PROXY: "https://user:hunter22@p:1" },
+        } as ClientSecretCredentialOptions),
       {
         class: InvalidArgumentError,
         code: "ERR_INVALID_ARG_VALUE",
-        message: /only http:\/\/ proxies are supported/,
+        message: /^ClientSecretCredential: only http:\/\/ proxies are supported/,
       },
     );
     assertNoSecret(error, "hunter22");
@@ -113,11 +116,14 @@ describe("token requests through a CONNECT proxy", () => {
 
   test("HTTPS_PROXY from the environment, with NO_PROXY exempting the host", async () => {
     const before = proxy.tunnels.length;
-    const viaEnv = make({ env: { HTTPS_PROXY: `http://127.0.0.1:${proxy.port}` } });
+    // A user in the URL gives these settings a pool of their own: the tunnel of the test above
+    // is still warm in the shared pool and would carry the request without a new CONNECT.
+    const envProxy = `http://env-user:env-pass@127.0.0.1:${proxy.port}`;
+    const viaEnv = make({ env: { HTTPS_PROXY: envProxy } });
     await viaEnv.getToken("https://vault.azure.net/.default");
     assert.equal(proxy.tunnels.length, before + 1);
     const exempt = make({
-      env: { HTTPS_PROXY: `http://127.0.0.1:${proxy.port}`, NO_PROXY: "127.0.0.1" },
+      env: { HTTPS_PROXY: envProxy, NO_PROXY: "127.0.0.1" },
     });
     await exempt.getToken("https://vault.azure.net/.default");
     assert.equal(proxy.tunnels.length, before + 1);

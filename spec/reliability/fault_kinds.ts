@@ -6,14 +6,16 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ClientSecretCredential } from "../../lib/credentials/client_secret_credential.js";
-import { DeviceCodeCredential } from "../../lib/credentials/device_code_credential.js";
-import { ManagedIdentityCredential } from "../../lib/credentials/managed_identity_credential.js";
-import { AzurePipelinesCredential } from "../../lib/credentials/azure_pipelines_credential.js";
 import type { AccessToken } from "../../lib/types.js";
 import type { RawReply, RawRequest } from "../support/fault_server.js";
 import { federatedToken } from "../support/federated_token.js";
 import { TEST_TLS, readFixture } from "../support/fixtures.js";
+import {
+  ClientSecretCredential,
+  DeviceCodeCredential,
+  ManagedIdentityCredential,
+  AzurePipelinesCredential,
+} from "../support/package.js";
 
 export const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 export const CLIENT = "0b7c5e1a-0000-4000-8000-00000000fa17";

@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { FakeEndpoint, tokenReply } from "../support/fake_endpoint.js";
+import { FakeEntra } from "../support/fake_entra.js";
+import { fakeCliSandbox, type FakeCliSandbox, type FakeRecord } from "../support/fake_cli.js";
+import { TEST_TLS } from "../support/fixtures.js";
 import {
   AzureCliCredential,
   AzureDeveloperCliCredential,
@@ -8,17 +12,11 @@ import {
   ClientSecretCredential,
   ManagedIdentityCredential,
   WorkloadIdentityCredential,
-} from "../../lib/index.js";
-import {
   AuthenticationError,
   CertificateError,
   CredentialUnavailableError,
   InvalidArgumentError,
-} from "../../lib/errors.js";
-import { FakeEndpoint, tokenReply } from "../support/fake_endpoint.js";
-import { FakeEntra } from "../support/fake_entra.js";
-import { fakeCliSandbox, type FakeCliSandbox, type FakeRecord } from "../support/fake_cli.js";
-import { TEST_TLS } from "../support/fixtures.js";
+} from "../support/package.js";
 
 // Every value that reaches an argv, a URL, a header or a path, with hostile content. Each either
 // is refused with a typed, coded error before it reaches its sink, or arrives there intact as one

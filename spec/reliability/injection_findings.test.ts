@@ -1,13 +1,14 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ClientCertificateCredential, WorkloadIdentityCredential } from "../../lib/index.js";
+import { resolveAuthority } from "../../lib/oauth/authority.js";
+import { rejectsWith, throwsWith } from "../support/assert_error.js";
 import {
+  ClientCertificateCredential,
+  WorkloadIdentityCredential,
   CertificateError,
   CredentialUnavailableError,
   InvalidArgumentError,
-} from "../../lib/errors.js";
-import { resolveAuthority } from "../../lib/oauth/authority.js";
-import { rejectsWith, throwsWith } from "../support/assert_error.js";
+} from "../support/package.js";
 
 // Defects the injection sweep (injection.test.ts) found, each named after what broke.
 

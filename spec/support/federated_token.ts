@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { CertificateBundle } from "../../lib/cert/bundle.js";
 import { loadCertificate } from "../../lib/cert/load.js";
 import { createClientAssertion } from "../../lib/oauth/assertion.js";
 import { fixturePath, readFixture } from "./fixtures.js";
@@ -13,7 +14,10 @@ export const FEDERATION_CERTIFICATE = readFixture("certs/cert_only.pem");
 
 /** A fresh federated token for `clientId`, valid at `audience` (the fake's token endpoint). */
 export function federatedToken(clientId: string, audience: string): string {
-  const certificate = loadCertificate("test", { certificatePath: fixturePath("certs/cert.pem") });
+  // PEM is decoded at once: only PKCS#12 comes back as a promise.
+  const certificate = loadCertificate("test", {
+    certificatePath: fixturePath("certs/cert.pem"),
+  }) as CertificateBundle;
   return createClientAssertion({
     certificate,
     clientId,

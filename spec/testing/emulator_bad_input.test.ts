@@ -3,18 +3,18 @@ import { createHash, createPrivateKey, randomUUID, sign, X509Certificate } from 
 import { request } from "node:https";
 import { after, before, describe, test } from "node:test";
 import {
-  AuthenticationError,
-  AuthorizationCodeCredential,
-  ClientAssertionCredential,
-  ClientSecretCredential,
-} from "../../lib/index.js";
-import {
   createClientCertificate,
   EmulatorError,
   startEntraEmulator,
   type EntraEmulator,
 } from "../../lib/testing/index.js";
 import { rejectsWith, throwsWith } from "../support/assert_error.js";
+import {
+  AuthenticationError,
+  AuthorizationCodeCredential,
+  ClientAssertionCredential,
+  ClientSecretCredential,
+} from "../support/package.js";
 
 const SCOPE = "https://graph.microsoft.com/.default";
 const REDIRECT = "http://localhost:8400/callback";

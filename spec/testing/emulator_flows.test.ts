@@ -3,6 +3,8 @@ import { createPrivateKey, generateKeyPairSync, randomUUID, sign } from "node:cr
 import { request as httpRequest } from "node:http";
 import { request } from "node:https";
 import { after, before, describe, test } from "node:test";
+import { startEntraEmulator, type EntraEmulator } from "../../lib/testing/index.js";
+import { rejectsWith } from "../support/assert_error.js";
 import {
   AuthenticationError,
   ClientAssertionCredential,
@@ -11,9 +13,7 @@ import {
   OnBehalfOfCredential,
   UsernamePasswordCredential,
   type InteractiveBrowserCredentialNodeOptions,
-} from "../../lib/index.js";
-import { startEntraEmulator, type EntraEmulator } from "../../lib/testing/index.js";
-import { rejectsWith } from "../support/assert_error.js";
+} from "../support/package.js";
 
 let emulator: EntraEmulator;
 const claimsOf = (token: string) =>

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { createPublicKey, verify } from "node:crypto";
 import { get } from "node:https";
 import { after, before, describe, test } from "node:test";
-import { ClientSecretCredential, ManagedIdentityCredential } from "../../lib/index.js";
 import { startEntraEmulator, type EntraEmulator } from "../../lib/testing/index.js";
+import { ClientSecretCredential, ManagedIdentityCredential } from "../support/package.js";
 
 let emulator: EntraEmulator;
 

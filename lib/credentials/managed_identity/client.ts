@@ -12,7 +12,7 @@ import {
   authenticationFailure,
   type IdentityErrorCode,
 } from "../../errors.js";
-import { CERT_MISMATCH_CODE, PinnedAgent } from "../../http/pinned_agent.js";
+import { CERT_MISMATCH_CODE, createPinnedAgent } from "../../http/pinned_agent.js";
 import { resolveRetryOptions, sendWithRetry } from "../../http/retry.js";
 import {
   createTransport,
@@ -71,7 +71,7 @@ export class ManagedIdentityClient {
     this.#transport = createTransport({
       credentialName: NAME,
       allowInsecureHttp: true,
-      httpsAgent: source.serverThumbprint ? new PinnedAgent(source.serverThumbprint) : undefined,
+      httpsAgent: source.serverThumbprint ? createPinnedAgent(source.serverThumbprint) : undefined,
       userAgentPrefix: options.userAgentOptions?.userAgentPrefix,
       logger: this.#logger,
     });

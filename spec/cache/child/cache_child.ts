@@ -6,11 +6,10 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ClientSecretCredential } from "../../../lib/credentials/client_secret_credential.js";
-import { DeviceCodeCredential } from "../../../lib/credentials/device_code_credential.js";
 import { PersistentCache } from "../../../lib/cache/persistent_cache.js";
 import { messageOf } from "../../../lib/errors.js";
 import type { LogLevel } from "../../../lib/types.js";
+import { ClientSecretCredential, DeviceCodeCredential } from "../../support/package.js";
 
 const order = JSON.parse(readFileSync(0, "utf8")) as Record<string, any>;
 const lines: string[] = [];

@@ -12,12 +12,12 @@
  */
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { AzureCliCredential } from "../../../lib/index.js";
 import { startEntraEmulator } from "../../../lib/testing/index.js";
 import { FakeArm } from "../../support/fake_arm.js";
 import { fixturePath, readFixture } from "../../support/fixtures.js";
 import { runCollecting } from "../../support/netns.js";
 import { report, summarise, temporaryDirectory } from "./common.js";
+import { AzureCliCredential } from "../../support/package.js";
 
 const CLOUD = "EntraZeroEmulator";
 

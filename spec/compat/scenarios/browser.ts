@@ -12,10 +12,10 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { connect } from "node:tls";
-import { InteractiveBrowserCredential } from "../../../lib/index.js";
 import { startEntraEmulator } from "../../../lib/testing/index.js";
 import { fixturePath } from "../../support/fixtures.js";
 import { report, summarise, temporaryDirectory } from "./common.js";
+import { InteractiveBrowserCredential } from "../../support/package.js";
 
 /** Base64 SHA-256 of the server certificate's SubjectPublicKeyInfo, as Chromium's SPKI list wants. */
 function serverSpkiHash(url: string, ca: string): Promise<string> {

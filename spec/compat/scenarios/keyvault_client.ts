@@ -7,8 +7,11 @@
  * @module
  */
 import { SecretClient } from "@azure/keyvault-secrets";
-import { ClientCertificateCredential, ClientSecretCredential } from "../../../lib/index.js";
-import type { TokenCredential } from "../../../lib/index.js";
+import {
+  ClientCertificateCredential,
+  ClientSecretCredential,
+  type TokenCredential,
+} from "../../support/package.js";
 
 /** The settings keyvault.test.ts writes to stdin. */
 export interface KeyVaultScenario {
