@@ -115,7 +115,10 @@ describe("entra-token emulator, and the tool against it", () => {
     try {
       const result = await runCli(["emulator", "--port", String(port)], { PATH: process.env.PATH });
       assert.equal(result.code, 1);
-      assert.equal(result.stderr, `entra-token: cannot listen on 127.0.0.1:${port}.\n`);
+      assert.equal(
+        result.stderr,
+        `entra-token: entra-zero/testing: cannot listen on 127.0.0.1:${port}.\n`,
+      );
     } finally {
       await new Promise((resolve) => taken.close(resolve));
     }
