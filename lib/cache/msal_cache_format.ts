@@ -5,6 +5,7 @@
  * @module
  */
 import { TokenCacheError } from "../errors.js";
+import type { AccessToken } from "../types.js";
 
 /** One entry of a section: snake_case string fields, plus any field another MSAL wrote. */
 export type MsalEntry = Record<string, unknown>;
@@ -201,6 +202,17 @@ export interface FoundAccessToken {
   secret: string;
   expiresOn: number;
   refreshOn?: number;
+}
+
+/** The `AccessToken` a cached entry stands for (times in milliseconds). */
+export function cachedAccessToken(found: FoundAccessToken): AccessToken {
+  const token: AccessToken = {
+    token: found.secret,
+    expiresOnTimestamp: found.expiresOn * 1000,
+    tokenType: "Bearer",
+  };
+  if (found.refreshOn) token.refreshAfterTimestamp = found.refreshOn * 1000;
+  return token;
 }
 
 /**

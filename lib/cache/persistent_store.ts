@@ -12,6 +12,7 @@ import type { TokenResult } from "../oauth/token_response.js";
 import type { AccessToken } from "../types.js";
 import { cacheDirectory } from "./cache_files.js";
 import {
+  cachedAccessToken,
   changesForIssuedTokens,
   environmentAliases,
   environmentOf,
@@ -82,13 +83,7 @@ export function createPersistentStore(
         });
         if (!found) return undefined;
         logger.verbose("token cache: access token served from the persistent cache");
-        const token: AccessToken = {
-          token: found.secret,
-          expiresOnTimestamp: found.expiresOn * 1000,
-          tokenType: "Bearer",
-        };
-        if (found.refreshOn) token.refreshAfterTimestamp = found.refreshOn * 1000;
-        return token;
+        return cachedAccessToken(found);
       }),
     refreshToken: (q) =>
       guard("reading a refresh token", async () => {

@@ -15,6 +15,7 @@ import { toAccessToken } from "../oauth/token_response.js";
 import type { AccessToken, InternalOptions } from "../types.js";
 import { cacheDirectory, readCacheFile } from "./cache_files.js";
 import {
+  cachedAccessToken,
   changesForIssuedTokens,
   environmentAliases,
   environmentOf,
@@ -195,15 +196,7 @@ function findCachedToken(
         nowSeconds: Math.floor(nowMs / 1000),
         marginSeconds: EXPIRY_MARGIN_MS / 1000,
       });
-      if (found) {
-        const token: AccessToken = {
-          token: found.secret,
-          expiresOnTimestamp: found.expiresOn * 1000,
-          tokenType: "Bearer",
-        };
-        if (found.refreshOn) token.refreshAfterTimestamp = found.refreshOn * 1000;
-        return token;
-      }
+      if (found) return cachedAccessToken(found);
     }
   }
   return undefined;

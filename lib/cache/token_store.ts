@@ -114,3 +114,33 @@ export function openTokenStore(
     forgetRefreshToken: async (cae, token) => (await store())?.forgetRefreshToken(cae, token),
   };
 }
+
+/** What a credential's store is opened from: its token client and its options. */
+export interface CredentialStoreSource {
+  client: Pick<StoreContext, "credentialName" | "clientId" | "logger" | "now"> & {
+    authority: { host: string };
+  };
+  options: {
+    tokenCachePersistenceOptions?: TokenCachePersistenceOptions;
+    env?: NodeJS.ProcessEnv;
+    platform?: NodeJS.Platform;
+    spawn?: InternalOptions["spawn"];
+  };
+}
+
+/** {@link openTokenStore} for a credential: the context comes from its token client and options. */
+export function openCredentialStore({
+  client,
+  options,
+}: CredentialStoreSource): PersistentTokenStore | undefined {
+  return openTokenStore(options.tokenCachePersistenceOptions, {
+    credentialName: client.credentialName,
+    clientId: client.clientId,
+    authorityHost: client.authority.host,
+    logger: client.logger,
+    now: client.now,
+    env: options.env ?? process.env,
+    platform: options.platform ?? process.platform,
+    ...(options.spawn ? { spawn: options.spawn } : {}),
+  });
+}

@@ -1,4 +1,4 @@
-import { openTokenStore } from "../cache/token_store.js";
+import { openCredentialStore } from "../cache/token_store.js";
 import type { ClientAuthentication } from "../oauth/client_auth.js";
 import { ConfidentialClient, type GrantFactory } from "../oauth/confidential_client.js";
 import { TokenClient, type TokenClientOptions } from "../oauth/token_client.js";
@@ -36,16 +36,7 @@ export abstract class AppCredential implements TokenCredential {
     partition?: string,
   ) {
     const client = new TokenClient(name, tenantId, clientId, clientAuth, options);
-    const store = openTokenStore(options.tokenCachePersistenceOptions, {
-      credentialName: name,
-      clientId,
-      authorityHost: client.authority.host,
-      logger: client.logger,
-      now: client.now,
-      env: options.env ?? process.env,
-      platform: options.platform ?? process.platform,
-      ...(options.spawn ? { spawn: options.spawn } : {}),
-    });
+    const store = openCredentialStore({ client, options });
     this.#client = new ConfidentialClient(client, grant, partition, store);
   }
 

@@ -1,4 +1,4 @@
-import { openTokenStore } from "../cache/token_store.js";
+import { openCredentialStore } from "../cache/token_store.js";
 import { InvalidArgumentError } from "../errors.js";
 import type { AuthenticationRecord } from "../oauth/authentication_record.js";
 import { checkTenantId } from "../oauth/tenant.js";
@@ -46,16 +46,7 @@ export abstract class UserCredential implements TokenCredential {
   protected constructor(session: UserSession, options: InteractiveCredentialOptions = {}) {
     this.session = session;
     const { client } = session;
-    const store = openTokenStore(options.tokenCachePersistenceOptions, {
-      credentialName: client.credentialName,
-      clientId: client.clientId,
-      authorityHost: client.authority.host,
-      logger: client.logger,
-      now: client.now,
-      env: options.env ?? process.env,
-      platform: options.platform ?? process.platform,
-      ...(options.spawn ? { spawn: options.spawn } : {}),
-    });
+    const store = openCredentialStore({ client, options });
     if (store) session.attachStore(store, options.authenticationRecord);
   }
 
