@@ -1,5 +1,3 @@
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { CredentialUnavailableError, messageOf } from "../errors.js";
 import {
   deserializeAuthenticationRecord,
@@ -17,6 +15,11 @@ import type {
   TokenCredential,
 } from "../types.js";
 import { SharedTokenCacheCredential } from "./shared_token_cache_credential.js";
+
+// Built-ins at first use: this module is part of the package's import (see read_file.ts).
+const join = (...parts: string[]) => process.getBuiltinModule("node:path").join(...parts);
+const readFile = (path: string, encoding: "utf8") =>
+  process.getBuiltinModule("node:fs/promises").readFile(path, encoding);
 
 const NAME = "VisualStudioCodeCredential";
 /** The application VS Code's Azure extensions sign in with. */

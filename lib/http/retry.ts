@@ -69,10 +69,14 @@ export function resolveRetryOptions(
   options?: RetryOptions,
   policy: keyof typeof POLICIES = "tokenEndpoint",
 ): ResolvedRetryOptions {
-  const resolved = { ...POLICIES[policy].defaults, policy: POLICIES[policy] };
-  for (const key of ["maxRetries", "retryDelayInMs", "maxRetryDelayInMs"] as const)
-    resolved[key] = Math.max(0, options?.[key] ?? resolved[key]);
-  return resolved;
+  // Field by field, not a loop over the keys: this runs for every new credential.
+  const { defaults } = POLICIES[policy];
+  return {
+    maxRetries: Math.max(0, options?.maxRetries ?? defaults.maxRetries),
+    retryDelayInMs: Math.max(0, options?.retryDelayInMs ?? defaults.retryDelayInMs),
+    maxRetryDelayInMs: Math.max(0, options?.maxRetryDelayInMs ?? defaults.maxRetryDelayInMs),
+    policy: POLICIES[policy],
+  };
 }
 
 function header(response: HttpResponse, name: string): string | undefined {

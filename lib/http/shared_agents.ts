@@ -29,7 +29,9 @@ function caKey(ca: TlsOptions["ca"]): string {
  */
 export function sharedAgent(settings: PoolSettings): http.Agent {
   const { protocol, tlsOptions, proxy } = settings;
-  const route = JSON.stringify([protocol, proxy?.hostname, proxy?.port, proxy?.authorization]);
+  const route = proxy
+    ? JSON.stringify([protocol, proxy.hostname, proxy.port, proxy.authorization])
+    : protocol;
   let byCa = pools.get(route);
   if (!byCa) pools.set(route, (byCa = new Map()));
   const ca = caKey(tlsOptions?.ca);

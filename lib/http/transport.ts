@@ -59,9 +59,16 @@ export interface TransportOptions {
 /** The default response size cap. */
 export const MAX_RESPONSE_BYTES = 1024 * 1024;
 
+// Built-ins and values used on every request, looked up once (on first use, never at import).
+let baseUserAgent: string | undefined;
+let newRequestId: (() => string) | undefined;
+let httpsRequest: typeof https.request | undefined;
+let httpRequest: typeof http.request | undefined;
+
 /** The `User-Agent` this package sends. */
 export function userAgent(prefix?: string): string {
-  const base = `entra-zero/${VERSION} Node/${process.versions.node} (${process.platform}; ${process.arch})`;
+  const base =
+    (baseUserAgent ??= `entra-zero/${VERSION} Node/${process.versions.node} (${process.platform}; ${process.arch})`);
   return prefix ? `${prefix} ${base}` : base;
 }
 
@@ -124,7 +131,7 @@ export function createTransport(options: TransportOptions): Transport {
     const headers: Record<string, string> = {
       "User-Agent": ua,
       Accept: "application/json",
-      "client-request-id": process.getBuiltinModule("node:crypto").randomUUID(),
+      "client-request-id": (newRequestId ??= process.getBuiltinModule("node:crypto").randomUUID)(),
       "return-client-request-id": "true",
       ...request.headers,
     };
@@ -202,10 +209,10 @@ export function createTransport(options: TransportOptions): Transport {
         res.on("aborted", () => truncated());
       };
       try {
-        const module = isHttps ? "node:https" : "node:http";
-        req = process
-          .getBuiltinModule(module)
-          .request(url, { method: request.method, headers, agent: agentFor(url) }, onResponse);
+        const open = isHttps
+          ? (httpsRequest ??= process.getBuiltinModule("node:https").request)
+          : (httpRequest ??= process.getBuiltinModule("node:http").request);
+        req = open(url, { method: request.method, headers, agent: agentFor(url) }, onResponse);
       } catch (error) {
         // Node's message may quote the offending header value, which can be a secret: give the code only.
         const code = (error as NodeJS.ErrnoException).code ?? "an invalid request";

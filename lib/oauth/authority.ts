@@ -44,6 +44,11 @@ export interface Authority {
   readonly regionalHost?: string;
 }
 
+// Resolved authorities by input, so a credential created per request does not parse and check
+// the same host again; bounded, as hosts come from callers.
+const resolvedAuthorities = new Map<string, Authority>();
+const MAX_RESOLVED_AUTHORITIES = 64;
+
 /**
  * Resolves the authority host: the `authorityHost` option, else `AZURE_AUTHORITY_HOST`, else the
  * public cloud. A bare host name gets `https://`; any other scheme is refused. A host ending in the
@@ -64,6 +69,21 @@ export function resolveAuthority(
     env.AZURE_AUTHORITY_HOST ??
     AzureAuthorityHosts.AzurePublicCloud
   ).trim();
+  const key = `${raw}\n${region ?? ""}\n${tenantId ?? ""}`;
+  const known = resolvedAuthorities.get(key);
+  if (known) return known;
+  const authority = Object.freeze(parseAuthority(credentialName, raw, region, tenantId));
+  if (resolvedAuthorities.size >= MAX_RESOLVED_AUTHORITIES) resolvedAuthorities.clear();
+  resolvedAuthorities.set(key, authority);
+  return authority;
+}
+
+function parseAuthority(
+  credentialName: string,
+  raw: string,
+  region: string | undefined,
+  tenantId: string | undefined,
+): Authority {
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `https://${raw}`;
   // The URL parser would drop tabs and line breaks and resolve dot segments (also `%2e`, and `\`
   // as `/`) without a word, so the requests would go somewhere the caller did not write.

@@ -7,7 +7,6 @@
  * @see https://learn.microsoft.com/azure/service-fabric/how-to-managed-identity-service-fabric-app-code
  * @module
  */
-import { win32 } from "node:path";
 import { CredentialUnavailableError } from "../../errors.js";
 import { isLoopbackOrLinkLocal } from "../../http/local_address.js";
 import { normalizeThumbprint } from "../../http/pinned_agent.js";
@@ -63,7 +62,9 @@ export function arcKeyDirectory(
 ): string | undefined {
   if (platform === "linux") return "/var/opt/azcmagent/tokens";
   if (platform === "win32")
-    return win32.join(env.ProgramData ?? "C:\\ProgramData", "AzureConnectedMachineAgent", "Tokens");
+    return process
+      .getBuiltinModule("node:path")
+      .win32.join(env.ProgramData ?? "C:\\ProgramData", "AzureConnectedMachineAgent", "Tokens");
   return undefined;
 }
 
