@@ -248,7 +248,14 @@ test("timeout: ERR_TIMEOUT, and az and its child are gone afterwards", async (t)
 test("abortSignal kills az and rejects with AbortError ERR_ABORTED", async (t) => {
   const box = sandbox(t);
   const controller = new AbortController();
-  setTimeout(() => controller.abort(), 300);
+  // Abort once the fake az has started its grandchild (a fixed delay lost the race under load).
+  const started = setInterval(() => {
+    if (box.records().some((r) => r.grandchild)) {
+      clearInterval(started);
+      controller.abort();
+    }
+  }, 20);
+  t.after(() => clearInterval(started));
   await rejectsWith(
     new AzureCliCredential({ env: box.env("hang") }).getToken(SCOPE, {
       abortSignal: controller.signal,
