@@ -4,11 +4,10 @@
  * @module
  */
 import { CredentialUnavailableError } from "../errors.js";
-import { checkHeaderValue, type Transport } from "../http/transport.js";
+import { checkHeaderValue } from "../http/transport.js";
 import type { CommonCredentialOptions } from "../types.js";
-import { AppCredential } from "./app_credential_base.js";
 import { requireAppTenant, requireString } from "./arguments.js";
-import { ciOidcAssertion } from "./ci_oidc.js";
+import { CiOidcCredential } from "./ci_oidc.js";
 import { pipelinesOidcEndpoint } from "./pipelines_oidc.js";
 
 const NAME = "AzurePipelinesCredential";
@@ -28,9 +27,7 @@ export interface AzurePipelinesCredentialOptions extends CommonCredentialOptions
  * ```
  * @see https://learn.microsoft.com/azure/devops/pipelines/library/connect-to-azure#create-an-azure-resource-manager-service-connection-that-uses-workload-identity-federation
  */
-export class AzurePipelinesCredential extends AppCredential {
-  readonly #oidcTransport: Transport;
-
+export class AzurePipelinesCredential extends CiOidcCredential {
   /**
    * @param tenantId - the tenant of the service connection's app registration.
    * @param clientId - the app registration's client id.
@@ -65,14 +62,6 @@ export class AzurePipelinesCredential extends AppCredential {
       serviceConnectionId,
       systemAccessToken,
     );
-    const { clientAuth, transport } = ciOidcAssertion(NAME, endpoint, options);
-    super(NAME, tenant, clientId, clientAuth, options);
-    this.#oidcTransport = transport;
-  }
-
-  /** Releases sockets (the token endpoint's and the OIDC endpoint's) and drops cached tokens. */
-  override async close(): Promise<void> {
-    await super.close();
-    this.#oidcTransport.close();
+    super(NAME, tenant, clientId, endpoint, options);
   }
 }

@@ -11,10 +11,10 @@ import { createIdentityTransport } from "../http/identity_transport.js";
 import { readJsonResponse } from "../http/json_response.js";
 import { resolveRetryOptions, sendWithRetry } from "../http/retry.js";
 import type { HttpResponse, Transport } from "../http/transport.js";
-import type { ClientAuthentication } from "../oauth/client_auth.js";
 import { DEFAULT_TIMEOUT_MS, type RequestSettings } from "../oauth/token_client.js";
 import type { TokenCredentialOptions } from "../types.js";
 import { serverText } from "../util/redact.js";
+import { AppCredential } from "./app_credential_base.js";
 
 /** How one CI system hands out OIDC tokens. */
 export interface CiOidcEndpoint {
@@ -95,29 +95,43 @@ export function parseCiOidcResponse(
   return token;
 }
 
-/** The client authentication of a CI-federated credential, and the transport to close with it. */
-export interface CiOidcAssertion {
-  clientAuth: ClientAuthentication;
-  transport: Transport;
-}
-
 /**
- * Client authentication by a CI OIDC token fetched for each token request. The OIDC request runs
- * inside the token request: its timeout, abort signal and the credential's `close()` apply, and it
- * goes through the credential's proxy, TLS and retry options.
+ * An application credential whose client assertion is a CI OIDC token fetched for each token
+ * request. The OIDC request runs inside the token request: its timeout, abort signal and the
+ * credential's `close()` apply, and it goes through the credential's proxy, TLS and retry options.
  */
-export function ciOidcAssertion(
-  credentialName: string,
-  endpoint: CiOidcEndpoint,
-  options: TokenCredentialOptions,
-): CiOidcAssertion {
-  const transport = createIdentityTransport(credentialName, options, options.env ?? process.env);
-  const retry = resolveRetryOptions(options.retryOptions);
-  const { method, url, headers } = endpoint;
-  const getAssertion = async (_: string, { signal, timeoutMs }: RequestSettings) => {
-    const request = { method, url, headers, signal, timeoutMs: timeoutMs ?? DEFAULT_TIMEOUT_MS };
-    const response = await sendWithRetry(transport, request, retry, credentialName);
-    return parseCiOidcResponse(credentialName, response, endpoint);
-  };
-  return { clientAuth: { kind: "assertion", getAssertion }, transport };
+export abstract class CiOidcCredential extends AppCredential {
+  readonly #oidcTransport: Transport;
+
+  /**
+   * @param name - the credential's name, which starts every message.
+   * @param tenantId - the validated tenant.
+   * @param clientId - the application (client) id.
+   * @param endpoint - where and how the CI system hands out ID tokens.
+   * @param options - the credential's options, passed whole.
+   */
+  protected constructor(
+    name: string,
+    tenantId: string,
+    clientId: string,
+    endpoint: CiOidcEndpoint,
+    options: TokenCredentialOptions,
+  ) {
+    const transport = createIdentityTransport(name, options, options.env ?? process.env);
+    const retry = resolveRetryOptions(options.retryOptions);
+    const { method, url, headers } = endpoint;
+    const getAssertion = async (_: string, { signal, timeoutMs }: RequestSettings) => {
+      const request = { method, url, headers, signal, timeoutMs: timeoutMs ?? DEFAULT_TIMEOUT_MS };
+      const response = await sendWithRetry(transport, request, retry, name);
+      return parseCiOidcResponse(name, response, endpoint);
+    };
+    super(name, tenantId, clientId, { kind: "assertion", getAssertion }, options);
+    this.#oidcTransport = transport;
+  }
+
+  /** Releases sockets (the token endpoint's and the OIDC endpoint's) and drops cached tokens. */
+  override async close(): Promise<void> {
+    await super.close();
+    this.#oidcTransport.close();
+  }
 }

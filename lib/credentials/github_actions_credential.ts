@@ -5,11 +5,10 @@
  * @module
  */
 import { CredentialUnavailableError } from "../errors.js";
-import { checkHeaderValue, type Transport } from "../http/transport.js";
+import { checkHeaderValue } from "../http/transport.js";
 import type { CommonCredentialOptions } from "../types.js";
-import { AppCredential } from "./app_credential_base.js";
 import { requireAppTenant } from "./arguments.js";
-import { ciOidcAssertion, requireHttpsUrl, withQuery, type CiOidcEndpoint } from "./ci_oidc.js";
+import { CiOidcCredential, requireHttpsUrl, withQuery, type CiOidcEndpoint } from "./ci_oidc.js";
 
 const NAME = "GitHubActionsCredential";
 
@@ -57,9 +56,7 @@ function githubOidcEndpoint(requestUrl: string, requestToken: string): CiOidcEnd
  * ```
  * @see https://docs.github.com/actions/security-for-github-actions/security-hardening-your-deployments/configuring-openid-connect-in-azure
  */
-export class GitHubActionsCredential extends AppCredential {
-  readonly #oidcTransport: Transport;
-
+export class GitHubActionsCredential extends CiOidcCredential {
   /**
    * @param options - tenant and client id (each defaulting to its variable), plus authority, multi-tenant, retry, TLS and logging options.
    * @throws CredentialUnavailableError when a variable (or option) is missing; the message lists which.
@@ -84,14 +81,6 @@ export class GitHubActionsCredential extends AppCredential {
     }
     const tenant = requireAppTenant(NAME, tenantId);
     const endpoint = githubOidcEndpoint(requestUrl, requestToken);
-    const { clientAuth, transport } = ciOidcAssertion(NAME, endpoint, options);
-    super(NAME, tenant, clientId, clientAuth, options);
-    this.#oidcTransport = transport;
-  }
-
-  /** Releases sockets (the token endpoint's and the ID-token endpoint's) and drops cached tokens. */
-  override async close(): Promise<void> {
-    await super.close();
-    this.#oidcTransport.close();
+    super(NAME, tenant, clientId, endpoint, options);
   }
 }
