@@ -1,3 +1,4 @@
+import { TokenCache } from "../cache/token_cache.js";
 import { persistenceSettings } from "../cache/token_store.js";
 import type { AuthenticationRecord } from "../oauth/authentication_record.js";
 import { normalizeScopes } from "../oauth/scopes.js";
@@ -41,6 +42,7 @@ export interface SharedTokenCacheCredentialOptions
  */
 export class SharedTokenCacheCredential implements TokenCredential {
   readonly #client: TokenClient;
+  readonly #cache: TokenCache;
   readonly #username: string | undefined;
   readonly #tenantId: string | undefined;
   readonly #cacheName: string;
@@ -66,6 +68,7 @@ export class SharedTokenCacheCredential implements TokenCredential {
     });
     this.#cacheName = settings?.name ?? "msal.cache";
     this.#client = new TokenClient(NAME, tenantId ?? "", clientId, { kind: "none" }, options);
+    this.#cache = new TokenCache({ now: this.#client.now, logger: this.#client.logger });
     this.#username = username || undefined;
     this.#tenantId = tenantId || undefined;
     this.#record = options.authenticationRecord;
@@ -89,29 +92,44 @@ export class SharedTokenCacheCredential implements TokenCredential {
       const claims = buildClaims(NAME, options.claims, options.enableCae);
       const timeoutMs = requestTimeout(NAME, options.requestOptions?.timeout);
       success = () => `getToken succeeded scopes=[${list.join(" ")}]`;
-      const { tokenFromSharedCache } = await import("../cache/shared_cache.js");
       const tenantId = requested || this.#tenantId;
-      return tokenFromSharedCache({
-        client,
-        scopes: list,
-        cacheName: this.#cacheName,
-        cae: options.enableCae === true,
-        env: this.#options.env ?? process.env,
-        platform: this.#options.platform ?? process.platform,
-        timeoutMs,
-        ...(this.#options.spawn ? { spawn: this.#options.spawn } : {}),
-        ...(claims ? { claims } : {}),
-        ...(options.abortSignal ? { signal: options.abortSignal } : {}),
-        ...(this.#username ? { username: this.#username } : {}),
-        ...(tenantId ? { tenantId } : {}),
-        ...(this.#record ? { homeAccountId: this.#record.homeAccountId } : {}),
-      });
+      const cae = options.enableCae === true;
+      const key = `${tenantId ?? ""}\n${[...list].sort().join(" ")}\n${cae}`;
+      // Held in memory like every credential's tokens: the file (and a keyring tool) is read on a
+      // miss, and concurrent misses share one read.
+      return this.#cache.get(
+        key,
+        async (signal) => {
+          const { tokenFromSharedCache } = await import("../cache/shared_cache.js");
+          return tokenFromSharedCache({
+            client,
+            scopes: list,
+            cacheName: this.#cacheName,
+            cae,
+            env: this.#options.env ?? process.env,
+            platform: this.#options.platform ?? process.platform,
+            timeoutMs,
+            signal,
+            ...(this.#options.spawn ? { spawn: this.#options.spawn } : {}),
+            ...(claims ? { claims } : {}),
+            ...(this.#username ? { username: this.#username } : {}),
+            ...(tenantId ? { tenantId } : {}),
+            ...(this.#record ? { homeAccountId: this.#record.homeAccountId } : {}),
+          });
+        },
+        {
+          challenge: options.claims,
+          abortMessage: `${NAME}: the operation was aborted.`,
+          signal: options.abortSignal,
+        },
+      );
     };
     return logOutcome(client.logger, work, () => success());
   }
 
   /** Releases sockets. */
   async close(): Promise<void> {
+    this.#cache.clear();
     this.#client.close();
   }
 

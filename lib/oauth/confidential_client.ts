@@ -58,11 +58,12 @@ export class ConfidentialClient {
       success = () => `getToken succeeded scopes=[${list.join(" ")}] tenant=${tenantId}`;
       const timeoutMs = requestTimeout(name, options.requestOptions?.timeout);
       const store = this.#store;
-      const query = { tenantId, scopes: list, cae: options.enableCae === true };
-      if (this.#partition) Object.assign(query, { partition: this.#partition });
       return this.#cache.get(
         key,
         async (signal) => {
+          // Built on a miss only: a cache hit allocates nothing for the persistent store.
+          const query = { tenantId, scopes: list, cae: options.enableCae === true };
+          if (this.#partition) Object.assign(query, { partition: this.#partition });
           const kept = store && !options.claims ? await store.accessToken(query) : undefined;
           if (kept) return kept;
           const grant = this.#grant(list);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, afterEach, before, beforeEach, describe, test } from "node:test";
 import { parseMsalCache } from "../../lib/cache/msal_cache_format.js";
@@ -143,6 +143,26 @@ describe("SharedTokenCacheCredential", () => {
     const again = await credential().getToken(SCOPE);
     assert.equal(again.token, token.token);
     assert.equal(fake.requests.length, 0);
+  });
+
+  test("one credential keeps the token in memory: concurrent calls share one redemption, and the file is not read again", async () => {
+    fake.users.refreshTokens.set("rt-memory", {
+      clientId: DEVELOPER_APP,
+      live: true,
+      user: fake.users.user,
+    });
+    const path = writeShared(
+      msalPythonCache([
+        { oid: OID, tenant: TENANT, username: "ada@contoso.example", rt: "rt-memory" },
+      ]),
+    );
+    const shared = credential();
+    const tokens = await Promise.all([1, 2, 3, 4, 5].map(() => shared.getToken(SCOPE)));
+    assert.equal(new Set(tokens.map((t) => t.token)).size, 1);
+    assert.equal(fake.requests.length, 1);
+    rmSync(path);
+    assert.equal((await shared.getToken(SCOPE)).token, tokens[0]!.token);
+    assert.equal(fake.requests.length, 1);
   });
 
   test("no cache file: unavailable at once, nothing spawned, no request", async () => {
