@@ -26,11 +26,10 @@ import {
   type GetTokenOptions,
   type TokenCredential,
 } from "../index.js";
+import { DEVELOPER_SIGN_ON_CLIENT_ID } from "../credentials/user_credential_base.js";
 import { readRegularFile } from "../util/read_file.js";
 import type { TokenCommand } from "./arguments.js";
 
-/** The client id interactive credentials use when `--client-id` is not given (the Azure CLI's). */
-const DEFAULT_PUBLIC_CLIENT_ID = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
 const RECORD_FILE = "entra-token.record.json";
 
 /** Where the signed-in account's record is kept: `~/.IdentityService/entra-token.record.json` (0600). */
@@ -83,7 +82,7 @@ function plain(credential: TokenCredential, scopes: string[]): CliCredential {
 
 /** Device code or browser: silent with a stored record and a persisted refresh token. */
 function interactive(command: TokenCommand, io: CliIo): CliCredential {
-  const clientId = command.clientId ?? DEFAULT_PUBLIC_CLIENT_ID;
+  const clientId = command.clientId ?? DEVELOPER_SIGN_ON_CLIENT_ID;
   const path = recordPath(io.env);
   const authenticationRecord = loadRecord(path, clientId, command.tenantId);
   const options = {

@@ -15,10 +15,10 @@ import type {
 import { logOutcome } from "../util/logger.js";
 import { requestTimeout } from "../util/timeout.js";
 import { requireString } from "./arguments.js";
+import { DEVELOPER_SIGN_ON_CLIENT_ID } from "./user_credential_base.js";
 
 const NAME = "SharedTokenCacheCredential";
 /** The Azure CLI's application, which the developer tools' refresh tokens belong to (family `1`). */
-const DEVELOPER_SIGN_ON_CLIENT_ID = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
 
 /** Options of {@link SharedTokenCacheCredential}, as in `azure-identity`. */
 export interface SharedTokenCacheCredentialOptions

@@ -13,7 +13,7 @@ import type {
 import { requireString } from "./arguments.js";
 
 /** The client id of the Azure CLI application, which `@azure/identity` uses when none is given. */
-const DEVELOPER_SIGN_ON_CLIENT_ID = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
+export const DEVELOPER_SIGN_ON_CLIENT_ID = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
 
 /** Options shared by the credentials that sign a user in, as in `@azure/identity`. */
 export interface InteractiveCredentialOptions extends CommonCredentialOptions {
