@@ -1,3 +1,4 @@
+import { TokenCache } from "../cache/token_cache.js";
 import { CredentialUnavailableError, messageOf } from "../errors.js";
 import {
   deserializeAuthenticationRecord,
@@ -14,6 +15,7 @@ import type {
   MultiTenantTokenCredentialOptions,
   TokenCredential,
 } from "../types.js";
+import { createLogger } from "../util/logger.js";
 import { SharedTokenCacheCredential } from "./shared_token_cache_credential.js";
 
 // Built-ins at first use: this module is part of the package's import (see read_file.ts).
@@ -103,6 +105,7 @@ async function readSignIn(
 export class VisualStudioCodeCredential implements TokenCredential {
   readonly #options: VisualStudioCodeCredentialOptions;
   readonly #tenantId: string | undefined;
+  readonly #cache: TokenCache;
 
   /**
    * @param options - `tenantId` (default the `azure.tenant` setting, else the account's) and the
@@ -113,6 +116,8 @@ export class VisualStudioCodeCredential implements TokenCredential {
     if (options.tenantId !== undefined) checkTenantId(NAME, options.tenantId);
     this.#options = options;
     this.#tenantId = options.tenantId;
+    const logger = createLogger(NAME, options.loggingOptions, options.env ?? process.env);
+    this.#cache = new TokenCache({ logger });
   }
 
   /**
@@ -123,6 +128,21 @@ export class VisualStudioCodeCredential implements TokenCredential {
    */
   async getToken(scopes: string | string[], options: GetTokenOptions = {}): Promise<AccessToken> {
     const list = normalizeScopes(NAME, scopes);
+    // Held in memory like every credential's tokens: VS Code's files, a keyring tool and a
+    // redemption only on a miss, and concurrent misses share them.
+    const key = `${options.tenantId ?? ""}\n${[...list].sort().join(" ")}\n${options.enableCae === true}`;
+    return this.#cache.get(
+      key,
+      (signal) => this.#fetch(list, { ...options, abortSignal: signal }),
+      {
+        challenge: options.claims,
+        abortMessage: `${NAME}: the operation was aborted.`,
+        signal: options.abortSignal,
+      },
+    );
+  }
+
+  async #fetch(list: string[], options: GetTokenOptions): Promise<AccessToken> {
     const env = this.#options.env ?? process.env;
     const platform = this.#options.platform ?? process.platform;
     const signIn = await readSignIn(env, platform);
@@ -196,9 +216,13 @@ export class VisualStudioCodeCredential implements TokenCredential {
     return `${NAME}: Visual Studio Code is signed in as ${who}, but its tokens are held by the operating system's authentication broker, which needs a native module; no refresh token of that account was found elsewhere${reasons.length ? ` (${reasons.join("; ")})` : ""}. ${instead}`;
   }
 
-  /** Nothing to release; present like on every credential. */
-  async close(): Promise<void> {}
+  /** Drops the tokens held in memory. */
+  async close(): Promise<void> {
+    this.#cache.clear();
+  }
 
   /** Same as `close()`, for `await using`. */
-  async [Symbol.asyncDispose](): Promise<void> {}
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
 }

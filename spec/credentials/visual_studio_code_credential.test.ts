@@ -132,12 +132,18 @@ describe("VisualStudioCodeCredential", () => {
       join(box.fakeState, "store.json"),
       JSON.stringify({ "secret:account=AzureCloud&service=VS Code Azure": "legacy-rt" }),
     );
-    const token = await credential(
-      box.fakeEnv("ok", { DBUS_SESSION_BUS_ADDRESS: "unix:path=/fake" }),
-    ).getToken(SCOPE);
-    assert.ok(token.token);
+    const vscode = credential(box.fakeEnv("ok", { DBUS_SESSION_BUS_ADDRESS: "unix:path=/fake" }));
+    const [token, ...others] = await Promise.all([1, 2, 3].map(() => vscode.getToken(SCOPE)));
+    assert.ok(token!.token);
+    assert.equal(fake.requests.length, 1, "concurrent calls share one redemption");
     assert.equal(fake.requests[0]!.path, "/organizations/oauth2/v2.0/token");
     assert.equal(fake.requests[0]!.form.refresh_token, "legacy-rt");
+    assert.deepEqual(
+      others.map((t) => t.token),
+      [token!.token, token!.token],
+    );
+    assert.equal((await vscode.getToken(SCOPE)).token, token!.token, "then held in memory");
+    assert.equal(fake.requests.length, 1);
   });
 
   test("an unknown azure.cloud setting and an ADFS tenant are unavailable", async () => {
