@@ -12,14 +12,19 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const out = join(root, "build/dist");
 
 /**
- * The package's entry points: `name` is the output file (build/dist/<name>.js, and .cjs when
- * `require` can load it), `source` the TypeScript entry. A new subpath is one line here plus its
- * `exports` entry in package.json. The entra-token command is started by an ESM launcher only.
+ * The package's entry points: `name` is the output file (build/dist/<name>.js), `source` the
+ * TypeScript entry, `cjs` the source of its CommonJS build (build/dist/<name>.cjs) when `require`
+ * can load it. `ownsFolder: false` marks an entry that shares its folder with the main one (see
+ * the plugin below). A new subpath is one line here plus its `exports` entry in package.json.
+ * `entra-zero/persistence` has no CommonJS file: its `require` condition serves index.cjs, whose
+ * source exports the plugin too, because two CommonJS bundles would each carry their own registry
+ * and error classes. The entra-token command is started by an ESM launcher only.
  */
 export const ENTRIES = [
-  { name: "index", source: "lib/index.ts", cjs: true },
-  { name: "testing", source: "lib/testing/index.ts", cjs: true },
-  { name: "cli", source: "lib/cli/main.ts", cjs: false },
+  { name: "index", source: "lib/index.ts", cjs: "lib/index_cjs.ts" },
+  { name: "testing", source: "lib/testing/index.ts", cjs: "lib/testing/index.ts" },
+  { name: "persistence", source: "lib/persistence.ts", ownsFolder: false },
+  { name: "cli", source: "lib/cli/main.ts" },
 ];
 
 /**
@@ -47,7 +52,8 @@ const lazyPartsShareTheEntry = {
       if (!lazy.has(args.path)) return undefined;
       // The entry of the deepest folder holding the module: lib/testing/* belongs to the testing
       // entry, everything else under lib/ to the main one.
-      const entry = ENTRIES.map(({ source }) => join(root, source))
+      const entry = ENTRIES.filter(({ ownsFolder }) => ownsFolder !== false)
+        .map(({ source }) => join(root, source))
         .filter((source) => args.path.startsWith(dirname(source) + sep))
         .sort((a, b) => b.length - a.length)[0];
       const text = await readFile(args.path, "utf8");
@@ -80,10 +86,7 @@ await Promise.all([
   }),
   build({
     ...common,
-    entryPoints: ENTRIES.filter(({ cjs }) => cjs).map(({ name, source }) => ({
-      in: source,
-      out: name,
-    })),
+    entryPoints: ENTRIES.filter(({ cjs }) => cjs).map(({ name, cjs }) => ({ in: cjs, out: name })),
     format: "cjs",
     outExtension: { ".js": ".cjs" },
   }),

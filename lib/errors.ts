@@ -61,6 +61,7 @@ export type IdentityErrorCode =
   | "ERR_CACHE_IO"
   | "ERR_CACHE_PROTECTION"
   | "ERR_CACHE_UNAVAILABLE"
+  | "ERR_CACHE_PLUGIN_MISSING"
   | "ERR_SHARED_CACHE_ACCOUNT";
 
 /** Entra's own OAuth `error` strings (`invalid_client`, `invalid_grant`, …), passed through as codes. */
@@ -335,7 +336,9 @@ export class CertificateError extends Error {
  * The persistent token cache could not be used: a file that is not an MSAL cache
  * (`ERR_CACHE_FORMAT`), a lock held too long (`ERR_CACHE_LOCKED`), a file or directory that cannot
  * be read or written (`ERR_CACHE_IO`), or an OS protection tool that failed
- * (`ERR_CACHE_PROTECTION`). `getToken` never fails for these: tokens stay in memory.
+ * (`ERR_CACHE_PROTECTION`). `getToken` never fails for these: tokens stay in memory. Thrown only
+ * by a credential's constructor, when `tokenCachePersistenceOptions.enabled` is set but the plugin
+ * of `entra-zero/persistence` was not registered (`ERR_CACHE_PLUGIN_MISSING`).
  */
 export class TokenCacheError extends Error {
   /** Always `"TokenCacheError"`. */

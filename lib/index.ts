@@ -42,6 +42,7 @@ export {
   CredentialUnavailableError,
   CredentialUnavailableErrorName,
   InvalidArgumentError,
+  TokenCacheError,
 } from "./errors.js";
 export type {
   AuthenticationErrorOptions,

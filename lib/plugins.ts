@@ -1,13 +1,24 @@
+import {
+  HOW_TO_ENABLE_PERSISTENCE,
+  isPersistenceProvider,
+  registerPersistence,
+} from "./cache/persistence_registry.js";
 import { messageOf } from "./errors.js";
 import type { IdentityPlugin } from "./types.js";
 import { logger } from "./util/logger.js";
 
 const BUILT_IN = {
   cachePluginControl: {
-    setPersistence: () =>
-      logger.info(
-        "useIdentityPlugin: persistent token caching is built into entra-zero; the plugin is not needed and was not installed.",
-      ),
+    setPersistence: (provider: unknown) => {
+      if (!isPersistenceProvider(provider)) {
+        logger.warning(
+          `useIdentityPlugin: this persistence plugin needs @azure/identity and native modules and was ignored; for entra-zero's own, ${HOW_TO_ENABLE_PERSISTENCE}.`,
+        );
+        return;
+      }
+      registerPersistence(provider);
+      logger.info("useIdentityPlugin: persistent token caching is available.");
+    },
   },
   nativeBrokerPluginControl: {
     setNativeBroker: () =>
@@ -25,10 +36,11 @@ const BUILT_IN = {
 };
 
 /**
- * Accepts an `@azure/identity` plugin (`@azure/identity-cache-persistence`,
- * `@azure/identity-vscode`, `@azure/identity-broker`) so start-up code written for
- * `@azure/identity` keeps running. Nothing is installed: each plugin is told what it offers is built
- * in (or, for the native broker, not supported), and a line is logged. Never throws.
+ * Registers a plugin. `cachePersistencePlugin` of `entra-zero/persistence` enables the persistent
+ * token cache. The plugins of `@azure/identity` (`@azure/identity-cache-persistence`,
+ * `@azure/identity-vscode`, `@azure/identity-broker`) are accepted so start-up code written for
+ * `@azure/identity` keeps running, but none is installed: each is told so in one log line (the
+ * cache one names the plugin to use instead). Never throws.
  *
  * @param plugin - the plugin function.
  */

@@ -28,7 +28,7 @@ const ALLOWED = [
   /^README\.md$/,
   /^LICENSE$/,
   /^build\/dist\/(?:index|testing)\.c?js$/,
-  /^build\/dist\/cli\.js$/,
+  /^build\/dist\/(?:persistence|cli)\.js$/,
   /^build\/dist\/chunks\/[\w-]+\.js$/,
   /^build\/lib\/.+\.d\.ts$/,
   /^bin\/entra-token\.mjs$/,
@@ -240,6 +240,26 @@ describe("npm pack, then npm install --offline of the tarball in another project
     assert.equal(out.token, fake.issuedTokens.at(-1));
     assert.equal(out.error, "function");
     assert.equal(out.from, join(realpathSync(installed), "build/dist/index.cjs"));
+  });
+
+  test("entra-zero/persistence registers the persistent cache from import and from require", async () => {
+    const body = [
+      `m.useIdentityPlugin(p.cachePersistencePlugin);`,
+      `new m.ClientSecretCredential("${TENANT}", "app", "x", { tokenCachePersistenceOptions: { enabled: true } });`,
+      `console.log(typeof p.cachePersistencePlugin);`,
+    ];
+    const scripts = {
+      module: `const m = await import("entra-zero"); const p = await import("entra-zero/persistence"); ${body.join(" ")}`,
+      commonjs: `const m = require("entra-zero"); const p = require("entra-zero/persistence"); ${body.join(" ")}`,
+    };
+    for (const [type, script] of Object.entries(scripts)) {
+      const { stdout } = await run(process.execPath, [`--input-type=${type}`, "-e", script], {
+        cwd: project,
+        timeout: NODE_TIMEOUT_MS,
+        env: childEnv({}),
+      });
+      assert.equal(stdout.trim(), "function", type);
+    }
   });
 
   // Other Node versions, e.g. ENTRA_ZERO_OTHER_NODES=$(npx -y node@22 -p process.execPath).

@@ -106,7 +106,14 @@ for (const dir of ["build/lib", "build/dist"]) {
 
 test("build/dist is the bundle: ESM entries with their chunks, and CommonJS entries", () => {
   const built = files(join(root, "build/dist")).map((f) => f.slice(root.length));
-  for (const entry of ["index.js", "index.cjs", "testing.js", "testing.cjs", "cli.js"])
+  for (const entry of [
+    "index.js",
+    "index.cjs",
+    "testing.js",
+    "testing.cjs",
+    "persistence.js",
+    "cli.js",
+  ])
     assert.ok(built.includes(join("build/dist", entry)), entry);
   // The PKCS#12 decoder is a chunk of its own, loaded only when a PKCS#12 file is met.
   assert.ok(
@@ -115,7 +122,9 @@ test("build/dist is the bundle: ESM entries with their chunks, and CommonJS entr
   );
   assert.ok(
     built.every((f) =>
-      /^build[/\\]dist[/\\](?:(?:index|testing)\.c?js|cli\.js|chunks[/\\][\w-]+\.js)$/.test(f),
+      /^build[/\\]dist[/\\](?:(?:index|testing)\.c?js|(?:persistence|cli)\.js|chunks[/\\][\w-]+\.js)$/.test(
+        f,
+      ),
     ),
   );
 });
@@ -177,5 +186,35 @@ test('import "entra-zero" never loads the emulator: a resolve hook records every
     mainGraph.filter(emulatorCode),
     [],
     "the main entry's module graph reaches no emulator code",
+  );
+});
+
+test("a bundler that inlines everything reachable leaves the persistent cache out unless the plugin is imported", async () => {
+  const { build } = await import("esbuild");
+  const bundle = async (contents: string) => {
+    const result = await build({
+      stdin: { contents, resolveDir: root, loader: "js" },
+      bundle: true,
+      minify: true,
+      platform: "node",
+      format: "esm",
+      write: false,
+      logLevel: "silent",
+    });
+    return result.outputFiles.map((f) => f.text).join("");
+  };
+  const plain = await bundle(
+    'import { ClientSecretCredential } from "entra-zero"; console.log(new ClientSecretCredential("t", "c", "s"));',
+  );
+  const persisted = await bundle(
+    'import { ClientSecretCredential, useIdentityPlugin } from "entra-zero"; import { cachePersistencePlugin } from "entra-zero/persistence"; useIdentityPlugin(cachePersistencePlugin); console.log(new ClientSecretCredential("t", "c", "s"));',
+  );
+  // The cache directory and the keyring tools' names stand for the persistence code.
+  const marks = (text: string) =>
+    ["IdentityService", "secret-tool", "keyctl"].filter((m) => text.includes(m));
+  assert.deepEqual(marks(plain), []);
+  assert.deepEqual(marks(persisted), ["IdentityService", "secret-tool", "keyctl"]);
+  console.log(
+    `# ClientSecretCredential bundle: ${(plain.length / 1000).toFixed(1)} KB; with the persistence plugin: ${(persisted.length / 1000).toFixed(1)} KB`,
   );
 });

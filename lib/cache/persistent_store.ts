@@ -1,7 +1,7 @@
 /**
  * The persistent token store of one credential: MSAL-format entries in `<name>.nocae` and
- * `<name>.cae`, read and written through {@link PersistentCache}. Loaded only by `token_store.ts`
- * when persistence is enabled.
+ * `<name>.cae`, read and written through {@link PersistentCache}. Part of the persistence plugin's
+ * code, loaded when a credential with persistence enabled first reads or writes its cache.
  *
  * @module
  */

@@ -1,8 +1,8 @@
 /**
  * The shared developer cache (`~/.IdentityService/msal.cache[.nocae|.cae]`) as
  * `SharedTokenCacheCredential` uses it: find the file, choose the account, serve a cached access
- * token or redeem the account's refresh token, write the rotated one back. Loaded by the
- * credential with a dynamic `import()` on its first `getToken`.
+ * token or redeem the account's refresh token, write the rotated one back. Part of the persistence
+ * plugin's code, loaded on the credential's first `getToken`.
  *
  * @module
  */

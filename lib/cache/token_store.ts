@@ -1,15 +1,17 @@
 /**
  * The seam between the credentials and the persistent token cache. Credentials hold a
- * {@link PersistentTokenStore} only when `tokenCachePersistenceOptions.enabled` is true; the
- * persistence code (files, locks, OS tools, crypto) is then loaded on first use with a dynamic
- * `import()`, so a caller who does not enable it never loads it.
+ * {@link PersistentTokenStore} only when `tokenCachePersistenceOptions.enabled` is true. The
+ * persistence code (files, locks, OS tools, crypto) comes from the plugin of
+ * `entra-zero/persistence` and is loaded on first use, so a program that does not register it
+ * neither loads nor bundles it.
  *
  * @module
  */
-import { InvalidArgumentError, messageOf } from "../errors.js";
+import { InvalidArgumentError, messageOf, TokenCacheError } from "../errors.js";
 import type { AccessToken, InternalOptions, TokenCachePersistenceOptions } from "../types.js";
 import type { TokenResult } from "../oauth/token_response.js";
 import type { CredentialLogger } from "../util/logger.js";
+import { HOW_TO_ENABLE_PERSISTENCE, registeredPersistence } from "./persistence_registry.js";
 
 /** Which cached tokens a lookup or a save is about. */
 export interface TokenQuery {
@@ -88,9 +90,11 @@ export function persistenceSettings(
 
 /**
  * Opens the persistent store of a credential, or returns undefined when persistence is off. The
- * implementation module is imported on the first call of a method.
+ * plugin's cache code is imported on the first call of a method.
  *
  * @throws InvalidArgumentError for malformed options (see {@link persistenceSettings}).
+ * @throws TokenCacheError `ERR_CACHE_PLUGIN_MISSING` when persistence is enabled but the plugin of
+ *   `entra-zero/persistence` was not registered (as `@azure/identity` throws without its plugin).
  */
 export function openTokenStore(
   options: TokenCachePersistenceOptions | undefined,
@@ -98,10 +102,16 @@ export function openTokenStore(
 ): PersistentTokenStore | undefined {
   const settings = persistenceSettings(context.credentialName, options);
   if (!settings) return undefined;
+  const provider = registeredPersistence();
+  if (!provider)
+    throw new TokenCacheError(
+      "ERR_CACHE_PLUGIN_MISSING",
+      `${context.credentialName}: tokenCachePersistenceOptions.enabled needs the persistence plugin: ${HOW_TO_ENABLE_PERSISTENCE}.`,
+    );
   let loaded: Promise<PersistentTokenStore | undefined> | undefined;
   const store = () =>
-    (loaded ??= import("./persistent_store.js").then(
-      (module) => module.createPersistentStore(settings, context),
+    (loaded ??= provider.load().then(
+      (parts) => parts.createPersistentStore(settings, context),
       (error: unknown) => {
         context.logger.warning(`token cache: could not be loaded: ${messageOf(error)}`);
         return undefined;

@@ -25,7 +25,9 @@ import {
   type AuthenticationRecord,
   type GetTokenOptions,
   type TokenCredential,
+  useIdentityPlugin,
 } from "../index.js";
+import { cachePersistencePlugin } from "../persistence.js";
 import { DEVELOPER_SIGN_ON_CLIENT_ID } from "../credentials/user_credential_base.js";
 import { readRegularFile } from "../util/read_file.js";
 import type { TokenCommand } from "./arguments.js";
@@ -117,6 +119,9 @@ function interactive(command: TokenCommand, io: CliIo): CliCredential {
  *   `TypeError` (`ERR_INVALID_ARG_VALUE`) for a value it refuses.
  */
 export function createCliCredential(command: TokenCommand, io: CliIo): CliCredential {
+  // The command is an application: it wants the persistent cache (and the shared developer cache
+  // for DefaultAzureCredential), so it registers the plugin a library user opts into.
+  useIdentityPlugin(cachePersistencePlugin);
   const { tenantId, clientId, scopes } = command;
   const env = io.env;
   // `env` is this package's option for the environment read at construction.

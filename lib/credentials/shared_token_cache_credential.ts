@@ -1,5 +1,7 @@
 import { TokenCache } from "../cache/token_cache.js";
+import { HOW_TO_ENABLE_PERSISTENCE, registeredPersistence } from "../cache/persistence_registry.js";
 import { persistenceSettings } from "../cache/token_store.js";
+import { CredentialUnavailableError } from "../errors.js";
 import type { AuthenticationRecord } from "../oauth/authentication_record.js";
 import { normalizeScopes } from "../oauth/scopes.js";
 import { checkTenantId, resolveTenant } from "../oauth/tenant.js";
@@ -38,7 +40,8 @@ export interface SharedTokenCacheCredentialOptions
  * (`~/.IdentityService/msal.cache.nocae`, MSAL's unified format; the cache `name` may be changed
  * with `tokenCachePersistenceOptions`). Serves a cached access token, else redeems the account's
  * refresh token and writes the rotated one back. Where there is no cache file it is unavailable at
- * once, starting nothing.
+ * once, starting nothing. It reads the cache through the plugin of `entra-zero/persistence`; while
+ * that is not registered it is unavailable, and says how to register it.
  */
 export class SharedTokenCacheCredential implements TokenCredential {
   readonly #client: TokenClient;
@@ -78,9 +81,10 @@ export class SharedTokenCacheCredential implements TokenCredential {
   /**
    * Gets a token for the chosen account from the shared cache.
    *
-   * @throws CredentialUnavailableError when there is no cache (`ERR_CREDENTIAL_UNAVAILABLE`), no
-   *   single matching account (`ERR_SHARED_CACHE_ACCOUNT`, saying how to choose one), or every
-   *   refresh token of the account was refused (`ERR_AUTHENTICATION_REQUIRED`; they are removed).
+   * @throws CredentialUnavailableError when the persistence plugin is not registered or there is no
+   *   cache (`ERR_CREDENTIAL_UNAVAILABLE`), no single matching account (`ERR_SHARED_CACHE_ACCOUNT`,
+   *   saying how to choose one), or every refresh token of the account was refused
+   *   (`ERR_AUTHENTICATION_REQUIRED`; they are removed).
    * @throws AuthenticationError for other failures of the token request.
    */
   getToken(scopes: string | string[], options: GetTokenOptions = {}): Promise<AccessToken> {
@@ -100,7 +104,12 @@ export class SharedTokenCacheCredential implements TokenCredential {
       return this.#cache.get(
         key,
         async (signal) => {
-          const { tokenFromSharedCache } = await import("../cache/shared_cache.js");
+          const provider = registeredPersistence();
+          if (!provider)
+            throw new CredentialUnavailableError(
+              `${NAME}: reading the shared token cache needs the persistence plugin: ${HOW_TO_ENABLE_PERSISTENCE}.`,
+            );
+          const { tokenFromSharedCache } = await provider.load();
           return tokenFromSharedCache({
             client,
             scopes: list,

@@ -9,7 +9,14 @@ import { TEST_TLS } from "../support/fixtures.js";
 import { CacheSandbox } from "./cache_sandbox.js";
 import { secretServiceRoute } from "../../lib/cache/protection/secret_service.js";
 import { findTool, startSecretService, SYSTEM_PATH } from "./real_tools.js";
-import { DeviceCodeCredential, SharedTokenCacheCredential } from "../support/package.js";
+import {
+  DeviceCodeCredential,
+  SharedTokenCacheCredential,
+  cachePersistencePlugin,
+  useIdentityPlugin,
+} from "../support/package.js";
+
+useIdentityPlugin(cachePersistencePlugin);
 
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const PUBLIC_APP = "de71ce00-0000-4000-8000-0000000c0de0";

@@ -9,7 +9,14 @@ import type { LogLevel } from "../../lib/types.js";
 import { FakeEntra } from "../support/fake_entra.js";
 import { TEST_CA, TEST_TLS } from "../support/fixtures.js";
 import { CacheSandbox, runChild } from "./cache_sandbox.js";
-import { ClientSecretCredential, DeviceCodeCredential } from "../support/package.js";
+import {
+  ClientSecretCredential,
+  DeviceCodeCredential,
+  cachePersistencePlugin,
+  useIdentityPlugin,
+} from "../support/package.js";
+
+useIdentityPlugin(cachePersistencePlugin);
 
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const CLIENT = "0b7c5e1a-0000-4000-8000-00000000c11e";

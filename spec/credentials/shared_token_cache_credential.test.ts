@@ -12,7 +12,11 @@ import {
   DefaultAzureCredential,
   SharedTokenCacheCredential,
   type SharedTokenCacheCredentialOptions,
+  cachePersistencePlugin,
+  useIdentityPlugin,
 } from "../support/package.js";
+
+useIdentityPlugin(cachePersistencePlugin);
 
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const DEVELOPER_APP = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";

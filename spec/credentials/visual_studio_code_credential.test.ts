@@ -6,7 +6,14 @@ import { FakeEntra } from "../support/fake_entra.js";
 import { TEST_TLS } from "../support/fixtures.js";
 import { rejectsWith } from "../support/assert_error.js";
 import { CacheSandbox } from "../cache/cache_sandbox.js";
-import { CredentialUnavailableError, VisualStudioCodeCredential } from "../support/package.js";
+import {
+  CredentialUnavailableError,
+  VisualStudioCodeCredential,
+  cachePersistencePlugin,
+  useIdentityPlugin,
+} from "../support/package.js";
+
+useIdentityPlugin(cachePersistencePlugin);
 
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const VSCODE_APP = "aebc6443-996d-45c2-90f0-388ff96faa56";

@@ -6,3 +6,4 @@
  * @module
  */
 export * from "entra-zero";
+export { cachePersistencePlugin } from "entra-zero/persistence";

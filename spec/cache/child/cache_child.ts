@@ -9,7 +9,14 @@ import { join } from "node:path";
 import { PersistentCache } from "../../../lib/cache/persistent_cache.js";
 import { messageOf } from "../../../lib/errors.js";
 import type { LogLevel } from "../../../lib/types.js";
-import { ClientSecretCredential, DeviceCodeCredential } from "../../support/package.js";
+import {
+  ClientSecretCredential,
+  DeviceCodeCredential,
+  cachePersistencePlugin,
+  useIdentityPlugin,
+} from "../../support/package.js";
+
+useIdentityPlugin(cachePersistencePlugin);
 
 const order = JSON.parse(readFileSync(0, "utf8")) as Record<string, any>;
 const lines: string[] = [];
