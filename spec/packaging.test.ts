@@ -215,6 +215,6 @@ test("a bundler that inlines everything reachable leaves the persistent cache ou
   assert.deepEqual(marks(plain), []);
   assert.deepEqual(marks(persisted), ["IdentityService", "secret-tool", "keyctl"]);
   console.log(
-    `# ClientSecretCredential bundle: ${(plain.length / 1000).toFixed(1)} KB; with the persistence plugin: ${(persisted.length / 1000).toFixed(1)} KB`,
+    `ClientSecretCredential bundle: ${(plain.length / 1000).toFixed(1)} KB; with the persistence plugin: ${(persisted.length / 1000).toFixed(1)} KB`,
   );
 });
