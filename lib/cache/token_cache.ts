@@ -1,5 +1,6 @@
 import { AbortError, messageOf } from "../errors.js";
 import type { AbortSignalLike, AccessToken } from "../types.js";
+import { AbortSource } from "../util/abort_source.js";
 import type { CredentialLogger } from "../util/logger.js";
 
 /** A token is no longer served once less than this remains. */
@@ -8,7 +9,7 @@ export const EXPIRY_MARGIN_MS = 5 * 60 * 1000;
 export const REFRESH_RETRY_DELAY_MS = 30 * 1000;
 
 /** Fetches a token; `signal` fires when every caller waiting for it has given up. */
-export type TokenFetcher = (signal: AbortSignal) => Promise<AccessToken>;
+export type TokenFetcher = (signal: AbortSignalLike) => Promise<AccessToken>;
 
 interface Entry {
   token: AccessToken;
@@ -18,7 +19,7 @@ interface Entry {
 interface Flight {
   key: string;
   promise: Promise<AccessToken>;
-  controller: AbortController;
+  cancel: AbortSource;
   waiters: number;
 }
 
@@ -98,19 +99,19 @@ export class TokenCache {
   /** Drops every cached token. */
   clear(): void {
     this.#entries.clear();
-    for (const flight of this.#flights.values()) flight.controller.abort();
+    for (const flight of this.#flights.values()) flight.cancel.abort();
     this.#flights.clear();
   }
 
   #start(flightKey: string, cacheKey: string, fetch: TokenFetcher, background = false): Flight {
-    const controller = new AbortController();
+    const cancel = new AbortSource();
     // The async body below must see `flight` itself to remove exactly this flight when it
     // settles, so the object exists before its promise does. The cache itself waits for a
     // background refresh, so callers who join it and give up never cancel it.
-    const flight = { key: flightKey, controller, waiters: background ? 1 : 0 } as Flight;
+    const flight = { key: flightKey, cancel, waiters: background ? 1 : 0 } as Flight;
     flight.promise = (async () => {
       try {
-        const token = await fetch(controller.signal);
+        const token = await fetch(cancel);
         this.#entries.set(cacheKey, { token, lastRefreshAttempt: this.#now() });
         return token;
       } finally {
@@ -139,7 +140,7 @@ export class TokenCache {
         if (abandon && flight.waiters === 0) {
           // Cancelled at once for everyone: a caller arriving in this same tick starts afresh.
           if (this.#flights.get(flight.key) === flight) this.#flights.delete(flight.key);
-          flight.controller.abort();
+          flight.cancel.abort();
         }
         complete();
       };
