@@ -16,6 +16,10 @@ interface Entry {
   lastRefreshAttempt: number;
 }
 
+/** Whether an entry's token is still served: more than {@link EXPIRY_MARGIN_MS} before expiry. */
+const isValid = (entry: Entry, now: number): boolean =>
+  now < entry.token.expiresOnTimestamp - EXPIRY_MARGIN_MS;
+
 interface Flight {
   key: string;
   promise: Promise<AccessToken>;
@@ -56,14 +60,8 @@ export class TokenCache {
   ): Promise<AccessToken> {
     const now = this.#now();
     const entry = options.challenge ? undefined : this.#entries.get(key);
-    if (entry && now < entry.token.expiresOnTimestamp - EXPIRY_MARGIN_MS) {
-      const refreshAfter = entry.token.refreshAfterTimestamp;
-      if (
-        refreshAfter !== undefined &&
-        now >= refreshAfter &&
-        now - entry.lastRefreshAttempt >= REFRESH_RETRY_DELAY_MS &&
-        !this.#flights.has(key)
-      ) {
+    if (entry && isValid(entry, now)) {
+      if (this.#refreshDue(key, entry, now)) {
         entry.lastRefreshAttempt = now;
         this.#logger.verbose(
           "token cache: refresh time reached; serving the cached token, refreshing in the background",
@@ -91,6 +89,20 @@ export class TokenCache {
     return this.#wait(flight, options.signal, options.abortMessage);
   }
 
+  /**
+   * The cached token for `key` when {@link TokenCache.get} would serve it without starting a
+   * request: valid beyond the expiry margin and no background refresh due. Synchronous, so a
+   * caller can answer a hit without the promises and closures a miss needs.
+   */
+  peek(key: string): AccessToken | undefined {
+    const entry = this.#entries.get(key);
+    if (entry === undefined) return undefined;
+    const now = this.#now();
+    if (!isValid(entry, now) || this.#refreshDue(key, entry, now)) return undefined;
+    this.#logger.verbose("token cache: hit");
+    return entry.token;
+  }
+
   /** Stores a token obtained outside {@link TokenCache.get}, e.g. by an interactive sign-in. */
   set(key: string, token: AccessToken): void {
     this.#entries.set(key, { token, lastRefreshAttempt: this.#now() });
@@ -101,6 +113,17 @@ export class TokenCache {
     this.#entries.clear();
     for (const flight of this.#flights.values()) flight.cancel.abort();
     this.#flights.clear();
+  }
+
+  /** Whether a valid entry is past its refresh time, with no refresh in flight or just failed. */
+  #refreshDue(key: string, entry: Entry, now: number): boolean {
+    const refreshAfter = entry.token.refreshAfterTimestamp;
+    return (
+      refreshAfter !== undefined &&
+      now >= refreshAfter &&
+      now - entry.lastRefreshAttempt >= REFRESH_RETRY_DELAY_MS &&
+      !this.#flights.has(key)
+    );
   }
 
   #start(flightKey: string, cacheKey: string, fetch: TokenFetcher, background = false): Flight {

@@ -23,6 +23,12 @@ export class ConfidentialClient {
   readonly #grant: GrantFactory;
   readonly #partition: string;
   readonly #store: PersistentTokenStore | undefined;
+  /**
+   * The cache key of each scope string a plain call (no tenant, claims or timeout option) passed
+   * validation with, without and with CAE: a repeated call finds its token without validating,
+   * sorting or joining again. Holds keys only, and grows like the cache itself.
+   */
+  readonly #plainKeys = [new Map<string, string>(), new Map<string, string>()] as const;
 
   /**
    * @param client - sends the requests.
@@ -46,6 +52,21 @@ export class ConfidentialClient {
 
   /** Gets a token for `scopes`; see `AppCredential.getToken` for what it throws. */
   getToken(scopes: string | string[], options: GetTokenOptions = {}): Promise<AccessToken> {
+    const plain =
+      typeof scopes === "string" &&
+      options.tenantId === undefined &&
+      !options.claims &&
+      options.requestOptions?.timeout === undefined;
+    if (plain) {
+      const key = this.#plainKeys[options.enableCae === true ? 1 : 0].get(scopes);
+      const token = key === undefined ? undefined : this.#cache.peek(key);
+      if (token) {
+        const { logger, tenantPolicy } = this.#client;
+        if (logger.enabled("info"))
+          logger.info(successLine([scopes], tenantPolicy.configuredTenantId));
+        return Promise.resolve(token);
+      }
+    }
     const client = this.#client;
     const name = client.credentialName;
     let success = () => "";
@@ -55,7 +76,8 @@ export class ConfidentialClient {
       const claims = buildClaims(name, options.claims, options.enableCae);
       const scopeKey = list.length === 1 ? list[0] : [...list].sort().join(" ");
       const key = `${tenantId}\n${scopeKey}\n${options.enableCae === true}\n${this.#partition}`;
-      success = () => `getToken succeeded scopes=[${list.join(" ")}] tenant=${tenantId}`;
+      if (plain) this.#plainKeys[options.enableCae === true ? 1 : 0].set(scopes, key);
+      success = () => successLine(list, tenantId);
       const timeoutMs = requestTimeout(name, options.requestOptions?.timeout);
       const store = this.#store;
       return this.#cache.get(
@@ -86,4 +108,8 @@ export class ConfidentialClient {
     this.#cache.clear();
     this.#client.close();
   }
+}
+
+function successLine(scopes: readonly string[], tenantId: string): string {
+  return `getToken succeeded scopes=[${scopes.join(" ")}] tenant=${tenantId}`;
 }

@@ -114,15 +114,18 @@ export function createLogger(
   const sink: LogSink =
     options?.logger ??
     ((level, message) => logger[level].log(`entra-zero:${name} ${level} ${message}`));
-  const enabled = (level: LogLevel) => passes(level, threshold);
-  const emit = (level: LogLevel) => (message: string) => {
-    if (enabled(level)) sink(level, options?.logger ? `${name}: ${message}` : message);
-  };
+  const prefix = options?.logger ? `${name}: ` : "";
+  // The level is fixed here, so a level that is off gets a function that does nothing: hot paths
+  // (a cache hit, every request) pay a call, not a comparison of levels.
+  const on = { verbose: false, info: false, warning: false, error: false };
+  for (const level of LEVELS) on[level] = passes(level, threshold);
+  const emit = (level: LogLevel) =>
+    on[level] ? (message: string) => sink(level, prefix + message) : () => {};
   return {
     verbose: emit("verbose"),
     info: emit("info"),
     warning: emit("warning"),
     error: emit("error"),
-    enabled,
+    enabled: (level) => on[level],
   };
 }
