@@ -153,6 +153,8 @@ export class TokenCache {
   ): Promise<AccessToken> {
     if (signal?.aborted) return Promise.reject(new AbortError(abortMessage));
     flight.waiters++;
+    // A caller without a signal never gives up: it stays counted and takes the flight's promise.
+    if (!signal) return flight.promise;
     return new Promise<AccessToken>((resolve, reject) => {
       let done = false;
       const settle = (abandon: boolean, complete: () => void) => {

@@ -61,6 +61,8 @@ export interface ResolvedRetryOptions extends Required<RetryOptions> {
   policy: RetryPolicy;
 }
 
+const resolvedDefaults: Partial<Record<keyof typeof POLICIES, ResolvedRetryOptions>> = {};
+
 /**
  * Fills in a policy's defaults: 3 retries, 800 ms base, 60 s longest wait for the token endpoint;
  * 5 retries, 800 ms, 64 s for managed identity.
@@ -69,7 +71,9 @@ export function resolveRetryOptions(
   options?: RetryOptions,
   policy: keyof typeof POLICIES = "tokenEndpoint",
 ): ResolvedRetryOptions {
-  // Field by field, not a loop over the keys: this runs for every new credential.
+  // Field by field, not a loop over the keys: this runs for every new credential, which mostly
+  // shares the defaults (never modified) instead of a copy.
+  if (options === undefined) return (resolvedDefaults[policy] ??= resolveRetryOptions({}, policy));
   const { defaults } = POLICIES[policy];
   return {
     maxRetries: Math.max(0, options?.maxRetries ?? defaults.maxRetries),

@@ -28,7 +28,7 @@ export class ConfidentialClient {
    * validation with, without and with CAE: a repeated call finds its token without validating,
    * sorting or joining again. Holds keys only, and grows like the cache itself.
    */
-  readonly #plainKeys = [new Map<string, string>(), new Map<string, string>()] as const;
+  #plainKeys: [Map<string, string>, Map<string, string>] | undefined;
 
   /**
    * @param client - sends the requests.
@@ -58,7 +58,7 @@ export class ConfidentialClient {
       !options.claims &&
       options.requestOptions?.timeout === undefined;
     if (plain) {
-      const key = this.#plainKeys[options.enableCae === true ? 1 : 0].get(scopes);
+      const key = this.#plainKeys?.[options.enableCae === true ? 1 : 0].get(scopes);
       const token = key === undefined ? undefined : this.#cache.peek(key);
       if (token) {
         const { logger, tenantPolicy } = this.#client;
@@ -76,7 +76,8 @@ export class ConfidentialClient {
       const claims = buildClaims(name, options.claims, options.enableCae);
       const scopeKey = list.length === 1 ? list[0] : [...list].sort().join(" ");
       const key = `${tenantId}\n${scopeKey}\n${options.enableCae === true}\n${this.#partition}`;
-      if (plain) this.#plainKeys[options.enableCae === true ? 1 : 0].set(scopes, key);
+      if (plain)
+        (this.#plainKeys ??= [new Map(), new Map()])[options.enableCae ? 1 : 0].set(scopes, key);
       success = () => successLine(list, tenantId);
       const timeoutMs = requestTimeout(name, options.requestOptions?.timeout);
       const store = this.#store;

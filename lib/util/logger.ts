@@ -100,6 +100,16 @@ export async function logOutcome<T>(
   }
 }
 
+const silent = () => {};
+/** The logger of every credential that logs nothing (the default): one object, not one each. */
+const SILENT: CredentialLogger = {
+  verbose: silent,
+  info: silent,
+  warning: silent,
+  error: silent,
+  enabled: () => false,
+};
+
 /**
  * Creates the logger of one credential. The level is `loggingOptions.logLevel`, else
  * `AZURE_LOG_LEVEL`; with neither, nothing is logged. Lines go to `loggingOptions.logger`, else
@@ -111,6 +121,7 @@ export function createLogger(
   env: NodeJS.ProcessEnv,
 ): CredentialLogger {
   const threshold = options?.logLevel ?? parseLevel(env.AZURE_LOG_LEVEL);
+  if (threshold === undefined) return SILENT;
   const sink: LogSink =
     options?.logger ??
     ((level, message) => logger[level].log(`entra-zero:${name} ${level} ${message}`));
