@@ -1,8 +1,11 @@
 // Profiles two rows of bench/run.mjs without @azure/identity: "new credential in a warm process"
 // (section 3) and "cache hits" (section 5). Not part of `npm test`.
-//   node bench/profile_warm.mjs [--warm N] [--hits MS] [--dist DIR ...]
+//   node bench/profile_warm.mjs [--warm N] [--hits MS] [--rounds N] [--only warm|hits] [--with-az]
+//     [--dist DIR ...]
 // With several --dist directories (e.g. a saved build and build/dist) the rows are measured
 // interleaved, so machine load drifts alike for each; add `node --cpu-prof` to profile one.
+// --with-az also interleaves @azure/identity's new-credential call as bench/run.mjs does (its
+// garbage is collected during the other calls), without timing it.
 import { readFileSync } from "node:fs";
 import { request, Agent } from "node:https";
 import { dirname, join, resolve } from "node:path";
@@ -60,6 +63,7 @@ const newCredential = libs.map(
   (lib) => () =>
     new lib.ClientSecretCredential(env.TENANT, env.CLIENT, env.SECRET, options).getToken(SCOPE),
 );
+const untimed = [];
 const median = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 
 async function hitsPerSecond(lib) {
@@ -73,6 +77,19 @@ async function hitsPerSecond(lib) {
 }
 
 const calls = [keepAlivePost, ...newCredential];
+if (args.includes("--with-az")) {
+  // @azure/identity takes no CA option; Node reads NODE_EXTRA_CA_CERTS only at startup.
+  if (!process.env.NODE_EXTRA_CA_CERTS)
+    throw new Error("--with-az needs NODE_EXTRA_CA_CERTS=fixtures/tls/ca.pem");
+  const { createRequire } = await import("node:module");
+  const entry = createRequire(join(here, "package.json")).resolve("@azure/identity");
+  const az = await import(pathToFileURL(entry).href);
+  const azOptions = { authorityHost: server.url, disableInstanceDiscovery: true };
+  const newAz = () =>
+    new az.ClientSecretCredential(env.TENANT, env.CLIENT, env.SECRET, azOptions).getToken(SCOPE);
+  for (let i = 0; i < 20; i++) await newAz();
+  untimed.push(newAz);
+}
 for (const warm of calls) for (let i = 0; i < 50; i++) await warm();
 const ratios = dists.map(() => []);
 const hits = dists.map(() => []);
@@ -85,6 +102,7 @@ for (let round = 0; round < ROUNDS; round++) {
         const started = performance.now();
         await call();
         times[k].push(performance.now() - started);
+        if (k === calls.length - 1) for (const extra of untimed) await extra();
       }
     connections = server.state.connections - connections;
     const post = median(times[0]);
