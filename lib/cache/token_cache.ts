@@ -53,7 +53,21 @@ export class TokenCache {
    * Returns a cached token for `key` or fetches one. With a claims `challenge` the cache is not
    * read, and concurrent identical challenges still share one flight.
    */
-  async get(
+  get(
+    key: string,
+    fetch: TokenFetcher,
+    options: { challenge?: string; signal?: AbortSignalLike; abortMessage: string },
+  ): Promise<AccessToken> {
+    // Not an async function: a miss returns the flight's promise as is, without wrapping it in
+    // another; whatever throws still arrives as a rejection.
+    try {
+      return this.#get(key, fetch, options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  #get(
     key: string,
     fetch: TokenFetcher,
     options: { challenge?: string; signal?: AbortSignalLike; abortMessage: string },
@@ -72,7 +86,7 @@ export class TokenCache {
           );
         });
       } else this.#logger.verbose("token cache: hit");
-      return entry.token;
+      return Promise.resolve(entry.token);
     }
     if (options.signal?.aborted) throw new AbortError(options.abortMessage);
     // One flight per token: a foreground miss joins the background refresh of the same key.

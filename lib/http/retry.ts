@@ -169,7 +169,10 @@ export async function sendWithRetry(
       deadline === Infinity ? Infinity : Math.max(1, Math.ceil(deadline - performance.now()));
     let response: HttpResponse | undefined, failure: { code: string } | undefined;
     try {
-      response = await transport.send({ ...request, timeoutMs: Math.min(request.timeoutMs, left) });
+      const timeoutMs = Math.min(request.timeoutMs, left);
+      response = await transport.send(
+        timeoutMs === request.timeoutMs ? request : { ...request, timeoutMs },
+      );
       if (!options.policy.retriable(response.status)) return response;
     } catch (error) {
       if (!isRetriableError(error, new URL(request.url).hostname)) throw error;
