@@ -67,6 +67,17 @@ let newRequestId: (() => string) | undefined;
 let httpsRequest: typeof https.request | undefined;
 let httpRequest: typeof http.request | undefined;
 
+// The URL of the last request, parsed: a credential created per request posts where the previous
+// one did. Nothing changes a parsed URL: this file and `http.request` only read it.
+let lastUrl: { text: string; url: URL } | undefined;
+
+function parseUrl(text: string): URL {
+  if (lastUrl?.text === text) return lastUrl.url;
+  const url = new URL(text);
+  lastUrl = { text, url };
+  return url;
+}
+
 /** The `User-Agent` this package sends. */
 export function userAgent(prefix?: string): string {
   const base =
@@ -118,7 +129,7 @@ export function createTransport(options: TransportOptions): Transport {
   const inFlight = new Set<() => void>();
 
   function send(request: HttpRequest): Promise<HttpResponse> {
-    const url = new URL(request.url);
+    const url = parseUrl(request.url);
     const isHttps = url.protocol === "https:";
     if (!isHttps && !(url.protocol === "http:" && options.allowInsecureHttp)) {
       return Promise.reject(
