@@ -30,6 +30,8 @@ export class ConfidentialClient {
    */
   #plainKeys: Map<string, string> | undefined;
   #plainCaeKeys: Map<string, string> | undefined;
+  /** Whether `getToken` was called before: a credential used once never builds the maps above. */
+  #called = false;
 
   /**
    * @param client - sends the requests.
@@ -79,8 +81,11 @@ export class ConfidentialClient {
       const claims = buildClaims(name, options.claims, options.enableCae);
       const scopeKey = list.length === 1 ? list[0] : [...list].sort().join(" ");
       const key = `${tenantId}\n${scopeKey}\n${cae}\n${this.#partition}`;
-      if (plain && cae) (this.#plainCaeKeys ??= new Map()).set(scopes, key);
-      else if (plain) (this.#plainKeys ??= new Map()).set(scopes, key);
+      if (plain && this.#called) {
+        if (cae) (this.#plainCaeKeys ??= new Map()).set(scopes, key);
+        else (this.#plainKeys ??= new Map()).set(scopes, key);
+      }
+      this.#called = true;
       success = () => successLine(list, tenantId);
       const timeoutMs = requestTimeout(name, options.requestOptions?.timeout);
       const store = this.#store;

@@ -124,36 +124,6 @@ describe("TokenCache", () => {
     assert.equal(h.fetches, 3);
   });
 
-  test("peek serves exactly what get would serve without a request, and never fetches", async () => {
-    const h = harness();
-    h.setPlan((n) =>
-      Promise.resolve({
-        token: `t${n}`,
-        expiresOnTimestamp: h.now + 24 * HOUR,
-        refreshAfterTimestamp: h.now + 12 * HOUR,
-        tokenType: "Bearer",
-      }),
-    );
-    assert.equal(h.cache.peek("k"), undefined, "nothing cached yet");
-    await h.get();
-    assert.equal(h.cache.peek("k")?.token, "t1");
-    let release = () => {};
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    h.setPlan((n) =>
-      gate.then(() => ({ token: `t${n}`, expiresOnTimestamp: h.now + HOUR, tokenType: "Bearer" })),
-    );
-    h.advance(12 * HOUR);
-    assert.equal(h.cache.peek("k"), undefined, "a background refresh is due: get decides");
-    await h.get();
-    assert.equal(h.cache.peek("k")?.token, "t1", "served while the refresh is in flight");
-    release();
-    await flush();
-    assert.equal(h.cache.peek("k")?.token, "t2");
-    h.advance(HOUR - EXPIRY_MARGIN_MS);
-    assert.equal(h.cache.peek("k"), undefined, "within the expiry margin");
-    assert.equal(h.fetches, 2);
-  });
-
   test("a claims challenge skips the cached token but still stores the new one", async () => {
     const h = harness();
     await h.get();
