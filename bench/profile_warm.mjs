@@ -1,4 +1,4 @@
-// Profiles two rows of bench/run.mjs without @azure/identity: "new credential in a warm process"
+// Measures two rows of bench/run.mjs for entra-zero alone: "new credential in a warm process"
 // (section 3) and "cache hits" (section 5). Not part of `npm test`.
 //   node bench/profile_warm.mjs [--warm N] [--hits MS] [--rounds N] [--only warm|hits] [--with-az]
 //     [--dist DIR ...]
