@@ -1,5 +1,6 @@
 import { AbortError, messageOf } from "../errors.js";
 import type { AbortSignalLike, AccessToken } from "../types.js";
+import { AbortSource } from "../util/abort_source.js";
 import type { CredentialLogger } from "../util/logger.js";
 
 /** A token is no longer served once less than this remains. */
@@ -8,17 +9,21 @@ export const EXPIRY_MARGIN_MS = 5 * 60 * 1000;
 export const REFRESH_RETRY_DELAY_MS = 30 * 1000;
 
 /** Fetches a token; `signal` fires when every caller waiting for it has given up. */
-export type TokenFetcher = (signal: AbortSignal) => Promise<AccessToken>;
+export type TokenFetcher = (signal: AbortSignalLike) => Promise<AccessToken>;
 
 interface Entry {
   token: AccessToken;
   lastRefreshAttempt: number;
 }
 
+/** Whether an entry's token is still served: more than {@link EXPIRY_MARGIN_MS} before expiry. */
+const isValid = (entry: Entry, now: number): boolean =>
+  now < entry.token.expiresOnTimestamp - EXPIRY_MARGIN_MS;
+
 interface Flight {
   key: string;
   promise: Promise<AccessToken>;
-  controller: AbortController;
+  cancel: AbortSource;
   waiters: number;
 }
 
@@ -48,21 +53,29 @@ export class TokenCache {
    * Returns a cached token for `key` or fetches one. With a claims `challenge` the cache is not
    * read, and concurrent identical challenges still share one flight.
    */
-  async get(
+  get(
+    key: string,
+    fetch: TokenFetcher,
+    options: { challenge?: string; signal?: AbortSignalLike; abortMessage: string },
+  ): Promise<AccessToken> {
+    // Not an async function: a miss returns the flight's promise as is, without wrapping it in
+    // another; whatever throws still arrives as a rejection.
+    try {
+      return this.#get(key, fetch, options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  #get(
     key: string,
     fetch: TokenFetcher,
     options: { challenge?: string; signal?: AbortSignalLike; abortMessage: string },
   ): Promise<AccessToken> {
     const now = this.#now();
     const entry = options.challenge ? undefined : this.#entries.get(key);
-    if (entry && now < entry.token.expiresOnTimestamp - EXPIRY_MARGIN_MS) {
-      const refreshAfter = entry.token.refreshAfterTimestamp;
-      if (
-        refreshAfter !== undefined &&
-        now >= refreshAfter &&
-        now - entry.lastRefreshAttempt >= REFRESH_RETRY_DELAY_MS &&
-        !this.#flights.has(key)
-      ) {
+    if (entry && isValid(entry, now)) {
+      if (this.#refreshDue(key, entry, now)) {
         entry.lastRefreshAttempt = now;
         this.#logger.verbose(
           "token cache: refresh time reached; serving the cached token, refreshing in the background",
@@ -73,7 +86,7 @@ export class TokenCache {
           );
         });
       } else this.#logger.verbose("token cache: hit");
-      return entry.token;
+      return Promise.resolve(entry.token);
     }
     if (options.signal?.aborted) throw new AbortError(options.abortMessage);
     // One flight per token: a foreground miss joins the background refresh of the same key.
@@ -90,6 +103,20 @@ export class TokenCache {
     return this.#wait(flight, options.signal, options.abortMessage);
   }
 
+  /**
+   * The cached token for `key` when {@link TokenCache.get} would serve it without starting a
+   * request: valid beyond the expiry margin and no background refresh due. Synchronous, so a
+   * caller can answer a hit without the promises and closures a miss needs.
+   */
+  peek(key: string): AccessToken | undefined {
+    const entry = this.#entries.get(key);
+    if (entry === undefined) return undefined;
+    const now = this.#now();
+    if (!isValid(entry, now) || this.#refreshDue(key, entry, now)) return undefined;
+    this.#logger.verbose("token cache: hit");
+    return entry.token;
+  }
+
   /** Stores a token obtained outside {@link TokenCache.get}, e.g. by an interactive sign-in. */
   set(key: string, token: AccessToken): void {
     this.#entries.set(key, { token, lastRefreshAttempt: this.#now() });
@@ -98,19 +125,30 @@ export class TokenCache {
   /** Drops every cached token. */
   clear(): void {
     this.#entries.clear();
-    for (const flight of this.#flights.values()) flight.controller.abort();
+    for (const flight of this.#flights.values()) flight.cancel.abort();
     this.#flights.clear();
   }
 
+  /** Whether a valid entry is past its refresh time, with no refresh in flight or just failed. */
+  #refreshDue(key: string, entry: Entry, now: number): boolean {
+    const refreshAfter = entry.token.refreshAfterTimestamp;
+    return (
+      refreshAfter !== undefined &&
+      now >= refreshAfter &&
+      now - entry.lastRefreshAttempt >= REFRESH_RETRY_DELAY_MS &&
+      !this.#flights.has(key)
+    );
+  }
+
   #start(flightKey: string, cacheKey: string, fetch: TokenFetcher, background = false): Flight {
-    const controller = new AbortController();
+    const cancel = new AbortSource();
     // The async body below must see `flight` itself to remove exactly this flight when it
     // settles, so the object exists before its promise does. The cache itself waits for a
     // background refresh, so callers who join it and give up never cancel it.
-    const flight = { key: flightKey, controller, waiters: background ? 1 : 0 } as Flight;
+    const flight = { key: flightKey, cancel, waiters: background ? 1 : 0 } as Flight;
     flight.promise = (async () => {
       try {
-        const token = await fetch(controller.signal);
+        const token = await fetch(cancel);
         this.#entries.set(cacheKey, { token, lastRefreshAttempt: this.#now() });
         return token;
       } finally {
@@ -129,6 +167,8 @@ export class TokenCache {
   ): Promise<AccessToken> {
     if (signal?.aborted) return Promise.reject(new AbortError(abortMessage));
     flight.waiters++;
+    // A caller without a signal never gives up: it stays counted and takes the flight's promise.
+    if (!signal) return flight.promise;
     return new Promise<AccessToken>((resolve, reject) => {
       let done = false;
       const settle = (abandon: boolean, complete: () => void) => {
@@ -139,7 +179,7 @@ export class TokenCache {
         if (abandon && flight.waiters === 0) {
           // Cancelled at once for everyone: a caller arriving in this same tick starts afresh.
           if (this.#flights.get(flight.key) === flight) this.#flights.delete(flight.key);
-          flight.controller.abort();
+          flight.cancel.abort();
         }
         complete();
       };

@@ -14,10 +14,11 @@ export function createIdentityTransport(
   env: NodeJS.ProcessEnv,
   logger?: CredentialLogger,
 ): Transport {
+  const proxy = resolveProxy(credentialName, options.proxyOptions, env);
   return createTransport({
     credentialName,
-    proxy: resolveProxy(credentialName, options.proxyOptions, env),
-    bypassProxy: (hostname, port) => isProxyBypassed(hostname, port, env),
+    proxy,
+    bypassProxy: proxy ? (hostname, port) => isProxyBypassed(hostname, port, env) : undefined,
     tlsOptions: options.tlsOptions,
     userAgentPrefix: options.userAgentOptions?.userAgentPrefix,
     logger,

@@ -32,6 +32,15 @@ function toTarget(
   return target;
 }
 
+const PROXY_VARIABLES = [
+  "HTTPS_PROXY",
+  "ALL_PROXY",
+  "HTTP_PROXY",
+  "https_proxy",
+  "all_proxy",
+  "http_proxy",
+] as const;
+
 /**
  * The proxy for HTTPS requests: `proxyOptions`, else `HTTPS_PROXY`, `ALL_PROXY`, `HTTP_PROXY`
  * (upper case first, then lower case). Undefined when none is set.
@@ -43,11 +52,9 @@ export function resolveProxy(
   options: ProxyOptions | undefined,
   env: NodeJS.ProcessEnv,
 ): ProxyTarget | undefined {
-  const raw = options
-    ? options.host
-    : ["HTTPS_PROXY", "ALL_PROXY", "HTTP_PROXY", "https_proxy", "all_proxy", "http_proxy"]
-        .map((name) => env[name]?.trim())
-        .find(Boolean);
+  let raw = options?.host;
+  // Stops at the first one set; each read of process.env is a call into the C++ runtime.
+  if (!options) for (const name of PROXY_VARIABLES) if ((raw = env[name]?.trim())) break;
   if (!raw) return undefined;
   const text = /^[a-z]+:\/\//i.test(raw) ? raw : `http://${raw}`;
   const url = URL.canParse(text) ? new URL(text) : undefined;

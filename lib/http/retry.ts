@@ -61,6 +61,8 @@ export interface ResolvedRetryOptions extends Required<RetryOptions> {
   policy: RetryPolicy;
 }
 
+const resolvedDefaults: Partial<Record<keyof typeof POLICIES, ResolvedRetryOptions>> = {};
+
 /**
  * Fills in a policy's defaults: 3 retries, 800 ms base, 60 s longest wait for the token endpoint;
  * 5 retries, 800 ms, 64 s for managed identity.
@@ -69,7 +71,9 @@ export function resolveRetryOptions(
   options?: RetryOptions,
   policy: keyof typeof POLICIES = "tokenEndpoint",
 ): ResolvedRetryOptions {
-  // Field by field, not a loop over the keys: this runs for every new credential.
+  // Field by field, not a loop over the keys: this runs for every new credential, which mostly
+  // shares the defaults (never modified) instead of a copy.
+  if (options === undefined) return (resolvedDefaults[policy] ??= resolveRetryOptions({}, policy));
   const { defaults } = POLICIES[policy];
   return {
     maxRetries: Math.max(0, options?.maxRetries ?? defaults.maxRetries),
@@ -165,7 +169,10 @@ export async function sendWithRetry(
       deadline === Infinity ? Infinity : Math.max(1, Math.ceil(deadline - performance.now()));
     let response: HttpResponse | undefined, failure: { code: string } | undefined;
     try {
-      response = await transport.send({ ...request, timeoutMs: Math.min(request.timeoutMs, left) });
+      const timeoutMs = Math.min(request.timeoutMs, left);
+      response = await transport.send(
+        timeoutMs === request.timeoutMs ? request : { ...request, timeoutMs },
+      );
       if (!options.policy.retriable(response.status)) return response;
     } catch (error) {
       if (!isRetriableError(error, new URL(request.url).hostname)) throw error;

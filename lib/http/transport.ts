@@ -56,6 +56,8 @@ export interface TransportOptions {
   logger?: CredentialLogger;
 }
 
+const ONCE = { once: true } as const;
+
 /** The default response size cap. */
 export const MAX_RESPONSE_BYTES = 1024 * 1024;
 
@@ -64,6 +66,17 @@ let baseUserAgent: string | undefined;
 let newRequestId: (() => string) | undefined;
 let httpsRequest: typeof https.request | undefined;
 let httpRequest: typeof http.request | undefined;
+
+// The URL of the last request, parsed: a credential created per request posts where the previous
+// one did. Nothing changes a parsed URL: this file and `http.request` only read it.
+let lastUrl: { text: string; url: URL } | undefined;
+
+function parseUrl(text: string): URL {
+  if (lastUrl?.text === text) return lastUrl.url;
+  const url = new URL(text);
+  lastUrl = { text, url };
+  return url;
+}
 
 /** The `User-Agent` this package sends. */
 export function userAgent(prefix?: string): string {
@@ -116,7 +129,7 @@ export function createTransport(options: TransportOptions): Transport {
   const inFlight = new Set<() => void>();
 
   function send(request: HttpRequest): Promise<HttpResponse> {
-    const url = new URL(request.url);
+    const url = parseUrl(request.url);
     const isHttps = url.protocol === "https:";
     if (!isHttps && !(url.protocol === "http:" && options.allowInsecureHttp)) {
       return Promise.reject(
@@ -137,9 +150,11 @@ export function createTransport(options: TransportOptions): Transport {
     };
     if (request.body !== undefined)
       headers["Content-Length"] = String(Buffer.byteLength(request.body));
-    const target = `${url.origin}${url.pathname}`;
-    options.logger?.verbose(`${request.method} ${target}`);
-    const startedAt = Date.now();
+    // Log lines are built only when verbose is on: this runs for every request.
+    const log = options.logger?.enabled("verbose") ? options.logger : undefined;
+    const target = log ? `${url.origin}${url.pathname}` : "";
+    log?.verbose(`${request.method} ${target}`);
+    const startedAt = log ? Date.now() : 0;
 
     return new Promise<HttpResponse>((resolve, reject) => {
       let settled = false;
@@ -154,7 +169,7 @@ export function createTransport(options: TransportOptions): Transport {
           req?.destroy();
           reject(error);
         } else {
-          options.logger?.verbose(
+          log?.verbose(
             `${request.method} ${target} answered HTTP ${response!.status} in ${Date.now() - startedAt} ms`,
           );
           resolve(response!);
@@ -177,20 +192,20 @@ export function createTransport(options: TransportOptions): Transport {
       );
       const onResponse = (res: http.IncomingMessage) => {
         status = res.statusCode ?? 0;
-        const from = `the response from ${url.host}`;
+        const from = () => `the response from ${url.host}`;
         const truncated = (cause?: unknown) =>
-          fail("ERR_RESPONSE_TRUNCATED", `${from} was cut off after ${size} bytes.`, cause);
+          fail("ERR_RESPONSE_TRUNCATED", `${from()} was cut off after ${size} bytes.`, cause);
         if (status >= 300 && status < 400) {
           res.resume();
           const what = `HTTP ${status} (a redirect); redirects are not followed for token requests.`;
           return fail("ERR_REDIRECT_REFUSED", `${url.host} answered ${what}`);
         }
         const declared = Number(res.headers["content-length"]);
-        const limit = `the ${maxBytes}-byte limit.`;
+        const limit = () => `the ${maxBytes}-byte limit.`;
         if (Number.isFinite(declared) && declared > maxBytes) {
           return fail(
             "ERR_RESPONSE_TOO_LARGE",
-            `${from} declares ${declared} bytes, over ${limit}`,
+            `${from()} declares ${declared} bytes, over ${limit()}`,
           );
         }
         const chunks: Buffer[] = [];
@@ -198,7 +213,7 @@ export function createTransport(options: TransportOptions): Transport {
         res.on("data", (chunk: Buffer) => {
           size += chunk.length;
           if (size <= maxBytes) chunks.push(chunk);
-          else fail("ERR_RESPONSE_TOO_LARGE", `${from} exceeded ${limit}`);
+          else fail("ERR_RESPONSE_TOO_LARGE", `${from()} exceeded ${limit()}`);
         });
         res.on("end", () =>
           res.complete
@@ -233,7 +248,7 @@ export function createTransport(options: TransportOptions): Transport {
         }
         fail("ERR_NETWORK", `could not reach ${url.host}: ${code || error.message}.`, error);
       });
-      request.signal?.addEventListener("abort", onAbort, { once: true });
+      request.signal?.addEventListener("abort", onAbort, ONCE);
       req.end(request.body);
     });
   }

@@ -48,6 +48,8 @@ export interface Authority {
 // the same host again; bounded, as hosts come from callers.
 const resolvedAuthorities = new Map<string, Authority>();
 const MAX_RESOLVED_AUTHORITIES = 64;
+let lastResolved:
+  { raw: string; region?: string; tenantId?: string; authority: Authority } | undefined;
 
 /**
  * Resolves the authority host: the `authorityHost` option, else `AZURE_AUTHORITY_HOST`, else the
@@ -69,12 +71,21 @@ export function resolveAuthority(
     env.AZURE_AUTHORITY_HOST ??
     AzureAuthorityHosts.AzurePublicCloud
   ).trim();
+  // A credential created per request asks for the authority it asked for last time: strings the
+  // caller holds compare at once, where the map needs a new key string hashed.
+  const last = lastResolved;
+  if (last && last.raw === raw && last.region === region && last.tenantId === tenantId)
+    return last.authority;
   const key = `${raw}\n${region ?? ""}\n${tenantId ?? ""}`;
   const known = resolvedAuthorities.get(key);
-  if (known) return known;
+  if (known) {
+    lastResolved = { raw, region, tenantId, authority: known };
+    return known;
+  }
   const authority = Object.freeze(parseAuthority(credentialName, raw, region, tenantId));
   if (resolvedAuthorities.size >= MAX_RESOLVED_AUTHORITIES) resolvedAuthorities.clear();
   resolvedAuthorities.set(key, authority);
+  lastResolved = { raw, region, tenantId, authority };
   return authority;
 }
 

@@ -23,6 +23,15 @@ export class ConfidentialClient {
   readonly #grant: GrantFactory;
   readonly #partition: string;
   readonly #store: PersistentTokenStore | undefined;
+  /**
+   * The cache key of each scope string a plain call (no tenant, claims or timeout option) passed
+   * validation with, without and with CAE: a repeated call finds its token without validating,
+   * sorting or joining again. Holds keys only, and grows like the cache itself.
+   */
+  #plainKeys: Map<string, string> | undefined;
+  #plainCaeKeys: Map<string, string> | undefined;
+  /** Whether `getToken` was called before: a credential used once never builds the maps above. */
+  #called = false;
 
   /**
    * @param client - sends the requests.
@@ -46,29 +55,53 @@ export class ConfidentialClient {
 
   /** Gets a token for `scopes`; see `AppCredential.getToken` for what it throws. */
   getToken(scopes: string | string[], options: GetTokenOptions = {}): Promise<AccessToken> {
+    const cae = options.enableCae === true;
+    const plain =
+      typeof scopes === "string" &&
+      options.tenantId === undefined &&
+      !options.claims &&
+      options.requestOptions?.timeout === undefined;
+    if (plain) {
+      const key = (cae ? this.#plainCaeKeys : this.#plainKeys)?.get(scopes);
+      const token = key === undefined ? undefined : this.#cache.peek(key);
+      if (token) {
+        const { logger, tenantPolicy } = this.#client;
+        if (logger.enabled("info"))
+          logger.info(successLine([scopes], tenantPolicy.configuredTenantId));
+        return Promise.resolve(token);
+      }
+    }
     const client = this.#client;
     const name = client.credentialName;
     let success = () => "";
-    const work = async () => {
+    // Not async: logOutcome awaits what it returns and catches what it throws.
+    const work = () => {
       const list = normalizeScopes(name, scopes);
       const tenantId = resolveTenant(name, client.tenantPolicy, options.tenantId);
       const claims = buildClaims(name, options.claims, options.enableCae);
       const scopeKey = list.length === 1 ? list[0] : [...list].sort().join(" ");
-      const key = `${tenantId}\n${scopeKey}\n${options.enableCae === true}\n${this.#partition}`;
-      success = () => `getToken succeeded scopes=[${list.join(" ")}] tenant=${tenantId}`;
+      const key = `${tenantId}\n${scopeKey}\n${cae}\n${this.#partition}`;
+      if (plain && this.#called) {
+        if (cae) (this.#plainCaeKeys ??= new Map()).set(scopes, key);
+        else (this.#plainKeys ??= new Map()).set(scopes, key);
+      }
+      this.#called = true;
+      success = () => successLine(list, tenantId);
       const timeoutMs = requestTimeout(name, options.requestOptions?.timeout);
       const store = this.#store;
       return this.#cache.get(
         key,
         async (signal) => {
-          // Built on a miss only: a cache hit allocates nothing for the persistent store.
-          const query = { tenantId, scopes: list, cae: options.enableCae === true };
+          const settings = { signal, claims, timeoutMs };
+          if (!store)
+            return toAccessToken(await client.request(tenantId, this.#grant(list), settings));
+          // Built when a store is configured and the cache missed: never on a hit.
+          const query = { tenantId, scopes: list, cae };
           if (this.#partition) Object.assign(query, { partition: this.#partition });
-          const kept = store && !options.claims ? await store.accessToken(query) : undefined;
+          const kept = options.claims ? undefined : await store.accessToken(query);
           if (kept) return kept;
-          const grant = this.#grant(list);
-          const result = await client.request(tenantId, grant, { signal, claims, timeoutMs });
-          await store?.save(query, result);
+          const result = await client.request(tenantId, this.#grant(list), settings);
+          await store.save(query, result);
           return toAccessToken(result);
         },
         {
@@ -86,4 +119,8 @@ export class ConfidentialClient {
     this.#cache.clear();
     this.#client.close();
   }
+}
+
+function successLine(scopes: readonly string[], tenantId: string): string {
+  return `getToken succeeded scopes=[${scopes.join(" ")}] tenant=${tenantId}`;
 }

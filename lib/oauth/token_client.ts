@@ -20,6 +20,9 @@ import { validateAuthority } from "./instance_discovery.js";
 import { createTenantPolicy, type TenantPolicy } from "./tenant.js";
 import { parseTokenResponse, type TokenResult } from "./token_response.js";
 
+// Shared by every request: the transport copies headers, it never changes them.
+const FORM_HEADERS = { "Content-Type": "application/x-www-form-urlencoded;charset=utf-8" };
+
 /** Default timeout of one HTTP attempt. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
@@ -121,7 +124,9 @@ export class TokenClient {
     const { signal } = settings;
     const timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const { credentialName, logger } = this;
-    const [transport, retry, options] = [this.#transport, this.#retry, this.#options];
+    const transport = this.#transport;
+    const retry = this.#retry;
+    const options = this.#options;
     if (!options.disableInstanceDiscovery) {
       const discoveryHost = options.instanceDiscoveryHost;
       const context = {
@@ -135,11 +140,10 @@ export class TokenClient {
       };
       await validateAuthority(this.authority, tenantId, context);
     }
-    const headers = { "Content-Type": "application/x-www-form-urlencoded;charset=utf-8" };
     const request = {
       method: "POST" as const,
       url,
-      headers,
+      headers: FORM_HEADERS,
       body: encodeForm(fields),
       timeoutMs,
       signal,

@@ -65,12 +65,13 @@ export function refreshAfter(
   const lifetime = expiresOnMs - startMs;
   return lifetime >= HALF_LIFE_THRESHOLD_MS ? startMs + lifetime / 2 : undefined;
 }
-const OPTIONAL_STRINGS = {
-  refresh_token: "refreshToken",
-  id_token: "idToken",
-  client_info: "clientInfo",
-  scope: "scope",
-} as const;
+// Reply field → result key; a list, not an object to iterate: no entries array per reply.
+const OPTIONAL_STRINGS = [
+  ["refresh_token", "refreshToken"],
+  ["id_token", "idToken"],
+  ["client_info", "clientInfo"],
+  ["scope", "scope"],
+] as const;
 
 /**
  * The longest token lifetime a reply may state: one year. Entra's longest-lived access tokens (CAE)
@@ -135,7 +136,7 @@ export function parseTokenResponse(response: HttpResponse, context: ParseContext
   if (body.refresh_in !== undefined && refreshIn === undefined) {
     throw invalid(`"refresh_in" must be ${range}`);
   }
-  for (const field of Object.keys(OPTIONAL_STRINGS)) {
+  for (const [field] of OPTIONAL_STRINGS) {
     if (body[field] !== undefined && typeof body[field] !== "string")
       throw invalid(`"${field}" must be a string`);
   }
@@ -145,7 +146,7 @@ export function parseTokenResponse(response: HttpResponse, context: ParseContext
   const result: TokenResult = { accessToken: body.access_token, expiresOnTimestamp };
   const refreshAfterTimestamp = refreshAfter(start, expiresOnTimestamp, refreshIn);
   if (refreshAfterTimestamp !== undefined) result.refreshAfterTimestamp = refreshAfterTimestamp;
-  for (const [field, key] of Object.entries(OPTIONAL_STRINGS)) {
+  for (const [field, key] of OPTIONAL_STRINGS) {
     if (typeof body[field] === "string") result[key] = body[field];
   }
   return result;

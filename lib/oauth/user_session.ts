@@ -1,7 +1,7 @@
 import { TokenCache } from "../cache/token_cache.js";
 import type { PersistentTokenStore, TokenQuery } from "../cache/token_store.js";
 import { AuthenticationError, AuthenticationRequiredError } from "../errors.js";
-import type { AccessToken, GetTokenOptions } from "../types.js";
+import type { AbortSignalLike, AccessToken, GetTokenOptions } from "../types.js";
 import { logOutcome } from "../util/logger.js";
 import { requestTimeout } from "../util/timeout.js";
 import { accountFromTokenResponse, type AuthenticationRecord } from "./authentication_record.js";
@@ -189,7 +189,7 @@ export class UserSession {
     });
   }
 
-  async #refresh(request: Prepared, signal: AbortSignal): Promise<AccessToken> {
+  async #refresh(request: Prepared, signal: AbortSignalLike): Promise<AccessToken> {
     const store = this.#store;
     const query = this.#storeQuery(request);
     if (store && query.homeAccountId && !request.options.claims) {

@@ -100,6 +100,16 @@ export async function logOutcome<T>(
   }
 }
 
+const silent = () => {};
+/** The logger of every credential that logs nothing (the default): one object, not one each. */
+const SILENT: CredentialLogger = {
+  verbose: silent,
+  info: silent,
+  warning: silent,
+  error: silent,
+  enabled: () => false,
+};
+
 /**
  * Creates the logger of one credential. The level is `loggingOptions.logLevel`, else
  * `AZURE_LOG_LEVEL`; with neither, nothing is logged. Lines go to `loggingOptions.logger`, else
@@ -111,18 +121,22 @@ export function createLogger(
   env: NodeJS.ProcessEnv,
 ): CredentialLogger {
   const threshold = options?.logLevel ?? parseLevel(env.AZURE_LOG_LEVEL);
+  if (threshold === undefined) return SILENT;
   const sink: LogSink =
     options?.logger ??
     ((level, message) => logger[level].log(`entra-zero:${name} ${level} ${message}`));
-  const enabled = (level: LogLevel) => passes(level, threshold);
-  const emit = (level: LogLevel) => (message: string) => {
-    if (enabled(level)) sink(level, options?.logger ? `${name}: ${message}` : message);
-  };
+  const prefix = options?.logger ? `${name}: ` : "";
+  // The level is fixed here, so a level that is off gets a function that does nothing: hot paths
+  // (a cache hit, every request) pay a call, not a comparison of levels.
+  const on = { verbose: false, info: false, warning: false, error: false };
+  for (const level of LEVELS) on[level] = passes(level, threshold);
+  const emit = (level: LogLevel) =>
+    on[level] ? (message: string) => sink(level, prefix + message) : () => {};
   return {
     verbose: emit("verbose"),
     info: emit("info"),
     warning: emit("warning"),
     error: emit("error"),
-    enabled,
+    enabled: (level) => on[level],
   };
 }

@@ -7,7 +7,7 @@ import {
 } from "../../lib/cache/token_cache.js";
 import { AbortError } from "../../lib/errors.js";
 import { rejectsWith } from "../support/assert_error.js";
-import type { AccessToken } from "../../lib/types.js";
+import type { AbortSignalLike, AccessToken } from "../../lib/types.js";
 import type { CredentialLogger } from "../../lib/util/logger.js";
 
 const HOUR = 3600_000;
@@ -24,10 +24,10 @@ function harness() {
   };
   const cache = new TokenCache({ now: () => now, logger });
   let fetches = 0;
-  const signals: AbortSignal[] = [];
+  const signals: AbortSignalLike[] = [];
   let plan: (n: number) => Promise<AccessToken> = (n) =>
     Promise.resolve({ token: `t${n}`, expiresOnTimestamp: now + HOUR, tokenType: "Bearer" });
-  const fetch = (signal: AbortSignal) => {
+  const fetch = (signal: AbortSignalLike) => {
     fetches++;
     signals.push(signal);
     return plan(fetches);
@@ -154,7 +154,7 @@ describe("TokenCache", () => {
 
   test("one caller aborting leaves the shared fetch running for the others; the last one aborting cancels it", async () => {
     const h = harness();
-    let seenSignal: AbortSignal | undefined;
+    let seenSignal: AbortSignalLike | undefined;
     let resolve!: (t: AccessToken) => void;
     h.cache
       .get(

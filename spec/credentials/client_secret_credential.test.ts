@@ -101,6 +101,28 @@ describe("ClientSecretCredential: obtaining tokens", () => {
     await cred.close();
   });
 
+  test("a cache hit still refuses a scope string it never validated, and logs each success", async () => {
+    const lines: string[] = [];
+    const cred = credential({
+      loggingOptions: { logLevel: "info", logger: (_level, message) => lines.push(message) },
+    });
+    const first = await cred.getToken([SCOPE, "openid"]);
+    // Same cache key as the array above ("<scope> openid"), but a space makes it no scope at all.
+    await rejectsWith(cred.getToken(`${SCOPE} openid`), {
+      class: InvalidArgumentError,
+      code: "ERR_INVALID_ARG_VALUE",
+      message: /^ClientSecretCredential: "scopes\[0\]" must be a non-empty scope without spaces/,
+    });
+    assert.equal(await cred.getToken([SCOPE, "openid"]), first);
+    const plain = await cred.getToken(SCOPE);
+    assert.equal(await cred.getToken(SCOPE), plain);
+    assert.equal(fake.tokenRequests.length, 2);
+    const success = `ClientSecretCredential: getToken succeeded scopes=[${SCOPE}] tenant=${TENANT}`;
+    assert.deepEqual(lines.slice(-2), [success, success]);
+    assert.equal(lines.filter((l) => l.includes("getToken failed")).length, 1);
+    await cred.close();
+  });
+
   test("100 concurrent getToken calls on a fresh credential make 1 POST", async () => {
     const cred = credential();
     fake.faults.push({ kind: "delay", ms: 50 });
