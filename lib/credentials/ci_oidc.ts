@@ -118,7 +118,7 @@ export abstract class CiOidcCredential extends AppCredential {
     options: TokenCredentialOptions,
   ) {
     const transport = createIdentityTransport(name, options, options.env ?? process.env);
-    const retry = resolveRetryOptions(options.retryOptions);
+    const retry = resolveRetryOptions(name, options.retryOptions);
     const { method, url, headers } = endpoint;
     const getAssertion = async (_: string, { signal, timeoutMs }: RequestSettings) => {
       const request = { method, url, headers, signal, timeoutMs: timeoutMs ?? DEFAULT_TIMEOUT_MS };

@@ -5,7 +5,7 @@
  * @see https://learn.microsoft.com/entra/identity/managed-identities-azure-resources/how-to-use-vm-token#error-handling
  * @module
  */
-import { AbortError } from "../errors.js";
+import { AbortError, InvalidArgumentError } from "../errors.js";
 import type { AbortSignalLike, RetryOptions } from "../types.js";
 import type { CredentialLogger } from "../util/logger.js";
 import { isLoopbackOrLinkLocal } from "./local_address.js";
@@ -65,20 +65,41 @@ const resolvedDefaults: Partial<Record<keyof typeof POLICIES, ResolvedRetryOptio
 
 /**
  * Fills in a policy's defaults: 3 retries, 800 ms base, 60 s longest wait for the token endpoint;
- * 5 retries, 800 ms, 64 s for managed identity.
+ * 5 retries, 800 ms, 64 s for managed identity. Negative values count as 0, as in
+ * `@azure/core-rest-pipeline`.
+ *
+ * @throws InvalidArgumentError when `retryOptions` is not an object or a value is not a finite
+ *   number (NaN or Infinity would retry never or forever, or wait 1 ms for an endless delay).
  */
 export function resolveRetryOptions(
+  credentialName: string,
   options?: RetryOptions,
   policy: keyof typeof POLICIES = "tokenEndpoint",
 ): ResolvedRetryOptions {
   // Field by field, not a loop over the keys: this runs for every new credential, which mostly
   // shares the defaults (never modified) instead of a copy.
-  if (options === undefined) return (resolvedDefaults[policy] ??= resolveRetryOptions({}, policy));
+  if (options === undefined)
+    return (resolvedDefaults[policy] ??= resolveRetryOptions(credentialName, {}, policy));
+  if (options === null || typeof options !== "object")
+    throw new InvalidArgumentError(
+      `${credentialName}: "retryOptions" must be an object.`,
+      "ERR_INVALID_ARG_TYPE",
+    );
   const { defaults } = POLICIES[policy];
+  const value = (name: keyof RetryOptions) => {
+    const given: unknown = options[name];
+    if (given === undefined) return defaults[name];
+    if (typeof given !== "number" || !Number.isFinite(given))
+      throw new InvalidArgumentError(
+        `${credentialName}: "retryOptions.${name}" must be a finite number.`,
+        typeof given === "number" ? "ERR_INVALID_ARG_VALUE" : "ERR_INVALID_ARG_TYPE",
+      );
+    return Math.max(0, given);
+  };
   return {
-    maxRetries: Math.max(0, options?.maxRetries ?? defaults.maxRetries),
-    retryDelayInMs: Math.max(0, options?.retryDelayInMs ?? defaults.retryDelayInMs),
-    maxRetryDelayInMs: Math.max(0, options?.maxRetryDelayInMs ?? defaults.maxRetryDelayInMs),
+    maxRetries: value("maxRetries"),
+    retryDelayInMs: value("retryDelayInMs"),
+    maxRetryDelayInMs: value("maxRetryDelayInMs"),
     policy: POLICIES[policy],
   };
 }

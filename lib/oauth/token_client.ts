@@ -21,7 +21,9 @@ import { createTenantPolicy, type TenantPolicy } from "./tenant.js";
 import { parseTokenResponse, type TokenResult } from "./token_response.js";
 
 // Shared by every request: the transport copies headers, it never changes them.
-const FORM_HEADERS = { "Content-Type": "application/x-www-form-urlencoded;charset=utf-8" };
+const FORM_HEADERS = Object.freeze({
+  "Content-Type": "application/x-www-form-urlencoded;charset=utf-8",
+});
 
 /** Default timeout of one HTTP attempt. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -82,7 +84,7 @@ export class TokenClient {
     this.logger = createLogger(credentialName, options.loggingOptions, env);
     this.now = options.now ?? Date.now;
     this.#clientAuth = clientAuth;
-    this.#retry = resolveRetryOptions(options.retryOptions);
+    this.#retry = resolveRetryOptions(credentialName, options.retryOptions);
     this.#options = options;
     this.#transport = createIdentityTransport(credentialName, options, env, this.logger);
   }

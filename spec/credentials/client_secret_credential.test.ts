@@ -452,6 +452,32 @@ describe("ClientSecretCredential: transport faults", () => {
     await cred.close();
   });
 
+  test("regression: NaN, Infinity or a string in retryOptions were taken silently (no retry, endless retries, a 1 ms wait); now refused naming the field", () => {
+    const cases: [unknown, string, RegExp][] = [
+      [
+        { maxRetries: Number.NaN },
+        "ERR_INVALID_ARG_VALUE",
+        /"retryOptions\.maxRetries" must be a finite number/,
+      ],
+      [
+        { maxRetries: Infinity },
+        "ERR_INVALID_ARG_VALUE",
+        /"retryOptions\.maxRetries" must be a finite number/,
+      ],
+      [{ retryDelayInMs: Infinity }, "ERR_INVALID_ARG_VALUE", /"retryOptions\.retryDelayInMs"/],
+      [{ maxRetryDelayInMs: "5" }, "ERR_INVALID_ARG_TYPE", /"retryOptions\.maxRetryDelayInMs"/],
+      [null, "ERR_INVALID_ARG_TYPE", /"retryOptions" must be an object/],
+    ];
+    for (const [retryOptions, code, message] of cases)
+      throwsWith(() => credential({ retryOptions } as Record<string, unknown>), {
+        class: InvalidArgumentError,
+        code,
+        message: new RegExp(`^ClientSecretCredential: ${message.source}`),
+      });
+    // Negative counts stay 0, as in @azure/core-rest-pipeline.
+    assert.doesNotThrow(() => credential({ retryOptions: { maxRetries: -1 } }));
+  });
+
   test("abortSignal aborts at once", async () => {
     const cred = credential();
     fake.faults.push({ kind: "hang" });

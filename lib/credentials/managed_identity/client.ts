@@ -65,7 +65,7 @@ export class ManagedIdentityClient {
     this.#source = source;
     this.#userAssigned = userAssigned;
     this.#options = options;
-    this.#retry = resolveRetryOptions(options.retryOptions, "managedIdentity");
+    this.#retry = resolveRetryOptions(NAME, options.retryOptions, "managedIdentity");
     this.#logger = createLogger(NAME, options.loggingOptions, options.env ?? process.env);
     // Managed-identity endpoints are local to the host: plain http is expected and no proxy applies.
     this.#transport = createTransport({

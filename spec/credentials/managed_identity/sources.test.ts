@@ -426,14 +426,14 @@ describe("managed identity: reply check (pure)", () => {
 
 describe("retry policies (pure)", () => {
   test("managed identity retries 404, 410, 429, 5xx; not 400, 401, 403", () => {
-    const { policy } = resolveRetryOptions(undefined, "managedIdentity");
+    const { policy } = resolveRetryOptions("Test", undefined, "managedIdentity");
     assert.deepEqual(
       [400, 401, 403, 404, 410, 429, 500, 501, 503, 599].filter(policy.retriable),
       [404, 410, 429, 500, 501, 503, 599],
     );
   });
   test("managed identity: exponential with jitter in the upper half, 410 with a 3.75× base, Retry-After first, capped", () => {
-    const options = resolveRetryOptions(undefined, "managedIdentity");
+    const options = resolveRetryOptions("Test", undefined, "managedIdentity");
     const { policy: _policy, ...settings } = options;
     assert.deepEqual(settings, { maxRetries: 5, retryDelayInMs: 800, maxRetryDelayInMs: 64_000 });
     const at = (
@@ -452,10 +452,10 @@ describe("retry policies (pure)", () => {
     assert.equal(at(0, 429, 0, { "retry-after": "100000" }), 64_000);
   });
   test("token endpoint: 408, 429, 5xx but not 501/505; 3 retries from 800 ms, ±20 % jitter, 60 s cap", () => {
-    const options = resolveRetryOptions();
+    const options = resolveRetryOptions("Test");
     const { policy, ...settings } = options;
     assert.deepEqual(settings, { maxRetries: 3, retryDelayInMs: 800, maxRetryDelayInMs: 60_000 });
-    assert.equal(resolveRetryOptions({ maxRetries: -1 }).maxRetries, 0);
+    assert.equal(resolveRetryOptions("Test", { maxRetries: -1 }).maxRetries, 0);
     assert.deepEqual(
       [400, 404, 408, 410, 429, 500, 501, 503, 505].filter(policy.retriable),
       [408, 429, 500, 503],
