@@ -5,14 +5,10 @@
  */
 import { scopeToResource } from "../oauth/scopes.js";
 import { checkCliScopes, checkSubscription } from "../process/cli_arguments.js";
-import { parseAzureCliOutput } from "../process/cli_output.js";
-import type { ProcessResult } from "../process/run.js";
 import type { AccessToken, GetTokenOptions } from "../types.js";
 import { DeveloperToolCredential, type DeveloperToolCredentialOptions } from "./developer_tool.js";
 
 const NAME = "AzureCliCredential";
-const NOT_LOGGED_IN =
-  "Please run 'az login' from a command prompt to authenticate before using this credential.";
 
 /** Options of {@link AzureCliCredential}. */
 export interface AzureCliCredentialOptions extends DeveloperToolCredentialOptions {
@@ -67,16 +63,7 @@ export class AzureCliCredential extends DeveloperToolCredential {
     if (tenant) argv.push("--tenant", tenant);
     if (this.subscription !== undefined) argv.push("--subscription", this.subscription);
     const result = await this.run(argv, { AZURE_CORE_NO_COLOR: "true" }, options);
-    if (result.exitCode !== 0) throw this.azFailure(result);
-    return this.read(parseAzureCliOutput(result.stdout), "Azure CLI", result.stderr);
-  }
-
-  private azFailure(result: ProcessResult): Error {
-    const stderr = result.stderr;
-    if (/^'az' is not recognized/.test(stderr.trim()) || /az:.*not found/.test(stderr))
-      return this.notInstalled();
-    if (/az login|az account set/.test(stderr) && !/az login --scope|AADSTS/.test(stderr))
-      return this.unavailable(NOT_LOGGED_IN);
-    return this.exitFailure("az", result);
+    const { readAzureCliReply } = await import("./developer_tool_reply.js");
+    return readAzureCliReply(this.context(), result);
   }
 }

@@ -4,14 +4,8 @@
  * @module
  */
 import { checkCliScopes } from "../process/cli_arguments.js";
-import { extractAzdErrorMessage, parseAzdOutput } from "../process/cli_output.js";
-import type { ProcessResult } from "../process/run.js";
 import type { AccessToken, GetTokenOptions } from "../types.js";
 import { DeveloperToolCredential, type DeveloperToolCredentialOptions } from "./developer_tool.js";
-
-const NOT_LOGGED_IN =
-  "Please run 'azd auth login' from a command prompt to authenticate before using this credential.";
-const NOT_LOGGED_IN_TEXT = /not logged in, run `azd (?:auth )?login` to login/;
 
 /** Options of {@link AzureDeveloperCliCredential}. */
 export type AzureDeveloperCliCredentialOptions = DeveloperToolCredentialOptions;
@@ -54,20 +48,7 @@ export class AzureDeveloperCliCredential extends DeveloperToolCredential {
     if (options.claims?.trim())
       argv.push("--claims", Buffer.from(options.claims, "utf8").toString("base64"));
     const result = await this.run(argv, { NO_COLOR: "true" }, options);
-    const message = extractAzdErrorMessage(result.stderr);
-    if (result.exitCode !== 0) throw this.azdFailure(result, message, scopeArgs);
-    return this.read(parseAzdOutput(result.stdout), "Azure Developer CLI", message);
-  }
-
-  private azdFailure(result: ProcessResult, message: string, scopeArgs: string[]): Error {
-    const stderr = result.stderr;
-    if (/^'azd' is not recognized/.test(message.trim()) || /azd:.*not found/.test(message))
-      return this.notInstalled();
-    if (NOT_LOGGED_IN_TEXT.test(stderr) && !/AADSTS/.test(stderr))
-      return this.unavailable(NOT_LOGGED_IN);
-    const login = `azd auth login ${scopeArgs.join(" ")}`;
-    if (/must use multi-factor authentication|reauthentication required/i.test(stderr))
-      return this.unavailable(`the account needs a fresh sign-in. Run: ${login}`);
-    return this.exitFailure("azd", result, message);
+    const { readAzdReply } = await import("./developer_tool_reply.js");
+    return readAzdReply(this.context(), result, scopeArgs);
   }
 }

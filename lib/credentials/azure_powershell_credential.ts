@@ -5,24 +5,10 @@
  */
 import { scopeToResource } from "../oauth/scopes.js";
 import { checkCliScopes } from "../process/cli_arguments.js";
-import {
-  decodeClixml,
-  parsePowerShellOutput,
-  POWERSHELL_NO_MODULE_MARKER,
-  stripAnsi,
-} from "../process/cli_output.js";
-import { powerShellInvocation } from "../process/powershell_script.js";
 import type { AccessToken, GetTokenOptions } from "../types.js";
 import { DeveloperToolCredential, type DeveloperToolCredentialOptions } from "./developer_tool.js";
 
 const NAME = "AzurePowerShellCredential";
-const NOT_LOGGED_IN =
-  "Please run 'Connect-AzAccount' from PowerShell to authenticate before using this credential.";
-const NO_MODULE =
-  "the 'Az.Accounts' module >= 2.2.0 is not installed. Install the Azure Az PowerShell module with: " +
-  '"Install-Module -Name Az -Scope CurrentUser -Repository PSGallery -Force".';
-const BLOCKED_BY_POLICY =
-  "the PowerShell execution policy prevented the Az.Accounts module from loading.";
 
 /** Options of {@link AzurePowerShellCredential}. */
 export type AzurePowerShellCredentialOptions = DeveloperToolCredentialOptions;
@@ -81,16 +67,12 @@ export class AzurePowerShellCredential extends DeveloperToolCredential {
     tenant: string,
     options: GetTokenOptions,
   ): Promise<AccessToken> {
-    const { argv, env } = powerShellInvocation(program, resource, tenant);
+    const [script, reply] = await Promise.all([
+      import("../process/powershell_script.js"),
+      import("./developer_tool_reply.js"),
+    ]);
+    const { argv, env } = script.powerShellInvocation(program, resource, tenant);
     const result = await this.run(argv, env, options);
-    const stderr = stripAnsi(decodeClixml(result.stderr));
-    if (/Run Connect-AzAccount to login/i.test(stderr)) throw this.unavailable(NOT_LOGGED_IN);
-    const notLoaded = /module 'Az\.Accounts'.*was not loaded/i;
-    if (result.stdout.includes(POWERSHELL_NO_MODULE_MARKER) || notLoaded.test(stderr))
-      throw this.unavailable(NO_MODULE);
-    if (/is not recognized/.test(stderr) && result.exitCode !== 0) throw this.notInstalled();
-    if (/AuthorizationManager check failed/.test(stderr)) throw this.unavailable(BLOCKED_BY_POLICY);
-    if (result.exitCode !== 0) throw this.exitFailure(program, result);
-    return this.read(parsePowerShellOutput(result.stdout), "Get-AzAccessToken", result.stderr);
+    return reply.readPowerShellReply(this.context(), result, program);
   }
 }

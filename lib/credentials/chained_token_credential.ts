@@ -1,17 +1,6 @@
-import {
-  AggregateAuthenticationError,
-  CredentialUnavailableError,
-  InvalidArgumentError,
-  messageOf,
-} from "../errors.js";
+import { InvalidArgumentError } from "../errors.js";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "../types.js";
 import type { CredentialLogger } from "../util/logger.js";
-
-const CONTINUE_ON = new Set(["CredentialUnavailableError", "AuthenticationRequiredError"]);
-
-function isChainContinuable(error: unknown): boolean {
-  return error instanceof Error && CONTINUE_ON.has(error.name);
-}
 
 /** How a named chain (`DefaultAzureCredential`) reports and remembers; internal. */
 export interface ChainBehaviour {
@@ -71,41 +60,11 @@ export class ChainedTokenCredential implements TokenCredential {
    */
   async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
     if (this.#selected) return (await this.#selected.getToken(scopes, options))!;
-    const chain = this.#behaviour;
-    const errors: unknown[] = [];
-    for (const [index, source] of this.#sources.entries()) {
-      const sourceName = chain?.sourceNames[index] ?? "";
-      chain?.logger.verbose(`trying ${sourceName}`);
-      let token: AccessToken | null;
-      try {
-        token = await source.getToken(scopes, options);
-      } catch (error) {
-        if (!isChainContinuable(error)) {
-          chain?.logger.error(`${sourceName} failed and stopped the chain: ${messageOf(error)}`);
-          throw error;
-        }
-        errors.push(error);
-        continue;
-      }
-      if (token) {
-        if (chain) {
-          this.#selected = source;
-          chain.logger.info(`getToken succeeded with ${sourceName}; later calls use it directly`);
-        }
-        return token;
-      }
-    }
-    if (!chain && errors.length === 0) {
-      throw new CredentialUnavailableError(
-        "ChainedTokenCredential: no source credential returned a token.",
-      );
-    }
-    const failure = new AggregateAuthenticationError(
-      errors,
-      chain?.failureMessage ?? "ChainedTokenCredential authentication failed.",
-    );
-    chain?.logger.error(failure.message);
-    throw failure;
+    // The pass over the sources loads at the first call; a chosen source is called directly.
+    const { firstToken } = await import("./chain_attempt.js");
+    const [token, source] = await firstToken(this.#sources, this.#behaviour, scopes, options);
+    if (this.#behaviour) this.#selected = source;
+    return token;
   }
 
   /** Closes every source that can be closed. */

@@ -6,14 +6,12 @@
  *
  * @module
  */
-import { authenticationFailure, InvalidArgumentError } from "../errors.js";
+import { InvalidArgumentError } from "../errors.js";
 import { createIdentityTransport } from "../http/identity_transport.js";
-import { readJsonResponse } from "../http/json_response.js";
 import { resolveRetryOptions, sendWithRetry } from "../http/retry.js";
-import type { HttpResponse, Transport } from "../http/transport.js";
+import type { Transport } from "../http/transport.js";
 import { DEFAULT_TIMEOUT_MS, type RequestSettings } from "../oauth/token_client.js";
 import type { TokenCredentialOptions } from "../types.js";
-import { serverText } from "../util/redact.js";
 import { AppCredential } from "./app_credential_base.js";
 
 /** How one CI system hands out OIDC tokens. */
@@ -59,42 +57,6 @@ export function withQuery(url: string, query: string): string {
   return `${url}${url.includes("?") ? "&" : "?"}${query}`;
 }
 
-function header(response: HttpResponse, name: string): string {
-  const value = response.headers[name];
-  return (Array.isArray(value) ? value[0] : value) ?? "none";
-}
-
-/**
- * Extracts the ID token from a CI OIDC endpoint's reply (pure).
- *
- * @throws AuthenticationError (`ERR_OIDC_RESPONSE`) naming the status, content type, the
- *   endpoint's diagnostic headers and the first bytes of the body (redacted), then the hint.
- */
-export function parseCiOidcResponse(
-  credentialName: string,
-  response: HttpResponse,
-  endpoint: CiOidcEndpoint,
-): string {
-  const { secrets, field } = endpoint;
-  const { json, record, arrived } = readJsonResponse(response, secrets);
-  // Echoed headers are the server's text too.
-  const echoed = endpoint.diagnosticHeaders.map((name) => `, ${name} ${header(response, name)}`);
-  const ids = serverText(echoed.join(""), secrets);
-  const fail = (what: string) =>
-    authenticationFailure(
-      credentialName,
-      "ERR_OIDC_RESPONSE",
-      `${what} (${arrived()}${ids}). ${endpoint.hint}`,
-      { status: response.status },
-    );
-  if (response.status !== 200) throw fail("the OIDC token request failed");
-  if (json === undefined) throw fail(`the OIDC token response is not JSON, so it has no ${field}`);
-  const token = record?.[field];
-  if (typeof token !== "string" || token === "")
-    throw fail(`the OIDC token response has no ${field} field`);
-  return token;
-}
-
 /**
  * An application credential whose client assertion is a CI OIDC token fetched for each token
  * request. The OIDC request runs inside the token request: its timeout, abort signal and the
@@ -123,6 +85,7 @@ export abstract class CiOidcCredential extends AppCredential {
     const getAssertion = async (_: string, { signal, timeoutMs }: RequestSettings) => {
       const request = { method, url, headers, signal, timeoutMs: timeoutMs ?? DEFAULT_TIMEOUT_MS };
       const response = await sendWithRetry(transport, request, retry, name);
+      const { parseCiOidcResponse } = await import("./ci_oidc_response.js");
       return parseCiOidcResponse(name, response, endpoint);
     };
     super(name, tenantId, clientId, { kind: "assertion", getAssertion }, options);

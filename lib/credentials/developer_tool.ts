@@ -1,17 +1,11 @@
 /**
- * What the three developer-tool credentials share: option checks, the tenant policy, running the
- * tool through the process layer with abort and `close()` support, and turning failures into this
- * package's errors.
+ * What the three developer-tool credentials share: option checks, the tenant policy, and running
+ * the tool through the process layer with abort and `close()` support. What the tool answers is
+ * read by `developer_tool_reply.ts`, loaded with the process layer at the first run.
  *
  * @module
  */
-import {
-  AbortError,
-  authenticationFailure,
-  CredentialUnavailableError,
-  InvalidArgumentError,
-  type IdentityErrorCode,
-} from "../errors.js";
+import { AbortError, CredentialUnavailableError, InvalidArgumentError } from "../errors.js";
 import {
   checkTenantId,
   createTenantPolicy,
@@ -19,10 +13,10 @@ import {
   type TenantPolicy,
 } from "../oauth/tenant.js";
 import { checkProcessTimeout } from "../process/cli_arguments.js";
-import { summarizeOutput, type ParseResult } from "../process/cli_output.js";
-import type { ProcessError, ProcessResult } from "../process/run.js";
+import type { ProcessResult } from "../process/run.js";
 import type { AccessToken, GetTokenOptions, MultiTenantTokenCredentialOptions } from "../types.js";
 import { createLogger, type CredentialLogger } from "../util/logger.js";
+import type { ToolContext } from "./developer_tool_reply.js";
 
 /** Options shared by `AzureCliCredential`, `AzureDeveloperCliCredential` and `AzurePowerShellCredential`. */
 export interface DeveloperToolCredentialOptions extends MultiTenantTokenCredentialOptions {
@@ -33,8 +27,8 @@ export interface DeveloperToolCredentialOptions extends MultiTenantTokenCredenti
 }
 
 /**
- * The base of the developer-tool credentials: each subclass builds the command line and reads the
- * reply; this class runs the tool and turns what went wrong into errors.
+ * The base of the developer-tool credentials: each subclass builds the command line and hands the
+ * reply to its reader; this class runs the tool.
  */
 export abstract class DeveloperToolCredential {
   private readonly credentialName: string;
@@ -118,32 +112,14 @@ export abstract class DeveloperToolCredential {
     return typeof error === "object" && error !== null && this.notInstalledErrors.has(error);
   }
 
-  private failure(code: IdentityErrorCode, message: string, cause?: unknown) {
-    return authenticationFailure(this.credentialName, code, message, { cause });
-  }
-
-  /** The failure for a tool that ran and exited unsuccessfully, with its stderr trimmed and redacted. */
-  protected exitFailure(what: string, result: ProcessResult, stderr = result.stderr) {
-    const how =
-      result.signal !== null
-        ? `was terminated by ${result.signal}`
-        : `exited with code ${result.exitCode}`;
-    const detail = summarizeOutput(stderr);
-    return this.failure("ERR_PROCESS_FAILED", `${what} ${how}${detail ? `: ${detail}` : "."}`);
-  }
-
-  /**
-   * The token `parse` reads from `stdout`.
-   *
-   * @throws AuthenticationError (`ERR_PROCESS_OUTPUT`) naming `label`, with the reason and `stderr`.
-   */
-  protected read(parsed: ParseResult, label: string, stderr: string): AccessToken {
-    if (typeof parsed !== "string") return parsed;
-    const detail = summarizeOutput(stderr, 300);
-    throw this.failure(
-      "ERR_PROCESS_OUTPUT",
-      `unexpected output from ${label}: ${parsed}.${detail ? ` Stderr: ${detail}` : ""}`,
-    );
+  /** What the reply readers of `developer_tool_reply.ts` need from this credential. */
+  protected context(): ToolContext {
+    return {
+      name: this.credentialName,
+      timeoutMs: this.timeoutMs,
+      unavailable: (message) => this.unavailable(message),
+      notInstalled: () => this.notInstalled(),
+    };
   }
 
   /**
@@ -168,10 +144,12 @@ export abstract class DeveloperToolCredential {
     this.inFlight.add(controller);
     const env = Object.entries(this.env()).filter(([key]) => !(key.toUpperCase() in extraEnv));
     const started = Date.now();
-    // The process layer (and node:child_process under it) loads at the first run.
-    const [layer, windows] = await Promise.all([
+    // The process layer (and node:child_process under it) loads at the first run, with the
+    // readers of what the tool answers.
+    const [layer, windows, reply] = await Promise.all([
       import("../process/run.js"),
       import("../process/windows.js"),
+      import("./developer_tool_reply.js"),
     ]);
     try {
       const result = await layer.run(argv, {
@@ -189,32 +167,13 @@ export abstract class DeveloperToolCredential {
     } catch (error) {
       if (error instanceof windows.UnsafeWindowsArgumentError)
         throw new InvalidArgumentError(`${this.credentialName}: ${argv[0]}: ${error.message}`);
-      throw error instanceof layer.ProcessError ? this.translate(error, argv[0]) : error;
+      throw error instanceof layer.ProcessError
+        ? reply.processFailure(this.context(), error, argv[0])
+        : error;
     } finally {
       abortSignal?.removeEventListener("abort", forward);
       this.inFlight.delete(controller);
     }
-  }
-
-  private translate(error: ProcessError, program: string | undefined): unknown {
-    if (error.code === "ENOENT") return this.notInstalled();
-    if (error.code === "ERR_ABORTED") {
-      const message = `${this.credentialName}: the request was aborted and ${program} was stopped.`;
-      return new AbortError(message, { cause: error });
-    }
-    const [code, message]: [IdentityErrorCode, string] =
-      error.code === "ERR_TIMEOUT"
-        ? [
-            "ERR_TIMEOUT",
-            `did not answer within ${this.timeoutMs} ms and was stopped. Raise "processTimeoutInMs" if it is just slow.`,
-          ]
-        : error.code === "ERR_OUTPUT_TOO_LARGE"
-          ? [
-              "ERR_RESPONSE_TOO_LARGE",
-              "wrote more output than a token response can hold and was stopped.",
-            ]
-          : ["ERR_PROCESS_FAILED", `could not be started: ${error.message}`];
-    return this.failure(code, `${program} ${message}`, error);
   }
 
   /** Stops any tool process this credential is running; their `getToken` calls reject with `AbortError`. */

@@ -7,7 +7,6 @@ import { CredentialUnavailableError } from "../errors.js";
 import type { AuthorityValidationOptions, MultiTenantTokenCredentialOptions } from "../types.js";
 import { AppCredential } from "./app_credential_base.js";
 import { requireAppTenant } from "./arguments.js";
-import { federatedTokenReader } from "./federated_token_file.js";
 
 const NAME = "WorkloadIdentityCredential";
 
@@ -56,7 +55,15 @@ export class WorkloadIdentityCredential extends AppCredential {
       );
     }
     const tenant = requireAppTenant(NAME, tenantId);
-    const getAssertion = federatedTokenReader(NAME, tokenFilePath, options.now ?? Date.now);
+    const now = options.now ?? Date.now;
+    // The file reader loads at the first token request and keeps its copy for this credential.
+    let reader: Promise<() => Promise<string>> | undefined;
+    const getAssertion = async () => {
+      reader ??= import("./federated_token_file.js").then((m) =>
+        m.federatedTokenReader(NAME, tokenFilePath, now),
+      );
+      return (await reader)();
+    };
     super(NAME, tenant, clientId, { kind: "assertion", getAssertion }, options);
   }
 }

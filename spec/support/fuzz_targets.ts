@@ -15,7 +15,7 @@ import {
   parseMsalCache,
   serializeMsalCache,
 } from "../../lib/cache/msal_cache_format.js";
-import { parseCiOidcResponse } from "../../lib/credentials/ci_oidc.js";
+import { parseCiOidcResponse } from "../../lib/credentials/ci_oidc_response.js";
 import { pipelinesOidcEndpoint } from "../../lib/credentials/pipelines_oidc.js";
 import { decodeDer } from "../../lib/cert/der.js";
 import { parsePem } from "../../lib/cert/pem.js";

@@ -32,7 +32,8 @@ import { createLogger, logOutcome } from "../../util/logger.js";
 import { requestTimeout } from "../../util/timeout.js";
 import { checkArcKeyPath, parseArcChallenge, readArcKey } from "./azure_arc.js";
 import { parseManagedIdentityResponse } from "./response.js";
-import { NAME, tokenRequest, type ManagedIdentitySource } from "./sources.js";
+import { NAME, type ManagedIdentitySource } from "./sources.js";
+import { tokenRequest } from "./token_request.js";
 
 /**
  * The default timeout of the IMDS probe: IMDS answers a VM within milliseconds, while off Azure

@@ -1,6 +1,7 @@
 /**
  * The managed-identity sources: which one the environment provides (detected once, at
- * construction) and the token request each expects, side by side in {@link detectSource}.
+ * construction) and the token request each expects, side by side in {@link detectSource}. The
+ * request itself is built by `token_request.ts`, with the client, at the first `getToken`.
  *
  * @see https://learn.microsoft.com/entra/identity/managed-identities-azure-resources/how-to-use-vm-token
  * @see https://learn.microsoft.com/azure/app-service/overview-managed-identity#rest-endpoint-reference
@@ -10,8 +11,7 @@
 import { CredentialUnavailableError } from "../../errors.js";
 import { isLoopbackOrLinkLocal } from "../../http/local_address.js";
 import { normalizeThumbprint } from "../../http/pinned_agent.js";
-import { checkHeaderValue, type HttpRequest } from "../../http/transport.js";
-import { encodeForm } from "../../oauth/form.js";
+import { checkHeaderValue } from "../../http/transport.js";
 import type { InternalOptions } from "../../types.js";
 
 /** The name that starts every managed-identity message. */
@@ -66,26 +66,6 @@ export function arcKeyDirectory(
       .getBuiltinModule("node:path")
       .win32.join(env.ProgramData ?? "C:\\ProgramData", "AzureConnectedMachineAgent", "Tokens");
   return undefined;
-}
-
-/**
- * The token request for one resource (pure). Query pairs are appended to any query the endpoint
- * already has, encoded with `encodeURIComponent`; every request carries MSAL's form content type.
- */
-export function tokenRequest(
-  source: ManagedIdentitySource,
-  resource: string,
-): Omit<HttpRequest, "timeoutMs"> {
-  const headers = {
-    ...source.headers,
-    "Content-Type": "application/x-www-form-urlencoded;charset=utf-8",
-  };
-  if (source.apiVersion === undefined)
-    return { method: "POST", url: source.endpoint, headers, body: encodeForm({ resource }) };
-  const url = new URL(source.endpoint);
-  const query = encodeForm({ "api-version": source.apiVersion, resource, ...source.query });
-  url.search = url.search ? `${url.search}&${query}` : query;
-  return { method: "GET", url: url.toString(), headers };
 }
 
 function configError(reason: string): CredentialUnavailableError {

@@ -9,8 +9,8 @@ import {
 import {
   arcKeyDirectory,
   detectSource,
-  tokenRequest,
 } from "../../../lib/credentials/managed_identity/sources.js";
+import { tokenRequest } from "../../../lib/credentials/managed_identity/token_request.js";
 import { isLoopbackOrLinkLocal } from "../../../lib/http/local_address.js";
 import {
   parseManagedIdentityResponse,
