@@ -1,4 +1,4 @@
-import { parseLoopbackRedirectUri } from "../oauth/loopback.js";
+import { parseLoopbackRedirectUri } from "../oauth/loopback_redirect.js";
 import {
   InteractiveUserCredential,
   type InteractiveCredentialOptions,

@@ -1,12 +1,9 @@
 import { TokenCache } from "../cache/token_cache.js";
-import { HOW_TO_ENABLE_PERSISTENCE, registeredPersistence } from "../cache/persistence_registry.js";
 import { persistenceSettings } from "../cache/token_store.js";
-import { CredentialUnavailableError } from "../errors.js";
 import type { AuthenticationRecord } from "../oauth/authentication_record.js";
 import { normalizeScopes } from "../oauth/scopes.js";
-import { checkTenantId, resolveTenant } from "../oauth/tenant.js";
+import { checkTenantId } from "../oauth/tenant.js";
 import { TokenClient } from "../oauth/token_client.js";
-import { buildClaims } from "../oauth/claims.js";
 import type {
   AccessToken,
   CredentialPersistenceOptions,
@@ -15,8 +12,8 @@ import type {
   TokenCredential,
 } from "../types.js";
 import { logOutcome } from "../util/logger.js";
-import { requestTimeout } from "../util/timeout.js";
 import { requireString } from "./arguments.js";
+import type { SharedCacheAccount } from "./shared_token_cache_read.js";
 import { DEVELOPER_SIGN_ON_CLIENT_ID } from "./user_credential_base.js";
 
 const NAME = "SharedTokenCacheCredential";
@@ -44,13 +41,7 @@ export interface SharedTokenCacheCredentialOptions
  * that is not registered it is unavailable, and says how to register it.
  */
 export class SharedTokenCacheCredential implements TokenCredential {
-  readonly #client: TokenClient;
-  readonly #cache: TokenCache;
-  readonly #username: string | undefined;
-  readonly #tenantId: string | undefined;
-  readonly #cacheName: string;
-  readonly #record: AuthenticationRecord | undefined;
-  readonly #options: SharedTokenCacheCredentialOptions;
+  readonly #account: SharedCacheAccount;
 
   /**
    * @param options - account choice (`username`, `tenantId`, `authenticationRecord`), `clientId`,
@@ -69,13 +60,16 @@ export class SharedTokenCacheCredential implements TokenCredential {
       enabled: true,
       ...options.tokenCachePersistenceOptions,
     });
-    this.#cacheName = settings?.name ?? "msal.cache";
-    this.#client = new TokenClient(NAME, tenantId ?? "", clientId, { kind: "none" }, options);
-    this.#cache = new TokenCache({ now: this.#client.now, logger: this.#client.logger });
-    this.#username = username || undefined;
-    this.#tenantId = tenantId || undefined;
-    this.#record = options.authenticationRecord;
-    this.#options = options;
+    const client = new TokenClient(NAME, tenantId ?? "", clientId, { kind: "none" }, options);
+    this.#account = {
+      client,
+      cache: new TokenCache({ now: client.now, logger: client.logger }),
+      cacheName: settings?.name ?? "msal.cache",
+      username: username || undefined,
+      tenantId: tenantId || undefined,
+      record: options.authenticationRecord,
+      options,
+    };
   }
 
   /**
@@ -88,58 +82,23 @@ export class SharedTokenCacheCredential implements TokenCredential {
    * @throws AuthenticationError for other failures of the token request.
    */
   getToken(scopes: string | string[], options: GetTokenOptions = {}): Promise<AccessToken> {
-    const client = this.#client;
-    let success = () => "";
-    const work = async () => {
-      const list = normalizeScopes(NAME, scopes);
-      const requested = resolveTenant(NAME, client.tenantPolicy, options.tenantId);
-      const claims = buildClaims(NAME, options.claims, options.enableCae);
-      const timeoutMs = requestTimeout(NAME, options.requestOptions?.timeout);
-      success = () => `getToken succeeded scopes=[${list.join(" ")}]`;
-      const tenantId = requested || this.#tenantId;
-      const cae = options.enableCae === true;
-      const key = `${tenantId ?? ""}\n${[...list].sort().join(" ")}\n${cae}`;
-      // Held in memory like every credential's tokens: the file (and a keyring tool) is read on a
-      // miss, and concurrent misses share one read.
-      return this.#cache.get(
-        key,
-        async (signal) => {
-          const provider = registeredPersistence();
-          if (!provider)
-            throw new CredentialUnavailableError(
-              `${NAME}: reading the shared token cache needs the persistence plugin: ${HOW_TO_ENABLE_PERSISTENCE}.`,
-            );
-          const { tokenFromSharedCache } = await provider.load();
-          return tokenFromSharedCache({
-            client,
-            scopes: list,
-            cacheName: this.#cacheName,
-            cae,
-            env: this.#options.env ?? process.env,
-            platform: this.#options.platform ?? process.platform,
-            timeoutMs,
-            signal,
-            ...(this.#options.spawn ? { spawn: this.#options.spawn } : {}),
-            ...(claims ? { claims } : {}),
-            ...(this.#username ? { username: this.#username } : {}),
-            ...(tenantId ? { tenantId } : {}),
-            ...(this.#record ? { homeAccountId: this.#record.homeAccountId } : {}),
-          });
-        },
-        {
-          challenge: options.claims,
-          abortMessage: `${NAME}: the operation was aborted.`,
-          signal: options.abortSignal,
-        },
-      );
-    };
-    return logOutcome(client.logger, work, () => success());
+    let list: string[] = [];
+    return logOutcome(
+      this.#account.client.logger,
+      async () => {
+        list = normalizeScopes(NAME, scopes);
+        // Looking the account up in the shared cache loads with the first call.
+        const { sharedCacheToken } = await import("./shared_token_cache_read.js");
+        return sharedCacheToken(this.#account, list, options);
+      },
+      () => `getToken succeeded scopes=[${list.join(" ")}]`,
+    );
   }
 
   /** Releases sockets. */
   async close(): Promise<void> {
-    this.#cache.clear();
-    this.#client.close();
+    this.#account.cache.clear();
+    this.#account.client.close();
   }
 
   /** Same as `close()`, for `await using`. */

@@ -64,7 +64,7 @@ export abstract class UserCredential implements TokenCredential {
 
   /** Forgets tokens, cancels a sign-in in progress and releases sockets. */
   async close(): Promise<void> {
-    this.session.close();
+    await this.session.close();
   }
 
   /** Same as `close()`, for `await using`. */

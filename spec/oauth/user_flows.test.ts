@@ -9,7 +9,7 @@ import {
 import { resolveAuthority } from "../../lib/oauth/authority.js";
 import { buildAuthorizeUrl } from "../../lib/oauth/authorize.js";
 import { parseDeviceCodeResponse } from "../../lib/oauth/device_code_flow.js";
-import { parseLoopbackRedirectUri } from "../../lib/oauth/loopback.js";
+import { parseLoopbackRedirectUri } from "../../lib/oauth/loopback_redirect.js";
 import {
   codeChallengeS256,
   constantTimeEqual,
