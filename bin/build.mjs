@@ -1,30 +1,26 @@
 // Builds what npm publishes: the entry points bundled as ESM with code splitting (heavy parts
-// behind `import()` become chunks of their own) and the same entries as CommonJS for `require`
-// (esbuild splits ESM only, so one file each), next to the declarations `tsc` wrote to build/lib.
-// Run by `npm run build` after `tsc`.
-import { build } from "esbuild";
+// behind `import()` become chunks of their own), each file of it also as CommonJS for `require`,
+// next to the declarations `tsc` wrote to build/lib. Run by `npm run build` after `tsc`.
+import { build, transform } from "esbuild";
 import { rmSync } from "node:fs";
-import { readFile } from "node:fs/promises";
-import { dirname, join, sep } from "node:path";
+import { readFile, writeFile } from "node:fs/promises";
+import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const out = join(root, "build/dist");
 
 /**
- * The package's entry points: `name` is the output file (build/dist/<name>.js), `source` the
- * TypeScript entry, `cjs` the source of its CommonJS build (build/dist/<name>.cjs) when `require`
- * can load it. `ownsFolder: false` marks an entry that shares its folder with the main one (see
- * the plugin below). A new subpath is one line here plus its `exports` entry in package.json.
- * `entra-zero/persistence` has no CommonJS file: its `require` condition serves index.cjs, whose
- * source exports the plugin too, because two CommonJS bundles would each carry their own registry
- * and error classes. The entra-token command is started by an ESM launcher only.
+ * The package's entry points: `name` is the output file (build/dist/<name>.js, and <name>.cjs for
+ * `require`), `source` the TypeScript entry. `ownsFolder: false` marks an entry that shares its
+ * folder with the main one (see the plugin below). A new subpath is one line here plus its
+ * `exports` entry in package.json. The entra-token command is started by an ESM launcher only.
  */
 export const ENTRIES = [
-  { name: "index", source: "lib/index.ts", cjs: "lib/index_cjs.ts" },
-  { name: "testing", source: "lib/testing/index.ts", cjs: "lib/testing/index.ts" },
+  { name: "index", source: "lib/index.ts" },
+  { name: "testing", source: "lib/testing/index.ts" },
   { name: "persistence", source: "lib/persistence.ts", ownsFolder: false },
-  { name: "cli", source: "lib/cli/main.ts" },
+  { name: "cli", source: "lib/cli/main.ts", esmOnly: true },
 ];
 
 /**
@@ -74,20 +70,40 @@ const common = {
 };
 
 rmSync(out, { recursive: true, force: true });
-await Promise.all([
-  build({
-    ...common,
-    format: "esm",
-    splitting: true,
-    chunkNames: "chunks/[name]-[hash]",
-    plugins: [lazyPartsShareTheEntry],
-    // package.json says "sideEffects": false for consumers; here the entry import above must stay.
-    ignoreAnnotations: true,
-  }),
-  build({
-    ...common,
-    entryPoints: ENTRIES.filter(({ cjs }) => cjs).map(({ name, cjs }) => ({ in: cjs, out: name })),
-    format: "cjs",
-    outExtension: { ".js": ".cjs" },
-  }),
-]);
+const esm = await build({
+  ...common,
+  format: "esm",
+  splitting: true,
+  chunkNames: "chunks/[name]-[hash]",
+  plugins: [lazyPartsShareTheEntry],
+  // package.json says "sideEffects": false for consumers; here the entry import above must stay.
+  ignoreAnnotations: true,
+  metafile: true,
+});
+
+/**
+ * The CommonJS build is the ESM build file by file: each entry and chunk becomes a `.cjs` beside
+ * it whose imports are `require()`s of the other `.cjs` files, and whose `import()`s are
+ * `require()`s run when reached. So `require` loads the same small files `import` does, the lazy
+ * parts only when used, and every module once (one copy of the error classes and registries,
+ * whichever entries are required).
+ */
+const SPECIFIER = /(\bfrom\s*|\bimport\s*\(?\s*)"(\.{1,2}\/[^"]+)\.js"/g;
+await Promise.all(
+  Object.keys(esm.metafile.outputs)
+    .filter((file) => file.endsWith(".js"))
+    .filter(
+      (file) => !ENTRIES.some((e) => e.esmOnly && file === `${relative(root, out)}/${e.name}.js`),
+    )
+    .map(async (file) => {
+      const code = (await readFile(join(root, file), "utf8")).replace(SPECIFIER, '$1"$2.cjs"');
+      const cjs = await transform(code, {
+        format: "cjs",
+        platform: "node",
+        target: "node20",
+        supported: { "dynamic-import": false },
+        legalComments: "none",
+      });
+      await writeFile(join(root, file.replace(/\.js$/, ".cjs")), cjs.code);
+    }),
+);

@@ -27,9 +27,9 @@ const ALLOWED = [
   /^package\.json$/,
   /^README\.md$/,
   /^LICENSE$/,
-  /^build\/dist\/(?:index|testing)\.c?js$/,
-  /^build\/dist\/(?:persistence|cli)\.js$/,
-  /^build\/dist\/chunks\/[\w-]+\.js$/,
+  /^build\/dist\/(?:index|testing|persistence)\.c?js$/,
+  /^build\/dist\/cli\.js$/,
+  /^build\/dist\/chunks\/[\w-]+\.c?js$/,
   /^build\/lib\/.+\.d\.ts$/,
   /^bin\/entra-token\.mjs$/,
 ];

@@ -99,3 +99,40 @@ test("importing ClientSecretCredential loads no heavy built-in until a request, 
     `loaded: ${ours.length} package files; built-ins after the token: ${seen.afterToken.filter((m) => !m.includes("/") && !m.startsWith("_")).join(", ")}`,
   );
 });
+
+test("require() of ClientSecretCredential loads the same small CommonJS files, no lazy part, and gets a token", async () => {
+  const child = `
+    const { readFileSync } = require("node:fs");
+    const { ClientSecretCredential } = require("entra-zero");
+    const { TENANT, CLIENT, SECRET, AUTHORITY, CA_FILE } = process.env;
+    const credential = new ClientSecretCredential(TENANT, CLIENT, SECRET, {
+      authorityHost: AUTHORITY,
+      disableInstanceDiscovery: true,
+      tlsOptions: { ca: readFileSync(CA_FILE, "utf8") },
+    });
+    credential.getToken("https://vault.azure.net/.default").then((token) => {
+      console.log(JSON.stringify({ files: Object.keys(require.cache), token: token.token.length > 0 }));
+    });
+  `;
+  const { stdout } = await run(process.execPath, ["--input-type=commonjs", "-e", child], {
+    cwd: root,
+    timeout: 20_000,
+    env: {
+      ...process.env,
+      TENANT: "load-tenant",
+      CLIENT: "load-client",
+      SECRET: "load-secret",
+      AUTHORITY: fake.url,
+      CA_FILE: fixturePath("tls/ca.pem"),
+    },
+  });
+  const seen = JSON.parse(stdout) as { files: string[]; token: boolean };
+  assert.equal(seen.token, true);
+  const ours = seen.files.map((f) => f.slice(root.length).split("\\").join("/"));
+  assert.ok(ours.includes("build/dist/index.cjs"), ours.join(", "));
+  assert.deepEqual(
+    ours.filter((f) => !/^build\/dist\/(?:index|chunks\/chunk-\w+)\.cjs$/.test(f)),
+    [],
+    "only the entry and its shared chunks; no pkcs12, run, client or flow chunk",
+  );
+});

@@ -112,6 +112,7 @@ test("build/dist is the bundle: ESM entries with their chunks, and CommonJS entr
     "testing.js",
     "testing.cjs",
     "persistence.js",
+    "persistence.cjs",
     "cli.js",
   ])
     assert.ok(built.includes(join("build/dist", entry)), entry);
@@ -122,7 +123,7 @@ test("build/dist is the bundle: ESM entries with their chunks, and CommonJS entr
   );
   assert.ok(
     built.every((f) =>
-      /^build[/\\]dist[/\\](?:(?:index|testing)\.c?js|(?:persistence|cli)\.js|chunks[/\\][\w-]+\.js)$/.test(
+      /^build[/\\]dist[/\\](?:(?:index|testing|persistence)\.c?js|cli\.js|chunks[/\\][\w-]+\.c?js)$/.test(
         f,
       ),
     ),
