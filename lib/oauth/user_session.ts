@@ -22,6 +22,14 @@ export type Interaction = (
   request: InteractionRequest,
 ) => Promise<TokenResult>;
 
+/** What a session is made with; see the {@link UserSession} constructor. */
+export interface SessionSettings {
+  client: TokenClient;
+  defaultTenantId: string;
+  interaction: Interaction;
+  automatic: boolean;
+}
+
 /** Writes one line for the user to stderr: the default `printLine` of the user flows. */
 export function writeToStderr(line: string): void {
   process.stderr.write(`${line}\n`);
@@ -39,9 +47,7 @@ export function writeToStderr(line: string): void {
  */
 export class UserSession {
   readonly client: TokenClient;
-  readonly #defaultTenantId: string;
-  readonly #interaction: Interaction;
-  readonly #automatic: boolean;
+  readonly #settings: SessionSettings;
   #store: { store: PersistentTokenStore; account: AuthenticationRecord | undefined } | undefined;
   #loading: Promise<UserSessionState> | undefined;
 
@@ -58,19 +64,12 @@ export class UserSession {
     automatic = true,
   ) {
     this.client = client;
-    this.#defaultTenantId = defaultTenantId;
-    this.#interaction = interaction;
-    this.#automatic = automatic;
+    this.#settings = { client, defaultTenantId, interaction, automatic };
   }
 
   #state(): Promise<UserSessionState> {
     this.#loading ??= import("./user_session_state.js").then(({ UserSessionState }) => {
-      const state = new UserSessionState(
-        this.client,
-        this.#defaultTenantId,
-        this.#interaction,
-        this.#automatic,
-      );
+      const state = new UserSessionState(this.#settings);
       if (this.#store) state.attachStore(this.#store.store, this.#store.account);
       return state;
     });

@@ -11,7 +11,7 @@ import { normalizeScopes } from "./scopes.js";
 import { resolveTenant } from "./tenant.js";
 import type { TokenClient } from "./token_client.js";
 import { toAccessToken, type TokenResult } from "./token_response.js";
-import type { Interaction, UserSession } from "./user_session.js";
+import type { Interaction, SessionSettings, UserSession } from "./user_session.js";
 
 /** Entra errors on a refresh that mean only the user can fix it by signing in again. */
 const INTERACTION_REQUIRED = new Set([
@@ -44,9 +44,10 @@ function prepare(
 
 /**
  * What runs a {@link UserSession}, loaded at its first `getToken` or `authenticate`: access tokens
- * cached per tenant, scopes and CAE; the refresh token kept in memory (replaced whenever Entra rotates it) and used for silent renewal,
- * new scopes and claims challenges; the account as an {@link AuthenticationRecord}. The
- * credential's interaction signs the user in, never two at a time.
+ * cached per tenant, scopes and CAE; the refresh token kept in memory (replaced whenever Entra
+ * rotates it) and used for silent renewal, new scopes and claims challenges; the account as an
+ * {@link AuthenticationRecord}. The credential's interaction signs the user in, never two at a
+ * time.
  */
 export class UserSessionState {
   readonly client: TokenClient;
@@ -60,18 +61,8 @@ export class UserSessionState {
   #closing = new AbortController();
   #store: PersistentTokenStore | undefined;
 
-  /**
-   * @param client - the configured token client (its tenant policy holds the configured tenant, or none).
-   * @param defaultTenantId - the tenant used when none is configured or requested.
-   * @param interaction - how the credential signs the user in (browser, device code, code redemption).
-   * @param automatic - whether `getToken` may start the interaction (`disableAutomaticAuthentication`).
-   */
-  constructor(
-    client: TokenClient,
-    defaultTenantId: string,
-    interaction: Interaction,
-    automatic = true,
-  ) {
+  /** @param settings - the client, default tenant, interaction and automatic flag of its session. */
+  constructor({ client, defaultTenantId, interaction, automatic }: SessionSettings) {
     this.client = client;
     this.#defaultTenantId = defaultTenantId;
     this.#interaction = interaction;
