@@ -47,6 +47,15 @@ console.log(JSON.stringify({ idle, afterToken, files, token: token.token.length 
 `;
 
 let fake: FakeEntra;
+/** The child's environment: the fake's address and the credential's settings. */
+const childEnv = () => ({
+  ...process.env,
+  TENANT: "load-tenant",
+  CLIENT: "load-client",
+  SECRET: "load-secret",
+  AUTHORITY: fake.url,
+  CA_FILE: fixturePath("tls/ca.pem"),
+});
 before(async () => {
   fake = await FakeEntra.start();
   fake.register({ clientId: "load-client", tenantId: "load-tenant", secret: "load-secret" });
@@ -60,14 +69,7 @@ test("importing ClientSecretCredential loads no heavy built-in until a request, 
   const { stdout } = await run(process.execPath, ["--input-type=module", "-e", CHILD], {
     cwd: root,
     timeout: 20_000,
-    env: {
-      ...process.env,
-      TENANT: "load-tenant",
-      CLIENT: "load-client",
-      SECRET: "load-secret",
-      AUTHORITY: fake.url,
-      CA_FILE: fixturePath("tls/ca.pem"),
-    },
+    env: childEnv(),
   });
   const seen = JSON.parse(stdout) as {
     idle: string[];
@@ -117,14 +119,7 @@ test("require() of ClientSecretCredential loads the same small CommonJS files, n
   const { stdout } = await run(process.execPath, ["--input-type=commonjs", "-e", child], {
     cwd: root,
     timeout: 20_000,
-    env: {
-      ...process.env,
-      TENANT: "load-tenant",
-      CLIENT: "load-client",
-      SECRET: "load-secret",
-      AUTHORITY: fake.url,
-      CA_FILE: fixturePath("tls/ca.pem"),
-    },
+    env: childEnv(),
   });
   const seen = JSON.parse(stdout) as { files: string[]; token: boolean };
   assert.equal(seen.token, true);
