@@ -7,10 +7,10 @@
 // --with-az also interleaves @azure/identity's new-credential call as bench/run.mjs does (its
 // garbage is collected during the other calls), without timing it.
 import { readFileSync } from "node:fs";
-import { request, Agent } from "node:https";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { startTokenServer } from "./fake_server.mjs";
+import { keepAlivePoster } from "./keep_alive_post.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -29,34 +29,13 @@ const ca = readFileSync(join(here, "../fixtures/tls/ca.pem"), "utf8");
 const server = await startTokenServer();
 const env = { TENANT: "bench-tenant", CLIENT: "bench-client", SECRET: "bench-secret" };
 const SCOPE = "https://vault.azure.net/.default";
-const agent = new Agent({ keepAlive: true, ca });
-const body = new URLSearchParams({
-  grant_type: "client_credentials",
-  client_id: env.CLIENT,
-  client_secret: env.SECRET,
+const keepAlivePost = keepAlivePoster({
+  url: `${server.url}/${env.TENANT}/oauth2/v2.0/token`,
+  ca,
+  clientId: env.CLIENT,
+  clientSecret: env.SECRET,
   scope: SCOPE,
-}).toString();
-const keepAlivePost = () =>
-  new Promise((resolve, reject) => {
-    const req = request(
-      `${server.url}/${env.TENANT}/oauth2/v2.0/token`,
-      {
-        method: "POST",
-        agent,
-        headers: {
-          "Content-Type": "application/x-www-form-urlencoded",
-          "Content-Length": Buffer.byteLength(body),
-        },
-      },
-      (res) => {
-        const chunks = [];
-        res.on("data", (c) => chunks.push(c));
-        res.on("end", () => resolve(JSON.parse(Buffer.concat(chunks).toString()).access_token));
-      },
-    );
-    req.on("error", reject);
-    req.end(body);
-  });
+});
 const options = { authorityHost: server.url, disableInstanceDiscovery: true, tlsOptions: { ca } };
 const libs = await Promise.all(dists.map((d) => import(pathToFileURL(join(d, "index.js")).href)));
 const newCredential = libs.map(
@@ -128,5 +107,5 @@ for (const [k, d] of dists.entries())
   console.log(
     `median ${d}: warm ${ratios[k].length ? median(ratios[k]).toFixed(3) : "-"}× | hits ${hits[k].length ? Math.round(median(hits[k])).toLocaleString("en-US") : "-"}/s`,
   );
-agent.destroy();
+keepAlivePost.close();
 await server.close();

@@ -11,6 +11,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import { startTokenServer } from "./fake_server.mjs";
+import { keepAlivePoster } from "./keep_alive_post.mjs";
 
 const quick = process.argv.includes("--quick");
 const here = dirname(fileURLToPath(import.meta.url));
@@ -169,37 +170,15 @@ const barePost =
 const azEntry = createRequire(join(here, "package.json")).resolve("@azure/identity");
 const az = await import(pathToFileURL(azEntry).href);
 const ez = await import(EZ_ESM);
-const https = await import("node:https");
 const { readFileSync: read } = await import("node:fs");
 const ca = read(CA_FILE, "utf8");
-const agent = new https.Agent({ keepAlive: true, ca });
-const body = new URLSearchParams({
-  grant_type: "client_credentials",
-  client_id: env.CLIENT,
-  client_secret: env.SECRET,
+const keepAlivePost = keepAlivePoster({
+  url: `${server.url}/${env.TENANT}/oauth2/v2.0/token`,
+  ca,
+  clientId: env.CLIENT,
+  clientSecret: env.SECRET,
   scope: env.SCOPE,
-}).toString();
-const keepAlivePost = () =>
-  new Promise((resolve, reject) => {
-    const req = https.request(
-      `${server.url}/${env.TENANT}/oauth2/v2.0/token`,
-      {
-        method: "POST",
-        agent,
-        headers: {
-          "Content-Type": "application/x-www-form-urlencoded",
-          "Content-Length": Buffer.byteLength(body),
-        },
-      },
-      (res) => {
-        const chunks = [];
-        res.on("data", (c) => chunks.push(c));
-        res.on("end", () => resolve(JSON.parse(Buffer.concat(chunks).toString()).access_token));
-      },
-    );
-    req.on("error", reject);
-    req.end(body);
-  });
+});
 const ezOptions = { authorityHost: server.url, disableInstanceDiscovery: true, tlsOptions: { ca } };
 const azOptions = { authorityHost: server.url, disableInstanceDiscovery: true };
 const newEz = () =>
@@ -309,7 +288,7 @@ async function cacheHitsPerSecond(lib, options) {
   const fmt = (n) => `${Math.round(n).toLocaleString("en-US")}/s`;
   row("cache-hit getToken calls per second", fmt(azN), fmt(ezN), "≥ 1,000,000/s", ezN >= 1e6);
 }
-agent.destroy();
+keepAlivePost.close();
 await server.close();
 
 console.log(

@@ -59,6 +59,16 @@ function listing(dir: string): string[] {
 }
 
 let fake: FakeEntra;
+/** The environment of a child that gets a token from the fake Entra. */
+const tokenEnv = () =>
+  childEnv({
+    TENANT,
+    CLIENT,
+    SECRET,
+    SCOPE,
+    AUTHORITY: fake.url,
+    CA_FILE: fixturePath("tls/ca.pem"),
+  });
 let temp: string;
 let project: string;
 let installed: string;
@@ -181,14 +191,7 @@ describe("npm pack, then npm install --offline of the tarball in another project
     const { stdout } = await run(process.execPath, ["get-token.mjs"], {
       cwd: project,
       timeout: NODE_TIMEOUT_MS,
-      env: childEnv({
-        TENANT,
-        CLIENT,
-        SECRET,
-        SCOPE,
-        AUTHORITY: fake.url,
-        CA_FILE: fixturePath("tls/ca.pem"),
-      }),
+      env: tokenEnv(),
     });
     const out = JSON.parse(stdout) as {
       token: { token: string; tokenType: string; expiresOnTimestamp: number };
@@ -227,14 +230,7 @@ describe("npm pack, then npm install --offline of the tarball in another project
     const { stdout } = await run(process.execPath, ["require.cjs"], {
       cwd: project,
       timeout: NODE_TIMEOUT_MS,
-      env: childEnv({
-        TENANT,
-        CLIENT,
-        SECRET,
-        SCOPE,
-        AUTHORITY: fake.url,
-        CA_FILE: fixturePath("tls/ca.pem"),
-      }),
+      env: tokenEnv(),
     });
     const out = JSON.parse(stdout) as { token: string; error: string; from: string };
     assert.equal(out.token, fake.issuedTokens.at(-1));
@@ -271,14 +267,7 @@ describe("npm pack, then npm install --offline of the tarball in another project
         const { stdout } = await run(node, [script], {
           cwd: project,
           timeout: NODE_TIMEOUT_MS,
-          env: childEnv({
-            TENANT,
-            CLIENT,
-            SECRET,
-            SCOPE,
-            AUTHORITY: fake.url,
-            CA_FILE: fixturePath("tls/ca.pem"),
-          }),
+          env: tokenEnv(),
         });
         const token = JSON.parse(stdout) as { token: string | { token: string } };
         const value = typeof token.token === "string" ? token.token : token.token.token;
